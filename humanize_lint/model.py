@@ -1,0 +1,266 @@
+"""Data types shared by every stage: documents, units, segments, rules, findings.
+
+This module owns the shapes of the data that flows one way through the tool
+(source -> Segment -> engine -> Finding -> reporter) and the error family.
+It does no I/O and imports nothing heavy.
+
+Offsets are Python ``str`` indices (code points), end-exclusive. Lines and
+columns are 1-based; a column counts code points (a tab is one column) and a
+``\\r\\n`` pair is one line break.
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any, Mapping
+
+
+class HumanizeLintError(Exception):
+    """A user-caused error: printed as one line ``path:line:col: message``, exit 2."""
+
+    def __init__(
+        self,
+        message: str,
+        path: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = self.path
+            if self.line is not None:
+                where += f":{self.line}"
+                if self.column is not None:
+                    where += f":{self.column}"
+            where += ": "
+        return where + self.message
+
+
+class ConfigError(HumanizeLintError):
+    """A bad configuration file or option."""
+
+
+class RuleError(HumanizeLintError):
+    """A bad rule file."""
+
+
+class InputError(HumanizeLintError):
+    """A bad input file or record; collected so the other inputs are still linted."""
+
+
+class ModelError(HumanizeLintError):
+    """No usable spaCy pipeline."""
+
+
+class Severity(enum.IntEnum):
+    """How serious a finding is; ordered so that ``>=`` compares seriousness."""
+
+    SUGGESTION = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, value: str) -> "Severity":
+        """Return the severity named by ``value`` (case-insensitive)."""
+        return cls[value.strip().upper()]
+
+    @property
+    def label(self) -> str:
+        """Lower-case name as written in YAML and reports."""
+        return self.name.lower()
+
+
+def line_starts_of(text: str) -> tuple[int, ...]:
+    """Offsets at which each line of ``text`` starts (``\\n``, ``\\r\\n`` and lone ``\\r`` end lines)."""
+    starts = [0]
+    i = 0
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            starts.append(i + 1)
+        elif c == "\r":
+            if i + 1 < n and text[i + 1] == "\n":
+                i += 1
+            starts.append(i + 1)
+        i += 1
+    return tuple(starts)
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A 1-based line and column in a file."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """A decoded input file. ``text`` has the BOM removed and newlines untouched."""
+
+    path: str
+    text: str
+    encoding: str = "utf-8"
+    bom: bool = False
+    newline: str = "\n"
+    format: str = "text"
+    line_starts: tuple[int, ...] = dc_field(default=(), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.line_starts:
+            object.__setattr__(self, "line_starts", line_starts_of(self.text))
+
+    def position(self, offset: int) -> Position:
+        """Line and column (1-based, code points) of a document offset."""
+        offset = max(0, min(offset, len(self.text)))
+        line = bisect.bisect_right(self.line_starts, offset) - 1
+        return Position(line + 1, offset - self.line_starts[line] + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A stretch where unit text equals document text character for character."""
+
+    unit_start: int
+    doc_start: int
+    length: int
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One text linted as a whole: a file's text, or one field of one record.
+
+    Acronym definitions and the customer's name are scoped to a unit.
+    ``runs`` map unit offsets to document offsets; an empty tuple means the
+    unit is the document's text itself (identity). Characters between runs
+    (an escape such as ``\\n`` in a JSON string) map to the start of the
+    source construct that produced them.
+    """
+
+    document: Document
+    text: str
+    record: str | None = None
+    field: str | None = None
+    customer: str | None = None
+    runs: tuple[Run, ...] = ()
+    markup: str = "text"  # how sources split it into segments: text | markdown
+    meta: Mapping[str, Any] = dc_field(default_factory=dict)
+    _keys: tuple[int, ...] = dc_field(default=(), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.runs and not self._keys:
+            object.__setattr__(self, "_keys", tuple(r.unit_start for r in self.runs))
+
+    def to_doc(self, offset: int) -> int:
+        """Map a unit offset to a document offset."""
+        if not self.runs:
+            return offset
+        i = bisect.bisect_right(self._keys, offset) - 1
+        if i < 0:
+            return self.runs[0].doc_start
+        run = self.runs[i]
+        delta = offset - run.unit_start
+        if delta <= run.length:
+            return run.doc_start + delta
+        # Inside an escape between runs: point at the escape's start.
+        return run.doc_start + run.length
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A block of a unit (paragraph, heading, list item, table row) handed to NLP.
+
+    ``text`` has exactly the length of ``unit.text[start:start + len(text)]``:
+    markup the source removed (Markdown emphasis, link targets, code) is
+    replaced by spaces, so offset ``i`` in the segment is unit offset
+    ``start + i``. ``masks`` are segment-relative spans kept for parsing but
+    never flagged.
+    """
+
+    unit: Unit
+    start: int
+    text: str
+    masks: tuple[tuple[int, int], ...] = ()
+    kind: str = "paragraph"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A compiled rule: metadata plus the options of its kind."""
+
+    code: str
+    name: str
+    category: str
+    severity: Severity
+    kind: str
+    summary: str
+    why: str
+    message: str
+    link: str | None
+    options: Mapping[str, Any]
+    suggest: Mapping[str, Any]
+    examples: Mapping[str, tuple[str, ...]]
+    origin: tuple[str, int]
+    supersedes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in one unit."""
+
+    rule: Rule
+    path: str
+    record: str | None
+    field: str | None
+    start: int  # unit offset
+    end: int
+    doc_start: int
+    doc_end: int
+    start_pos: Position
+    end_pos: Position
+    text: str
+    message: str
+    suggestions: tuple[str, ...]
+    severity: Severity
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        """Stable output order: path, line, column, rule code."""
+        return (self.path, self.start_pos.line, self.start_pos.column, self.rule.code)
+
+
+@dataclass
+class Report:
+    """Everything one run produced; reporters only format it."""
+
+    findings: list[Finding] = dc_field(default_factory=list)
+    errors: list[HumanizeLintError] = dc_field(default_factory=list)
+    notices: list[str] = dc_field(default_factory=list)
+    rules: dict[str, Rule] = dc_field(default_factory=dict)
+    source_lines: dict[tuple[str, int], str] = dc_field(default_factory=dict)
+    files: int = 0
+    records: int = 0
+    fail_on: Severity = Severity.WARNING
+
+    @property
+    def failing(self) -> list[Finding]:
+        """Findings at or above the failing severity."""
+        return [f for f in self.findings if f.severity >= self.fail_on]
+
+    @property
+    def exit_code(self) -> int:
+        """2 on input errors, else 1 on failing findings, else 0."""
+        if self.errors:
+            return 2
+        return 1 if self.failing else 0

