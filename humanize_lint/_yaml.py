@@ -8,6 +8,7 @@ It never constructs Python objects named by the YAML (SafeLoader only).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,17 @@ class _Loader(yaml.SafeLoader):
         result.item_marks = [_pos(child) for child in node.value]
         return result
 
+
+# YAML 1.2 booleans: only true/false. Under YAML 1.1 rules `on:`, `off:`,
+# `yes` and `no` become booleans, and rule files use `on` as a preposition.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+for _first in "tTfF":
+    _Loader.yaml_implicit_resolvers.setdefault(_first, []).insert(
+        0, ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"))
+    )
 
 _Loader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_marked_map

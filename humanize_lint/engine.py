@@ -177,6 +177,11 @@ class PersonRule:
     relative: frozenset[str]
     catenative: frozenset[str]
     head_of: frozenset[str]
+    modified_by: frozenset[str] = frozenset()
+    _multi_re: re.Pattern[str] | None = None
+
+    def __post_init__(self) -> None:
+        self._multi_re = _words_regex(self.multiword) if self.multiword else None
 
     @classmethod
     def compile(cls, rule: Rule) -> "PersonRule":
@@ -221,46 +226,69 @@ class PersonRule:
             relative=_lower_set(cues.get("relative-pronouns", _WHO)),
             catenative=_lower_set(cues.get("catenative-verbs", [])),
             head_of=_lower_set(nw.get("head-of", [])),
+            modified_by=_lower_set(nw.get("modified-by", [])),
         )
 
     # -- candidate spans found before parsing (merged into one token) -------
 
-    def merge_spans(self, text: str) -> list[tuple[int, int, str]]:
-        """Character spans to merge into single tokens: (start, end, what)."""
-        spans: list[tuple[int, int, str]] = []
+    def merge_spans(self, text: str) -> list[Candidate]:
+        """Candidate spans found before parsing; most are merged into one token."""
+        code = self.rule.code
+        spans: list[Candidate] = []
         for rx in self.id_regexes:
-            spans.extend((m.start(), m.end(), "identifier") for m in rx.finditer(text))
+            for m in rx.finditer(text):
+                if m.lastgroup == "noun":
+                    # "the 5512 account" parses well as it is: mark the noun.
+                    spans.append(Candidate(m.start("noun"), m.end("noun"), "identifier", code, merge=False, span_start=m.start()))
+                else:
+                    spans.append(Candidate(m.start(), m.end(), "identifier", code))
         if self.times:
             for m in _TIME_RE.finditer(text):
-                spans.append((m.start("time"), m.end("time"), "time"))
-        if self.multiword:
-            rx = _words_regex(self.multiword)
-            if rx is not None:
-                spans.extend((m.start(), m.end(), "term") for m in rx.finditer(text))
+                spans.append(Candidate(m.start("time"), m.end("time"), "time", code))
+        if self._multi_re is not None:
+            spans.extend(Candidate(m.start(), m.end(), "term", code) for m in self._multi_re.finditer(text))
+        spans.extend(Candidate(m.start(), m.end(), "verb", code) for m in _HYPHEN_VERB_RE.finditer(text))
         return spans
 
     # -- after parsing ------------------------------------------------------
 
-    def triggers(self, doc: Any, merged: Mapping[int, str]) -> Iterator[tuple[Any, str]]:
-        """Tokens that may stand for a person, with the trigger kind."""
+    def triggers(self, doc: Any, merged: Mapping[int, list[Candidate]]) -> Iterator[tuple[Any, str, int | None]]:
+        """Tokens that may stand for a person: (token, trigger kind, forced span start)."""
         for tok in doc:
-            what = merged.get(tok.idx)
-            if what == "identifier":
-                yield tok, "identifier"
-            elif what == "time":
+            mine = [c for c in merged.get(tok.idx, ()) if c.code == self.rule.code]
+            cand = mine[0] if mine else None
+            if cand is not None and cand.what == "identifier":
+                yield tok, "identifier", (cand.span_start if not cand.merge else None)
+            elif cand is not None and cand.what == "time":
                 if any(c.dep_ == "det" for c in tok.children) or (tok.i > 0 and doc[tok.i - 1].lower_ in ("the", "a")):
-                    yield tok, "time"
-            elif what == "term":
-                yield tok, "term"
+                    yield tok, "time", None
+            elif cand is not None and cand.what == "term":
+                yield tok, "term", None
             elif tok.text in self.acronyms or (tok.text.endswith("s") and tok.text[:-1] in self.acronyms):
-                yield tok, "acronym"
-            elif self.terms and tok.pos_ in ("NOUN", "PROPN") and tok.lemma_.lower() in self.terms:
-                yield tok, "term"
-            elif self.terms and tok.lower_ in self.terms and tok.pos_ not in ("VERB", "AUX", "ADJ", "ADP") and any(c.dep_ == "det" for c in tok.children):
-                yield tok, "term"
+                yield tok, "acronym", None
+            elif self.terms and self._is_term(tok):
+                yield tok, "term", None
+
+    def _is_term(self, tok: Any) -> bool:
+        """A trigger noun, also when the tagger took a plural noun for a verb ("mortgage leads")."""
+        lemma = tok.lemma_.lower()
+        if tok.pos_ in ("NOUN", "PROPN") and lemma in self.terms:
+            return True
+        low = tok.lower_
+        forms = {low, low[:-1] if low.endswith("s") else low, low[:-2] if low.endswith("es") else low}
+        if not forms & self.terms or tok.pos_ in ("ADP", "ADJ"):
+            return False
+        prev = tok.doc[tok.i - 1] if tok.i > 0 else None
+        return prev is not None and prev.tag_ in ("DT", "CD", "PRP$", "PDT") and prev.lower_ not in ("that", "this", "which")
 
     def np_span(self, tok: Any) -> tuple[int, int]:
         """Token span of the noun phrase headed by ``tok`` (left modifiers only)."""
+        if tok.pos_ not in ("NOUN", "PROPN", "NUM", "X"):
+            # Misparsed head: take the determiner, numbers and nouns right before it.
+            start = tok.i
+            while start > 0 and tok.doc[start - 1].tag_ in ("DT", "PDT", "CD", "PRP$", "JJ", "NN", "NNP") and tok.doc[start - 1].lower_ not in ("that", "which"):
+                start -= 1
+            return start, tok.i + 1
         start = tok.i
         for child in reversed(list(tok.lefts)):
             if child.dep_ not in _NP_LEFT_DEPS:
@@ -277,9 +305,11 @@ class PersonRule:
         """Why the sentence treats ``tok`` as a person, or None."""
         doc = tok.doc
         lemma = tok.lemma_.lower()
-        if tok.dep_ in ("compound", "amod") and tok.head.i > tok.i:
+        if tok.dep_ in ("compound", "amod") and tok.head.i > tok.i and tok.head.pos_ in ("NOUN", "PROPN"):
             return None
-        if lemma in self.head_of or any(c.lemma_.lower() in self.head_of for c in tok.children if c.dep_ == "compound"):
+        if span[1] < len(doc) and doc[span[1]].lemma_.lower() in self.head_of and doc[span[1]].dep_ != "poss":
+            return None
+        if any(c.lemma_.lower() in self.modified_by for c in tok.children if c.dep_ in ("compound", "amod") and c.i < tok.i):
             return None
         role = tok
         while role.dep_ == "conj" and role.head.i < role.i:
@@ -310,6 +340,11 @@ class PersonRule:
         cue = self._object_cue(role, lemma)
         if cue:
             return cue
+        # Misparsed object: "call both leads back" with "leads" taken for a verb.
+        if role.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "dative", "poss", "compound", "attr") and span[0] > 0:
+            prev = doc[span[0] - 1]
+            if prev.tag_.startswith("VB") and _match_verb(self.object_of, prev, lemma):
+                return f"object of '{prev.text}'"
         return None
 
     def _predicates(self, role: Any, span: tuple[int, int]) -> list[tuple[Any, bool]]:
@@ -317,8 +352,11 @@ class PersonRule:
         preds: list[tuple[Any, bool]] = []
         if role.dep_ in ("nsubj", "nsubjpass", "csubj"):
             head = role.head
-            passive = role.dep_ == "nsubjpass" or any(c.dep_ == "auxpass" for c in head.children)
-            preds.append((head, passive))
+            # Two subjects on one verb is a misparse; the nearer one is the real subject.
+            nearer = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass") and role.i < c.i < head.i]
+            if not nearer:
+                passive = role.dep_ == "nsubjpass" or any(c.dep_ == "auxpass" for c in head.children)
+                preds.append((head, passive))
         # Misparse guard: "The renewal called twice" parsed as a reduced
         # relative clause (acl) or a fragment; a finite verb right after the
         # noun phrase, with only adverbs in between, is its predicate.
@@ -334,7 +372,7 @@ class PersonRule:
                 i += 1
             if i < len(doc):
                 v = doc[i]
-                if v.pos_ in ("VERB", "AUX") and v.tag_ in ("VBD", "VBZ", "VBP", "VBN", "MD"):
+                if v.pos_ in ("VERB", "AUX") and v.tag_ in ("VBD", "VBZ", "VBP", "VBN", "VBG", "MD"):
                     has_agent = any(c.dep_ in ("agent",) or (c.dep_ == "prep" and c.lower_ in ("by", "to")) for c in v.children)
                     if not (v.tag_ == "VBN" and has_agent) and not any(c.dep_ in ("nsubj", "nsubjpass") and c.i < v.i and c.i >= span[1] for c in v.children):
                         if v.tag_ == "MD" or v.lemma_ in ("have", "be") and v.dep_ == "aux":
@@ -367,6 +405,13 @@ class PersonRule:
         if pred.pos_ in ("VERB", "AUX") and _match_verb(self.subject_of, pred, lemma):
             return f"{pred.text}"
         # Described as a person: "is upset", "is a nice guy", "rang in upset".
+        if plemma in self.linking:
+            j = pred.i + 1
+            doc = pred.doc
+            while j < len(doc) and (doc[j].pos_ in ("ADV", "PART", "SPACE") or doc[j].lemma_ in ("get", "become", "be")):
+                j += 1
+            if j < len(doc) and doc[j].lemma_.lower() in self.described_as and doc[j].tag_ in ("JJ", "VBN", "JJR", "RB"):
+                return f"{pred.text} {doc[j].text}"
         for c in pred.children:
             if c.dep_ in ("acomp", "oprd", "advcl", "xcomp", "dep", "attr", "ccomp") or (c.dep_ == "conj" and c.pos_ == "ADJ"):
                 adjs = [c] + [g for g in c.children if g.dep_ == "conj" and g.pos_ == "ADJ"]
@@ -375,6 +420,11 @@ class PersonRule:
                         return f"{pred.text} {a.text}"
                 if plemma in self.linking and c.dep_ == "attr" and c.pos_ in ("NOUN", "PROPN") and c.lemma_.lower() in self.predicate_nouns:
                     return f"{pred.text} a {c.text}"
+                # "is the one that complained": the relative clause says what the person did.
+                if plemma in self.linking and c.dep_ == "attr" and c.lemma_.lower() == "one":
+                    for rc in c.children:
+                        if rc.dep_ == "relcl" and _match_verb(self.subject_of, rc, lemma):
+                            return f"is the one that {rc.text}"
         return None
 
     def _object_cue(self, role: Any, lemma: str) -> str | None:
@@ -432,7 +482,7 @@ def compile_identifiers(spec: Mapping[str, Any]) -> tuple[re.Pattern[str], ...]:
         out.append(re.compile(r"(?<![\w#/-])(?:" + "|".join(standalone) + r")(?![\w-])"))
     nouns = [re.escape(str(n)) for n in spec.get("label-nouns", [])]
     if nouns:
-        out.append(re.compile(r"(?i:\b(?:the|a|an|this|that)\s+\d{3,}\s+(?:" + "|".join(nouns) + r"))\b"))
+        out.append(re.compile(r"(?i:\b(?:the|a|an|this|that)\s+\d{3,}\s+(?P<noun>" + "|".join(nouns) + r"))\b"))
     return tuple(out)
 
 
@@ -619,9 +669,9 @@ class Linter:
     # -- parse-based rules ----------------------------------------------------
 
     def _parsed_hits(self, unit: Unit, segments: Sequence[Segment]) -> list[Hit]:
-        todo: list[tuple[Segment, list[tuple[int, int, str]]]] = []
+        todo: list[tuple[Segment, list[Candidate]]] = []
         for seg in segments:
-            spans: list[tuple[int, int, str]] = []
+            spans: list[Candidate] = []
             hit = False
             for pr in self.person:
                 if pr.prefilter is not None and pr.prefilter.search(seg.text):
@@ -647,9 +697,12 @@ class Linter:
             out.extend(self._term_hits(unit, seg, doc))
         return out
 
-    def _person_hits(self, pr: PersonRule, unit: Unit, seg: Segment, doc: Any, merged: Mapping[int, str]) -> Iterator[Hit]:
-        for tok, what in pr.triggers(doc, merged):
+    def _person_hits(self, pr: PersonRule, unit: Unit, seg: Segment, doc: Any, merged: Mapping[int, list[Candidate]]) -> Iterator[Hit]:
+        for tok, what, forced in pr.triggers(doc, merged):
             span = pr.np_span(tok)
+            if forced is not None:
+                first = next((t.i for t in doc if t.idx >= forced), tok.i)
+                span = (min(first, span[0]), span[1])
             cue = pr.person_cue(tok, span)
             if not cue:
                 continue
@@ -820,23 +873,46 @@ def _supersede(hits: list[Hit]) -> list[Hit]:
     return out
 
 
-def _make_doc(nlp: Any, text: str, spans: Sequence[tuple[int, int, str]]) -> tuple[Any, dict[int, str]]:
-    """Tokenize and merge candidate spans into single tokens before tagging."""
+@dataclass(frozen=True)
+class Candidate:
+    """A span found by regex before parsing: an identifier, a time, a multi-word term."""
+
+    start: int
+    end: int
+    what: str
+    code: str
+    merge: bool = True
+    span_start: int | None = None
+
+
+_HYPHEN_VERB_RE = re.compile(r"(?i)\bno-show(?:s|ed|ing)?\b")
+
+
+def _make_doc(nlp: Any, text: str, spans: Sequence[Candidate]) -> tuple[Any, dict[int, list[Candidate]]]:
+    """Tokenize, and merge candidate spans into single tokens before tagging.
+
+    Returns the doc and, by the start offset of each candidate token, the
+    candidates on it (several rules may share one span).
+    """
     doc = nlp.make_doc(text)
-    chosen: list[tuple[int, int, str]] = []
-    for s, e, what in sorted(spans, key=lambda x: (x[0], -(x[1] - x[0]))):
+    by_span: dict[tuple[int, int], list[Candidate]] = {}
+    for c in spans:
+        by_span.setdefault((c.start, c.end), []).append(c)
+    chosen: list[tuple[int, int]] = []
+    for s, e in sorted(by_span, key=lambda x: (x[0], -(x[1] - x[0]))):
         if chosen and s < chosen[-1][1]:
             continue
-        chosen.append((s, e, what))
-    merged: dict[int, str] = {}
+        chosen.append((s, e))
+    merged: dict[int, list[Candidate]] = {}
     last_token = -1
     with doc.retokenize() as retok:
-        for s, e, what in chosen:
+        for s, e in chosen:
             span = doc.char_span(s, e, alignment_mode="expand")
             if span is None or len(span) == 0 or span.start <= last_token:
                 continue
             last_token = span.end - 1
-            if len(span) > 1:
+            cands = by_span[(s, e)]
+            if len(span) > 1 and any(c.merge for c in cands):
                 retok.merge(span)
-            merged[span.start_char] = what
+            merged[span.start_char if any(c.merge for c in cands) else doc[span.end - 1].idx] = cands
     return doc, merged

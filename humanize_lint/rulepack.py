@@ -78,7 +78,7 @@ _CUE_KEYS = {
     "relative-pronouns": _LIST_OR_REF,
     "catenative-verbs": _LIST_OR_REF,
 }
-_NOT_WHEN_KEYS = {"head-of": _LIST_OR_REF, "preceded-by": _LIST_OR_REF}
+_NOT_WHEN_KEYS = {"head-of": _LIST_OR_REF, "modified-by": _LIST_OR_REF}
 _VERB_SPEC_KEYS = {
     "lemma": str,
     "object": _LIST_OR_REF,

@@ -1,0 +1,776 @@
+"""Split a Markdown unit into prose segments with markup blanked out.
+
+This module owns the Markdown reading of a unit: a line-based, stdlib-only
+scanner that finds the blocks holding prose (paragraphs, ATX and setext
+headings, list items, block-quoted paragraphs, table rows, footnote text and
+the text inside HTML blocks) and skips those that hold none (front matter,
+fenced and indented code, HTML comments, ``<script>``/``<style>``/``<pre>``
+blocks, link reference definitions, thematic breaks, table delimiter rows).
+Within a block, markup is replaced by spaces: block markers (``#``, ``>``,
+list markers, task boxes, table pipes), emphasis and strikethrough
+delimiters, code spans, link brackets and destinations, images, autolinks,
+bare URLs, HTML tags and comments, and escaping backslashes. Every character
+of a segment is the unit character at the same offset, or a space standing
+for markup or a ``\\r``, so segment offset ``i`` is unit offset
+``start + i``; newlines are kept. It follows CommonMark/GFM where that is
+cheap and otherwise errs towards skipping code rather than linting it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from humanize_lint.model import Segment, Unit
+from humanize_lint.sources.text import match_url, split_lines
+
+__all__ = ["segments"]
+
+# --- block-level patterns (matched at a line's first non-blank character) ---------
+
+_FENCE_OPEN = re.compile(r"(`{3,}|~{3,})(.*)$")
+_ATX = re.compile(r"#{1,6}(?=[ \t]|$)")
+_ATX_CLOSE = re.compile(r"[ \t]+#+[ \t]*$")
+_HEADING_ATTRS = re.compile(r"[ \t]+\{[#.][^{}]*\}[ \t]*$")  # ``## Title {#id}``
+_SETEXT_EQ = re.compile(r"=+[ \t]*$")
+_SETEXT_DASH = re.compile(r"-+[ \t]*$")
+_THEMATIC = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_BULLET = re.compile(r"[-*+](?=[ \t]|$)")
+_ORDERED = re.compile(r"(\d{1,9})[.)](?=[ \t]|$)")
+_TASK = re.compile(r"\[[ xX]\](?=[ \t]|$)")
+_REF_DEF = re.compile(
+    r"\[((?:[^\\\[\]]|\\.){1,999})\]:[ \t]*(?:<[^<>\n]*>|\S+)"
+    r"(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?[ \t]*$"
+)
+_FOOTNOTE_DEF = re.compile(r"\[\^[^\]\s]+\]:")
+_HTML_OPEN = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)")
+_DELIM_ROW = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+
+_RAW_TAGS = frozenset({"script", "pre", "style", "textarea"})
+# Tags that start an HTML block (CommonMark type 6) and split text into segments.
+_BLOCK_TAGS = frozenset(
+    """address article aside audio base basefont blockquote body br caption center
+    col colgroup dd details dialog dir div dl dt fieldset figcaption figure footer
+    form frame frameset h1 h2 h3 h4 h5 h6 head header hr html iframe img legend li
+    link main menu menuitem nav noframes ol optgroup option p param picture search
+    section source summary table tbody td tfoot th thead title tr track ul
+    video""".split()
+)
+
+# --- inline patterns ---------------------------------------------------------------
+
+_AUTOLINK = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*>")
+_EMAIL_AUTOLINK = re.compile(r"<[\w.!#$%&'*+/=?^`{|}~\-]+@[\w\-]+(?:\.[\w\-]+)*>")
+_HTML_TAG = re.compile(
+    r"<(/?)([A-Za-z][A-Za-z0-9-]*)"
+    r"(?:\s+[A-Za-z_:][\w.:\-]*(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*"
+    r"\s*/?>"
+)
+_HTML_OTHER = re.compile(r"<!--.*?-->|<\?.*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[.*?\]\]>", re.DOTALL)
+_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
+_ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+@dataclass
+class _Block:
+    """A stretch of unit text that becomes one or more segments."""
+
+    kind: str
+    start: int | None = None  # first content offset; None while the block is empty
+    end: int = 0
+    cells: list[tuple[int, int]] | None = None  # table rows: inline-scanned one by one
+
+    def add(self, start: int, end: int) -> None:
+        if self.start is None:
+            self.start = start
+        self.end = end
+
+
+@dataclass
+class _Delim:
+    """A run of emphasis delimiter characters that may open or close."""
+
+    char: str
+    pos: int
+    count: int
+    orig: int
+    can_open: bool
+    can_close: bool
+
+
+def _blank(buf: list[str], start: int, end: int) -> None:
+    """Replace ``buf[start:end]`` by spaces, keeping newlines."""
+    for k in range(start, end):
+        if buf[k] != "\n":
+            buf[k] = " "
+
+
+def _indent(text: str, start: int, end: int, cols: int = 0) -> tuple[int, int]:
+    """Column after the blanks at ``start`` (tabs stop every 4, counting from
+    column ``cols``) and the offset of the first non-blank."""
+    i = start
+    while i < end:
+        char = text[i]
+        if char == " ":
+            cols += 1
+        elif char == "\t":
+            cols += 4 - cols % 4
+        else:
+            break
+        i += 1
+    return cols, i
+
+
+def _quote_prefix(text: str, start: int, end: int) -> tuple[int, int, list[int]]:
+    """Block-quote depth, offset after the ``>`` markers, and the markers' offsets."""
+    depth = 0
+    pos = start
+    marks: list[int] = []
+    while True:
+        k = pos
+        while k < end and k - pos < 3 and text[k] == " ":
+            k += 1
+        if k < end and text[k] == ">":
+            marks.append(k)
+            pos = k + 1
+            if pos < end and text[pos] in " \t":
+                pos += 1
+            depth += 1
+        else:
+            return depth, pos, marks
+
+
+def _unescaped_pipes(text: str, start: int, end: int) -> list[int]:
+    pipes = []
+    i = start
+    while i < end:
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "|":
+            pipes.append(i)
+        i += 1
+    return pipes
+
+
+def _cell_count(text: str, start: int, end: int) -> int:
+    """Number of table cells in ``text[start:end]`` (outer pipes optional)."""
+    while start < end and text[start] in " \t":
+        start += 1
+    while end > start and text[end - 1] in " \t":
+        end -= 1
+    pipes = _unescaped_pipes(text, start, end)
+    count = len(pipes) + 1
+    if pipes and pipes[0] == start:
+        count -= 1
+    if pipes and pipes[-1] == end - 1 and end - 1 != start:
+        count -= 1
+    return count
+
+
+def _label(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+# --- inline scanning -----------------------------------------------------------------
+
+
+def _backtick_run(src: str, i: int) -> int:
+    j = i
+    while j < len(src) and src[j] == "`":
+        j += 1
+    return j - i
+
+
+def _code_span_close(src: str, start: int, length: int) -> int | None:
+    """Offset of the backtick run of exactly ``length`` at or after ``start``."""
+    i = src.find("`", start)
+    while i != -1:
+        run = _backtick_run(src, i)
+        if run == length:
+            return i
+        i = src.find("`", i + run)
+    return None
+
+
+def _match_bracket(src: str, i: int) -> int | None:
+    """Offset of the ``]`` matching the ``[`` at ``i`` (escapes and code spans skipped)."""
+    depth = 0
+    n = len(src)
+    k = i
+    while k < n:
+        char = src[k]
+        if char == "\\":
+            k += 2
+            continue
+        if char == "`":
+            run = _backtick_run(src, k)
+            close = _code_span_close(src, k + run, run)
+            k = k + run if close is None else close + run
+            continue
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                return k
+        k += 1
+    return None
+
+
+def _skip_space(src: str, i: int) -> int:
+    while i < len(src) and src[i] in " \t\n":
+        i += 1
+    return i
+
+
+def _inline_destination_end(src: str, p: int) -> int | None:
+    """End of ``dest "title")`` starting just after ``(``, or ``None`` if malformed."""
+    n = len(src)
+    p = _skip_space(src, p)
+    if p < n and src[p] == "<":
+        q = p + 1
+        while q < n and src[q] not in "<>\n":
+            q += 2 if src[q] == "\\" else 1
+        if q >= n or src[q] != ">":
+            return None
+        p = q + 1
+    else:
+        depth = 0
+        while p < n:
+            char = src[p]
+            if char == "\\":
+                p += 2
+                continue
+            if char.isspace() or ord(char) < 0x20:
+                break
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            p += 1
+        if depth != 0 or p > n:
+            return None
+    q = _skip_space(src, p)
+    if q < n and q > p and src[q] in "\"'(":
+        close = ")" if src[q] == "(" else src[q]
+        r = q + 1
+        while r < n and src[r] != close:
+            r += 2 if src[r] == "\\" else 1
+        if r >= n:
+            return None
+        q = _skip_space(src, r + 1)
+    if q < n and src[q] == ")":
+        return q + 1
+    return None
+
+
+def _link_end(src: str, i: int, refs: frozenset[str]) -> tuple[int, int] | None:
+    """For a ``[`` at ``i``: offsets of its ``]`` and of the end of the whole link."""
+    j = _match_bracket(src, i)
+    if j is None:
+        return None
+    k = j + 1
+    if k < len(src) and src[k] == "(":
+        end = _inline_destination_end(src, k + 1)
+        if end is not None:
+            return j, end
+    if k < len(src) and src[k] == "[":
+        m = src.find("]", k + 1)
+        if m != -1 and "[" not in src[k + 1 : m] and m - k <= 1000:
+            # Full and collapsed references: the definition may live in another file.
+            return j, m + 1
+    if _label(src[i + 1 : j]) in refs:
+        return j, j + 1
+    return None
+
+
+def _is_space(char: str) -> bool:
+    return char.isspace()
+
+
+def _is_punct(char: str) -> bool:
+    return unicodedata.category(char)[0] in "PS"
+
+
+def _delimiter(src: str, i: int, run: int) -> tuple[bool, bool]:
+    """Whether the delimiter run ``src[i:i+run]`` can open and can close emphasis."""
+    before = src[i - 1] if i > 0 else "\n"
+    after = src[i + run] if i + run < len(src) else "\n"
+    left = not _is_space(after) and (
+        not _is_punct(after) or _is_space(before) or _is_punct(before)
+    )
+    right = not _is_space(before) and (
+        not _is_punct(before) or _is_space(after) or _is_punct(after)
+    )
+    if src[i] == "_":
+        return (left and (not right or _is_punct(before)), right and (not left or _is_punct(after)))
+    return left, right
+
+
+def _match_emphasis(delims: list[_Delim], buf: list[str], lo: int) -> None:
+    """Pair openers with closers (CommonMark's algorithm, simplified) and blank them."""
+    i = 0
+    while i < len(delims):
+        closer = delims[i]
+        if not closer.can_close or closer.count == 0:
+            i += 1
+            continue
+        opener: _Delim | None = None
+        j = i - 1
+        while j >= 0:
+            cand = delims[j]
+            if cand.char == closer.char and cand.can_open and cand.count > 0:
+                if closer.char == "~":
+                    if cand.count == closer.count:
+                        opener = cand
+                        break
+                elif not (
+                    (cand.can_close or closer.can_open)
+                    and (cand.orig + closer.orig) % 3 == 0
+                    and not (cand.orig % 3 == 0 and closer.orig % 3 == 0)
+                ):
+                    opener = cand
+                    break
+            j -= 1
+        if opener is None:
+            i += 1
+            continue
+        if closer.char == "~":
+            use = closer.count
+        else:
+            use = 2 if opener.count >= 2 and closer.count >= 2 else 1
+        _blank(buf, lo + opener.pos + opener.count - use, lo + opener.pos + opener.count)
+        opener.count -= use
+        _blank(buf, lo + closer.pos, lo + closer.pos + use)
+        closer.pos += use
+        closer.count -= use
+        for k in range(j + 1, i):
+            delims[k].count = 0
+        if closer.count == 0:
+            i += 1
+
+
+def _inline(buf: list[str], lo: int, hi: int, refs: frozenset[str], cuts: list[tuple[int, int]]) -> None:
+    """Blank inline markup in ``buf[lo:hi]``; record block-level HTML tags in ``cuts``."""
+    src = "".join(buf[lo:hi])
+    n = len(src)
+    dead = bytearray(n)  # link destinations already blanked: skip while scanning
+    delims: list[_Delim] = []
+    i = 0
+    while i < n:
+        if dead[i]:
+            i += 1
+            continue
+        char = src[i]
+        if char == "\\":
+            if i + 1 < n and (src[i + 1] in _ASCII_PUNCT or src[i + 1] == "\n"):
+                _blank(buf, lo + i, lo + i + 1)
+                i += 2
+            else:
+                i += 1
+            continue
+        if char == "`":
+            run = _backtick_run(src, i)
+            close = _code_span_close(src, i + run, run)
+            if close is not None:
+                _blank(buf, lo + i, lo + close + run)
+                i = close + run
+            else:
+                i += run
+            continue
+        if char == "<":
+            match = (
+                _AUTOLINK.match(src, i)
+                or _EMAIL_AUTOLINK.match(src, i)
+                or _HTML_TAG.match(src, i)
+                or _HTML_OTHER.match(src, i)
+            )
+            if match is not None:
+                _blank(buf, lo + match.start(), lo + match.end())
+                if match.re is _HTML_TAG and match.group(2).lower() in _BLOCK_TAGS:
+                    cuts.append((lo + match.start(), lo + match.end()))
+                i = match.end()
+            else:
+                i += 1
+            continue
+        if char == "!" and i + 1 < n and src[i + 1] == "[":
+            link = _link_end(src, i + 1, refs)
+            if link is not None:
+                _blank(buf, lo + i, lo + link[1])
+                i = link[1]
+            else:
+                i += 1
+            continue
+        if char == "[":
+            footnote = _FOOTNOTE_REF.match(src, i)
+            if footnote is not None:
+                _blank(buf, lo + i, lo + footnote.end())
+                i = footnote.end()
+                continue
+            link = _link_end(src, i, refs)
+            if link is not None:
+                close, end = link
+                _blank(buf, lo + i, lo + i + 1)
+                _blank(buf, lo + close, lo + end)
+                dead[close:end] = b"\x01" * (end - close)
+            i += 1
+            continue
+        if char in "*_~":
+            run = i
+            while run < n and src[run] == char:
+                run += 1
+            run -= i
+            if char != "~" or run == 2:
+                can_open, can_close = _delimiter(src, i, run)
+                if can_open or can_close:
+                    delims.append(_Delim(char, i, run, run, can_open, can_close))
+            i += run
+            continue
+        if char in "hHwW":
+            end = match_url(src, i)
+            if end is not None:
+                _blank(buf, lo + i, lo + end)
+                i = end
+                continue
+        i += 1
+    _match_emphasis(delims, buf, lo)
+
+
+# --- block scanning -----------------------------------------------------------------
+
+
+def _front_matter_end(text: str, lines: list[tuple[int, int]]) -> int:
+    """Index of the first line after YAML (``---``) or TOML (``+++``) front matter, or 0."""
+    start, end = lines[0]
+    opener = text[start:end].rstrip()
+    if opener not in ("---", "+++"):
+        return 0
+    closers = ("---", "...") if opener == "---" else ("+++",)
+    for index in range(1, len(lines)):
+        s, e = lines[index]
+        if text[s:e].rstrip() in closers:
+            return index + 1
+    return 0
+
+
+class _Scanner:
+    """Walks the lines of one unit, blanking block markup and collecting blocks."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.buf = list(text.replace("\r", " "))
+        self.lines = split_lines(text)
+        self.blocks: list[_Block] = []
+        self.refs: set[str] = set()
+        self.cur: _Block | None = None  # the open paragraph or list-item text
+        self.stack: list[int] = []  # content columns of the open list items
+        self.quote = 0  # block-quote depth of the open blocks
+
+    # -- helpers
+
+    def close(self) -> None:
+        if self.cur is not None:
+            self.blocks.append(self.cur)
+            self.cur = None
+
+    def classify(self, f: int, e: int) -> str:
+        """What kind of line ``text[f:e]`` (from its first non-blank) starts."""
+        text = self.text
+        char = text[f] if f < e else ""
+        if char in "`~":
+            m = _FENCE_OPEN.match(text, f, e)
+            if m is not None and not (char == "`" and "`" in m.group(2)):
+                return "fence"
+        if char == "#" and _ATX.match(text, f, e):
+            return "heading"
+        if char == "=" and _SETEXT_EQ.match(text, f, e):
+            return "setext-eq"
+        if char == "-" and _SETEXT_DASH.match(text, f, e):
+            return "setext-dash"
+        if char in "*-_" and _THEMATIC.match(text, f, e):
+            return "thematic"
+        if _BULLET.match(text, f, e) or _ORDERED.match(text, f, e):
+            return "list"
+        if char == "<":
+            if text.startswith("<!--", f):
+                return "html-comment"
+            m = _HTML_OPEN.match(text, f, e)
+            if m is not None:
+                name = m.group(1).lower()
+                if name in _RAW_TAGS and text[f + 1] != "/":
+                    return "html-raw"
+                return "html-block" if name in _BLOCK_TAGS else "html-inline"
+        if char == "[":
+            if _FOOTNOTE_DEF.match(text, f, e):
+                return "footnote"
+            if _REF_DEF.match(text, f, e):
+                return "ref-def"
+        return "text"
+
+    def is_table_start(self, index: int, f: int, e: int, depth: int) -> bool:
+        """Whether line ``index`` (content ``text[f:e]``) heads a GFM table."""
+        if index + 1 >= len(self.lines) or not _unescaped_pipes(self.text, f, e):
+            return False
+        s2, e2 = self.lines[index + 1]
+        depth2, p2, _ = _quote_prefix(self.text, s2, e2)
+        if depth2 != depth or "|" not in self.text[p2:e2] or not _DELIM_ROW.match(self.text, p2, e2):
+            return False
+        return _cell_count(self.text, f, e) == _cell_count(self.text, p2, e2)
+
+    def table_row(self, f: int, e: int) -> None:
+        pipes = _unescaped_pipes(self.text, f, e)
+        cells = []
+        prev = f
+        for pipe in pipes:
+            self.buf[pipe] = " "
+            cells.append((prev, pipe))
+            prev = pipe + 1
+        cells.append((prev, e))
+        self.blocks.append(_Block("table-row", f, e, cells))
+
+    def heading(self, f: int, e: int) -> None:
+        m = _ATX.match(self.text, f, e)
+        assert m is not None
+        _blank(self.buf, f, m.end())
+        for pattern in (_HEADING_ATTRS, _ATX_CLOSE):
+            tail = pattern.search(self.text, m.end(), e)
+            if tail is not None:
+                _blank(self.buf, tail.start(), tail.end())
+                e = tail.start()
+        self.blocks.append(_Block("heading", m.end(), e))
+
+    # -- the line loop
+
+    def run(self) -> list[_Block]:
+        text = self.text
+        lines = self.lines
+        index = _front_matter_end(text, lines)
+        mode = ""  # "", "fence", "code", "comment", "raw", "table"
+        fence = ""  # the opening fence's run of characters
+        mode_depth = 0  # quote depth the mode started at
+        code_base = 0  # list content column an indented code block is relative to
+        raw_close = ""
+        while index < len(lines):
+            s, e = lines[index]
+            depth, p, marks = _quote_prefix(text, s, e)
+            if mode == "fence":
+                if depth >= mode_depth:
+                    index += 1
+                    line = text[p:e].strip(" \t")
+                    if line.startswith(fence) and not line.strip(fence[0]):
+                        mode = ""
+                    continue
+                mode = ""
+            elif mode == "raw":
+                index += 1
+                if raw_close in text[s:e].lower():
+                    mode = ""
+                continue
+            elif mode == "comment":
+                index += 1
+                if "-->" in text[s:e]:
+                    mode = ""
+                continue
+            elif mode == "code":
+                cols, f = _indent(text, p, e)
+                if depth == mode_depth and (f == e or cols >= code_base + 4):
+                    index += 1
+                    continue
+                mode = ""
+            for mark in marks:
+                self.buf[mark] = " "
+            cols, f = _indent(text, p, e)
+            blank = not text[f:e].strip()
+            if mode == "table":
+                if depth == mode_depth and not blank and "|" in text[f:e] and self.classify(f, e) == "text":
+                    self.table_row(f, e)
+                    index += 1
+                    continue
+                mode = ""
+            index += 1
+            para_open = self.cur is not None
+            if depth != self.quote:
+                lazy = (
+                    para_open
+                    and depth < self.quote
+                    and not blank
+                    and self.classify(f, e) == "text"
+                    and not self.is_table_start(index - 1, f, e, depth)
+                )
+                if lazy:
+                    assert self.cur is not None
+                    self.cur.add(f, e)
+                    continue
+                self.close()
+                self.stack = []
+                self.quote = depth
+                para_open = False
+            if blank:
+                self.close()
+                continue
+            inner = [c for c in self.stack if c <= cols]
+            rel = cols - (inner[-1] if inner else 0)
+            if rel >= 4:
+                if para_open:
+                    assert self.cur is not None
+                    self.cur.add(f, e)
+                else:
+                    self.stack = inner
+                    mode, mode_depth, code_base = "code", depth, inner[-1] if inner else 0
+                continue
+            kind = self.classify(f, e)
+            cur = self.cur
+            if kind == "setext-dash" and (cur is None or cur.kind != "paragraph"):
+                if _THEMATIC.match(text, f, e):
+                    kind = "thematic"
+                else:
+                    kind = "list" if _BULLET.match(text, f, e) else "text"
+            if kind == "fence":
+                self.close()
+                self.stack = inner
+                m = _FENCE_OPEN.match(text, f, e)
+                assert m is not None
+                mode, mode_depth, fence = "fence", depth, m.group(1)
+            elif kind == "heading":
+                self.close()
+                self.stack = inner
+                self.heading(f, e)
+            elif kind in ("setext-eq", "setext-dash"):
+                if cur is not None and cur.kind == "paragraph":
+                    cur.kind = "heading"
+                self.close()
+                self.stack = inner
+            elif kind == "thematic":
+                self.close()
+                self.stack = inner
+            elif kind == "list":
+                if not self.list_item(f, e, cols, inner):
+                    assert cur is not None
+                    cur.add(f, e)
+            elif kind == "html-comment" and "-->" in text[f + 4 : e] and text[f:e].rstrip().endswith("-->"):
+                self.close()
+            elif kind == "html-comment" and "-->" not in text[f + 4 : e]:
+                self.close()
+                mode = "comment"
+            elif kind == "html-raw":
+                self.close()
+                m = _HTML_OPEN.match(text, f, e)
+                assert m is not None
+                raw_close = f"</{m.group(1).lower()}>"
+                if raw_close not in text[f:e].lower():
+                    mode = "raw"
+            elif kind == "ref-def":
+                m = _REF_DEF.match(text, f, e)
+                assert m is not None
+                self.refs.add(_label(m.group(1)))
+                self.close()
+            elif kind == "footnote":
+                self.close()
+                self.stack = inner
+                m = _FOOTNOTE_DEF.match(text, f, e)
+                assert m is not None
+                _blank(self.buf, f, m.end())
+                self.cur = _Block("paragraph")
+                self.cur.add(m.end(), e)
+            elif kind == "text" and self.is_table_start(index - 1, f, e, depth):
+                self.close()
+                self.stack = inner
+                self.table_row(f, e)
+                s2, e2 = lines[index]
+                for mark in _quote_prefix(text, s2, e2)[2]:
+                    self.buf[mark] = " "
+                index += 1  # the delimiter row
+                mode, mode_depth = "table", depth
+            elif kind == "text" and not para_open and self.is_pipe_row(f, e):
+                self.stack = inner
+                self.table_row(f, e)
+            elif para_open and kind != "html-block":
+                assert cur is not None
+                cur.add(f, e)
+            else:
+                self.close()
+                self.stack = inner
+                self.cur = _Block("list-item" if inner else "paragraph")
+                self.cur.add(f, e)
+        self.close()
+        return self.blocks
+
+    def is_pipe_row(self, f: int, e: int) -> bool:
+        """A ``| a | b |`` line outside a recognised table is still read as a row."""
+        line = self.text[f:e].rstrip(" \t")
+        return len(line) >= 2 and line[0] == "|" and line[-1] == "|"
+
+    def list_item(self, f: int, e: int, cols: int, inner: list[int]) -> bool:
+        """Open a list item at ``f``; ``False`` if it may not interrupt the paragraph."""
+        text = self.text
+        ordered = _ORDERED.match(text, f, e)
+        marker = ordered or _BULLET.match(text, f, e)
+        assert marker is not None
+        width = marker.end() - f
+        after_cols, content = _indent(text, marker.end(), e, cols + width)
+        spaces = after_cols - cols - width
+        empty = content == e
+        cur = self.cur
+        if cur is not None and cur.kind == "paragraph" and (
+            empty or (ordered is not None and int(ordered.group(1)) != 1)
+        ):
+            return False
+        self.close()
+        self.stack = [c for c in inner if c <= cols]
+        self.stack.append(cols + width + (spaces if 1 <= spaces <= 4 else 1))
+        _blank(self.buf, f, marker.end())
+        task = _TASK.match(text, content, e)
+        if task is not None:
+            _blank(self.buf, task.start(), task.end())
+            content = _indent(text, task.end(), e)[1]
+        kind = self.classify(content, e) if content < e else "text"
+        if kind == "list" and content < e:
+            return self.list_item(content, e, self.stack[-1], self.stack)
+        if kind == "heading":
+            self.heading(content, e)
+            return True
+        self.cur = _Block("list-item")
+        if content < e:
+            self.cur.add(content, e)
+        return True
+
+
+def _pieces(start: int, end: int, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Split ``[start, end)`` around the cut spans inside it."""
+    pieces = []
+    for cut_start, cut_end in cuts:
+        if cut_end <= start or cut_start >= end:
+            continue
+        pieces.append((start, max(start, cut_start)))
+        start = max(start, cut_end)
+    pieces.append((start, end))
+    return pieces
+
+
+def segments(unit: Unit) -> list[Segment]:
+    """Prose segments of a Markdown unit, in document order."""
+    scanner = _Scanner(unit.text)
+    blocks = scanner.run()
+    refs = frozenset(scanner.refs)
+    buf = scanner.buf
+    result: list[Segment] = []
+    for block in blocks:
+        if block.start is None or block.end <= block.start:
+            continue
+        cuts: list[tuple[int, int]] = []
+        for lo, hi in block.cells if block.cells is not None else [(block.start, block.end)]:
+            _inline(buf, lo, hi, refs, cuts)
+        cuts.sort()
+        for lo, hi in _pieces(block.start, block.end, cuts):
+            while lo < hi and buf[lo].isspace():
+                lo += 1
+            while hi > lo and buf[hi - 1].isspace():
+                hi -= 1
+            if lo < hi:
+                result.append(Segment(unit=unit, start=lo, text="".join(buf[lo:hi]), kind=block.kind))
+    return result

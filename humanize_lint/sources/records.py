@@ -1,0 +1,537 @@
+"""Read JSON Lines and JSON record files into units, one per text field of each record.
+
+Records are decoded with :func:`json.loads` and text fields found by dotted
+paths (``comment.body``, ``comments.0.body``; a key that itself contains dots
+wins over a nested path). To point findings into the file, a small
+string-literal-aware scanner walks the raw text to the field's literal and
+decodes it again (checked against ``json.loads``), recording
+:class:`~humanize_lint.model.Run` stretches of literal characters. Each escape
+(``\\n``, ``\\"``, ``\\u00e9``, a surrogate pair) yields one decoded character
+no run covers; a zero-length run marks an escape with no literal character just
+before it, and the closing quote after a final escape, so every escape maps to
+its own start and the end of the text to the closing quote. Bad lines,
+non-object records and missing fields become
+:class:`~humanize_lint.model.InputError` entries and reading goes on; JSON Lines
+input is handled one line at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from humanize_lint.model import Document, HumanizeLintError, InputError, Run, Unit
+
+__all__ = ["field_paths", "read_json", "read_jsonl"]
+
+# How many field paths are remembered for, and listed in, the "fields seen" hint.
+_MAX_SEEN_FIELDS = 200
+_MAX_LISTED_FIELDS = 20
+
+_WS = re.compile(r"[ \t\n\r]*")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_SCALAR = re.compile(r"[^ \t\n\r,\]}]+")
+_STRUCTURE = re.compile(r'[^"\[\]{}]*')
+_ESCAPE = re.compile(r"\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)")
+_SIMPLE_ESCAPES = {
+    '"': '"',
+    "\\": "\\",
+    "/": "/",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+}
+
+Key = str | int
+
+
+# --- scanner over raw JSON text ------------------------------------------------------
+
+
+class _ScanMismatch(RuntimeError):
+    """The raw-text scanner disagrees with ``json.loads`` (a bug, not bad input)."""
+
+
+def _skip_ws(text: str, i: int) -> int:
+    match = _WS.match(text, i)
+    assert match is not None  # the pattern matches the empty string
+    return match.end()
+
+
+def _skip_string(text: str, i: int) -> int:
+    match = _STRING.match(text, i)
+    if match is None:
+        raise _ScanMismatch(f"no string literal at offset {i}")
+    return match.end()
+
+
+def _skip_value(text: str, i: int) -> int:
+    """Offset just past the JSON value starting at ``i`` (iterative, any depth)."""
+    char = text[i]
+    if char == '"':
+        return _skip_string(text, i)
+    if char not in "[{":
+        match = _SCALAR.match(text, i)
+        if match is None:
+            raise _ScanMismatch(f"no JSON value at offset {i}")
+        return match.end()
+    depth = 0
+    while True:
+        match = _STRUCTURE.match(text, i)
+        assert match is not None
+        i = match.end()
+        char = text[i]
+        if char == '"':
+            i = _skip_string(text, i)
+            continue
+        depth += 1 if char in "[{" else -1
+        i += 1
+        if depth == 0:
+            return i
+
+
+def _decode_key(text: str, start: int, end: int) -> str:
+    literal = text[start:end]
+    if "\\" in literal:
+        decoded: str = json.loads(literal)
+        return decoded
+    return literal[1:-1]
+
+
+def _iter_members(text: str, i: int) -> Iterator[tuple[str, int]]:
+    """Yield ``(key, value_offset)`` for each member of the object at ``i``."""
+    i = _skip_ws(text, i + 1)
+    if text[i] == "}":
+        return
+    while True:
+        end = _skip_string(text, i)
+        key = _decode_key(text, i, end)
+        i = _skip_ws(text, end)
+        if text[i] != ":":
+            raise _ScanMismatch(f"expected ':' at offset {i}")
+        i = _skip_ws(text, i + 1)
+        yield key, i
+        i = _skip_ws(text, _skip_value(text, i))
+        if text[i] != ",":
+            return
+        i = _skip_ws(text, i + 1)
+
+
+def _iter_elements(text: str, i: int) -> Iterator[int]:
+    """Yield the offset of each element of the array at ``i``."""
+    i = _skip_ws(text, i + 1)
+    if text[i] == "]":
+        return
+    while True:
+        yield i
+        i = _skip_ws(text, _skip_value(text, i))
+        if text[i] != ",":
+            return
+        i = _skip_ws(text, i + 1)
+
+
+def _locate(text: str, i: int, keys: Sequence[Key]) -> int:
+    """Offset of the value reached from the value at ``i`` by following ``keys``."""
+    for key in keys:
+        found: int | None = None
+        if isinstance(key, str):
+            if text[i] != "{":
+                raise _ScanMismatch(f"expected an object at offset {i}")
+            for name, value in _iter_members(text, i):
+                if name == key:
+                    found = value  # the last duplicate wins, as in json.loads
+        else:
+            if text[i] != "[":
+                raise _ScanMismatch(f"expected an array at offset {i}")
+            for index, value in enumerate(_iter_elements(text, i)):
+                if index == key:
+                    found = value
+                    break
+        if found is None:
+            raise _ScanMismatch(f"{key!r} not found at offset {i}")
+        i = found
+    return i
+
+
+def _scan_string(text: str, i: int) -> tuple[str, tuple[Run, ...]]:
+    """Decode the string literal at ``i`` and map its characters to document offsets."""
+    if text[i] != '"':
+        raise _ScanMismatch(f"expected a string at offset {i}")
+    end = _skip_string(text, i) - 1  # the closing quote
+    first = i + 1
+    if text.find("\\", first, end) < 0:
+        literal = text[first:end]
+        return literal, (Run(0, first, end - first),) if literal else ()
+    parts: list[str] = []
+    runs: list[Run] = []
+    unit = 0
+    j = first
+    for match in _ESCAPE.finditer(text, first, end):
+        k = match.start()
+        if k > j:
+            runs.append(Run(unit, j, k - j))
+            parts.append(text[j:k])
+            unit += k - j
+        else:
+            # An escape right after another or at the start: a zero-length run
+            # pins its unit offset to the escape's start.
+            runs.append(Run(unit, k, 0))
+        parts.append(_decode_escape(match.group()))
+        unit += 1
+        j = match.end()
+    if end > j:
+        runs.append(Run(unit, j, end - j))
+        parts.append(text[j:end])
+    else:
+        runs.append(Run(unit, end, 0))  # the end of the text maps to the closing quote
+    return "".join(parts), tuple(runs)
+
+
+def _decode_escape(escape: str) -> str:
+    """The character an escape such as ``\\n``, ``\\u00e9`` or a surrogate pair stands for."""
+    if escape[1] != "u":
+        return _SIMPLE_ESCAPES[escape[1]]
+    code = int(escape[2:6], 16)
+    if len(escape) == 12:
+        return chr(0x10000 + ((code - 0xD800) << 10) + (int(escape[8:12], 16) - 0xDC00))
+    return chr(code)
+
+
+# --- paths in decoded records ------------------------------------------------------
+
+
+def _resolve(obj: Any, parts: Sequence[str]) -> tuple[Any, tuple[Key, ...]] | None:
+    """Value at a split dotted path and the concrete keys leading to it, or None.
+
+    In an object, the longest run of path parts that is itself a key is tried
+    first, so a key such as ``"a.b"`` is reachable; in an array a part must be
+    a decimal index.
+    """
+    if not parts:
+        return obj, ()
+    if isinstance(obj, dict):
+        for n in range(len(parts), 0, -1):
+            key = ".".join(parts[:n])
+            if key in obj:
+                found = _resolve(obj[key], parts[n:])
+                if found is not None:
+                    return found[0], (key, *found[1])
+        return None
+    if isinstance(obj, list):
+        head = parts[0]
+        if head.isascii() and head.isdigit() and int(head) < len(obj):
+            index = int(head)
+            found = _resolve(obj[index], parts[1:])
+            if found is not None:
+                return found[0], (index, *found[1])
+    return None
+
+
+def _lookup(obj: Any, path: str) -> Any:
+    found = _resolve(obj, path.split("."))
+    return None if found is None else found[0]
+
+
+def field_paths(obj: Any) -> list[str]:
+    """Dotted paths of the string leaves of ``obj`` in document order (list items by index)."""
+    paths: list[str] = []
+    stack: list[tuple[str | None, Any]] = [(None, obj)]
+    while stack:
+        prefix, value = stack.pop()
+        if isinstance(value, str):
+            if prefix is not None:
+                paths.append(prefix)
+        elif isinstance(value, (dict, list)):
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            children = [(_join(prefix, key), child) for key, child in items]
+            stack.extend(reversed(children))
+    return paths
+
+
+def _array_paths(obj: Any, limit: int = _MAX_LISTED_FIELDS) -> list[str]:
+    """Dotted paths of arrays reachable through objects only (records-key hints)."""
+    paths: list[str] = []
+    stack: list[tuple[str | None, Any]] = [(None, obj)]
+    while stack and len(paths) < limit:
+        prefix, value = stack.pop()
+        if isinstance(value, list):
+            paths.append("(top level)" if prefix is None else prefix)
+        elif isinstance(value, dict):
+            stack.extend(reversed([(_join(prefix, key), child) for key, child in value.items()]))
+    return paths
+
+
+def _join(prefix: str | None, key: Key) -> str:
+    return str(key) if prefix is None else f"{prefix}.{key}"
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _listing(names: Sequence[str]) -> str:
+    shown = sorted(names)[:_MAX_LISTED_FIELDS]
+    more = ", ..." if len(names) > len(shown) else ""
+    return ", ".join(shown) + more if shown else "none"
+
+
+# --- records to units --------------------------------------------------------------
+
+
+class _RecordReader:
+    """Turns decoded records into units and collects per-record errors.
+
+    "Record lacks field X" errors are held back until some record has X; if
+    none does, they are dropped for one "no record has field X" error at the
+    end, instead of one error per record for a mistyped field name.
+    """
+
+    def __init__(
+        self,
+        document: Document,
+        *,
+        text_fields: Sequence[str],
+        id_field: str | None,
+        name_field: str | None,
+        first_name_field: str | None,
+        last_name_field: str | None,
+        errors: list[HumanizeLintError],
+    ) -> None:
+        self.document = document
+        self.text_fields = list(dict.fromkeys(text_fields))
+        self.id_field = id_field
+        self.name_field = name_field
+        self.first_name_field = first_name_field
+        self.last_name_field = last_name_field
+        self.errors = errors
+        self.records = 0
+        self.present: set[str] = set()
+        self.pending: dict[str, list[InputError]] = {}
+        self.seen_paths: dict[str, None] = {}
+
+    def error(self, message: str, offset: int) -> InputError:
+        pos = self.document.position(offset)
+        return InputError(message, path=self.document.path, line=pos.line, column=pos.column)
+
+    def record(self, obj: Any, start: int) -> Iterator[Unit]:
+        """Units of the record whose value starts at document offset ``start``."""
+        if not isinstance(obj, dict):
+            self.errors.append(self.error(f"record is not a JSON object (got {_type_name(obj)})", start))
+            return
+        self.records += 1
+        text = self.document.text
+        line = self.document.position(start).line
+        label = self._record_id(obj) or str(line)
+        customer = self._customer(obj)
+        for name in self.text_fields:
+            found = _resolve(obj, name.split("."))
+            if found is None:
+                self._missing(name, self.error(f"record lacks text field '{name}'", start))
+                continue
+            self._present(name)
+            value, keys = found
+            if not isinstance(value, str):
+                self.errors.append(
+                    self.error(f"text field '{name}' is not a string (got {_type_name(value)})", start)
+                )
+                continue
+            if not value:
+                continue
+            decoded, runs = _scan_string(text, _locate(text, start, keys))
+            if decoded != value:
+                raise _ScanMismatch(f"{self.document.path}:{line}: field '{name}' decoded differently")
+            yield Unit(
+                document=self.document,
+                text=value,
+                record=label,
+                field=name,
+                customer=customer,
+                runs=runs,
+                markup="markdown",
+            )
+        if len(self.present) < len(self.text_fields) and len(self.seen_paths) < _MAX_SEEN_FIELDS:
+            for path in field_paths(obj):
+                self.seen_paths.setdefault(path)
+
+    def finish(self) -> None:
+        """Report text fields that no record had (only if there were records)."""
+        if not self.records:
+            return
+        for name in self.text_fields:
+            if name not in self.present:
+                self.errors.append(
+                    InputError(
+                        f"no record has field '{name}' (fields seen: {_listing(list(self.seen_paths))})",
+                        path=self.document.path,
+                    )
+                )
+
+    def _missing(self, name: str, error: InputError) -> None:
+        if name in self.present:
+            self.errors.append(error)
+        else:
+            self.pending.setdefault(name, []).append(error)
+
+    def _present(self, name: str) -> None:
+        if name not in self.present:
+            self.present.add(name)
+            self.errors.extend(self.pending.pop(name, ()))
+
+    def _record_id(self, obj: Mapping[str, Any]) -> str | None:
+        if self.id_field is None:
+            return None
+        value = _lookup(obj, self.id_field)
+        if isinstance(value, str):
+            return value or None
+        if isinstance(value, (bool, int, float)):
+            return json.dumps(value)
+        return None
+
+    def _customer(self, obj: Mapping[str, Any]) -> str | None:
+        if self.name_field is not None:
+            name = _text_value(obj, self.name_field)
+            if name:
+                return name
+        parts = [
+            _text_value(obj, path)
+            for path in (self.first_name_field, self.last_name_field)
+            if path is not None
+        ]
+        return " ".join(part for part in parts if part) or None
+
+
+def _text_value(obj: Mapping[str, Any], path: str) -> str | None:
+    value = _lookup(obj, path)
+    return value.strip() if isinstance(value, str) else None
+
+
+def _decode_error(document: Document, err: ValueError | RecursionError, base: int) -> InputError:
+    if isinstance(err, json.JSONDecodeError):
+        message, offset = err.msg, base + err.pos
+    elif isinstance(err, RecursionError):
+        message, offset = "nesting too deep", base
+    else:
+        message, offset = str(err), base
+    pos = document.position(offset)
+    return InputError(f"invalid JSON: {message}", path=document.path, line=pos.line, column=pos.column)
+
+
+def read_jsonl(
+    document: Document,
+    *,
+    text_fields: Sequence[str],
+    id_field: str | None,
+    name_field: str | None,
+    errors: list[HumanizeLintError],
+    first_name_field: str | None = None,
+    last_name_field: str | None = None,
+) -> Iterator[Unit]:
+    """Yield a unit per non-empty text field of each JSON Lines record.
+
+    A record without an id is labelled by its 1-based line number. Errors are
+    appended to ``errors`` as reading goes; the "no record has field" errors
+    come once the generator is exhausted.
+    """
+    reader = _RecordReader(
+        document,
+        text_fields=text_fields,
+        id_field=id_field,
+        name_field=name_field,
+        first_name_field=first_name_field,
+        last_name_field=last_name_field,
+        errors=errors,
+    )
+    text = document.text
+    size = len(text)
+    pos = 0
+    while pos < size:
+        newline = text.find("\n", pos)
+        end = size if newline < 0 else newline
+        line_start, pos = pos, end + 1
+        start = _skip_ws(text, line_start)
+        if start >= end:
+            continue  # blank line
+        try:
+            obj = json.loads(text[line_start:end])
+        except (ValueError, RecursionError) as err:
+            errors.append(_decode_error(document, err, line_start))
+            continue
+        yield from reader.record(obj, start)
+    reader.finish()
+
+
+def read_json(
+    document: Document,
+    *,
+    records_key: str | None,
+    text_fields: Sequence[str],
+    id_field: str | None,
+    name_field: str | None,
+    errors: list[HumanizeLintError],
+    first_name_field: str | None = None,
+    last_name_field: str | None = None,
+) -> Iterator[Unit]:
+    """Yield a unit per non-empty text field of each record of a JSON document.
+
+    The document is an array of records, or an object holding that array at
+    the dotted path ``records_key``. A record without an id is labelled by the
+    line its object starts on.
+    """
+    text = document.text
+    try:
+        root = json.loads(text)
+    except (ValueError, RecursionError) as err:
+        errors.append(_decode_error(document, err, 0))
+        return
+    start = _skip_ws(text, 0)
+    if records_key:
+        found = _resolve(root, records_key.split("."))
+        if found is None or not isinstance(found[0], list):
+            got = "nothing" if found is None else _type_name(found[0])
+            errors.append(
+                InputError(
+                    f"records key '{records_key}' holds {got}, not an array"
+                    f" (arrays found: {_listing(_array_paths(root))})",
+                    path=document.path,
+                )
+            )
+            return
+        records: list[Any] = found[0]
+        start = _locate(text, start, found[1])
+    elif isinstance(root, list):
+        records = root
+    else:
+        errors.append(
+            InputError(
+                f"top-level JSON value is {_type_name(root)}, not an array of records;"
+                f" set a records key (arrays found: {_listing(_array_paths(root))})",
+                path=document.path,
+            )
+        )
+        return
+    reader = _RecordReader(
+        document,
+        text_fields=text_fields,
+        id_field=id_field,
+        name_field=name_field,
+        first_name_field=first_name_field,
+        last_name_field=last_name_field,
+        errors=errors,
+    )
+    for obj, offset in zip(records, _iter_elements(text, start)):
+        yield from reader.record(obj, offset)
+    reader.finish()
