@@ -299,12 +299,21 @@ class PersonRule:
             if any(t.is_punct and t.text not in "-'’" for t in between) or any(t.is_space for t in between):
                 break
             start = left
+        doc = tok.doc
+        # "met with the Oslo install": the parser hung "the Oslo" elsewhere; take it back.
+        if not any(doc[i].tag_ in ("DT", "PRP$") for i in range(start, tok.i + 1)):
+            j = start
+            while j > 0 and doc[j - 1].tag_ in ("NNP", "NNPS", "CD") and doc[j - 1].head.i != tok.i:
+                j -= 1
+            if j < start and j > 0 and doc[j - 1].tag_ in ("DT", "PRP$"):
+                start = j - 1
         return start, tok.i + 1
 
     def person_cue(self, tok: Any, span: tuple[int, int]) -> str | None:
         """Why the sentence treats ``tok`` as a person, or None."""
         doc = tok.doc
-        lemma = tok.lemma_.lower()
+        # For "shipment 44-8812" the word that says what it is, is the label.
+        lemma = tok.lemma_.lower().split()[0] if " " in tok.text else tok.lemma_.lower()
         if tok.dep_ in ("compound", "amod") and tok.head.i > tok.i and tok.head.pos_ in ("NOUN", "PROPN"):
             return None
         if span[1] < len(doc) and doc[span[1]].lemma_.lower() in self.head_of and doc[span[1]].dep_ != "poss":
@@ -337,9 +346,15 @@ class PersonRule:
             if cue:
                 return cue
         # Object of a contact verb, recipient, or object of a contact preposition.
-        cue = self._object_cue(role, lemma)
+        cue = self._object_cue(role, lemma, span)
         if cue:
             return cue
+        # A contact preposition right before the phrase: "met with the Oslo install".
+        if span[0] > 1 and role.dep_ != "pobj":
+            prep = doc[span[0] - 1]
+            allowed = self.object_of_prep.get(prep.norm_.lower())
+            if prep.pos_ == "ADP" and allowed and (prep.head.lemma_.lower() in allowed or doc[span[0] - 2].lemma_.lower() in allowed):
+                return f"'{prep.head.text} {prep.text}'"
         # Misparsed object: "call both leads back" with "leads" taken for a verb.
         if role.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "dative", "poss", "compound", "attr") and span[0] > 0:
             prev = doc[span[0] - 1]
@@ -378,7 +393,8 @@ class PersonRule:
                         if v.tag_ == "MD" or v.lemma_ in ("have", "be") and v.dep_ == "aux":
                             preds.append((v.head, False))
                         else:
-                            preds.append((v, False))
+                            # "Shipment 44-8812 held at customs": a bare participle reads as passive.
+                            preds.append((v, v.tag_ == "VBN"))
         # Shared subjects: conjoined verbs and catenatives ("keeps calling").
         out: list[tuple[Any, bool]] = []
         seen: set[int] = set()
@@ -427,9 +443,14 @@ class PersonRule:
                             return f"is the one that {rc.text}"
         return None
 
-    def _object_cue(self, role: Any, lemma: str) -> str | None:
+    def _object_cue(self, role: Any, lemma: str, span: tuple[int, int]) -> str | None:
         dep = role.dep_
         head = role.head
+        doc = role.doc
+        # "called re: the application": a preposition-like word in between means it is not the object.
+        between = doc[head.i + 1 : span[0]] if head.i < span[0] else doc[0:0]
+        if any(t.pos_ in ("ADP", "PUNCT", "SCONJ") or t.norm_ in ("about", "with") for t in between):
+            return None
         if dep in ("dobj", "obj", "dative") and head.pos_ in ("VERB", "AUX"):
             passive = any(c.dep_ == "auxpass" for c in head.children)
             if not passive and _match_verb(self.object_of, head, lemma, exclude=role):
@@ -472,7 +493,7 @@ def compile_identifiers(spec: Mapping[str, Any]) -> tuple[re.Pattern[str], ...]:
     if labels and shapes:
         out.append(
             re.compile(
-                r"(?<![\w/])(?i:" + "|".join(sorted(labels, key=len, reverse=True)) + r")\.?"
+                r"(?<![\w/])(?i:" + "|".join(sorted(labels, key=len, reverse=True)) + r")"
                 r"(?:\s*(?i:no\.?|number|id|\#)\s*|\s+|\s*:\s*)\#?"
                 r"(?:" + "|".join(shapes) + r")(?![\w-])"
             )
@@ -669,29 +690,30 @@ class Linter:
     # -- parse-based rules ----------------------------------------------------
 
     def _parsed_hits(self, unit: Unit, segments: Sequence[Segment]) -> list[Hit]:
-        todo: list[tuple[Segment, list[Candidate]]] = []
+        todo: list[tuple[Segment, str, list[Candidate]]] = []
         for seg in segments:
             spans: list[Candidate] = []
             hit = False
+            ptext = parse_text(seg.text)
             for pr in self.person:
-                if pr.prefilter is not None and pr.prefilter.search(seg.text):
+                if pr.prefilter is not None and pr.prefilter.search(ptext):
                     hit = True
-                    spans.extend(pr.merge_spans(seg.text))
+                    spans.extend(pr.merge_spans(ptext))
             if self.terms or self.patterns:
                 hit = True
             if hit:
-                todo.append((seg, spans))
+                todo.append((seg, ptext, spans))
         if not todo:
             return []
         nlp = self.model.get()
         docs = []
         merged_maps = []
-        for seg, spans in todo:
-            doc, merged = _make_doc(nlp, seg.text, spans)
+        for seg, ptext, spans in todo:
+            doc, merged = _make_doc(nlp, ptext, spans, _speaker_starts(seg.text))
             docs.append(doc)
             merged_maps.append(merged)
         out: list[Hit] = []
-        for (seg, _), doc, merged in zip(todo, nlp.pipe(docs, batch_size=64), merged_maps):
+        for (seg, _, _), doc, merged in zip(todo, nlp.pipe(docs, batch_size=64), merged_maps):
             for pr in self.person:
                 out.extend(self._person_hits(pr, unit, seg, doc, merged))
             out.extend(self._term_hits(unit, seg, doc))
@@ -873,6 +895,19 @@ def _supersede(hits: list[Hit]) -> list[Hit]:
     return out
 
 
+_SPEAKER_RE = re.compile(r"(?m)^[ \t]*(?:\[[^\]\n]{1,25}\][ \t]*|\d{1,2}:\d{2}(?::\d{2})?[ \t]+)[\w .'-]{1,30}:[ \t]")
+
+
+def parse_text(text: str) -> str:
+    """Text as the parser should see it: chat speaker tags ("[09:14] dana: ") blanked, same length."""
+    return _SPEAKER_RE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _speaker_starts(text: str) -> list[int]:
+    """Offsets where a chat message starts (after its speaker tag)."""
+    return [m.end() for m in _SPEAKER_RE.finditer(text)]
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A span found by regex before parsing: an identifier, a time, a multi-word term."""
@@ -888,7 +923,7 @@ class Candidate:
 _HYPHEN_VERB_RE = re.compile(r"(?i)\bno-show(?:s|ed|ing)?\b")
 
 
-def _make_doc(nlp: Any, text: str, spans: Sequence[Candidate]) -> tuple[Any, dict[int, list[Candidate]]]:
+def _make_doc(nlp: Any, text: str, spans: Sequence[Candidate], sentence_starts: Sequence[int] = ()) -> tuple[Any, dict[int, list[Candidate]]]:
     """Tokenize, and merge candidate spans into single tokens before tagging.
 
     Returns the doc and, by the start offset of each candidate token, the
@@ -915,4 +950,10 @@ def _make_doc(nlp: Any, text: str, spans: Sequence[Candidate]) -> tuple[Any, dic
             if len(span) > 1 and any(c.merge for c in cands):
                 retok.merge(span)
             merged[span.start_char if any(c.merge for c in cands) else doc[span.end - 1].idx] = cands
+    # Each chat message is its own sentence; the parser keeps preset boundaries.
+    if sentence_starts:
+        starts = set(sentence_starts)
+        for tok in doc:
+            if tok.idx in starts and tok.i > 0:
+                tok.is_sent_start = True
     return doc, merged

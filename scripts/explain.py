@@ -2,7 +2,7 @@
 import sys
 
 from humanize_lint import rulepack
-from humanize_lint.engine import Linter, _make_doc
+from humanize_lint.engine import Linter, _make_doc, parse_text
 from humanize_lint.nlp import LazyModel
 
 pack = rulepack.load()
@@ -12,10 +12,10 @@ nlp = lz.get()
 for text in sys.argv[1:]:
     spans = []
     for pr in linter.person:
-        spans.extend(pr.merge_spans(text))
-    doc, merged = _make_doc(nlp, text, spans)
+        spans.extend(pr.merge_spans(parse_text(text)))
+    text = parse_text(text); doc, merged = _make_doc(nlp, text, spans)
     doc = nlp(doc)
-    print(" ".join(f"{t.i}:{t.text}/{t.tag_}/{t.dep_}>{t.head.i}" for t in doc))
+    print(" ".join(f"{t.i}:{t.text}/{t.lemma_}/{t.tag_}/{t.dep_}>{t.head.i}" for t in doc))
     for pr in linter.person:
         for tok, what, forced in pr.triggers(doc, merged):
             span = pr.np_span(tok)
