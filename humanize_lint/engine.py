@@ -298,6 +298,8 @@ class PersonRule:
             between = tok.doc[left:start]
             if any(t.is_punct and t.text not in "-'’" for t in between) or any(t.is_space for t in between):
                 break
+            if any(not re.fullmatch(r"[\w'’.&/-]+", t.text) for t in between):
+                break
             start = left
         doc = tok.doc
         # "met with the Oslo install": the parser hung "the Oslo" elsewhere; take it back.
@@ -407,7 +409,9 @@ class PersonRule:
             out.append((p, passive))
             for c in p.children:
                 if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children):
-                    queue.append((c, any(g.dep_ == "auxpass" for g in c.children)))
+                    # "must be approved and accepted": a bare participle shares the passive.
+                    own_aux = any(g.dep_ in ("aux", "auxpass") for g in c.children)
+                    queue.append((c, any(g.dep_ == "auxpass" for g in c.children) or (passive and c.tag_ == "VBN" and not own_aux)))
                 elif c.dep_ == "xcomp" and p.lemma_.lower() in self.catenative and c.pos_ in ("VERB", "AUX"):
                     queue.append((c, False))
         return out
@@ -455,9 +459,10 @@ class PersonRule:
             passive = any(c.dep_ == "auxpass" for c in head.children)
             if not passive and _match_verb(self.object_of, head, lemma, exclude=role):
                 return f"object of '{head.text}'"
-            if not passive and _match_verb(self.recipient_of, head, lemma, exclude=role):
+            if not passive and span[0] == head.i + 1 and _match_verb(self.recipient_of, head, lemma, exclude=role):
+                # "send the renewal a gift card": the trigger is the first of two objects.
                 others = [c for c in head.children if c.dep_ in ("dobj", "obj") and c.i > role.i]
-                if dep == "dative" or others:
+                if others and not any(t.pos_ in ("ADP", "PUNCT") for t in doc[role.i + 1 : others[0].left_edge.i]):
                     return f"receives what '{head.text}' gives"
         if dep == "pobj" and head.dep_ in ("prep", "agent"):
             prep = head.norm_.lower() if head.norm_ else head.lower_
@@ -558,6 +563,8 @@ class AcronymRule:
     def is_known(self, base: str) -> bool:
         """Common knowledge, allowed by config, or an ordinary word in capitals."""
         if base in self.known or base in self.ignore_words:
+            return True
+        if re.fullmatch(r"FY\d{2}(?:\d{2})?|H[12]|Q[1-4]", base):
             return True
         if re.fullmatch(r"Q[1-4]|[MDCLXVI]{2,}|[A-Z]\d{3,}", base) and re.fullmatch(r"Q[1-4]|M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})", base):
             return True
@@ -680,7 +687,7 @@ class Linter:
                         hits.append(Hit(rule, seg.start + m.start(), seg.start + m.end(), {"text": m.group(0)}))
         for acr in self.acronym:
             hits.extend(self._acronym_hits(acr, unit, segments))
-        hits = [h for h in hits if not _inside(h.start, h.end, all_masks)]
+        hits = [h for h in hits if not _overlaps_any(h.start, h.end, all_masks)]
         if self._allow_re is not None:
             allowed = [m.span() for m in self._allow_re.finditer(unit.text)]
             hits = [h for h in hits if not _overlaps_any(h.start, h.end, allowed)]
@@ -798,33 +805,44 @@ class Linter:
 
     def _acronym_hits(self, acr: AcronymRule, unit: Unit, segments: Sequence[Segment]) -> Iterator[Hit]:
         defined: set[str] = set(self.options.defined_acronyms) | set(acr.known)
-        seen: set[str] = set()
+        pending: dict[str, list[tuple[int, int, str]]] = {}
+        order: list[tuple[int, int, str, str]] = []
         for seg in segments:
             defs = find_definitions(seg.text)
             shouty = _shouting_spans(seg.text)
             for s, e, base in acr.candidates(seg.text):
                 singular = base[:-1] if base.endswith("S") and len(base) > 2 and base[:-1] in defined else base
                 # The defining use itself ("... (SLA)" or "SLA (...)") is never flagged.
-                if any(d == base and off in (s, s - 1, s + 0) for off, d in defs):
+                if any(d == base and off in (s, s - 1) for off, d in defs):
                     defined.add(base)
                     continue
                 for off, d in defs:
                     if off < s:
                         defined.add(d)
+                if base in defined or singular in defined or acr.is_known(base) or _inside(s, e, shouty):
+                    continue
+                u_start, u_end = seg.start + s, seg.start + e
+                # "[CE](glossary#ce)": a link on the acronym points the reader to its meaning.
+                if unit.text[u_start - 1 : u_start] == "[" and unit.text[u_end : u_end + 2] == "](":
+                    continue
                 word = seg.text[s:e]
-                if base in defined or singular in defined or acr.is_known(base):
-                    continue
-                if _inside(s, e, shouty):
-                    continue
-                if acr.first_only and base in seen:
-                    continue
-                seen.add(base)
-                expansion = acr.expansions.get(base, "")
-                suggestions = (f"{expansion} ({word})",) if expansion else ()
-                values = {"text": word, "expansion": expansion, "suggestion": f"{expansion or '<full form>'} ({word})"}
-                yield Hit(acr.rule, seg.start + s, seg.start + e, values, suggestions)
+                pending.setdefault(base, []).append((u_start, u_end, word))
+                order.append((u_start, u_end, word, base))
             for _, d in defs:
                 defined.add(d)
+        for u_start, u_end, word, base in order:
+            uses = pending[base]
+            if acr.first_only and (u_start, u_end, word) != uses[0]:
+                continue
+            expansion = acr.expansions.get(base, "")
+            suggestions = (f"{expansion} ({word})",) if expansion else ()
+            values = {
+                "text": word,
+                "expansion": expansion,
+                "suggestion": f"{expansion or '<full form>'} ({word})",
+                "uses": f" (used {len(uses)} times)" if acr.first_only and len(uses) > 1 else "",
+            }
+            yield Hit(acr.rule, u_start, u_end, values, suggestions)
 
     # -- findings -------------------------------------------------------------
 
