@@ -564,7 +564,7 @@ class AcronymRule:
         """Common knowledge, allowed by config, or an ordinary word in capitals."""
         if base in self.known or base in self.ignore_words:
             return True
-        if re.fullmatch(r"FY\d{2}(?:\d{2})?|H[12]|Q[1-4]", base):
+        if re.fullmatch(r"FY\d{2}(?:\d{2})?|H[12]|Q[1-4]|V\d{1,2}", base):
             return True
         if re.fullmatch(r"Q[1-4]|[MDCLXVI]{2,}|[A-Z]\d{3,}", base) and re.fullmatch(r"Q[1-4]|M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})", base):
             return True
@@ -606,6 +606,10 @@ def find_definitions(text: str) -> list[tuple[int, str]]:
                 if _initials_match(short, words_before[-k:]) and len(words_before[-k:]) >= 1:
                     defs.append((m.start(1), short))
                     break
+            else:
+                # "Team Lead (P3)": a short form introduced right after a noun phrase labels it.
+                if before.rstrip() and before.rstrip()[-1].isalpha() and words_before and words_before[-1][:1].isupper():
+                    defs.append((m.start(1), short))
             continue
         # "SLA (service level agreement)": the acronym right before the parenthesis.
         am = re.search(r"([A-Z][A-Za-z0-9&]*[A-Z0-9])(s?)\s*$", before)
