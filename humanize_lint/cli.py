@@ -22,6 +22,7 @@ from .reporters import REPORTERS
 
 app = typer.Typer(
     add_completion=False,
+    pretty_exceptions_enable=False,
     no_args_is_help=True,
     help="Find dehumanizing references to customers (\"the renewal called\", \"acct 4471-22 is upset\", undefined internal acronyms) and suggest customer-by-name phrasing.",
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -292,11 +293,21 @@ def _explain(r: Rule, fmt: str) -> None:
 
 
 def run() -> None:
-    """Entry point that turns unexpected exceptions into exit 2 with a short message."""
+    """Entry point: user errors are one line and exit 2; a bug says so and exits 2."""
     try:
         app()
-    except (HumanizeLintError, RuleError) as exc:  # pragma: no cover - defensive
+    except HumanizeLintError as exc:
         _err(str(exc))
         sys.exit(2)
     except KeyboardInterrupt:  # pragma: no cover
         sys.exit(130)
+    except BrokenPipeError:  # pragma: no cover - e.g. piped into `head`
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - last resort, keep the exit contract
+        import os
+        import traceback
+
+        if os.environ.get("HUMANIZE_LINT_DEBUG"):
+            traceback.print_exc()
+        _err(f"internal error: {type(exc).__name__}: {exc} (please report; set HUMANIZE_LINT_DEBUG=1 for the traceback)")
+        sys.exit(2)
