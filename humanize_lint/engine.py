@@ -331,9 +331,9 @@ class PersonRule:
             return f"followed by '{nxt.text}'"
         # Possessor of a kin word: "the cancellation's wife".
         if tok.dep_ == "poss" and tok.head.lemma_.lower() in self.possessor_of:
-            return f"has a {tok.head.text}"
+            return f"it has a {tok.head.text}"
         if span[1] + 1 < len(doc) and doc[span[1]].lower_ in ("'s", "’s", "'") and doc[span[1] + 1].lemma_.lower() in self.possessor_of:
-            return f"has a {doc[span[1] + 1].text}"
+            return f"it has a {doc[span[1] + 1].text}"
         # Coordinated with "his wife": "acct 2201-77 and his wife came in".
         for c in tok.children:
             if c.dep_ == "conj" and c.lemma_.lower() in self.coordinated_with and any(p.dep_ == "poss" for p in c.children):
@@ -356,12 +356,12 @@ class PersonRule:
             prep = doc[span[0] - 1]
             allowed = self.object_of_prep.get(prep.norm_.lower())
             if prep.pos_ == "ADP" and allowed and (prep.head.lemma_.lower() in allowed or doc[span[0] - 2].lemma_.lower() in allowed):
-                return f"'{prep.head.text} {prep.text}'"
+                return f"{prep.head.text.lower()} {prep.text} it"
         # Misparsed object: "call both leads back" with "leads" taken for a verb.
         if role.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "dative", "poss", "compound", "attr") and span[0] > 0:
             prev = doc[span[0] - 1]
             if prev.tag_.startswith("VB") and _match_verb(self.object_of, prev, lemma):
-                return f"object of '{prev.text}'"
+                return f"{prev.text.lower()} it"
         return None
 
     def _predicates(self, role: Any, span: tuple[int, int]) -> list[tuple[Any, bool]]:
@@ -420,10 +420,12 @@ class PersonRule:
         plemma = pred.lemma_.lower()
         if passive:
             if _match_verb(self.passive_subject_of, pred, lemma):
-                return f"is {pred.text}" if not pred.text.lower().startswith(("was", "were")) else pred.text
+                return f"it was {pred.text.lower()}"
             return None
         if pred.pos_ in ("VERB", "AUX") and _match_verb(self.subject_of, pred, lemma):
-            return f"{pred.text}"
+            if plemma == "be":
+                return f"it {pred.text.lower()} {' '.join(t.text for t in pred.rights if t.dep_ in ('prep', 'advmod'))}".strip()
+            return f"it {_verb_phrase(pred)}"
         # Described as a person: "is upset", "is a nice guy", "rang in upset".
         if plemma in self.linking:
             j = pred.i + 1
@@ -431,20 +433,20 @@ class PersonRule:
             while j < len(doc) and (doc[j].pos_ in ("ADV", "PART", "SPACE") or doc[j].lemma_ in ("get", "become", "be")):
                 j += 1
             if j < len(doc) and doc[j].lemma_.lower() in self.described_as and doc[j].tag_ in ("JJ", "VBN", "JJR", "RB"):
-                return f"{pred.text} {doc[j].text}"
+                return f"it {pred.text.lower()} {doc[j].text}"
         for c in pred.children:
             if c.dep_ in ("acomp", "oprd", "advcl", "xcomp", "dep", "attr", "ccomp") or (c.dep_ == "conj" and c.pos_ == "ADJ"):
                 adjs = [c] + [g for g in c.children if g.dep_ == "conj" and g.pos_ == "ADJ"]
                 for a in adjs:
                     if a.pos_ == "ADJ" and a.lemma_.lower() in self.described_as:
-                        return f"{pred.text} {a.text}"
+                        return f"it {pred.text.lower()} {a.text}"
                 if plemma in self.linking and c.dep_ == "attr" and c.pos_ in ("NOUN", "PROPN") and c.lemma_.lower() in self.predicate_nouns:
-                    return f"{pred.text} a {c.text}"
+                    return f"it {pred.text.lower()} a {c.text}"
                 # "is the one that complained": the relative clause says what the person did.
                 if plemma in self.linking and c.dep_ == "attr" and c.lemma_.lower() == "one":
                     for rc in c.children:
                         if rc.dep_ == "relcl" and _match_verb(self.subject_of, rc, lemma):
-                            return f"is the one that {rc.text}"
+                            return f"it is the one that {rc.text}"
         return None
 
     def _object_cue(self, role: Any, lemma: str, span: tuple[int, int]) -> str | None:
@@ -458,22 +460,29 @@ class PersonRule:
         if dep in ("dobj", "obj", "dative") and head.pos_ in ("VERB", "AUX"):
             passive = any(c.dep_ == "auxpass" for c in head.children)
             if not passive and _match_verb(self.object_of, head, lemma, exclude=role):
-                return f"object of '{head.text}'"
+                return f"{head.text.lower()} it"
             if not passive and span[0] == head.i + 1 and _match_verb(self.recipient_of, head, lemma, exclude=role):
                 # "send the renewal a gift card": the trigger is the first of two objects.
                 others = [c for c in head.children if c.dep_ in ("dobj", "obj") and c.i > role.i]
                 if others and not any(t.pos_ in ("ADP", "PUNCT") for t in doc[role.i + 1 : others[0].left_edge.i]):
-                    return f"receives what '{head.text}' gives"
+                    return f"{head.text.lower()} it {doc[others[0].left_edge.i:others[0].i + 1].text}"
         if dep == "pobj" and head.dep_ in ("prep", "agent"):
             prep = head.norm_.lower() if head.norm_ else head.lower_
             verb = head.head
             allowed = self.object_of_prep.get(prep)
             if allowed and verb.pos_ in ("VERB", "AUX", "ADJ", "NOUN") and verb.lemma_.lower() in allowed:
-                return f"'{verb.text} {head.text}'"
+                return f"{verb.text.lower()} {head.text} it"
             # "hang up on X": the preposition hangs off the particle.
             if allowed and verb.dep_ in ("prt", "advmod") and verb.head.lemma_.lower() in allowed:
-                return f"'{verb.head.text} {verb.text} {head.text}'"
+                return f"{verb.head.text.lower()} {verb.text} {head.text} it"
         return None
+
+
+def _verb_phrase(verb: Any) -> str:
+    """The verb with its auxiliaries, negation and particle: "is threatening", "never picked up"."""
+    before = [c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg") and c.i < verb.i]
+    after = [c for c in verb.children if c.dep_ == "prt"]
+    return " ".join(t.text.lower() for t in sorted(before + [verb] + after, key=lambda t: t.i))
 
 
 def _next_token(doc: Any, i: int, head: Any) -> Any:
@@ -487,7 +496,7 @@ def _next_token(doc: Any, i: int, head: Any) -> Any:
     return doc[i] if i < len(doc) else None
 
 
-_TIME_RE = re.compile(r"(?i:\b(?:the|a|your|my|our)\s+(?P<time>\d{1,2}(?::\d{2})?\s?[ap]\.?m\.?)(?![\w]))")
+_TIME_RE = re.compile(r"(?i:\b(?:the|a|your|my|our)\s+(?P<time>\d{1,2}(?::\d{2})?\s?(?:[ap]m|[ap]\.m\.))(?![\w]))")
 
 
 def compile_identifiers(spec: Mapping[str, Any]) -> tuple[re.Pattern[str], ...]:
@@ -755,7 +764,8 @@ class Linter:
                 name_style=self.options.name_style,
             )
             trigger = tok.lemma_.lower() if what == "term" else ("appointment time" if what == "time" else tok.text)
-            yield Hit(pr.rule, start, end, {"text": text, "trigger": trigger, "cue": cue, "customer": unit.customer or ""}, suggestions)
+            values = {"text": text, "trigger": trigger, "a_trigger": f"{_article(trigger)} {trigger}", "cue": cue, "customer": unit.customer or ""}
+            yield Hit(pr.rule, start, end, values, suggestions)
 
     def _term_hits(self, unit: Unit, seg: Segment, doc: Any) -> Iterator[Hit]:
         if not (self.terms or self.patterns):
@@ -878,6 +888,16 @@ class Linter:
 
 
 _COUNT_WORDS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "both", "several", "many", "some", "all"}
+
+
+def _article(word: str) -> str:
+    """'a' or 'an' by how the word is spoken ("an upgrade", "an MQL", "a P1")."""
+    if word[:2].isupper() or (word[:1].isupper() and word[1:2].isdigit()):
+        return "an" if word[0] in "AEFHILMNORSX" else "a"
+    low = word.lower()
+    if low.startswith(("uni", "use", "usu", "one", "eu")):
+        return "a"
+    return "an" if low[:1] in "aeiou" else "a"
 
 
 class _Values(dict):  # type: ignore[type-arg]

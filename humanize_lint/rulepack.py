@@ -319,7 +319,9 @@ def load_rule(path: Path, lexicons: Mapping[str, Any], shown: str | None = None)
         _check_keys(examples, _EXAMPLE_KEYS, name, "examples")
     try:
         raw["message"].format_map(_TemplateProbe())
-    except (ValueError, KeyError, IndexError, AttributeError) as exc:
+    except KeyError as exc:
+        raise _err(name, raw.where("message", value=True), f"bad message template: {exc.args[0]}") from None
+    except (ValueError, IndexError, AttributeError) as exc:
         raise _err(name, raw.where("message", value=True), f"bad message template: {exc}") from None
     line = raw.where()[0]
     return Rule(
@@ -352,13 +354,15 @@ def _validate_resolved(value: Any, path: str, where: tuple[int, int], what: str)
 
 
 class _TemplateProbe(dict):  # type: ignore[type-arg]
-    """Accepts any template field so a message can be checked for syntax only."""
+    """Checks a message template: known fields only."""
 
     def __missing__(self, key: str) -> str:
+        if key not in TEMPLATE_FIELDS:
+            raise KeyError(f"unknown field {{{key}}}; available: {', '.join('{' + f + '}' for f in TEMPLATE_FIELDS)}")
         return ""
 
 
-TEMPLATE_FIELDS = ("text", "suggestion", "trigger", "customer", "expansion", "term")
+TEMPLATE_FIELDS = ("text", "suggestion", "trigger", "a_trigger", "cue", "customer", "expansion", "uses", "term")
 
 
 def load_pack_manifest(directory: Path, shown: str) -> dict[str, Any]:
