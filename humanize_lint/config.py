@@ -151,16 +151,16 @@ def load(path: Path) -> Config:
         except KeyError:
             sev = raw["severity"]
             line, col = _where(sev, key, value=True)
-            raise ConfigError(f"severity of '{key}' must be error, warning or suggestion", shown, line, col) from None
+            raise ConfigError(f"{prefix}severity of '{key}' must be error, warning or suggestion", shown, line, col) from None
     try:
         fail_on = Severity.parse(raw.get("fail-on", "warning"))
     except KeyError:
         line, col = _where(raw, "fail-on", value=True)
-        raise ConfigError("'fail-on' must be error, warning or suggestion", shown, line, col) from None
+        raise ConfigError(f"{prefix}'fail-on' must be error, warning or suggestion", shown, line, col) from None
     style = raw.get("name-style", "full")
     if style not in ("full", "first", "title-last"):
         line, col = _where(raw, "name-style", value=True)
-        raise ConfigError("'name-style' must be full, first or title-last", shown, line, col)
+        raise ConfigError(f"{prefix}'name-style' must be full, first or title-last", shown, line, col)
     base = path.parent
     return Config(
         path=path,
