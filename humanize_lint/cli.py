@@ -62,8 +62,22 @@ def select_rules(pack: rulepack.Pack, select: list[str], ignore: list[str], wher
     if select:
         keep = {r.code for k in select for r in pack.matching(k)}
         chosen = [r for r in chosen if r.code in keep]
+    else:
+        chosen = [r for r in chosen if r.enabled]
     drop = {r.code for k in ignore for r in pack.matching(k)}
     return [r for r in chosen if r.code not in drop]
+
+
+def severity_overrides(pack: rulepack.Pack, cfg: config_mod.Config) -> dict[str, Severity]:
+    """Config severity keys (codes, names, categories, prefixes) resolved to rule codes."""
+    out: dict[str, Severity] = {}
+    for key, sev in cfg.severity.items():
+        matched = pack.matching(key)
+        if not matched:
+            raise HumanizeLintError(f"unknown rule '{key}' in severity", str(cfg.path) if cfg.path else None)
+        for r in matched:
+            out[r.code] = sev
+    return out
 
 
 def _load(config_path: Optional[Path], start: Path, model: Optional[str]) -> tuple[config_mod.Config, rulepack.Pack]:
@@ -101,6 +115,7 @@ def check(
     try:
         cfg, pack = _load(config_file, start if start.exists() else Path.cwd(), model)
         rules = select_rules(pack, _split(select) or list(cfg.select), _split(ignore) + list(cfg.ignore))
+        severity = severity_overrides(pack, cfg)
         fail = Severity.parse(fail_on) if fail_on else cfg.fail_on
     except KeyError:
         _err(f"--fail-on must be error, warning or suggestion, not '{fail_on}'")
@@ -135,7 +150,7 @@ def check(
             defined_acronyms=cfg.defined_acronyms,
             allow=cfg.allow,
             name_style=style,
-            severity_overrides=cfg.severity,
+            severity_overrides=severity,
         ),
     )
     report = Report(rules={r.code: r for r in rules}, fail_on=fail)

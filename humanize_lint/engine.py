@@ -364,9 +364,9 @@ class PersonRule:
                 return f"{prev.text.lower()} it"
         return None
 
-    def _predicates(self, role: Any, span: tuple[int, int]) -> list[tuple[Any, bool]]:
+    def _predicates(self, role: Any, span: tuple[int, int]) -> list[tuple[Any, bool | None]]:
         doc = role.doc
-        preds: list[tuple[Any, bool]] = []
+        preds: list[tuple[Any, bool | None]] = []
         if role.dep_ in ("nsubj", "nsubjpass", "csubj"):
             head = role.head
             # Two subjects on one verb is a misparse; the nearer one is the real subject.
@@ -395,10 +395,12 @@ class PersonRule:
                         if v.tag_ == "MD" or v.lemma_ in ("have", "be") and v.dep_ == "aux":
                             preds.append((v.head, False))
                         else:
-                            # "Shipment 44-8812 held at customs": a bare participle reads as passive.
-                            preds.append((v, v.tag_ == "VBN"))
+                            # A bare participle right after the noun: "the renewal called" (a
+                            # misparsed past tense) or "shipment 44-8812 held at customs" (a
+                            # reduced passive). None lets the cue try both readings.
+                            preds.append((v, None if v.tag_ == "VBN" else False))
         # Shared subjects: conjoined verbs and catenatives ("keeps calling").
-        out: list[tuple[Any, bool]] = []
+        out: list[tuple[Any, bool | None]] = []
         seen: set[int] = set()
         queue = list(preds)
         while queue:
@@ -416,8 +418,12 @@ class PersonRule:
                     queue.append((c, False))
         return out
 
-    def _predicate_cue(self, pred: Any, passive: bool, role: Any, lemma: str) -> str | None:
+    def _predicate_cue(self, pred: Any, passive: bool | None, role: Any, lemma: str) -> str | None:
         plemma = pred.lemma_.lower()
+        if passive is None:
+            if pred.pos_ in ("VERB", "AUX") and _match_verb(self.subject_of, pred, lemma):
+                return f"it {_verb_phrase(pred)}"
+            passive = True
         if passive:
             if _match_verb(self.passive_subject_of, pred, lemma):
                 return f"it was {pred.text.lower()}"
@@ -763,7 +769,14 @@ class Linter:
                 templates={k: list(v) for k, v in pr.rule.suggest.items() if isinstance(v, list)},
                 name_style=self.options.name_style,
             )
-            trigger = tok.lemma_.lower() if what == "term" else ("appointment time" if what == "time" else tok.text)
+            if what == "term":
+                trigger = tok.lemma_.lower()
+            elif what == "time":
+                trigger = "appointment time"
+            elif what == "acronym" and tok.text.endswith("s") and tok.text[:-1] in pr.acronyms:
+                trigger = tok.text[:-1]
+            else:
+                trigger = tok.text
             values = {"text": text, "trigger": trigger, "a_trigger": f"{_article(trigger)} {trigger}", "cue": cue, "customer": unit.customer or ""}
             yield Hit(pr.rule, start, end, values, suggestions)
 

@@ -213,6 +213,7 @@ class Rule:
     examples: Mapping[str, tuple[str, ...]]
     origin: tuple[str, int]
     supersedes: tuple[str, ...] = ()
+    enabled: bool = True
 
 
 @dataclass(frozen=True)

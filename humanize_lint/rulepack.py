@@ -44,7 +44,7 @@ _LIST_OR_REF = (list, str)
 # Options of each kind: key -> accepted types. The engine owns their meaning;
 # rules/README.md documents them.
 KIND_OPTIONS: dict[str, dict[str, tuple[type, ...] | type]] = {
-    "terms": {"terms": _LIST_OR_REF, "case-sensitive": bool, "match": str},
+    "terms": {"terms": _LIST_OR_REF, "match": str},
     "pattern": {"patterns": list},
     "identifier": {"identifiers": (dict, str)},
     "acronym": {
@@ -88,7 +88,7 @@ _VERB_SPEC_KEYS = {
     "prep": dict,
     "unless-trigger": _LIST_OR_REF,
 }
-_SUGGEST_KEYS = {"with-name": list, "without-name": list, "plural": list, "fix": str}
+_SUGGEST_KEYS = {"with-name": list, "without-name": list, "plural": list}
 _EXAMPLE_KEYS = {"flag": list, "pass": list}
 
 CODE_RE = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
@@ -308,7 +308,7 @@ def load_rule(path: Path, lexicons: Mapping[str, Any], shown: str | None = None)
     # Keep the marks of the raw options for validation messages.
     marked_options = {k: raw[k] for k in KIND_OPTIONS[kind] if k in raw}
     _validate_kind(raw, {**marked_options, **{k: v for k, v in options.items() if k not in marked_options}}, name)
-    for k in ("trigger", "cues"):
+    for k in ("trigger", "cues", "identifiers", "terms"):
         if k in options:
             _validate_resolved(options[k], name, raw.where(k, value=True), k)
     suggest = raw.get("suggest", {})
@@ -339,11 +339,28 @@ def load_rule(path: Path, lexicons: Mapping[str, Any], shown: str | None = None)
         examples={k: tuple(v) for k, v in examples.items()},
         origin=(name, line),
         supersedes=tuple(str(x) for x in raw.get("supersedes", [])),
+        enabled=raw.get("enabled", True),
     )
 
 
 def _validate_resolved(value: Any, path: str, where: tuple[int, int], what: str) -> None:
-    """After lexicon expansion, the verb lists must still be well formed."""
+    """After lexicon expansion, verb lists, regexes and word lists must still be well formed."""
+    ids = value.get("identifiers") if what == "trigger" and isinstance(value, dict) else (value if what == "identifiers" else None)
+    if isinstance(ids, dict):
+        for key in ("shapes", "standalone"):
+            if key in ids:
+                if not isinstance(ids[key], list):
+                    raise _err(path, where, f"identifiers.{key} must be a list of regular expressions")
+                _check_regexes(ids[key], path, where, f"identifiers.{key}")
+        for key in ("labels", "label-nouns"):
+            if key in ids and not all(isinstance(x, str) for x in ids[key]):
+                raise _err(path, where, f"identifiers.{key} must be a list of words")
+    if what == "trigger" and isinstance(value, dict):
+        for key in ("terms", "acronyms"):
+            if key in value and not (isinstance(value[key], list) and all(isinstance(x, str) for x in value[key])):
+                raise _err(path, where, f"trigger.{key} must be a list of words")
+    if what == "terms" and not isinstance(value, list):
+        raise _err(path, where, "'terms' must be a list")
     if what == "cues":
         for key in ("subject-of", "object-of", "passive-subject-of", "recipient-of"):
             if key in value:
@@ -378,6 +395,17 @@ def load_pack_manifest(directory: Path, shown: str) -> dict[str, Any]:
     return dict(lex)
 
 
+def _merge_lexicon(old: Any, new: Any) -> Any:
+    """``{extend: [...]}`` adds to a list lexicon, ``{extend: {...}}`` to a mapping one; anything else replaces."""
+    if isinstance(new, dict) and set(new) == {"extend"}:
+        ext = new["extend"]
+        if isinstance(old, dict) and isinstance(ext, dict):
+            return {**old, **ext}
+        if isinstance(ext, list):
+            return list(old or []) + list(ext)
+    return new
+
+
 def _display(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd()))
@@ -405,15 +433,9 @@ def load(
     for path, shown in sources:
         if path.is_dir():
             for key, value in load_pack_manifest(path, shown).items():
-                if isinstance(value, dict) and set(value) == {"extend"} and key in pack.lexicons:
-                    pack.lexicons[key] = list(pack.lexicons[key]) + list(value["extend"])
-                else:
-                    pack.lexicons[key] = value
+                pack.lexicons[key] = _merge_lexicon(pack.lexicons.get(key), value)
     for key, value in (lexicon_overrides or {}).items():
-        if isinstance(value, dict) and "extend" in value:
-            pack.lexicons[key] = list(pack.lexicons.get(key, [])) + list(value["extend"])
-        else:
-            pack.lexicons[key] = value
+        pack.lexicons[key] = _merge_lexicon(pack.lexicons.get(key), value)
     for path, shown in sources:
         files = sorted(f for f in path.glob("*.y*ml") if f.name != "pack.yaml") if path.is_dir() else [path]
         for f in files:
