@@ -9,6 +9,7 @@ or formatting logic of its own.
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional
 
@@ -80,7 +81,7 @@ def severity_overrides(pack: rulepack.Pack, cfg: config_mod.Config) -> dict[str,
     return out
 
 
-def _load(config_path: Optional[Path], start: Path, model: Optional[str]) -> tuple[config_mod.Config, rulepack.Pack]:
+def _load(config_path: Optional[Path], start: Path) -> tuple[config_mod.Config, rulepack.Pack]:
     cfg = config_mod.discover(start, config_path)
     pack = rulepack.load(cfg.rule_paths, builtin=cfg.builtin, lexicon_overrides=cfg.lexicons)
     return cfg, pack
@@ -110,52 +111,38 @@ def check(
     if output_format not in REPORTERS:
         _err(f"unknown format '{output_format}'; choose one of: {', '.join(REPORTERS)}")
         raise typer.Exit(2)
-    paths = list(paths or ["."])
-    start = Path(stdin_filename).parent if (stdin_filename and paths == ["-"]) else Path.cwd()
+    if name_style is not None and name_style not in ("full", "first", "title-last"):
+        _err(f"--name-style must be full, first or title-last, not '{name_style}'")
+        raise typer.Exit(2)
     try:
-        cfg, pack = _load(config_file, start if start.exists() else Path.cwd(), model)
-        rules = select_rules(pack, _split(select) or list(cfg.select), _split(ignore) + list(cfg.ignore))
-        severity = severity_overrides(pack, cfg)
-        fail = Severity.parse(fail_on) if fail_on else cfg.fail_on
+        fail = Severity.parse(fail_on) if fail_on else None
     except KeyError:
         _err(f"--fail-on must be error, warning or suggestion, not '{fail_on}'")
         raise typer.Exit(2)
-    except HumanizeLintError as exc:
-        _err(str(exc))
-        raise typer.Exit(2)
-    style = name_style or cfg.name_style
-    if style not in ("full", "first", "title-last"):
-        _err(f"--name-style must be full, first or title-last, not '{style}'")
-        raise typer.Exit(2)
-    rec = cfg.records
-    text_fields = tuple(_split(text_field)) or tuple([rec["text-field"]] if isinstance(rec.get("text-field"), str) else rec.get("text-field", ["text"]))
-    src_opts = sources.SourceOptions(
-        text_fields=text_fields,
-        id_field=id_field or rec.get("id-field"),
-        name_field=name_field or rec.get("name-field"),
-        first_name_field=first_name_field or rec.get("first-name-field"),
-        last_name_field=last_name_field or rec.get("last-name-field"),
-        records_key=records_key or rec.get("records-key"),
+    flags = Flags(
+        config_file=config_file,
+        select=_split(select),
+        ignore=_split(ignore),
         customer=customer,
-        include=cfg.include or sources.DEFAULT_INCLUDE,
-        exclude=cfg.exclude,
-        root=cfg.root,
+        text_fields=tuple(_split(text_field)),
+        id_field=id_field,
+        name_field=name_field,
+        first_name_field=first_name_field,
+        last_name_field=last_name_field,
+        records_key=records_key,
+        model=model,
+        fail_on=fail,
+        name_style=name_style,
     )
-    lazy = LazyModel(model or cfg.model)
-    linter = Linter(
-        rules,
-        lazy,
-        LintOptions(
-            known_acronyms=cfg.known_acronyms,
-            defined_acronyms=cfg.defined_acronyms,
-            allow=cfg.allow,
-            name_style=style,
-            severity_overrides=severity,
-        ),
-    )
-    report = Report(rules={r.code: r for r in rules}, fail_on=fail)
+    report = Report()
+    runner = Runner(flags, report, want_lines=output_format == "text")
+    paths = list(paths or ["."])
     try:
-        _run(paths, stdin_filename, src_opts, linter, lazy, report, want_lines=output_format == "text")
+        # Load the config of the current directory (or of --stdin-filename) up
+        # front so that a broken config or rule file fails before any output.
+        first = Path(stdin_filename).parent if (stdin_filename and paths == ["-"]) else Path.cwd()
+        runner.context_for(first if first.is_dir() else Path.cwd())
+        runner.run(paths, stdin_filename)
     except HumanizeLintError as exc:
         _err(str(exc))
         raise typer.Exit(2)
@@ -172,64 +159,156 @@ def check(
     raise typer.Exit(code)
 
 
-def _run(
-    paths: list[str],
-    stdin_filename: Optional[str],
-    opts: sources.SourceOptions,
-    linter: Linter,
-    lazy: LazyModel,
-    report: Report,
-    want_lines: bool,
-) -> None:
-    if linter.needs_model():
-        try:
-            lazy.check()
-        except ModelError as exc:
-            if lazy.requested:
-                raise
-            skipped = [r for r in linter.rules if r.kind in ("person-reference", "terms", "pattern")]
-            linter.skipped_parse_rules = skipped
-            report.notices.append(f"warning: {exc.message}; skipped rules that need a parse: {', '.join(r.name for r in skipped)}")
-    for raw in paths:
-        if raw == "-":
-            shown = stdin_filename or "<stdin>"
-            try:
-                doc = sources.decode(sys.stdin.buffer.read(), shown, sources.detect_format(shown))
-            except InputError as exc:
-                report.errors.append(exc)
-                continue
-            _lint_document(doc, opts, linter, report, want_lines)
-            continue
-        for path in sources.iter_paths([raw], opts, report.errors):
-            try:
-                doc = sources.read_path(path)
-            except InputError as exc:
-                if exc.message.startswith("binary file"):
-                    report.notices.append(str(exc))
-                else:
-                    report.errors.append(exc)
-                continue
-            _lint_document(doc, opts, linter, report, want_lines)
+@dataclass(frozen=True)
+class Flags:
+    """Command-line options that override configuration."""
+
+    config_file: Optional[Path] = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    customer: Optional[str] = None
+    text_fields: tuple[str, ...] = ()
+    id_field: Optional[str] = None
+    name_field: Optional[str] = None
+    first_name_field: Optional[str] = None
+    last_name_field: Optional[str] = None
+    records_key: Optional[str] = None
+    model: Optional[str] = None
+    fail_on: Optional[Severity] = None
+    name_style: Optional[str] = None
 
 
-def _lint_document(doc: "sources.Document", opts: sources.SourceOptions, linter: Linter, report: Report, want_lines: bool) -> None:
-    report.files += 1
-    is_records = doc.format in ("jsonl", "json")
-    seen_records: set[str | None] = set()
-    for unit in sources.units(doc, opts, report.errors):
-        if is_records and unit.record not in seen_records:
-            seen_records.add(unit.record)
-            report.records += 1
-        findings = linter.lint_unit(unit)
-        report.findings.extend(findings)
-        if want_lines:
-            for f in findings:
-                key = (f.path, f.start_pos.line)
-                if key not in report.source_lines:
-                    starts = doc.line_starts
-                    a = starts[f.start_pos.line - 1]
-                    b = starts[f.start_pos.line] if f.start_pos.line < len(starts) else len(doc.text)
-                    report.source_lines[key] = doc.text[a:b].rstrip("\r\n")
+@dataclass
+class Context:
+    """Everything needed to lint the files governed by one config file."""
+
+    cfg: config_mod.Config
+    linter: Linter
+    opts: sources.SourceOptions
+    fail_on: Severity
+
+
+class Runner:
+    """Lints paths, each with the closest config (ruff style), into one Report."""
+
+    def __init__(self, flags: Flags, report: Report, want_lines: bool) -> None:
+        self.flags = flags
+        self.report = report
+        self.want_lines = want_lines
+        self._by_config: dict[Optional[Path], Context] = {}
+        self._by_dir: dict[Path, Context] = {}
+        self._models: dict[Optional[str], LazyModel] = {}
+        self._degraded = False
+
+    def context_for(self, directory: Path) -> Context:
+        """The context for files in ``directory``: closest config, then CLI flags."""
+        directory = directory.resolve()
+        if directory in self._by_dir:
+            return self._by_dir[directory]
+        path = self.flags.config_file or config_mod.find(directory)
+        ctx = self._by_config.get(path)
+        if ctx is None:
+            ctx = self._build(path)
+            self._by_config[path] = ctx
+        self._by_dir[directory] = ctx
+        return ctx
+
+    def _build(self, path: Optional[Path]) -> Context:
+        f = self.flags
+        cfg = config_mod.discover(Path.cwd(), path) if path else config_mod.Config()
+        pack = rulepack.load(cfg.rule_paths, builtin=cfg.builtin, lexicon_overrides=cfg.lexicons)
+        rules = select_rules(pack, f.select or list(cfg.select), f.ignore + list(cfg.ignore))
+        severity = severity_overrides(pack, cfg)
+        rec = cfg.records
+        fields = rec.get("text-field", ["text"])
+        opts = sources.SourceOptions(
+            text_fields=f.text_fields or tuple([fields] if isinstance(fields, str) else fields),
+            id_field=f.id_field or rec.get("id-field"),
+            name_field=f.name_field or rec.get("name-field"),
+            first_name_field=f.first_name_field or rec.get("first-name-field"),
+            last_name_field=f.last_name_field or rec.get("last-name-field"),
+            records_key=f.records_key or rec.get("records-key"),
+            customer=f.customer,
+            include=cfg.include or sources.DEFAULT_INCLUDE,
+            exclude=cfg.exclude,
+            root=cfg.root,
+        )
+        model_name = f.model or cfg.model
+        lazy = self._models.setdefault(model_name, LazyModel(model_name))
+        linter = Linter(
+            rules,
+            lazy,
+            LintOptions(
+                known_acronyms=cfg.known_acronyms,
+                defined_acronyms=cfg.defined_acronyms,
+                allow=cfg.allow,
+                name_style=f.name_style or cfg.name_style,
+                severity_overrides=severity,
+            ),
+        )
+        if linter.needs_model():
+            try:
+                lazy.check()
+            except ModelError as exc:
+                if lazy.requested:
+                    raise
+                skipped = [r for r in linter.rules if r.kind in ("person-reference", "terms", "pattern")]
+                linter.skipped_parse_rules = skipped
+                if not self._degraded:
+                    self._degraded = True
+                    names = ", ".join(r.name for r in skipped)
+                    self.report.notices.append(f"warning: {exc.message}; skipped rules that need a parse: {names}")
+        self.report.rules.update({r.code: r for r in rules})
+        return Context(cfg, linter, opts, f.fail_on or cfg.fail_on)
+
+    def run(self, paths: list[str], stdin_filename: Optional[str]) -> None:
+        """Lint every path; input errors are collected, config errors raise."""
+        for raw in paths:
+            if raw == "-":
+                shown = stdin_filename or "<stdin>"
+                where = Path(shown).parent if stdin_filename else Path.cwd()
+                ctx = self.context_for(where if where.is_dir() else Path.cwd())
+                try:
+                    doc = sources.decode(sys.stdin.buffer.read(), shown, sources.detect_format(shown))
+                except InputError as exc:
+                    self.report.errors.append(exc)
+                    continue
+                self._lint_document(doc, ctx)
+                continue
+            top = Path(raw)
+            walk_ctx = self.context_for(top if top.is_dir() else (top.parent if top.parent.is_dir() else Path.cwd()))
+            for path in sources.iter_paths([raw], walk_ctx.opts, self.report.errors):
+                ctx = self.context_for(path.parent)
+                try:
+                    doc = sources.read_path(path)
+                except InputError as exc:
+                    if exc.message.startswith("binary file"):
+                        self.report.notices.append(str(exc))
+                    else:
+                        self.report.errors.append(exc)
+                    continue
+                self._lint_document(doc, ctx)
+
+    def _lint_document(self, doc: sources.Document, ctx: Context) -> None:
+        report = self.report
+        report.files += 1
+        is_records = doc.format in ("jsonl", "json")
+        last_record: object = object()
+        for unit in sources.units(doc, ctx.opts, report.errors):
+            if is_records and unit.record != last_record:
+                last_record = unit.record
+                report.records += 1
+            findings = ctx.linter.lint_unit(unit)
+            report.findings.extend(findings)
+            report.failing_count += sum(1 for f in findings if f.severity >= ctx.fail_on)
+            if self.want_lines:
+                for f in findings:
+                    key = (f.path, f.start_pos.line)
+                    if key not in report.source_lines:
+                        starts = doc.line_starts
+                        a = starts[f.start_pos.line - 1]
+                        b = starts[f.start_pos.line] if f.start_pos.line < len(starts) else len(doc.text)
+                        report.source_lines[key] = doc.text[a:b].rstrip("\r\n")
 
 
 @app.command("rules")
@@ -240,7 +319,7 @@ def rules_cmd(
 ) -> None:
     """List the rules, or explain one rule with its examples."""
     try:
-        cfg, pack = _load(config_file, Path.cwd(), None)
+        cfg, pack = _load(config_file, Path.cwd())
     except HumanizeLintError as exc:
         _err(str(exc))
         raise typer.Exit(2)

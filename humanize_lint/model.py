@@ -252,16 +252,11 @@ class Report:
     source_lines: dict[tuple[str, int], str] = dc_field(default_factory=dict)
     files: int = 0
     records: int = 0
-    fail_on: Severity = Severity.WARNING
-
-    @property
-    def failing(self) -> list[Finding]:
-        """Findings at or above the failing severity."""
-        return [f for f in self.findings if f.severity >= self.fail_on]
+    failing_count: int = 0  # findings at or above their config's failing severity
 
     @property
     def exit_code(self) -> int:
         """2 on input errors, else 1 on failing findings, else 0."""
         if self.errors:
             return 2
-        return 1 if self.failing else 0
+        return 1 if self.failing_count else 0
