@@ -76,6 +76,7 @@ class VerbSpec:
     without_object: bool = False
     preps: Mapping[str, frozenset[str]] = field(default_factory=dict)
     unless_trigger: frozenset[str] = frozenset()
+    without_preps: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, item: Any) -> "VerbSpec":
@@ -90,6 +91,7 @@ class VerbSpec:
             without_object=bool(item.get("without-object", False)),
             preps={str(k).lower(): _lower_set(v) for k, v in (item.get("prep") or {}).items()},
             unless_trigger=_lower_set(item.get("unless-trigger", [])),
+            without_preps=_lower_set(item.get("without-prep", [])),
         )
 
 
@@ -115,6 +117,8 @@ def _verb_ok(spec: VerbSpec, verb: Any, trigger_lemma: str, exclude: Any = None)
     if spec.requires_object and not objs:
         return False
     if spec.without_object and objs:
+        return False
+    if spec.without_preps and any(c.dep_ in ("prep", "dative") and c.lower_ in spec.without_preps for c in verb.children):
         return False
     if spec.objects and not any(o.lemma_.lower() in spec.objects for o in objs):
         return False
@@ -149,6 +153,7 @@ def _match_verb(table: Mapping[str, list[VerbSpec]], verb: Any, trigger_lemma: s
 
 
 _SKIP_BETWEEN = {"ADV", "PART", "SPACE"}
+_DIAL_VERBS = {"call", "phone", "ring", "text", "dial", "sms"}
 _NP_LEFT_DEPS = {"det", "predet", "amod", "compound", "nummod", "poss", "nmod", "npadvmod", "quantmod", "nounmod"}
 _WHO = {"who", "whom", "whose"}
 
@@ -278,7 +283,11 @@ class PersonRule:
         forms = {low, low[:-1] if low.endswith("s") else low, low[:-2] if low.endswith("es") else low}
         if not forms & self.terms or tok.pos_ in ("ADP", "ADJ"):
             return False
-        prev = tok.doc[tok.i - 1] if tok.i > 0 else None
+        # Walk back over modifiers ("the Denver install") to a determiner or number.
+        i = tok.i - 1
+        while i >= 0 and tok.i - i <= 3 and tok.doc[i].tag_ in ("NNP", "NNPS", "NN", "JJ"):
+            i -= 1
+        prev = tok.doc[i] if i >= 0 else None
         return prev is not None and prev.tag_ in ("DT", "CD", "PRP$", "PDT") and prev.lower_ not in ("that", "this", "which")
 
     def np_span(self, tok: Any) -> tuple[int, int]:
@@ -465,6 +474,9 @@ class PersonRule:
             return None
         if dep in ("dobj", "obj", "dative") and head.pos_ in ("VERB", "AUX"):
             passive = any(c.dep_ == "auxpass" for c in head.children)
+            # "call 0412-555-019": a bare phone number is dialled, not a person.
+            if re.fullmatch(r"[\d\s()+.-]{6,}", role.text) and head.lemma_.lower() in _DIAL_VERBS:
+                return None
             if not passive and _match_verb(self.object_of, head, lemma, exclude=role):
                 return f"{head.text.lower()} it"
             if not passive and span[0] == head.i + 1 and _match_verb(self.recipient_of, head, lemma, exclude=role):
@@ -862,6 +874,8 @@ class Linter:
             if acr.first_only and (u_start, u_end, word) != uses[0]:
                 continue
             expansion = acr.expansions.get(base, "")
+            if expansion and word.endswith("s") and not base.endswith("s") and not expansion.endswith("s"):
+                expansion += "s"  # "quarterly business reviews (QBRs)"
             suggestions = (f"{expansion} ({word})",) if expansion else ()
             values = {
                 "text": word,
@@ -953,14 +967,19 @@ def _supersede(hits: list[Hit]) -> list[Hit]:
 _SPEAKER_RE = re.compile(r"(?m)^[ \t]*(?:\[[^\]\n]{1,25}\][ \t]*|\d{1,2}:\d{2}(?::\d{2})?[ \t]+)[\w .'-]{1,30}:[ \t]")
 
 
+_LABEL_RE = re.compile(r"(?im)^[ \t]*(?:note|notes|update|fyi|edit|ps|internal note|summary|next steps?|outcome|resolution|status|action|issue)[ \t]*:[ \t]")
+
+
 def parse_text(text: str) -> str:
-    """Text as the parser should see it: chat speaker tags ("[09:14] dana: ") blanked, same length."""
-    return _SPEAKER_RE.sub(lambda m: " " * len(m.group(0)), text)
+    """Text as the parser should see it: chat speaker tags ("[09:14] dana: ") and
+    line labels ("Note: ") blanked, same length."""
+    text = _SPEAKER_RE.sub(lambda m: " " * len(m.group(0)), text)
+    return _LABEL_RE.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def _speaker_starts(text: str) -> list[int]:
     """Offsets where a chat message starts (after its speaker tag)."""
-    return [m.end() for m in _SPEAKER_RE.finditer(text)]
+    return [m.end() for rx in (_SPEAKER_RE, _LABEL_RE) for m in rx.finditer(text)]
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,7 @@ _VERB_SPEC_KEYS = {
     "without-object": bool,
     "prep": dict,
     "unless-trigger": _LIST_OR_REF,
+    "without-prep": _LIST_OR_REF,
 }
 _SUGGEST_KEYS = {"with-name": list, "without-name": list, "plural": list}
 _EXAMPLE_KEYS = {"flag": list, "pass": list}

@@ -1,4 +1,4 @@
-"""Read JSON Lines and JSON record files into units, one per text field of each record.
+"""Read JSON Lines, JSON and CSV/TSV record files into units, one per text field of each record.
 
 Records are decoded with :func:`json.loads` and text fields found by dotted
 paths (``comment.body``, ``comments.0.body``; a key that itself contains dots
@@ -12,7 +12,17 @@ before it, and the closing quote after a final escape, so every escape maps to
 its own start and the end of the text to the closing quote. Bad lines,
 non-object records and missing fields become
 :class:`~humanize_lint.model.InputError` entries and reading goes on; JSON Lines
-input is handled one line at a time.
+input is handled one line at a time. CSV is read by an RFC 4180 scanner over
+the document text (it agrees with :func:`csv.reader` on the values, has no
+field size limit, and walks rows lazily): the first row names the columns,
+the delimiter (``,``, ``;``, tab or ``|``) is sniffed from it unless given
+(tab for ``.tsv``), a quoted cell maps character for character except that
+each ``""`` is one ``"`` mapped to the first quote of the pair, ragged rows
+are reported and skipped, and an unterminated quote ends the file with an
+error at the quote. A field holding HTML (``html=True``, or when ``html`` is
+None and the text looks like HTML) is turned into same-length visible text by
+:func:`humanize_lint.sources.html.visible_text`, so its runs stay valid, and
+gets ``markup="text"``; other fields are Markdown.
 """
 
 from __future__ import annotations
@@ -23,8 +33,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from humanize_lint.model import Document, HumanizeLintError, InputError, Run, Unit
+from humanize_lint.sources.html import looks_like_html, visible_text
 
-__all__ = ["field_paths", "read_json", "read_jsonl"]
+__all__ = ["csv_rows", "field_paths", "read_csv", "read_json", "read_jsonl", "sniff_delimiter"]
 
 # How many field paths are remembered for, and listed in, the "fields seen" hint.
 _MAX_SEEN_FIELDS = 200
@@ -310,8 +321,10 @@ class _RecordReader:
         first_name_field: str | None,
         last_name_field: str | None,
         errors: list[HumanizeLintError],
+        html: bool | None = None,
     ) -> None:
         self.document = document
+        self.html = html
         self.text_fields = list(dict.fromkeys(text_fields))
         self.id_field = id_field
         self.name_field = name_field
@@ -354,15 +367,9 @@ class _RecordReader:
             decoded, runs = _scan_string(text, _locate(text, start, keys))
             if decoded != value:
                 raise _ScanMismatch(f"{self.document.path}:{line}: field '{name}' decoded differently")
-            yield Unit(
-                document=self.document,
-                text=value,
-                record=label,
-                field=name,
-                customer=customer,
-                runs=runs,
-                markup="markdown",
-            )
+            unit = _field_unit(self.document, value, runs, label, name, customer, self.html)
+            if unit is not None:
+                yield unit
         if len(self.present) < len(self.text_fields) and len(self.seen_paths) < _MAX_SEEN_FIELDS:
             for path in field_paths(obj):
                 self.seen_paths.setdefault(path)
@@ -414,6 +421,41 @@ class _RecordReader:
         return " ".join(part for part in parts if part) or None
 
 
+def _field_unit(
+    document: Document,
+    value: str,
+    runs: tuple[Run, ...],
+    record: str,
+    name: str,
+    customer: str | None,
+    html: bool | None,
+) -> Unit | None:
+    """The unit of one non-empty field; HTML becomes visible text (None if none is left)."""
+    if html or (html is None and looks_like_html(value)):
+        text = visible_text(value)
+        if not text.strip():
+            return None
+        return Unit(
+            document=document,
+            text=text,
+            record=record,
+            field=name,
+            customer=customer,
+            runs=runs,
+            markup="text",
+            meta={"html": True},
+        )
+    return Unit(
+        document=document,
+        text=value,
+        record=record,
+        field=name,
+        customer=customer,
+        runs=runs,
+        markup="markdown",
+    )
+
+
 def _text_value(obj: Mapping[str, Any], path: str) -> str | None:
     value = _lookup(obj, path)
     return value.strip() if isinstance(value, str) else None
@@ -439,10 +481,13 @@ def read_jsonl(
     errors: list[HumanizeLintError],
     first_name_field: str | None = None,
     last_name_field: str | None = None,
+    html: bool | None = None,
 ) -> Iterator[Unit]:
     """Yield a unit per non-empty text field of each JSON Lines record.
 
-    A record without an id is labelled by its 1-based line number. Errors are
+    A record without an id is labelled by its 1-based line number. A field
+    with HTML (``html=True``, or ``None`` and it looks like HTML) is read as its
+    visible text. Errors are
     appended to ``errors`` as reading goes; the "no record has field" errors
     come once the generator is exhausted.
     """
@@ -454,6 +499,7 @@ def read_jsonl(
         first_name_field=first_name_field,
         last_name_field=last_name_field,
         errors=errors,
+        html=html,
     )
     text = document.text
     size = len(text)
@@ -484,6 +530,7 @@ def read_json(
     errors: list[HumanizeLintError],
     first_name_field: str | None = None,
     last_name_field: str | None = None,
+    html: bool | None = None,
 ) -> Iterator[Unit]:
     """Yield a unit per non-empty text field of each record of a JSON document.
 
@@ -531,7 +578,259 @@ def read_json(
         first_name_field=first_name_field,
         last_name_field=last_name_field,
         errors=errors,
+        html=html,
     )
     for obj, offset in zip(records, _iter_elements(text, start)):
         yield from reader.record(obj, offset)
     reader.finish()
+
+
+# --- CSV -------------------------------------------------------------------------------
+
+# A cell as scanned: (start, end, close). ``start``/``end`` bound its raw text
+# (quotes included); ``close`` is the offset of the closing quote of a quoted
+# cell, -1 for an unquoted one. Text after the closing quote (``"ab"cd``) is
+# kept literally, as :func:`csv.reader` does.
+_Cell = tuple[int, int, int]
+
+_DELIMITERS = (",", ";", "\t", "|")  # sniffing order; ties go to the earlier one
+_SNIFF = re.compile(r'"[^"]*"|[,;\t|]|[\r\n]')
+_BLANK_LINES = re.compile(r"[\r\n]*")
+_UNQUOTED: dict[str, re.Pattern[str]] = {}
+
+
+class _UnterminatedQuote(Exception):
+    """A quoted cell runs to the end of the text; ``offset`` is its opening quote."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__(offset)
+        self.offset = offset
+
+
+def _unquoted(delimiter: str) -> re.Pattern[str]:
+    pattern = _UNQUOTED.get(delimiter)
+    if pattern is None:
+        pattern = _UNQUOTED[delimiter] = re.compile(f"[^{re.escape(delimiter)}\r\n]*")
+    return pattern
+
+
+def sniff_delimiter(text: str, default: str = ",") -> str:
+    """The delimiter of the first line of ``text``: the commonest of ``, ; TAB |`` outside quotes."""
+    counts = dict.fromkeys(_DELIMITERS, 0)
+    blank = _BLANK_LINES.match(text)  # skip leading blank lines
+    assert blank is not None
+    for match in _SNIFF.finditer(text, blank.end()):
+        token = match.group()
+        if token in counts:
+            counts[token] += 1
+        elif token in ("\r", "\n"):
+            break
+    best = max(_DELIMITERS, key=lambda d: counts[d])  # max keeps the first of equals
+    return best if counts[best] else default
+
+
+def _scan_csv(text: str, delimiter: str, start: int = 0) -> Iterator[tuple[int, list[_Cell]]]:
+    """Yield ``(row_start, cells)`` per row; a blank line is a row without cells.
+
+    Rows end at ``\\r\\n``, ``\\r`` or ``\\n`` outside quotes. Raises
+    :class:`_UnterminatedQuote` when a quoted cell never closes.
+    """
+    if len(delimiter) != 1 or delimiter in '"\r\n':
+        raise ValueError(f"bad CSV delimiter {delimiter!r}")
+    unquoted = _unquoted(delimiter).match
+    find = text.find
+    n = len(text)
+    i = start
+    while i < n:
+        row_start = i
+        char = text[i]
+        if char == "\n" or char == "\r":
+            i += 2 if char == "\r" and text.startswith("\n", i + 1) else 1
+            yield row_start, []
+            continue
+        cells: list[_Cell] = []
+        while True:
+            if i < n and text[i] == '"':
+                j = i + 1
+                while True:
+                    quote = find('"', j)
+                    if quote < 0:
+                        raise _UnterminatedQuote(i)
+                    if text.startswith('"', quote + 1):
+                        j = quote + 2
+                        continue
+                    break
+                match = unquoted(text, quote + 1)
+                assert match is not None
+                cells.append((i, match.end(), quote))
+            else:
+                match = unquoted(text, i)
+                assert match is not None
+                cells.append((i, match.end(), -1))
+            i = match.end()
+            if i < n and text[i] == delimiter:
+                i += 1
+                continue
+            break
+        if i < n:  # at a line break
+            i += 2 if text[i] == "\r" and text.startswith("\n", i + 1) else 1
+        yield row_start, cells
+
+
+def _cell_text(text: str, cell: _Cell) -> str:
+    start, end, close = cell
+    if close < 0:
+        return text[start:end]
+    inner = text[start + 1 : close]
+    if '"' in inner:
+        inner = inner.replace('""', '"')
+    return inner + text[close + 1 : end] if end > close + 1 else inner
+
+
+def _cell_runs(text: str, cell: _Cell) -> tuple[Run, ...]:
+    """Runs of a cell's decoded text; each ``""`` maps its ``"`` to the pair's first quote."""
+    start, end, close = cell
+    if close < 0:
+        return (Run(0, start, end - start),) if end > start else ()
+    runs: list[Run] = []
+    unit = 0
+    j = start + 1
+    while True:
+        pair = text.find('""', j, close)
+        if pair < 0:
+            break
+        runs.append(Run(unit, j, pair + 1 - j))
+        unit += pair + 1 - j
+        j = pair + 2
+    if close > j or end == close + 1:
+        runs.append(Run(unit, j, close - j))  # the end of the text maps to the closing quote
+        unit += close - j
+    if end > close + 1:
+        runs.append(Run(unit, close + 1, end - close - 1))
+    return tuple(runs)
+
+
+def csv_rows(text: str, delimiter: str = ",") -> Iterator[list[str]]:
+    """Decoded rows of CSV ``text``, like :func:`csv.reader` (a blank line is ``[]``).
+
+    Raises :class:`ValueError` on a quote that never closes.
+    """
+    try:
+        for _, cells in _scan_csv(text, delimiter):
+            yield [_cell_text(text, cell) for cell in cells]
+    except _UnterminatedQuote as exc:
+        raise ValueError(f"unterminated quoted field at offset {exc.offset}") from None
+
+
+def _csv_delimiter(document: Document, delimiter: str | None) -> str:
+    if delimiter:
+        return delimiter
+    if document.format == "tsv" or document.path.lower().endswith((".tsv", ".tab")):
+        return "\t"
+    return sniff_delimiter(document.text)
+
+
+def read_csv(
+    document: Document,
+    *,
+    text_fields: Sequence[str],
+    id_field: str | None,
+    name_field: str | None,
+    errors: list[HumanizeLintError],
+    first_name_field: str | None = None,
+    last_name_field: str | None = None,
+    delimiter: str | None = None,
+    html: bool | None = None,
+) -> Iterator[Unit]:
+    """Yield a unit per non-empty text cell of each row of a CSV (or TSV) document.
+
+    The first non-blank row is the header; fields are column names (matched
+    with surrounding spaces trimmed; the first of duplicate names wins). A
+    row without an id is labelled by its 1-based data row number (blank lines
+    not counted). A row whose field count differs from the header's is
+    reported at its line, column 1, and skipped; an unterminated quote is
+    reported where it opened and ends the reading. Rows are scanned lazily.
+    """
+    text = document.text
+    delim = _csv_delimiter(document, delimiter)
+
+    def error(message: str, offset: int, column: int | None = None) -> InputError:
+        pos = document.position(offset)
+        return InputError(message, path=document.path, line=pos.line, column=column or pos.column)
+
+    rows = _scan_csv(text, delim)
+    header: list[str] | None = None
+    columns: dict[str, int] = {}
+    count = 0
+    try:
+        for row_start, cells in rows:
+            if not cells:
+                continue
+            if header is None:
+                header = [_cell_text(text, cell).strip() for cell in cells]
+                for index, name in enumerate(header):
+                    if name:
+                        columns.setdefault(name, index)
+                continue
+            if len(cells) == 1 and len(header) > 1 and not _cell_text(text, cells[0]).strip():
+                continue  # a line holding only spaces
+            count += 1
+            if len(cells) != len(header):
+                errors.append(
+                    error(
+                        f"row has {len(cells)} field{'s' if len(cells) != 1 else ''}, the header has"
+                        f" {len(header)}; row skipped",
+                        row_start,
+                        1,
+                    )
+                )
+                continue
+            label = _csv_value(text, cells, columns, id_field) or str(count)
+            customer = _csv_customer(text, cells, columns, name_field, first_name_field, last_name_field)
+            for name in dict.fromkeys(text_fields):
+                index = columns.get(name)
+                if index is None:
+                    continue
+                cell = cells[index]
+                value = _cell_text(text, cell)
+                if not value:
+                    continue
+                unit = _field_unit(document, value, _cell_runs(text, cell), label, name, customer, html)
+                if unit is not None:
+                    yield unit
+    except _UnterminatedQuote as exc:
+        errors.append(error("unterminated quoted field: the quote opened here never closes; rest of file skipped", exc.offset))
+    if header is None or not count:
+        return
+    for name in dict.fromkeys(text_fields):
+        if name not in columns:
+            errors.append(
+                InputError(
+                    f"no record has field '{name}' (fields seen: {_listing(list(columns))})",
+                    path=document.path,
+                )
+            )
+
+
+def _csv_value(text: str, cells: list[_Cell], columns: Mapping[str, int], name: str | None) -> str | None:
+    if name is None:
+        return None
+    index = columns.get(name)
+    if index is None:
+        return None
+    return _cell_text(text, cells[index]).strip() or None
+
+
+def _csv_customer(
+    text: str,
+    cells: list[_Cell],
+    columns: Mapping[str, int],
+    name_field: str | None,
+    first_name_field: str | None,
+    last_name_field: str | None,
+) -> str | None:
+    name = _csv_value(text, cells, columns, name_field)
+    if name:
+        return name
+    parts = [_csv_value(text, cells, columns, path) for path in (first_name_field, last_name_field)]
+    return " ".join(part for part in parts if part) or None

@@ -1,0 +1,450 @@
+"""Read e-mail (``.eml`` files and ``mbox`` mailboxes) into a subject unit and a body unit per message.
+
+Messages are parsed with the stdlib :mod:`email` package
+(``policy=email.policy.default``); the body is the ``text/plain`` part if
+there is one, else the ``text/html`` part read through
+:func:`humanize_lint.sources.html.visible_text` (attachments are never read).
+The unit's record is the ``Message-ID`` header, else the message's 1-based
+index in the file; ``customer`` is None and ``meta`` holds the ``from``,
+``to`` and ``date`` headers. Earlier replies quoted below the message (lines
+starting with ``>``, and everything from an attribution line such as ``On
+Mon, 3 Mar 2025, Ana wrote:``, ``-----Original Message-----``, an Outlook
+``From:``/``Sent:`` header block or a forwarded-message marker to the end,
+plus ``<blockquote>`` elements in HTML) and the signature (from a line that
+is exactly ``-- `` to the next quoted reply or the end) are replaced by spaces,
+line breaks kept, unless asked for, so unit offsets stay those of the body.
+Positions: a ``7bit``/``8bit``/``binary`` body (the usual case) is the file's
+own text, so its runs map each character to its line and column in the file
+(the part is found in the raw text by its header/body separator and MIME
+boundaries, as the :mod:`email` parser finds it); a ``quoted-printable`` or
+``base64`` body is decoded, and its positions are body-relative: every
+character maps to the first character of that part's body in the file, while
+finding offsets still count from the start of the decoded body. A subject
+maps character for character unless it has encoded words (``=?utf-8?...``),
+which map to the start of the header value. In an ``mbox`` file messages
+start at ``From`` lines that open the file, follow a blank line, or look like
+a ``From_`` line (``From sender Mon Mar  3 ...``); ``>From`` quoting is shown
+as a space before ``From``. A message without headers, with a broken MIME
+structure, an unknown charset in its body, or that the parser rejects becomes
+an :class:`~humanize_lint.model.InputError` at the line where it starts (the
+part's line for a charset) and is skipped; the other messages are read.
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import email.errors
+import email.policy
+import re
+from collections.abc import Iterator
+from email.message import EmailMessage, Message
+from email.parser import Parser
+
+from humanize_lint.model import Document, HumanizeLintError, InputError, Run, Unit
+from humanize_lint.sources.html import element_spans, visible_text
+from humanize_lint.sources.text import split_lines
+
+__all__ = ["read_eml", "read_mbox", "strip_replies"]
+
+# As email.feedparser.headerRE: a header line, a continuation, or a From_ line.
+_HEADER_LINE = re.compile(r"From |[\041-\071\073-\176]*:|[\t ]")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_MBOX_SEPARATOR = re.compile(r"^From ", re.MULTILINE)
+_FROM_LINE = re.compile(r"From \S+ +[A-Z][a-z]{2},? +[A-Z][a-z]{2} +\d{1,2} +\d{1,2}:\d{2}")
+_SUBJECT = re.compile(r"^subject[ \t]*:[ \t]*", re.IGNORECASE | re.MULTILINE)
+_RAW_ENCODINGS = frozenset({"", "7bit", "8bit", "binary"})
+
+# --- replies and signatures ---------------------------------------------------------
+
+_QUOTED_LINE = re.compile(r"[ \t]*>")
+_MBOX_QUOTED_FROM = re.compile(r">+From ")
+_ATTRIBUTION_START = re.compile(r"[ \t\xa0]*(?:On|Le|Am|El|Em|Op|Il|Den|På|W dniu)[ \t\xa0]")
+_ATTRIBUTION_END = re.compile(
+    r"(?:wrote|writes|a écrit|schrieb|escribió|escreveu|schreef|ha scritto|napisał|skrev)\b[^\n]{0,120}:[ \t\xa0]*$",
+    re.IGNORECASE,
+)
+_SEPARATOR_LINE = re.compile(
+    r"[ \t\xa0]*(?:-{2,}[ \t\xa0]*(?:Original Message|Forwarded message|Ursprüngliche Nachricht"
+    r"|Message d'origine|Mensaje original|Mensagem original)[ \t\xa0]*-{2,}"
+    r"|Begin forwarded message:)[ \t\xa0]*$",
+    re.IGNORECASE,
+)
+_OUTLOOK_FROM = re.compile(r"[ \t\xa0]*\*?(?:From|De|Von|Van|Da)[ \t\xa0]*:\*?[ \t\xa0]*\S", re.IGNORECASE)
+_OUTLOOK_SENT = re.compile(
+    r"[ \t\xa0]*\*?(?:Sent|Date|Envoyé|Gesendet|Enviado|Verzonden|Inviato)[ \t\xa0]*:", re.IGNORECASE
+)
+_UNDERSCORES = re.compile(r"[ \t\xa0]*_{10,}[ \t\xa0]*$")
+_NOT_LINE_BREAK = re.compile(r"[^\r\n]")
+_MAX_ATTRIBUTION = 400
+
+
+def _reply_start(text: str, lines: list[tuple[int, int]], index: int) -> int | None:
+    """Line index where a quoted earlier message starts if line ``index`` introduces one."""
+    start, end = lines[index]
+    line = text[start:end]
+    if _SEPARATOR_LINE.match(line):
+        return index
+    if _ATTRIBUTION_START.match(line) and len(line) <= _MAX_ATTRIBUTION:
+        if _ATTRIBUTION_END.search(line):
+            return index
+        if index + 1 < len(lines):
+            nstart, nend = lines[index + 1]
+            if nend - start <= _MAX_ATTRIBUTION and _ATTRIBUTION_END.search(text, nstart, nend):
+                return index
+    if _OUTLOOK_FROM.match(line):
+        seen = 0
+        for later in range(index + 1, min(len(lines), index + 8)):
+            lstart, lend = lines[later]
+            if lstart == lend or text[lstart:lend].isspace():
+                continue
+            if _OUTLOOK_SENT.match(text, lstart, lend):
+                previous = index - 1
+                while previous >= 0 and text[lines[previous][0] : lines[previous][1]].strip() == "":
+                    previous -= 1
+                if previous >= 0 and _UNDERSCORES.match(text, *lines[previous]):
+                    return previous
+                return index
+            seen += 1
+            if seen >= 3:
+                break
+    return None
+
+
+def strip_replies(
+    text: str,
+    *,
+    include_quoted: bool = False,
+    include_signature: bool = False,
+    lenient_signature: bool = False,
+    mbox: bool = False,
+) -> str:
+    """``text`` with quoted replies and the signature replaced by spaces (same length, line breaks kept).
+
+    ``lenient_signature`` also takes ``--`` with other surrounding spaces as
+    the separator (for text from HTML); ``mbox`` shows the ``>`` that quotes a
+    body line starting with ``From `` as a space instead of taking the line
+    for a quotation.
+    """
+    lines = split_lines(text)
+    spans: list[tuple[int, int]] = []
+    replies: list[int] = []
+    for index in range(len(lines)):
+        reply = _reply_start(text, lines, index)
+        if reply is not None:
+            replies.append(reply)
+    first_reply = min(replies, default=len(lines))
+    for index, (start, end) in enumerate(lines):
+        if mbox and _MBOX_QUOTED_FROM.match(text, start, end):
+            spans.append((start, start + 1))
+            continue
+        if not include_quoted and index < first_reply and _QUOTED_LINE.match(text, start, end):
+            spans.append((start, end))
+    if not include_quoted and replies:
+        spans.append((lines[first_reply][0], len(text)))
+    if not include_signature:
+        for index, (start, end) in enumerate(lines):
+            line = text[start:end]
+            if line == "-- " or (lenient_signature and line.strip() == "--"):
+                stop = next((lines[r][0] for r in replies if r > index), len(text))
+                spans.append((start, stop))
+    return _blank_spans(text, spans)
+
+
+def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    if not spans:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for start, end in sorted(spans):
+        start = max(start, pos)
+        if end <= start:
+            continue
+        parts.append(text[pos:start])
+        parts.append(_NOT_LINE_BREAK.sub(" ", text[start:end]))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+# --- locating parts in the raw text ---------------------------------------------------
+
+
+class _Skip(Exception):
+    """The message cannot be read; ``offset`` is where to report it."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+def _body_start(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(headers_end, body_start)`` of the entity in ``text[start:end]``, as the feed parser splits it."""
+    i = start
+    while i < end:
+        brk = _LINE_BREAK.search(text, i, end)
+        line_end, next_line = (end, end) if brk is None else (brk.start(), brk.end())
+        if line_end == i:  # the blank separator line
+            return i, next_line
+        if not _HEADER_LINE.match(text, i, line_end):
+            return i, i  # a non-header line starts the body
+        i = next_line
+    return end, end
+
+
+def _map_parts(text: str, part: Message, start: int, end: int, regions: dict[int, tuple[int, int, int]]) -> None:
+    """Record ``(entity_start, body_start, body_end)`` of ``part`` and of its subparts by ``id``."""
+    _, body = _body_start(text, start, end)
+    regions[id(part)] = (start, body, end)
+    if not part.is_multipart():
+        return
+    boundary = part.get_boundary()
+    subparts = part.get_payload()
+    if boundary is None or not isinstance(subparts, list):
+        return
+    delimiter = re.compile(r"(?<![^\r\n])--" + re.escape(boundary) + r"(--)?[ \t]*(?:\r\n|\r|\n|\Z)")
+    bounds: list[tuple[int, int]] = []
+    part_start: int | None = None
+    for match in delimiter.finditer(text, body, end):
+        if part_start is not None:
+            stop = match.start()
+            if stop > part_start and text[stop - 1] == "\n":
+                stop -= 1
+            if stop > part_start and text[stop - 1] == "\r":
+                stop -= 1
+            bounds.append((part_start, stop))
+        if match.group(1):
+            part_start = None
+            break
+        part_start = match.end()
+    if part_start is not None:
+        bounds.append((part_start, end))
+    if len(bounds) != len(subparts):
+        return
+    for sub, (sub_start, sub_end) in zip(subparts, bounds):
+        if isinstance(sub, Message):
+            _map_parts(text, sub, sub_start, sub_end, regions)
+
+
+# --- messages to units ----------------------------------------------------------------
+
+
+def _subject_unit(
+    document: Document, msg: Message, start: int, headers_end: int, record: str, meta: dict[str, object]
+) -> Unit | None:
+    raw_header = msg.get("subject")
+    if raw_header is None:
+        return None
+    subject = str(raw_header)
+    if not subject.strip():
+        return None
+    text = document.text
+    match = _SUBJECT.search(text, start, headers_end)
+    if match is None:
+        mapped: tuple[Run, ...] = (Run(0, start, 0),)
+        return Unit(document=document, text=subject, record=record, field="subject", runs=mapped, meta=meta)
+    value_start = match.end()
+    # The value runs over continuation lines (starting with a space or tab).
+    runs: list[Run] = []
+    pieces: list[str] = []
+    unit = 0
+    i = value_start
+    while True:
+        brk = _LINE_BREAK.search(text, i, headers_end)
+        line_end = headers_end if brk is None else brk.start()
+        if line_end > i:
+            runs.append(Run(unit, i, line_end - i))
+            pieces.append(text[i:line_end])
+            unit += line_end - i
+        if brk is None or brk.end() >= headers_end or text[brk.end()] not in " \t":
+            break
+        i = brk.end()
+    joined = "".join(pieces)
+    if joined == subject or joined.rstrip() == subject:
+        mapped = tuple(runs)
+    else:  # encoded words or other rewriting: map to the value's start
+        mapped = (Run(0, value_start, 0),)
+    return Unit(document=document, text=subject, record=record, field="subject", runs=mapped, meta=meta)
+
+
+def _message_units(
+    document: Document,
+    start: int,
+    end: int,
+    index: int,
+    report: int,
+    *,
+    include_quoted: bool,
+    include_signature: bool,
+    mbox: bool,
+) -> list[Unit]:
+    """The units of the message in ``document.text[start:end]``; raises :class:`_Skip`."""
+    text = document.text
+    try:
+        msg = Parser(policy=email.policy.default).parsestr(text[start:end])
+    except (email.errors.MessageError, ValueError, LookupError, TypeError, IndexError) as exc:
+        raise _Skip(f"cannot parse message: {exc}", report) from None
+    if not isinstance(msg, EmailMessage) or not msg.keys():
+        raise _Skip("message has no headers; skipped", report)
+    for part in msg.walk():
+        for defect in part.defects:
+            if isinstance(defect, (email.errors.StartBoundaryNotFoundDefect, email.errors.NoBoundaryInMultipartDefect)):
+                raise _Skip(f"broken MIME structure ({defect.__class__.__name__}); message skipped", report)
+    headers_end, body_start = _body_start(text, start, end)
+    regions: dict[int, tuple[int, int, int]] = {}
+    _map_parts(text, msg, start, end, regions)
+
+    try:
+        record = str(msg.get("message-id") or "").strip() or str(index)
+        meta: dict[str, object] = {name: str(msg[name]) for name in ("from", "to", "date") if msg.get(name) is not None}
+        units: list[Unit] = []
+        subject = _subject_unit(document, msg, start, headers_end, record, meta)
+        if subject is not None:
+            units.append(subject)
+        body = _body_unit(document, msg, regions, body_start, report, record, meta, include_quoted, include_signature, mbox)
+    except _Skip:
+        raise
+    except (email.errors.MessageError, ValueError, LookupError, TypeError, IndexError, AttributeError) as exc:
+        raise _Skip(f"cannot parse message: {exc}", report) from None
+    if body is not None:
+        units.append(body)
+    return units
+
+
+def _body_unit(
+    document: Document,
+    msg: EmailMessage,
+    regions: dict[int, tuple[int, int, int]],
+    message_body: int,
+    report: int,
+    record: str,
+    meta: dict[str, object],
+    include_quoted: bool,
+    include_signature: bool,
+    mbox: bool,
+) -> Unit | None:
+    part = msg.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return None
+    region = regions.get(id(part))
+    part_start, body_start, body_end = region if region is not None else (message_body, message_body, message_body)
+    charset = part.get_content_charset()
+    if charset:
+        try:
+            codecs.lookup(charset)
+        except LookupError:
+            where = part_start if region is not None and part is not msg else report
+            raise _Skip(f"unknown charset '{charset}' in the {part.get_content_type()} part; message skipped", where) from None
+    encoding = str(part.get("content-transfer-encoding") or "").strip().lower()
+    if region is not None and encoding in _RAW_ENCODINGS:
+        raw = document.text[body_start:body_end]
+        runs: tuple[Run, ...] = (Run(0, body_start, len(raw)),)
+    else:
+        content = part.get_content()
+        if not isinstance(content, str):
+            return None
+        raw = content
+        runs = (Run(0, body_start, 0),)  # body-relative: everything maps to the body's start
+    is_html = part.get_content_type() == "text/html"
+    if is_html:
+        body = visible_text(raw)
+        if not include_quoted:
+            body = _blank_spans(body, element_spans(raw, "blockquote"))
+    else:
+        body = raw
+    body = strip_replies(
+        body,
+        include_quoted=include_quoted,
+        include_signature=include_signature,
+        lenient_signature=is_html,
+        mbox=mbox,
+    )
+    if not body.strip():
+        return None
+    return Unit(
+        document=document,
+        text=body,
+        record=record,
+        field="body",
+        runs=runs,
+        markup="text",
+        meta={**meta, "html": True} if is_html else meta,
+    )
+
+
+def _read(
+    document: Document,
+    messages: Iterator[tuple[int, int, int, int]],
+    errors: list[HumanizeLintError],
+    include_quoted: bool,
+    include_signature: bool,
+    mbox: bool,
+) -> Iterator[Unit]:
+    for index, report, start, end in messages:
+        if not document.text[start:end].strip():
+            continue
+        try:
+            units = _message_units(
+                document,
+                start,
+                end,
+                index,
+                report,
+                include_quoted=include_quoted,
+                include_signature=include_signature,
+                mbox=mbox,
+            )
+        except _Skip as skip:
+            pos = document.position(skip.offset)
+            errors.append(InputError(skip.message, path=document.path, line=pos.line, column=1))
+            continue
+        yield from units
+
+
+def read_eml(
+    document: Document,
+    *,
+    errors: list[HumanizeLintError],
+    include_quoted: bool = False,
+    include_signature: bool = False,
+) -> Iterator[Unit]:
+    """Yield the subject and body units of the single message in an ``.eml`` document."""
+    yield from _read(document, iter([(1, 0, 0, len(document.text))]), errors, include_quoted, include_signature, False)
+
+
+def _mbox_messages(document: Document, errors: list[HumanizeLintError]) -> Iterator[tuple[int, int, int, int]]:
+    """``(index, from_line, start, end)`` of each message of an mbox document (``start`` after its ``From_`` line)."""
+    text = document.text
+    starts = document.line_starts
+    separators: list[int] = []
+    for match in _MBOX_SEPARATOR.finditer(text):
+        offset = match.start()
+        line = bisect.bisect_right(starts, offset) - 1
+        previous_blank = line > 0 and text[starts[line - 1] : offset] in ("\n", "\r\n", "\r")
+        if offset == 0 or previous_blank or _FROM_LINE.match(text, offset):
+            separators.append(offset)
+    if not separators:
+        yield 1, 0, 0, len(text)  # no From_ line: one message
+        return
+    if text[: separators[0]].strip():
+        pos = document.position(0)
+        errors.append(
+            InputError("text before the first 'From ' line is not a message; skipped", path=document.path, line=pos.line, column=1)
+        )
+    for index, offset in enumerate(separators, 1):
+        line = bisect.bisect_right(starts, offset) - 1
+        start = starts[line + 1] if line + 1 < len(starts) else len(text)
+        end = separators[index] if index < len(separators) else len(text)
+        yield index, offset, min(start, end), end
+
+
+def read_mbox(
+    document: Document,
+    *,
+    errors: list[HumanizeLintError],
+    include_quoted: bool = False,
+    include_signature: bool = False,
+) -> Iterator[Unit]:
+    """Yield the subject and body units of each message of an ``mbox`` document, in order."""
+    yield from _read(document, _mbox_messages(document, errors), errors, include_quoted, include_signature, True)

@@ -1,0 +1,182 @@
+"""Turn an HTML body (a ticket field, an e-mail part) into same-length visible text.
+
+This module owns the reading of HTML for the record and e-mail sources. It is
+a small, forgiving, stdlib-only scanner, not a DOM: :func:`visible_text`
+returns a string of exactly the length of its input in which every tag,
+comment, doctype, processing instruction and CDATA section is replaced by
+spaces, the whole of each ``<script>``, ``<style>``, ``<title>`` and
+``<template>`` element is replaced by spaces, and every block-level tag
+(``p``, ``div``, ``li``, ``tr``, ``h1``-``h6``, ``blockquote``, ``table``,
+``ul``, ``ol`` and the other HTML block elements) becomes two ``\\n``
+followed by spaces, a blank line, so that blocks split into paragraphs as in
+plain text; ``<br>`` becomes one ``\\n`` and spaces, a line break inside the
+paragraph (only spaces when a line break of the source is next to it, so
+``line<br>`` + newline + ``line`` leaves no blank line). A character reference (``&amp;``, ``&nbsp;``,
+``&#39;``, ``&#x2019;``, or a legacy one without ``;``) becomes the text
+:func:`html.unescape` gives for it, padded with spaces (a reference that
+would grow is left as written). Text characters, newlines included, are kept
+at their offsets, so a unit's runs stay valid after the conversion and each
+visible character is the document character at the same offset. A ``<``
+that does not open a tag (``a < b``) is text; an unterminated tag, comment or
+raw-text element runs to the end of the input, as in browsers.
+:func:`looks_like_html` is the heuristic the sources use when HTML is not
+declared, and :func:`element_spans` finds elements such as ``<blockquote>``.
+"""
+
+from __future__ import annotations
+
+import html as _stdlib_html
+import re
+
+__all__ = ["BLOCK_TAGS", "element_spans", "looks_like_html", "visible_text"]
+
+BLOCK_TAGS = frozenset(
+    """
+    address article aside blockquote br caption center dd details dialog dir div dl dt
+    fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main
+    menu nav ol p pre section summary table tbody tfoot thead tr ul
+    """.split()
+)
+# Elements whose whole content is invisible (raw text, or metadata).
+_HIDDEN_ELEMENTS = frozenset({"script", "style", "title", "template"})
+
+# A start or end tag; attribute values may hold ``>`` inside quotes.
+_TAG = re.compile(
+    r"<(/?)([A-Za-z][A-Za-z0-9:-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>",
+)
+# The same without quote handling, for tags with an unbalanced quote.
+_TAG_LOOSE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*>")
+_SPECIAL = re.compile(r"<!--|<!|<\?|</?[A-Za-z]|&")
+# As in html.unescape: numeric references, and names up to 32 characters.
+# A line break after a ``<br>`` makes the tag's own break redundant.
+_BREAK_AHEAD = re.compile(r"[ \t]*[\r\n]")
+_CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
+_DETECT = re.compile(
+    r"<(?:p|div|br|span|a|b|i|u|em|strong|font|ul|ol|li|table|tr|td|th|h[1-6]|blockquote|img"
+    r"|html|body|head|meta|style|hr|pre|center|tbody)(?=[\s/>])[^<>]*>"
+    r"|</[A-Za-z][A-Za-z0-9]*\s*>"
+    r"|<!--.*?-->",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def looks_like_html(text: str) -> bool:
+    """True if ``text`` holds a common HTML tag (``<p>``, ``<div ...>``, ``<br/>``), an end tag or a comment."""
+    return "<" in text and _DETECT.search(text) is not None
+
+
+def _block(length: int, breaks: int) -> str:
+    return "\n" * breaks + " " * (length - breaks)
+
+
+def visible_text(html: str) -> str:
+    """The visible text of ``html``, with exactly its length (see the module docstring)."""
+    if "<" not in html and "&" not in html:
+        return html
+    out: list[str] = []
+    n = len(html)
+    i = 0
+    at_break = True  # only spaces and tabs since the last line break written
+    while i < n:
+        match = _SPECIAL.search(html, i)
+        if match is None:
+            out.append(html[i:])
+            break
+        k = match.start()
+        if k > i:
+            chunk = html[i:k]
+            out.append(chunk)
+            stripped = chunk.rstrip(" \t")
+            if stripped:
+                at_break = stripped[-1] in "\r\n"
+        token = match.group()
+        if token == "&":
+            ref = _CHARREF.match(html, k)
+            if ref is None:
+                out.append("&")
+                i = k + 1
+                continue
+            raw = ref.group()
+            decoded = _stdlib_html.unescape(raw)
+            if len(decoded) > len(raw):
+                decoded = raw
+            out.append(decoded + " " * (len(raw) - len(decoded)))
+            at_break = at_break and not decoded.strip(" \t")
+            i = ref.end()
+            continue
+        if token == "<!--":
+            close = html.find("-->", k + 4)
+            end = n if close < 0 else close + 3
+            out.append(" " * (end - k))
+            i = end
+            continue
+        if token in ("<!", "<?"):
+            if html.startswith("<![CDATA[", k):
+                close = html.find("]]>", k + 9)
+                end = n if close < 0 else close + 3
+            else:
+                close = html.find(">", k + 2)
+                end = n if close < 0 else close + 1
+            out.append(" " * (end - k))
+            i = end
+            continue
+        # A start or end tag.
+        tag = _TAG.match(html, k) or _TAG_LOOSE.match(html, k)
+        if tag is None:
+            out.append(" " * (n - k))  # an unterminated tag runs to the end
+            break
+        end = tag.end()
+        closing = tag.group(1) == "/"
+        name = tag.group(2).lower()
+        if not closing and name in _HIDDEN_ELEMENTS and html[end - 2 : end] != "/>":
+            close = _find_end_tag(html, name, end)
+            end = n if close is None else close
+            out.append(" " * (end - k))
+            i = end
+            continue
+        if name == "br":
+            if at_break or _BREAK_AHEAD.match(html, end):
+                out.append(" " * (end - k))
+            else:
+                out.append(_block(end - k, 1))
+                at_break = True
+        elif name in BLOCK_TAGS:
+            out.append(_block(end - k, 2))  # a blank line: a paragraph break
+            at_break = True
+        else:
+            out.append(" " * (end - k))
+        i = end
+    result = "".join(out)
+    assert len(result) == n
+    return result
+
+
+def _find_end_tag(html: str, name: str, start: int) -> int | None:
+    """Offset just past ``</name ...>`` at or after ``start``, or None."""
+    pattern = re.compile(r"</" + re.escape(name) + r"(?=[\s/>])[^>]*>", re.IGNORECASE)
+    match = pattern.search(html, start)
+    return None if match is None else match.end()
+
+
+def element_spans(html: str, name: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each outermost ``<name>`` element, nesting counted.
+
+    An element left open runs to the end of the input. Tags inside comments
+    are not skipped (good enough for finding ``<blockquote>`` in mail).
+    """
+    pattern = re.compile(r"<(/?)" + re.escape(name) + r"(?=[\s/>])(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.IGNORECASE)
+    spans: list[tuple[int, int]] = []
+    depth = 0
+    start = 0
+    for match in pattern.finditer(html):
+        if match.group(1) != "/":
+            if depth == 0:
+                start = match.start()
+            depth += 1
+        elif depth > 0:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, match.end()))
+    if depth > 0:
+        spans.append((start, len(html)))
+    return spans
