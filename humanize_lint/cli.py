@@ -106,6 +106,9 @@ def check(
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Lowest severity that makes the exit code 1: error, warning or suggestion."),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when there are findings."),
     name_style: Optional[str] = typer.Option(None, "--name-style", help="How suggestions name the customer: full, first or title-last."),
+    html: Optional[bool] = typer.Option(None, "--html/--no-html", help="Treat record fields as HTML (default: detect)."),
+    include_quoted: bool = typer.Option(False, "--include-quoted", help="Email: also lint quoted earlier replies."),
+    include_signature: bool = typer.Option(False, "--include-signature", help="Email: also lint signatures."),
 ) -> None:
     """Lint files, directories, record exports or standard input."""
     if output_format not in REPORTERS:
@@ -133,6 +136,9 @@ def check(
         model=model,
         fail_on=fail,
         name_style=name_style,
+        html=html,
+        include_quoted=include_quoted,
+        include_signature=include_signature,
     )
     report = Report()
     runner = Runner(flags, report, want_lines=output_format == "text")
@@ -176,6 +182,9 @@ class Flags:
     model: Optional[str] = None
     fail_on: Optional[Severity] = None
     name_style: Optional[str] = None
+    html: Optional[bool] = None
+    include_quoted: bool = False
+    include_signature: bool = False
 
 
 @dataclass
@@ -232,6 +241,9 @@ class Runner:
             include=cfg.include or sources.DEFAULT_INCLUDE,
             exclude=cfg.exclude,
             root=cfg.root,
+            html=f.html,
+            include_quoted=f.include_quoted,
+            include_signature=f.include_signature,
         )
         model_name = f.model or cfg.model
         lazy = self._models.setdefault(model_name, LazyModel(model_name))
@@ -292,7 +304,7 @@ class Runner:
     def _lint_document(self, doc: sources.Document, ctx: Context) -> None:
         report = self.report
         report.files += 1
-        is_records = doc.format in ("jsonl", "json")
+        is_records = doc.format in sources.RECORD_FORMATS + sources.MAIL_FORMATS
         last_record: object = object()
         for unit in sources.units(doc, ctx.opts, report.errors):
             if is_records and unit.record != last_record:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from ..model import Document, HumanizeLintError, InputError, Segment, Unit
+from . import email as mail
 from . import markdown, records, text
 
 FORMATS = {
@@ -29,7 +30,15 @@ FORMATS = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".json": "json",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".tab": "csv",
+    ".eml": "eml",
+    ".mbox": "mbox",
+    ".mbx": "mbox",
 }
+RECORD_FORMATS = ("jsonl", "json", "csv")
+MAIL_FORMATS = ("eml", "mbox")
 DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.txt")
 ALWAYS_EXCLUDED_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".ruff_cache"}
 
@@ -48,6 +57,9 @@ class SourceOptions:
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = ()
     root: Path = field(default_factory=Path.cwd)
+    html: bool | None = None  # record fields: None = detect HTML bodies
+    include_quoted: bool = False  # email: lint quoted earlier replies too
+    include_signature: bool = False  # email: lint signatures too
 
 
 def detect_format(path: str) -> str:
@@ -126,6 +138,12 @@ def decode(data: bytes, path: str, fmt: str | None = None) -> Document:
     try:
         content = data.decode(encoding)
     except UnicodeDecodeError as exc:
+        if (fmt or detect_format(path)) in MAIL_FORMATS:
+            # Raw mail is often 8-bit in the charset its headers declare; latin-1
+            # keeps every byte (and every offset) so the email reader can go on.
+            content = data.decode("latin-1")
+            newline = "\r\n" if "\r\n" in content[:65536] else "\n"
+            return Document(path=path, text=content, encoding="latin-1", bom=bom, newline=newline, format=fmt or detect_format(path))
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise InputError(f"not valid {encoding.upper()} (byte {exc.start + (3 if bom and encoding == 'utf-8' else 0)}: {exc.reason}); skipped", path, line, col) from None
@@ -150,7 +168,7 @@ def read_path(path: Path, shown: str | None = None, fmt: str | None = None) -> D
 def units(document: Document, opts: SourceOptions, errors: list[HumanizeLintError]) -> Iterator[Unit]:
     """The units of a document: the whole text, or one per record field."""
     fmt = document.format
-    if fmt in ("jsonl", "json"):
+    if fmt in RECORD_FORMATS:
         kwargs = dict(
             text_fields=opts.text_fields,
             id_field=opts.id_field,
@@ -158,11 +176,18 @@ def units(document: Document, opts: SourceOptions, errors: list[HumanizeLintErro
             errors=errors,
             first_name_field=opts.first_name_field,
             last_name_field=opts.last_name_field,
+            html=opts.html,
         )
         if fmt == "jsonl":
             yield from records.read_jsonl(document, **kwargs)  # type: ignore[arg-type]
+        elif fmt == "csv":
+            yield from records.read_csv(document, **kwargs)  # type: ignore[arg-type]
         else:
             yield from records.read_json(document, records_key=opts.records_key, **kwargs)  # type: ignore[arg-type]
+        return
+    if fmt in MAIL_FORMATS:
+        reader = mail.read_eml if fmt == "eml" else mail.read_mbox
+        yield from reader(document, errors=errors, include_quoted=opts.include_quoted, include_signature=opts.include_signature)
         return
     if not document.text.strip():
         return

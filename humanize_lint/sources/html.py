@@ -129,8 +129,8 @@ def visible_text(html: str) -> str:
         closing = tag.group(1) == "/"
         name = tag.group(2).lower()
         if not closing and name in _HIDDEN_ELEMENTS and html[end - 2 : end] != "/>":
-            close = _find_end_tag(html, name, end)
-            end = n if close is None else close
+            end_tag = _find_end_tag(html, name, end)
+            end = n if end_tag is None else end_tag
             out.append(" " * (end - k))
             i = end
             continue

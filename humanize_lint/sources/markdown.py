@@ -18,6 +18,7 @@ cheap and otherwise errs towards skipping code rather than linting it.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -184,40 +185,41 @@ def _backtick_run(src: str, i: int) -> int:
     return j - i
 
 
-def _code_span_close(src: str, start: int, length: int) -> int | None:
-    """Offset of the backtick run of exactly ``length`` at or after ``start``."""
-    i = src.find("`", start)
-    while i != -1:
-        run = _backtick_run(src, i)
-        if run == length:
-            return i
-        i = src.find("`", i + run)
-    return None
+class _Spans:
+    """Code-span closers and bracket pairs of one block, found in one pass each."""
 
+    def __init__(self, src: str) -> None:
+        self.runs: dict[int, list[int]] = {}  # backtick run length -> run starts
+        i = src.find("`")
+        while i != -1:
+            run = _backtick_run(src, i)
+            self.runs.setdefault(run, []).append(i)
+            i = src.find("`", i + run)
+        self.brackets: dict[int, int] = {}  # "[" offset -> matching "]" offset
+        opened: list[int] = []
+        n = len(src)
+        k = 0
+        while k < n:
+            char = src[k]
+            if char == "\\":
+                k += 2
+                continue
+            if char == "`":
+                run = _backtick_run(src, k)
+                close = self.code_close(k + run, run)
+                k = k + run if close is None else close + run
+                continue
+            if char == "[":
+                opened.append(k)
+            elif char == "]" and opened:
+                self.brackets[opened.pop()] = k
+            k += 1
 
-def _match_bracket(src: str, i: int) -> int | None:
-    """Offset of the ``]`` matching the ``[`` at ``i`` (escapes and code spans skipped)."""
-    depth = 0
-    n = len(src)
-    k = i
-    while k < n:
-        char = src[k]
-        if char == "\\":
-            k += 2
-            continue
-        if char == "`":
-            run = _backtick_run(src, k)
-            close = _code_span_close(src, k + run, run)
-            k = k + run if close is None else close + run
-            continue
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                return k
-        k += 1
-    return None
+    def code_close(self, start: int, length: int) -> int | None:
+        """Offset of the first backtick run of exactly ``length`` at or after ``start``."""
+        starts = self.runs.get(length, [])
+        i = bisect.bisect_left(starts, start)
+        return starts[i] if i < len(starts) else None
 
 
 def _skip_space(src: str, i: int) -> int:
@@ -248,6 +250,8 @@ def _inline_destination_end(src: str, p: int) -> int | None:
                 break
             if char == "(":
                 depth += 1
+                if depth > 32:  # as cmark does: keeps unclosed "(" runs linear
+                    return None
             elif char == ")":
                 if depth == 0:
                     break
@@ -269,9 +273,9 @@ def _inline_destination_end(src: str, p: int) -> int | None:
     return None
 
 
-def _link_end(src: str, i: int, refs: frozenset[str]) -> tuple[int, int] | None:
+def _link_end(src: str, i: int, refs: frozenset[str], spans: _Spans) -> tuple[int, int] | None:
     """For a ``[`` at ``i``: offsets of its ``]`` and of the end of the whole link."""
-    j = _match_bracket(src, i)
+    j = spans.brackets.get(i)
     if j is None:
         return None
     k = j + 1
@@ -281,7 +285,7 @@ def _link_end(src: str, i: int, refs: frozenset[str]) -> tuple[int, int] | None:
             return j, end
     if k < len(src) and src[k] == "[":
         m = src.find("]", k + 1)
-        if m != -1 and "[" not in src[k + 1 : m] and m - k <= 1000:
+        if m != -1 and m - k <= 1000 and "[" not in src[k + 1 : m]:
             # Full and collapsed references: the definition may live in another file.
             return j, m + 1
     if _label(src[i + 1 : j]) in refs:
@@ -312,53 +316,58 @@ def _delimiter(src: str, i: int, run: int) -> tuple[bool, bool]:
     return left, right
 
 
+def _can_pair(opener: _Delim, closer: _Delim) -> bool:
+    if opener.char != closer.char or not opener.can_open:
+        return False
+    if closer.char == "~":
+        return opener.count == closer.count
+    # CommonMark's "rule of 3" for runs that can both open and close.
+    return not (
+        (opener.can_close or closer.can_open)
+        and (opener.orig + closer.orig) % 3 == 0
+        and not (opener.orig % 3 == 0 and closer.orig % 3 == 0)
+    )
+
+
 def _match_emphasis(delims: list[_Delim], buf: list[str], lo: int) -> None:
     """Pair openers with closers (CommonMark's algorithm, simplified) and blank them."""
-    i = 0
-    while i < len(delims):
-        closer = delims[i]
-        if not closer.can_close or closer.count == 0:
-            i += 1
-            continue
-        opener: _Delim | None = None
-        j = i - 1
-        while j >= 0:
-            cand = delims[j]
-            if cand.char == closer.char and cand.can_open and cand.count > 0:
-                if closer.char == "~":
-                    if cand.count == closer.count:
-                        opener = cand
-                        break
-                elif not (
-                    (cand.can_close or closer.can_open)
-                    and (cand.orig + closer.orig) % 3 == 0
-                    and not (cand.orig % 3 == 0 and closer.orig % 3 == 0)
-                ):
-                    opener = cand
-                    break
-            j -= 1
-        if opener is None:
-            i += 1
-            continue
-        if closer.char == "~":
-            use = closer.count
-        else:
-            use = 2 if opener.count >= 2 and closer.count >= 2 else 1
-        _blank(buf, lo + opener.pos + opener.count - use, lo + opener.pos + opener.count)
-        opener.count -= use
-        _blank(buf, lo + closer.pos, lo + closer.pos + use)
-        closer.pos += use
-        closer.count -= use
-        for k in range(j + 1, i):
-            delims[k].count = 0
-        if closer.count == 0:
-            i += 1
+    stack: list[_Delim] = []  # potential openers, innermost last
+    # Per kind of closer, the stack height below which no opener can match it.
+    bottom: dict[tuple[str, bool, int], int] = {}
+    for closer in delims:
+        key = (closer.char, closer.can_open, closer.orig % 3)
+        while closer.can_close and closer.count > 0:
+            floor = min(bottom.get(key, 0), len(stack))
+            k = len(stack) - 1
+            while k >= floor and not _can_pair(stack[k], closer):
+                k -= 1
+            if k < floor:
+                bottom[key] = len(stack)
+                break
+            opener = stack[k]
+            if closer.char == "~":
+                use = closer.count
+            else:
+                use = 2 if opener.count >= 2 and closer.count >= 2 else 1
+            _blank(buf, lo + opener.pos + opener.count - use, lo + opener.pos + opener.count)
+            opener.count -= use
+            _blank(buf, lo + closer.pos, lo + closer.pos + use)
+            closer.pos += use
+            closer.count -= use
+            del stack[k + 1 :]  # delimiters between the pair stay literal
+            if opener.count == 0:
+                stack.pop()
+            for kind in bottom:
+                bottom[kind] = min(bottom[kind], len(stack))
+        if closer.count > 0 and closer.can_open:
+            stack.append(closer)
 
 
 def _inline(buf: list[str], lo: int, hi: int, refs: frozenset[str], cuts: list[tuple[int, int]]) -> None:
     """Blank inline markup in ``buf[lo:hi]``; record block-level HTML tags in ``cuts``."""
     src = "".join(buf[lo:hi])
     n = len(src)
+    spans = _Spans(src)
     dead = bytearray(n)  # link destinations already blanked: skip while scanning
     delims: list[_Delim] = []
     i = 0
@@ -376,7 +385,7 @@ def _inline(buf: list[str], lo: int, hi: int, refs: frozenset[str], cuts: list[t
             continue
         if char == "`":
             run = _backtick_run(src, i)
-            close = _code_span_close(src, i + run, run)
+            close = spans.code_close(i + run, run)
             if close is not None:
                 _blank(buf, lo + i, lo + close + run)
                 i = close + run
@@ -399,7 +408,7 @@ def _inline(buf: list[str], lo: int, hi: int, refs: frozenset[str], cuts: list[t
                 i += 1
             continue
         if char == "!" and i + 1 < n and src[i + 1] == "[":
-            link = _link_end(src, i + 1, refs)
+            link = _link_end(src, i + 1, refs, spans)
             if link is not None:
                 _blank(buf, lo + i, lo + link[1])
                 i = link[1]
@@ -412,7 +421,7 @@ def _inline(buf: list[str], lo: int, hi: int, refs: frozenset[str], cuts: list[t
                 _blank(buf, lo + i, lo + footnote.end())
                 i = footnote.end()
                 continue
-            link = _link_end(src, i, refs)
+            link = _link_end(src, i, refs, spans)
             if link is not None:
                 close, end = link
                 _blank(buf, lo + i, lo + i + 1)

@@ -788,10 +788,10 @@ def read_csv(
             label = _csv_value(text, cells, columns, id_field) or str(count)
             customer = _csv_customer(text, cells, columns, name_field, first_name_field, last_name_field)
             for name in dict.fromkeys(text_fields):
-                index = columns.get(name)
-                if index is None:
+                column = columns.get(name)
+                if column is None:
                     continue
-                cell = cells[index]
+                cell = cells[column]
                 value = _cell_text(text, cell)
                 if not value:
                     continue
