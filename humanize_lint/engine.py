@@ -371,6 +371,10 @@ class PersonRule:
             prev = doc[span[0] - 1]
             if prev.tag_.startswith("VB") and _match_verb(self.object_of, prev, lemma):
                 return f"{prev.text.lower()} it"
+            # "send the Denver install a gift card": a second object right after it.
+            after = doc[span[1]] if span[1] < len(doc) else None
+            if prev.tag_.startswith("VB") and after is not None and after.tag_ in ("DT", "CD", "PRP$") and prev.lemma_.lower() in self.recipient_of:
+                return f"{prev.text.lower()} it {after.text} ..."
         return None
 
     def _predicates(self, role: Any, span: tuple[int, int]) -> list[tuple[Any, bool | None]]:

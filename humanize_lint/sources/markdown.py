@@ -288,7 +288,7 @@ def _link_end(src: str, i: int, refs: frozenset[str], spans: _Spans) -> tuple[in
         if m != -1 and m - k <= 1000 and "[" not in src[k + 1 : m]:
             # Full and collapsed references: the definition may live in another file.
             return j, m + 1
-    if _label(src[i + 1 : j]) in refs:
+    if refs and j - i <= 1000 and _label(src[i + 1 : j]) in refs:
         return j, j + 1
     return None
 
