@@ -494,6 +494,13 @@ class PersonRule:
             allowed = self.object_of_prep.get(prep)
             if allowed and verb.pos_ in ("VERB", "AUX", "ADJ", "NOUN") and verb.lemma_.lower() in allowed:
                 return f"{verb.text.lower()} {head.text} it"
+            # Phrasal verbs listed as "reach out" or "get back": the particle is a child
+            # of the verb, or the preposition hangs off the particle.
+            if allowed:
+                v = verb.head if verb.dep_ in ("prt", "advmod") else verb
+                parts = {c.lower_ for c in v.children if c.dep_ in ("prt", "advmod")} | ({verb.lower_} if v is not verb else set())
+                if any(f"{v.lemma_.lower()} {p}" in allowed for p in parts):
+                    return f"{v.text.lower()} {' '.join(sorted(parts))} {head.text} it"
             # "hang up on X": the preposition hangs off the particle.
             if allowed and verb.dep_ in ("prt", "advmod") and verb.head.lemma_.lower() in allowed:
                 return f"{verb.head.text.lower()} {verb.text} {head.text} it"
@@ -595,7 +602,8 @@ class AcronymRule:
         """Common knowledge, allowed by config, or an ordinary word in capitals."""
         if base in self.known or base in self.ignore_words:
             return True
-        if re.fullmatch(r"FY\d{2}(?:\d{2})?|H[12]|Q[1-4]|V\d{1,2}", base):
+        # Fiscal periods, versions, and codes such as room B12 or paper size A4.
+        if re.fullmatch(r"FY\d{2}(?:\d{2})?|H[12]|Q[1-4]|V\d{1,2}|[A-Z]\d{2,}|A[0-6]", base):
             return True
         if re.fullmatch(r"Q[1-4]|[MDCLXVI]{2,}|[A-Z]\d{3,}", base) and re.fullmatch(r"Q[1-4]|M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})", base):
             return True
@@ -800,7 +808,7 @@ class Linter:
         if not (self.terms or self.patterns):
             return
         matcher, phrase, keys = self._build_matchers(doc.vocab)
-        found = [(m, s, e) for m, s, e in matcher(doc)] + [(m, s, e) for m, s, e in phrase(doc)]
+        found = (list(matcher(doc)) if len(matcher) else []) + (list(phrase(doc)) if len(phrase) else [])
         for match_id, s, e in found:
             rule, suggestion = keys[doc.vocab.strings[match_id]]
             start = seg.start + doc[s].idx

@@ -100,7 +100,9 @@ def report_text(report: Report, out: TextIO) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    console = Console(file=out, highlight=False, soft_wrap=True, no_color=bool(os.environ.get("NO_COLOR")) or None)
+    # NO_COLOR (no-color.org) turns off every escape sequence, bold and underline too, as ruff does.
+    plain = bool(os.environ.get("NO_COLOR"))
+    console = Console(file=out, highlight=False, soft_wrap=True, no_color=plain or None, **({"color_system": None} if plain else {}))
     colours = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.SUGGESTION: "cyan"}
     for f in report.findings:
         head = Text()
@@ -126,8 +128,6 @@ def report_text(report: Report, out: TextIO) -> None:
             console.print(Text(f"  {gutter} | " + " " * _display_width(line_text[:col0]) + "^" * max(1, _display_width(line_text[col0 : col0 + width])), style=colours[f.severity]))
         if f.suggestions:
             console.print(Text(f"  help: {f.suggestions[0]}" + (f"  (or: {', '.join(f.suggestions[1:])})" if len(f.suggestions) > 1 else ""), style="green"))
-    for e in report.errors:
-        console.print(Text(f"{e}", style="red"))
     n = len(report.findings)
     if n or report.errors:
         counts = Counter(f.severity.label for f in report.findings)

@@ -137,7 +137,7 @@ def _err(path: str, where: tuple[int, int], message: str) -> RuleError:
 
 
 def _type_name(t: type | tuple[type, ...]) -> str:
-    names = {list: "a list", dict: "a mapping", str: "a string", bool: "true or false", int: "an integer"}
+    names = {list: "a list", dict: "a mapping", str: "a string", bool: "true or false", int: "an integer", MarkedSeq: "a list", MarkedMap: "a mapping", float: "a number", type(None): "empty"}
     if isinstance(t, tuple):
         return " or ".join(names.get(x, x.__name__) for x in t)
     return names.get(t, t.__name__)
@@ -158,7 +158,7 @@ def _check_keys(
             raise _err(path, where(key), f"unknown key '{key}' in {context}{hint}")
         expected = schema[key]
         if not isinstance(value, expected) or (isinstance(value, bool) and expected in (int, (int,))):
-            raise _err(path, where(key, value=True), f"'{key}' in {context} must be {_type_name(expected)}, not {type(value).__name__}")
+            raise _err(path, where(key, value=True), f"'{key}' in {context} must be {_type_name(expected)}, not {_type_name(type(value))}")
 
 
 def _resolve(value: Any, lexicons: Mapping[str, Any], path: str, where: tuple[int, int]) -> Any:
@@ -197,7 +197,9 @@ def _resolve_tree(value: Any, lexicons: Mapping[str, Any], path: str, where: tup
 
 
 def _check_regexes(values: Iterable[Any], path: str, where: tuple[int, int], what: str) -> None:
-    for v in values:
+    for i, v in enumerate(values):
+        if isinstance(values, MarkedSeq):
+            where = values.where(i)
         if not isinstance(v, str):
             raise _err(path, where, f"{what} must be strings")
         if len(v) > MAX_REGEX:

@@ -1,0 +1,247 @@
+"""Rule files: mistakes are reported as ``path:line:col: message``; a valid custom rule works end to end."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from humanize_lint import rulepack
+from humanize_lint.model import RuleError
+
+from conftest import run_cli
+
+BASE = textwrap.dedent(
+    """\
+    code: XX101
+    name: base
+    category: custom
+    severity: warning
+    kind: terms
+    summary: A test rule.
+    message: "'{text}' is jargon; try '{suggestion}'"
+    terms:
+      - {term: loop in, suggest: [include]}
+    """
+)
+
+PERSON = textwrap.dedent(
+    """\
+    code: XX201
+    name: person
+    category: custom
+    severity: warning
+    kind: person-reference
+    summary: A test rule.
+    message: m
+    trigger:
+      terms: [renewal]
+    cues:
+      subject-of: [call]
+    """
+)
+
+IDENT = textwrap.dedent(
+    """\
+    code: XX301
+    name: ident
+    category: custom
+    severity: warning
+    kind: identifier
+    summary: A test rule.
+    message: m
+    identifiers:
+      labels: [acct]
+      shapes:
+        - '\\d{3,}'
+        - '(\\d+'
+    """
+)
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _error(path: Path | list[Path], builtin: bool = False) -> str:
+    paths = path if isinstance(path, list) else [path]
+    with pytest.raises(RuleError) as info:
+        rulepack.load(paths, builtin=builtin)
+    return str(info.value)
+
+
+def test_valid_rule_loads(tmp_path: Path) -> None:
+    pack = rulepack.load([_write(tmp_path, "base.yaml", BASE)], builtin=False)
+    rule = pack.rules["XX101"]
+    assert (rule.name, rule.kind, rule.severity.label, rule.origin[1]) == ("base", "terms", "warning", 1)
+    assert pack.find("base") is rule
+
+
+# (case id, file name, file text, expected "line:col: message")
+BROKEN = [
+    (
+        "unknown-key-did-you-mean",
+        BASE.replace("summary:", "sumary:"),
+        "6:1: unknown key 'sumary' in rule; did you mean 'summary'?",
+    ),
+    (
+        "unknown-key-no-close-match",
+        BASE + "frobnicate: 1\n",
+        "10:1: unknown key 'frobnicate' in rule; expected one of: ",
+    ),
+    (
+        "unknown-nested-key",
+        PERSON.replace("  subject-of:", "  subjet-of:"),
+        "11:3: unknown key 'subjet-of' in cues; did you mean 'subject-of'?",
+    ),
+    (
+        "bad-type-bool",
+        BASE + "enabled: maybe\n",
+        "10:10: 'enabled' in rule must be true or false, not a string",
+    ),
+    (
+        "unknown-kind",
+        BASE.replace("kind: terms", "kind: termz"),
+        "5:7: unknown kind 'termz'; expected one of: acronym, identifier, pattern, person-reference, terms",
+    ),
+    (
+        "bad-severity",
+        BASE.replace("severity: warning", "severity: fatal"),
+        "4:11: severity 'fatal' must be one of: error, warning, suggestion",
+    ),
+    (
+        "yaml-syntax",
+        BASE.replace("category: custom", "category: custom: bad"),
+        "3:17: invalid YAML: mapping values are not allowed here",
+    ),
+    (
+        "yaml-duplicate-key",
+        BASE + "code: XX102\n",
+        "10:1: invalid YAML: duplicate key 'code'",
+    ),
+    (
+        "yaml-unclosed-flow-list",
+        BASE + "examples:\n  flag: [a, b\n",
+        "12:1: invalid YAML: expected ',' or ']', but got '<stream end>'",
+    ),
+    (
+        "invalid-regex-flow-list",
+        IDENT.replace("  shapes:\n    - '\\d{3,}'\n    - '(\\d+'\n", "  shapes: ['[0-9']\n"),
+        "10:12: invalid regular expression in identifiers.shapes: unterminated character set at position 0",
+    ),
+    (
+        "unknown-lexicon-value",
+        PERSON.replace("subject-of: [call]", "subject-of: $nope"),
+        "11:15: unknown lexicon '$nope'",
+    ),
+    (
+        "unknown-lexicon-list-item",
+        PERSON.replace("terms: [renewal]", "terms: [renewal, $nope]"),
+        "9:20: unknown lexicon '$nope'",
+    ),
+    (
+        "bad-code",
+        BASE.replace("code: XX101", "code: X1"),
+        "1:7: code 'X1' must look like HL101 (2-4 capitals, 3 digits)",
+    ),
+    (
+        "bad-message-template",
+        BASE.replace("is jargon;", "is {jargon};"),
+        "7:10: bad message template: unknown field {jargon}; available: ",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [pytest.param(t, e, id=i) for i, t, e in BROKEN])
+def test_broken_rule_file_error_is_path_line_col_message(tmp_path: Path, text: str, expected: str) -> None:
+    path = _write(tmp_path, "rule.yaml", text)
+    message = _error(path)
+    assert message.startswith(f"{path}:{expected}"), message
+    if not expected.endswith(": "):
+        assert message == f"{path}:{expected}"
+
+
+def test_bad_type_names_the_yaml_type_not_a_python_class(tmp_path: Path) -> None:
+    path = _write(tmp_path, "rule.yaml", BASE.replace("severity: warning", "severity: [warning]"))
+    message = _error(path)
+    assert message.startswith(f"{path}:4:11: 'severity' in rule must be a string, not "), message
+
+
+def test_bad_type_message_is_user_facing(tmp_path: Path) -> None:
+    path = _write(tmp_path, "rule.yaml", BASE.replace("severity: warning", "severity: [warning]"))
+    message = _error(path)
+    assert "Marked" not in message, message
+
+
+def test_invalid_regex_in_block_list_is_reported(tmp_path: Path) -> None:
+    path = _write(tmp_path, "rule.yaml", IDENT)
+    message = _error(path)
+    assert message.startswith(f"{path}:"), message
+    assert message.endswith("invalid regular expression in identifiers.shapes: missing ), unterminated subpattern at position 0")
+
+
+def test_invalid_regex_points_at_the_bad_item(tmp_path: Path) -> None:
+    path = _write(tmp_path, "rule.yaml", IDENT)
+    assert _error(path).startswith(f"{path}:12:7: invalid regular expression")
+
+
+def test_unknown_lexicon_suggests_a_close_builtin_lexicon(tmp_path: Path) -> None:
+    path = _write(tmp_path, "rule.yaml", PERSON.replace("terms: [renewal]", "terms: [renewal, $transaction-nuons]"))
+    assert _error(path, builtin=True) == f"{path}:9:20: unknown lexicon '$transaction-nuons'; did you mean '$transaction-nouns'?"
+
+
+def test_duplicate_rule_code_points_at_the_second_rule(tmp_path: Path) -> None:
+    first = _write(tmp_path, "first.yaml", BASE)
+    second = _write(tmp_path, "second.yaml", "# a comment\n\n" + BASE.replace("name: base", "name: other"))
+    assert _error([first, second]) == f"{second}:3:1: rule code XX101 already used by {first}"
+
+
+def test_duplicate_builtin_code(tmp_path: Path) -> None:
+    path = _write(tmp_path, "mine.yaml", BASE.replace("XX101", "HL101").replace("name: base", "name: mine"))
+    assert _error(path, builtin=True) == f"{path}:1:1: rule code HL101 already used by <builtin>/default/thing-as-person.yaml"
+
+
+def test_duplicate_rule_name(tmp_path: Path) -> None:
+    first = _write(tmp_path, "first.yaml", BASE)
+    second = _write(tmp_path, "second.yaml", BASE.replace("XX101", "XX102"))
+    assert _error([first, second]) == f"{second}:1:1: rule name 'base' already used"
+
+
+def test_missing_rule_path(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yaml"
+    assert _error(missing) == f"{missing}: rule path not found"
+
+
+def _custom_project(tmp_path: Path) -> Path:
+    _write(tmp_path, "custom.yaml", BASE)
+    _write(tmp_path, ".humanize-lint.yaml", "rules: [custom.yaml]\n")
+    _write(tmp_path, "note.txt", "I'll loop in billing today.\nThe renewal called.\n")
+    return tmp_path
+
+
+def test_custom_terms_rule_fires_through_the_cli(tmp_path: Path) -> None:
+    project = _custom_project(tmp_path)
+    proc = run_cli("check", project / "note.txt", "--config", project / ".humanize-lint.yaml", "--format", "json", cwd=tmp_path.parent)
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode == 1, proc.stderr
+    found = {(f["code"], f["text"], f["line"], f["column"]) for f in json.loads(proc.stdout)["findings"]}
+    assert ("XX101", "loop in", 1, 6) in found
+    assert ("HL101", "The renewal", 2, 1) in found  # the built-in pack is still loaded
+    custom = next(f for f in json.loads(proc.stdout)["findings"] if f["code"] == "XX101")
+    assert custom["suggestions"] == ["include"]
+    assert custom["message"] == "'loop in' is jargon; try 'include'"
+    assert custom["rule"] == "base" and custom["category"] == "custom"
+
+    listed = run_cli("rules", "--config", project / ".humanize-lint.yaml")
+    assert listed.returncode == 0 and "XX101" in listed.stdout and "HL101" in listed.stdout
+
+
+def test_custom_terms_rule_keeps_stderr_clean(tmp_path: Path) -> None:
+    project = _custom_project(tmp_path)
+    proc = run_cli("check", "note.txt", "--format", "json", cwd=project)
+    assert proc.returncode == 1
+    assert proc.stderr == "", proc.stderr
