@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from . import sources
-from .model import Finding, ModelError, Rule, Segment, Severity, Unit
+from .model import Edit, Finding, ModelError, Rule, Segment, Severity, Unit
 from .suggest import person_phrases
 
 # ---------------------------------------------------------------------------
@@ -43,6 +43,7 @@ class Hit:
     end: int
     values: dict[str, str] = field(default_factory=dict)
     suggestions: tuple[str, ...] = ()
+    fixable: bool = False  # suggestions[0] may replace the span without a human choosing
 
 
 _QUOTE_RE = re.compile(r'"[^"\n]{1,300}"|“[^”\n]{1,300}”|(?<![\w])\'[^\'\n]{3,200}\'(?![\w])')
@@ -802,7 +803,9 @@ class Linter:
             else:
                 trigger = tok.text
             values = {"text": text, "trigger": trigger, "a_trigger": f"{_article(trigger)} {trigger}", "cue": cue, "customer": unit.customer or ""}
-            yield Hit(pr.rule, start, end, values, suggestions)
+            # Only a known name is a safe replacement; "the customer" may not fit the sentence.
+            fixable = bool(unit.customer and unit.customer.strip()) and not plural
+            yield Hit(pr.rule, start, end, values, suggestions, fixable)
 
     def _term_hits(self, unit: Unit, seg: Segment, doc: Any) -> Iterator[Hit]:
         if not (self.terms or self.patterns):
@@ -814,7 +817,7 @@ class Linter:
             start = seg.start + doc[s].idx
             end = seg.start + doc[e - 1].idx + len(doc[e - 1].text)
             text = unit.text[start:end]
-            yield Hit(rule, start, end, {"text": text, "term": text}, tuple(suggestion))
+            yield Hit(rule, start, end, {"text": text, "term": text}, tuple(suggestion), len(suggestion) == 1 and rule.options.get("fix", True))
 
     def _build_matchers(self, vocab: Any) -> tuple[Any, Any, dict[str, tuple[Rule, list[str]]]]:
         if self._matchers is not None:
@@ -895,7 +898,7 @@ class Linter:
                 "suggestion": f"{expansion or '<full form>'} ({word})",
                 "uses": f" (used {len(uses)} times)" if acr.first_only and len(uses) > 1 else "",
             }
-            yield Hit(acr.rule, u_start, u_end, values, suggestions)
+            yield Hit(acr.rule, u_start, u_end, values, suggestions, bool(suggestions) and acr.rule.options.get("fix", True))
 
     # -- findings -------------------------------------------------------------
 
@@ -908,6 +911,10 @@ class Linter:
             values["suggestion"] = hit.suggestions[0]
         message = hit.rule.message.format_map(_Values(values)).strip()
         severity = self.options.severity_overrides.get(hit.rule.code, hit.rule.severity)
+        fix = None
+        matched = unit.text[hit.start : hit.end]
+        if hit.fixable and hit.suggestions and d_end - d_start == len(matched) and doc.text[d_start:d_end] == matched:
+            fix = Edit(d_start, d_end, hit.suggestions[0])
         return Finding(
             rule=hit.rule,
             path=doc.path,
@@ -923,6 +930,7 @@ class Linter:
             message=message,
             suggestions=hit.suggestions,
             severity=severity,
+            fix=fix,
         )
 
 

@@ -216,6 +216,15 @@ class Rule:
     enabled: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace ``Document.text[start:end]`` by ``replacement`` (document offsets)."""
+
+    start: int
+    end: int
+    replacement: str
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem found in one unit."""
@@ -234,6 +243,7 @@ class Finding:
     message: str
     suggestions: tuple[str, ...]
     severity: Severity
+    fix: Edit | None = None  # set when the rule's replacement is unambiguous and the span maps 1:1 to the file
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -159,8 +159,16 @@ def _source_line(report: Report, f: Finding) -> tuple[str, int, int] | None:
     return line, col0, max(1, width)
 
 
+def report_sarif(report: Report, out: TextIO) -> None:
+    """SARIF 2.1.0 (code scanning); built in ``humanize_lint.sarif``."""
+    from .sarif import report_sarif as build
+
+    build(report, out)
+
+
 REPORTERS: dict[str, Callable[[Report, TextIO], None]] = {
     "text": report_text,
+    "sarif": report_sarif,
     "concise": report_concise,
     "json": report_json,
     "github": report_github,
