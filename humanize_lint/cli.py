@@ -9,17 +9,15 @@ or formatting logic of its own.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from . import __version__, config as config_mod, rulepack, sources
-from .engine import Linter, LintOptions
-from .model import HumanizeLintError, InputError, ModelError, Report, Rule, RuleError, Severity
-from .nlp import LazyModel
+from . import __version__, config as config_mod, rulepack
+from .model import HumanizeLintError, Report, Rule, Severity
 from .reporters import REPORTERS
+from .runner import Flags, Runner, default_jobs
 
 app = typer.Typer(
     add_completion=False,
@@ -54,39 +52,6 @@ def _split(values: Optional[List[str]]) -> list[str]:
     return out
 
 
-def select_rules(pack: rulepack.Pack, select: list[str], ignore: list[str], where: str = "--select") -> list[Rule]:
-    """Rules chosen by select/ignore keys (codes, prefixes, names, categories)."""
-    for key, flag in [(k, "select") for k in select] + [(k, "ignore") for k in ignore]:
-        if not pack.matching(key):
-            raise HumanizeLintError(f"unknown rule '{key}' in {flag} (see `humanize-lint rules`)")
-    chosen = list(pack.rules.values())
-    if select:
-        keep = {r.code for k in select for r in pack.matching(k)}
-        chosen = [r for r in chosen if r.code in keep]
-    else:
-        chosen = [r for r in chosen if r.enabled]
-    drop = {r.code for k in ignore for r in pack.matching(k)}
-    return [r for r in chosen if r.code not in drop]
-
-
-def severity_overrides(pack: rulepack.Pack, cfg: config_mod.Config) -> dict[str, Severity]:
-    """Config severity keys (codes, names, categories, prefixes) resolved to rule codes."""
-    out: dict[str, Severity] = {}
-    for key, sev in cfg.severity.items():
-        matched = pack.matching(key)
-        if not matched:
-            raise HumanizeLintError(f"unknown rule '{key}' in severity", str(cfg.path) if cfg.path else None)
-        for r in matched:
-            out[r.code] = sev
-    return out
-
-
-def _load(config_path: Optional[Path], start: Path) -> tuple[config_mod.Config, rulepack.Pack]:
-    cfg = config_mod.discover(start, config_path)
-    pack = rulepack.load(cfg.rule_paths, builtin=cfg.builtin, lexicon_overrides=cfg.lexicons)
-    return cfg, pack
-
-
 @app.command()
 def check(
     paths: List[str] = typer.Argument(None, help="Files or directories to lint; '-' reads standard input. Default: the current directory."),
@@ -109,6 +74,11 @@ def check(
     html: Optional[bool] = typer.Option(None, "--html/--no-html", help="Treat record fields as HTML (default: detect)."),
     include_quoted: bool = typer.Option(False, "--include-quoted", help="Email: also lint quoted earlier replies."),
     include_signature: bool = typer.Option(False, "--include-signature", help="Email: also lint signatures."),
+    summary: bool = typer.Option(False, "--summary", help="After the findings, print counts by rule and category, top phrases and (with --group-by) per group."),
+    group_by: Optional[str] = typer.Option(None, "--group-by", help="Record field to group the summary by (team, agent, queue...); FIELD:month groups an ISO date by month."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes for large inputs (default: the number of CPUs; 1 = no workers)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, notices or closing line: findings only."),
+    no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar."),
 ) -> None:
     """Lint files, directories, record exports or standard input."""
     if output_format not in REPORTERS:
@@ -116,6 +86,9 @@ def check(
         raise typer.Exit(2)
     if name_style is not None and name_style not in ("full", "first", "title-last"):
         _err(f"--name-style must be full, first or title-last, not '{name_style}'")
+        raise typer.Exit(2)
+    if jobs is not None and jobs < 1:
+        _err(f"--jobs must be at least 1, not {jobs}")
         raise typer.Exit(2)
     try:
         fail = Severity.parse(fail_on) if fail_on else None
@@ -133,6 +106,7 @@ def check(
         first_name_field=first_name_field,
         last_name_field=last_name_field,
         records_key=records_key,
+        group_by=group_by,
         model=model,
         fail_on=fail,
         name_style=name_style,
@@ -141,23 +115,30 @@ def check(
         include_signature=include_signature,
     )
     report = Report()
-    runner = Runner(flags, report, want_lines=output_format == "text")
     paths = list(paths or ["."])
     try:
         # Load the config of the current directory (or of --stdin-filename) up
         # front so that a broken config or rule file fails before any output.
+        reporter_cls = REPORTERS[output_format]
         first = Path(stdin_filename).parent if (stdin_filename and paths == ["-"]) else Path.cwd()
+        progress = not (quiet or no_progress) and sys.stderr.isatty() and "-" not in paths
+        runner = Runner(flags, report, None, want_lines=output_format == "text", jobs=jobs or default_jobs(), progress=progress)  # type: ignore[arg-type]
         runner.context_for(first if first.is_dir() else Path.cwd())
+        runner.reporter = reporter_cls(sys.stdout, show_summary=summary or output_format == "summary")
         runner.run(paths, stdin_filename)
     except HumanizeLintError as exc:
+        sys.stdout.flush()
         _err(str(exc))
         raise typer.Exit(2)
-    report.findings.sort(key=lambda f: f.sort_key)
     for e in report.errors:
         _err(str(e))
-    for note in report.notices:
-        _err(note)
-    REPORTERS[output_format](report, sys.stdout)
+    if report.error_count > len(report.errors):
+        _err(f"... and {report.error_count - len(report.errors)} more input errors")
+    if not quiet:
+        for note in report.notices:
+            _err(note)
+    runner.reporter.quiet = quiet
+    runner.reporter.finish(report)
     sys.stdout.flush()
     code = report.exit_code
     if exit_zero and code == 1:
@@ -165,162 +146,10 @@ def check(
     raise typer.Exit(code)
 
 
-@dataclass(frozen=True)
-class Flags:
-    """Command-line options that override configuration."""
-
-    config_file: Optional[Path] = None
-    select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    customer: Optional[str] = None
-    text_fields: tuple[str, ...] = ()
-    id_field: Optional[str] = None
-    name_field: Optional[str] = None
-    first_name_field: Optional[str] = None
-    last_name_field: Optional[str] = None
-    records_key: Optional[str] = None
-    model: Optional[str] = None
-    fail_on: Optional[Severity] = None
-    name_style: Optional[str] = None
-    html: Optional[bool] = None
-    include_quoted: bool = False
-    include_signature: bool = False
-
-
-@dataclass
-class Context:
-    """Everything needed to lint the files governed by one config file."""
-
-    cfg: config_mod.Config
-    linter: Linter
-    opts: sources.SourceOptions
-    fail_on: Severity
-
-
-class Runner:
-    """Lints paths, each with the closest config (ruff style), into one Report."""
-
-    def __init__(self, flags: Flags, report: Report, want_lines: bool) -> None:
-        self.flags = flags
-        self.report = report
-        self.want_lines = want_lines
-        self._by_config: dict[Optional[Path], Context] = {}
-        self._by_dir: dict[Path, Context] = {}
-        self._models: dict[Optional[str], LazyModel] = {}
-        self._degraded = False
-
-    def context_for(self, directory: Path) -> Context:
-        """The context for files in ``directory``: closest config, then CLI flags."""
-        directory = directory.resolve()
-        if directory in self._by_dir:
-            return self._by_dir[directory]
-        path = self.flags.config_file or config_mod.find(directory)
-        ctx = self._by_config.get(path)
-        if ctx is None:
-            ctx = self._build(path)
-            self._by_config[path] = ctx
-        self._by_dir[directory] = ctx
-        return ctx
-
-    def _build(self, path: Optional[Path]) -> Context:
-        f = self.flags
-        cfg = config_mod.discover(Path.cwd(), path) if path else config_mod.Config()
-        pack = rulepack.load(cfg.rule_paths, builtin=cfg.builtin, lexicon_overrides=cfg.lexicons)
-        rules = select_rules(pack, f.select or list(cfg.select), f.ignore + list(cfg.ignore))
-        severity = severity_overrides(pack, cfg)
-        rec = cfg.records
-        fields = rec.get("text-field", ["text"])
-        opts = sources.SourceOptions(
-            text_fields=f.text_fields or tuple([fields] if isinstance(fields, str) else fields),
-            id_field=f.id_field or rec.get("id-field"),
-            name_field=f.name_field or rec.get("name-field"),
-            first_name_field=f.first_name_field or rec.get("first-name-field"),
-            last_name_field=f.last_name_field or rec.get("last-name-field"),
-            records_key=f.records_key or rec.get("records-key"),
-            customer=f.customer,
-            include=cfg.include or sources.DEFAULT_INCLUDE,
-            exclude=cfg.exclude,
-            root=cfg.root,
-            html=f.html,
-            include_quoted=f.include_quoted,
-            include_signature=f.include_signature,
-        )
-        model_name = f.model or cfg.model
-        lazy = self._models.setdefault(model_name, LazyModel(model_name))
-        linter = Linter(
-            rules,
-            lazy,
-            LintOptions(
-                known_acronyms=cfg.known_acronyms,
-                defined_acronyms=cfg.defined_acronyms,
-                allow=cfg.allow,
-                name_style=f.name_style or cfg.name_style,
-                severity_overrides=severity,
-            ),
-        )
-        if linter.needs_model():
-            try:
-                lazy.check()
-            except ModelError as exc:
-                if lazy.requested:
-                    raise
-                skipped = [r for r in linter.rules if r.kind in ("person-reference", "terms", "pattern")]
-                linter.skipped_parse_rules = skipped
-                if not self._degraded:
-                    self._degraded = True
-                    names = ", ".join(r.name for r in skipped)
-                    self.report.notices.append(f"warning: {exc.message}; skipped rules that need a parse: {names}")
-        self.report.rules.update({r.code: r for r in rules})
-        return Context(cfg, linter, opts, f.fail_on or cfg.fail_on)
-
-    def run(self, paths: list[str], stdin_filename: Optional[str]) -> None:
-        """Lint every path; input errors are collected, config errors raise."""
-        for raw in paths:
-            if raw == "-":
-                shown = stdin_filename or "<stdin>"
-                where = Path(shown).parent if stdin_filename else Path.cwd()
-                ctx = self.context_for(where if where.is_dir() else Path.cwd())
-                try:
-                    doc = sources.decode(sys.stdin.buffer.read(), shown, sources.detect_format(shown))
-                except InputError as exc:
-                    self.report.errors.append(exc)
-                    continue
-                self._lint_document(doc, ctx)
-                continue
-            top = Path(raw)
-            walk_ctx = self.context_for(top if top.is_dir() else (top.parent if top.parent.is_dir() else Path.cwd()))
-            for path in sources.iter_paths([raw], walk_ctx.opts, self.report.errors):
-                ctx = self.context_for(path.parent)
-                try:
-                    doc = sources.read_path(path)
-                except InputError as exc:
-                    if exc.message.startswith("binary file"):
-                        self.report.notices.append(str(exc))
-                    else:
-                        self.report.errors.append(exc)
-                    continue
-                self._lint_document(doc, ctx)
-
-    def _lint_document(self, doc: sources.Document, ctx: Context) -> None:
-        report = self.report
-        report.files += 1
-        is_records = doc.format in sources.RECORD_FORMATS + sources.MAIL_FORMATS
-        last_record: object = object()
-        for unit in sources.units(doc, ctx.opts, report.errors):
-            if is_records and unit.record != last_record:
-                last_record = unit.record
-                report.records += 1
-            findings = ctx.linter.lint_unit(unit)
-            report.findings.extend(findings)
-            report.failing_count += sum(1 for f in findings if f.severity >= ctx.fail_on)
-            if self.want_lines:
-                for f in findings:
-                    key = (f.path, f.start_pos.line)
-                    if key not in report.source_lines:
-                        starts = doc.line_starts
-                        a = starts[f.start_pos.line - 1]
-                        b = starts[f.start_pos.line] if f.start_pos.line < len(starts) else len(doc.text)
-                        report.source_lines[key] = doc.text[a:b].rstrip("\r\n")
+def _load(config_path: Optional[Path], start: Path) -> tuple[config_mod.Config, rulepack.Pack]:
+    cfg = config_mod.discover(start, config_path)
+    pack = rulepack.load(cfg.rule_paths, builtin=cfg.builtin, lexicon_overrides=cfg.lexicons)
+    return cfg, pack
 
 
 @app.command("rules")

@@ -43,6 +43,7 @@ _RECORD_SCHEMA: dict[str, type | tuple[type, ...]] = {
     "first-name-field": str,
     "last-name-field": str,
     "records-key": str,
+    "group-by": str,
 }
 
 

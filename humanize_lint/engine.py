@@ -803,8 +803,11 @@ class Linter:
             else:
                 trigger = tok.text
             values = {"text": text, "trigger": trigger, "a_trigger": f"{_article(trigger)} {trigger}", "cue": cue, "customer": unit.customer or ""}
-            # Only a known name is a safe replacement; "the customer" may not fit the sentence.
-            fixable = bool(unit.customer and unit.customer.strip()) and not plural
+            # Only a known name is a safe replacement ("the customer" may not fit the
+            # sentence), and only for a bare reference: "the upset renewal" or "the
+            # Leeds install" would lose words.
+            extra = [t for t in doc[span[0] : span[1]] if t.i != tok.i and t.dep_ != "det" and not t.is_punct]
+            fixable = bool(unit.customer and unit.customer.strip()) and not plural and not extra
             yield Hit(pr.rule, start, end, values, suggestions, fixable)
 
     def _term_hits(self, unit: Unit, seg: Segment, doc: Any) -> Iterator[Hit]:
@@ -892,13 +895,17 @@ class Linter:
             if expansion and word.endswith("s") and not base.endswith("s") and not expansion.endswith("s"):
                 expansion += "s"  # "quarterly business reviews (QBRs)"
             suggestions = (f"{expansion} ({word})",) if expansion else ()
+            before = unit.text[max(0, u_start - 40) : u_start]
+            if suggestions and _sentence_start(before):
+                suggestions = (suggestions[0][0].upper() + suggestions[0][1:],)
+            fixable = bool(suggestions) and acr.rule.options.get("fix", True) and _safe_expansion(before, unit.text[u_end : u_end + 2], expansion, word)
             values = {
                 "text": word,
                 "expansion": expansion,
                 "suggestion": f"{expansion or '<full form>'} ({word})",
                 "uses": f" (used {len(uses)} times)" if acr.first_only and len(uses) > 1 else "",
             }
-            yield Hit(acr.rule, u_start, u_end, values, suggestions, bool(suggestions) and acr.rule.options.get("fix", True))
+            yield Hit(acr.rule, u_start, u_end, values, suggestions, fixable)
 
     # -- findings -------------------------------------------------------------
 
@@ -935,6 +942,27 @@ class Linter:
 
 
 _COUNT_WORDS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "both", "several", "many", "some", "all"}
+
+
+def _sentence_start(before: str) -> bool:
+    """Whether text ending in ``before`` leaves the next word at a sentence start."""
+    stripped = before.rstrip(" \t*_#>-")
+    return not stripped or stripped[-1] in ".!?:\n"
+
+
+def _safe_expansion(before: str, after: str, expansion: str, word: str) -> bool:
+    """Whether "expansion (WORD)" can replace WORD as is: no article to change, no possessive,
+    and the result reads as a definition (so a second --fix changes nothing)."""
+    if after[:2] in ("'s", "’s"):
+        return False
+    words = before.split()
+    if words and words[-1].lower() in ("a", "an") and words[-1].lower() != _article_for(expansion):
+        return False
+    return any(d == word for _, d in find_definitions(f"{expansion} ({word})"))
+
+
+def _article_for(phrase: str) -> str:
+    return "an" if phrase[:1].lower() in "aeiou" else "a"
 
 
 def _article(word: str) -> str:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import bisect
 import enum
+import re
+from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any, Mapping
@@ -116,6 +118,11 @@ class Document:
     newline: str = "\n"
     format: str = "text"
     line_starts: tuple[int, ...] = dc_field(default=(), repr=False, compare=False)
+    # A large export is read as a stream of chunk documents, each a run of
+    # whole records: ``first_line`` is the file line ``text`` starts on and
+    # ``bytes_read`` how far into the file the reader has got (for progress).
+    first_line: int = 1
+    bytes_read: int = 0
 
     def __post_init__(self) -> None:
         if not self.line_starts:
@@ -125,7 +132,37 @@ class Document:
         """Line and column (1-based, code points) of a document offset."""
         offset = max(0, min(offset, len(self.text)))
         line = bisect.bisect_right(self.line_starts, offset) - 1
-        return Position(line + 1, offset - self.line_starts[line] + 1)
+        return Position(line + self.first_line, offset - self.line_starts[line] + 1)
+
+    def line_text(self, line: int) -> str | None:
+        """The text of file line ``line`` without its line break, if this document holds it."""
+        i = line - self.first_line
+        if not 0 <= i < len(self.line_starts):
+            return None
+        a = self.line_starts[i]
+        b = self.line_starts[i + 1] if i + 1 < len(self.line_starts) else len(self.text)
+        return self.text[a:b].rstrip("\r\n")
+
+    def window(self, start: int, end: int) -> tuple["Document", int]:
+        """A small document holding just the lines around ``text[start:end]``, and its offset here.
+
+        Used to ship one record to a worker process without its whole chunk.
+        """
+        first = bisect.bisect_right(self.line_starts, max(0, start)) - 1
+        last = bisect.bisect_left(self.line_starts, end)
+        a = self.line_starts[first]
+        b = self.line_starts[last] if last < len(self.line_starts) else len(self.text)
+        sub = Document(
+            path=self.path,
+            text=self.text[a:b],
+            encoding=self.encoding,
+            bom=self.bom,
+            newline=self.newline,
+            format=self.format,
+            first_line=self.first_line + first,
+            bytes_read=self.bytes_read,
+        )
+        return sub, a
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +198,21 @@ class Unit:
     def __post_init__(self) -> None:
         if self.runs and not self._keys:
             object.__setattr__(self, "_keys", tuple(r.unit_start for r in self.runs))
+
+    def detached(self) -> "Unit":
+        """This unit over a document cut down to its own lines (cheap to send to a worker).
+
+        Line and column positions are unchanged; document offsets become
+        offsets into the smaller document. A unit that is its document's
+        whole text is returned as it is.
+        """
+        if not self.runs:
+            return self
+        lo = min(r.doc_start for r in self.runs)
+        hi = max(r.doc_start + r.length for r in self.runs)
+        sub, shift = self.document.window(lo, hi + 1)
+        runs = tuple(Run(r.unit_start, r.doc_start - shift, r.length) for r in self.runs)
+        return Unit(document=sub, text=self.text, record=self.record, field=self.field, customer=self.customer, runs=runs, markup=self.markup, meta=self.meta)
 
     def to_doc(self, offset: int) -> int:
         """Map a unit offset to a document offset."""
@@ -251,22 +303,89 @@ class Finding:
         return (self.path, self.start_pos.line, self.start_pos.column, self.rule.code)
 
 
+_DIGITS = re.compile(r"\d{3,}")
+MAX_PHRASES = 20000  # distinct phrases remembered for the summary's top list
+MAX_KEPT_ERRORS = 1000  # input errors kept for the report; the rest are only counted
+
+
+def _phrase_key(text: str) -> str:
+    """How a matched text is counted among top phrases: "Acct 4471-22" -> "acct #-22"."""
+    key = _DIGITS.sub("#", " ".join(text.split()))
+    if key[:1].isupper() and (key[1:2].islower() or key[1:2] == " "):
+        key = key[0].lower() + key[1:]
+    return key
+
+
+@dataclass
+class GroupStats:
+    """Counts for one ``--group-by`` value."""
+
+    records: int = 0
+    findings: int = 0
+    by_category: Counter[str] = dc_field(default_factory=Counter)
+
+
+@dataclass
+class Summary:
+    """Counts a support lead reads: by rule and category, top phrases, per group, skipped input."""
+
+    by_rule: Counter[str] = dc_field(default_factory=Counter)
+    by_category: Counter[str] = dc_field(default_factory=Counter)
+    by_severity: Counter[str] = dc_field(default_factory=Counter)
+    phrases: Counter[str] = dc_field(default_factory=Counter)
+    groups: dict[str, GroupStats] = dc_field(default_factory=dict)
+    skipped: Counter[str] = dc_field(default_factory=Counter)
+    findings: int = 0
+    fixed: int = 0
+
+    def add_record(self, group: str | None) -> None:
+        """Count one record (in its group, when grouping)."""
+        if group is not None:
+            self.groups.setdefault(group, GroupStats()).records += 1
+
+    def add_finding(self, f: "Finding", group: str | None) -> None:
+        """Count one reported finding."""
+        self.findings += 1
+        self.by_rule[f.rule.name] += 1
+        self.by_category[f.rule.category] += 1
+        self.by_severity[f.severity.label] += 1
+        key = _phrase_key(f.text)
+        if key in self.phrases or len(self.phrases) < MAX_PHRASES:
+            self.phrases[key] += 1
+        if group is not None:
+            stats = self.groups.setdefault(group, GroupStats())
+            stats.findings += 1
+            stats.by_category[f.rule.category] += 1
+
+
 @dataclass
 class Report:
-    """Everything one run produced; reporters only format it."""
+    """Everything one run produced that reporters need at the end.
+
+    Findings stream to the reporter as they are found; ``findings`` only
+    holds them for reporters that need them all at once (SARIF).
+    """
 
     findings: list[Finding] = dc_field(default_factory=list)
     errors: list[HumanizeLintError] = dc_field(default_factory=list)
     notices: list[str] = dc_field(default_factory=list)
     rules: dict[str, Rule] = dc_field(default_factory=dict)
     source_lines: dict[tuple[str, int], str] = dc_field(default_factory=dict)
+    summary: Summary = dc_field(default_factory=Summary)
     files: int = 0
     records: int = 0
+    error_count: int = 0  # input errors, kept or not
     failing_count: int = 0  # findings at or above their config's failing severity
+
+    def add_error(self, error: HumanizeLintError) -> None:
+        """Keep an input error (up to MAX_KEPT_ERRORS) and count it."""
+        self.error_count += 1
+        if len(self.errors) < MAX_KEPT_ERRORS:
+            self.errors.append(error)
 
     @property
     def exit_code(self) -> int:
         """2 on input errors, else 1 on failing findings, else 0."""
-        if self.errors:
+        if self.error_count or self.errors:
             return 2
         return 1 if self.failing_count else 0

@@ -1,8 +1,11 @@
-"""Reporters: format a Report. Nothing else in the tool formats findings.
+"""Reporters: format findings. Nothing else in the tool formats findings.
 
-Each reporter is ``(report, stream) -> None`` registered in ``REPORTERS``.
-``json`` is a versioned contract (documented in the README) that
-``shared/eval/score.py`` and editors read.
+Findings stream: the runner calls ``add(findings, lines)`` once per file (or
+chunk of a large export) as soon as they are known, and ``finish(report)``
+at the end, so memory stays flat however many findings there are. A format
+that needs everything at once (SARIF) collects. ``REPORTERS`` maps a
+``--format`` name to a reporter class. ``json`` is a versioned contract
+(documented in the README) that ``shared/eval/score.py`` and editors read.
 """
 
 from __future__ import annotations
@@ -10,26 +13,64 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from typing import Any, Callable, TextIO
+from typing import Any, Mapping, Sequence, TextIO
 
-from .model import Finding, Report, Severity
+from .model import Finding, Report, Severity, Summary
 
 JSON_VERSION = 1
+TOP_PHRASES = 10
+
+Lines = Mapping[tuple[str, int], str]
 
 
-def _summary(report: Report) -> dict[str, Any]:
-    by_rule = Counter(f.rule.name for f in report.findings)
-    by_cat = Counter(f.rule.category for f in report.findings)
-    by_sev = Counter(f.severity.label for f in report.findings)
-    return {
-        "findings": len(report.findings),
+def summary_dict(report: Report) -> dict[str, Any]:
+    """The summary carried by JSON output (and printed by ``--summary``)."""
+    s = report.summary
+    out: dict[str, Any] = {
+        "findings": s.findings,
         "files": report.files,
         "records": report.records,
-        "errors": len(report.errors),
-        "by_rule": dict(sorted(by_rule.items())),
-        "by_category": dict(sorted(by_cat.items())),
-        "by_severity": dict(sorted(by_sev.items())),
+        "errors": report.error_count,
+        "by_rule": dict(sorted(s.by_rule.items())),
+        "by_category": dict(sorted(s.by_category.items())),
+        "by_severity": dict(sorted(s.by_severity.items())),
+        "top_phrases": [{"text": t, "count": n} for t, n in _top(s.phrases, TOP_PHRASES)],
+        "skipped": dict(sorted(s.skipped.items())),
     }
+    if s.fixed:
+        out["fixed"] = s.fixed
+    if s.groups:
+        out["groups"] = {
+            g: {
+                "records": st.records,
+                "findings": st.findings,
+                "per_100_records": round(100 * st.findings / st.records, 1) if st.records else None,
+                "by_category": dict(sorted(st.by_category.items())),
+            }
+            for g, st in sorted(s.groups.items())
+        }
+    return out
+
+
+def _top(counter: Counter[str], n: int) -> list[tuple[str, int]]:
+    return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+
+class Reporter:
+    """Base reporter: ``add`` per batch of findings, ``finish`` once."""
+
+    collect = False  # True: the runner keeps every finding in ``report.findings``
+    quiet = False  # no closing line
+
+    def __init__(self, out: TextIO, *, show_summary: bool = False) -> None:
+        self.out = out
+        self.show_summary = show_summary
+
+    def add(self, findings: Sequence[Finding], lines: Lines) -> None:
+        """Report some findings (sorted, of one file or chunk)."""
+
+    def finish(self, report: Report) -> None:
+        """Write whatever comes after the findings."""
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
@@ -53,25 +94,38 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     }
 
 
-def report_json(report: Report, out: TextIO) -> None:
-    """``{"version": 1, "findings": [...], "errors": [...], "summary": {...}}``."""
-    data = {
-        "version": JSON_VERSION,
-        "findings": [finding_dict(f) for f in report.findings],
-        "errors": [
-            {"path": e.path, "line": e.line, "column": e.column, "message": e.message} for e in report.errors
-        ],
-        "summary": _summary(report),
-    }
-    json.dump(data, out, ensure_ascii=False, indent=2)
-    out.write("\n")
+class JsonReporter(Reporter):
+    """``{"version": 1, "findings": [...], "errors": [...], "summary": {...}}``, written as it goes."""
+
+    def __init__(self, out: TextIO, *, show_summary: bool = False) -> None:
+        super().__init__(out, show_summary=show_summary)
+        self.count = 0
+        out.write('{\n  "version": %d,\n  "findings": [' % JSON_VERSION)
+
+    def add(self, findings: Sequence[Finding], lines: Lines) -> None:
+        for f in findings:
+            body = json.dumps(finding_dict(f), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            self.out.write(("," if self.count else "") + "\n    " + body)
+            self.count += 1
+
+    def finish(self, report: Report) -> None:
+        errors = [{"path": e.path, "line": e.line, "column": e.column, "message": e.message} for e in report.errors]
+        tail = {"errors": errors, "summary": summary_dict(report)}
+        body = json.dumps(tail, ensure_ascii=False, indent=2)
+        self.out.write(("\n  ]," if self.count else "],") + "\n" + body[2:] + "\n")
 
 
-def report_concise(report: Report, out: TextIO) -> None:
+class ConciseReporter(Reporter):
     """``path:line:col: CODE [name] message``, one line per finding."""
-    for f in report.findings:
-        rec = f" (record {f.record})" if f.record is not None else ""
-        out.write(f"{f.path}:{f.start_pos.line}:{f.start_pos.column}: {f.rule.code} [{f.rule.name}] {f.message}{rec}\n")
+
+    def add(self, findings: Sequence[Finding], lines: Lines) -> None:
+        for f in findings:
+            rec = f" (record {f.record})" if f.record is not None else ""
+            self.out.write(f"{f.path}:{f.start_pos.line}:{f.start_pos.column}: {f.rule.code} [{f.rule.name}] {f.message}{rec}\n")
+
+    def finish(self, report: Report) -> None:
+        if self.show_summary:
+            TextReporter(self.out, show_summary=True, only_summary=True).finish(report)
 
 
 def _gh_escape_data(s: str) -> str:
@@ -82,65 +136,158 @@ def _gh_escape_prop(s: str) -> str:
     return _gh_escape_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-def report_github(report: Report, out: TextIO) -> None:
+class GithubReporter(Reporter):
     """GitHub Actions workflow commands (``::warning file=...::message``)."""
+
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.SUGGESTION: "notice"}
-    for f in report.findings:
-        props = [f"file={_gh_escape_prop(f.path)}", f"line={f.start_pos.line}"]
-        if f.start_pos.line == f.end_pos.line:
-            props += [f"col={f.start_pos.column}", f"endColumn={f.end_pos.column}"]
-        else:
-            props.append(f"endLine={f.end_pos.line}")
-        props.append(f"title={_gh_escape_prop(f'{f.rule.code} {f.rule.name}')}")
-        out.write(f"::{level[f.severity]} {','.join(props)}::{_gh_escape_data(f.message)}\n")
+
+    def add(self, findings: Sequence[Finding], lines: Lines) -> None:
+        for f in findings:
+            props = [f"file={_gh_escape_prop(f.path)}", f"line={f.start_pos.line}"]
+            if f.start_pos.line == f.end_pos.line:
+                props += [f"col={f.start_pos.column}", f"endColumn={f.end_pos.column}"]
+            else:
+                props.append(f"endLine={f.end_pos.line}")
+            props.append(f"title={_gh_escape_prop(f'{f.rule.code} {f.rule.name}')}")
+            self.out.write(f"::{self.level[f.severity]} {','.join(props)}::{_gh_escape_data(f.message)}\n")
 
 
-def report_text(report: Report, out: TextIO) -> None:
+class SarifReporter(Reporter):
+    """SARIF 2.1.0 (code scanning); built in ``humanize_lint.sarif`` from all findings."""
+
+    collect = True
+
+    def finish(self, report: Report) -> None:
+        from .sarif import report_sarif
+
+        report_sarif(report, self.out)
+
+
+class TextReporter(Reporter):
     """Human output: location, severity, rule, message, suggestion, the line with the span marked."""
-    from rich.console import Console
-    from rich.text import Text
 
-    # NO_COLOR (no-color.org) turns off every escape sequence, bold and underline too, as ruff does.
-    plain = bool(os.environ.get("NO_COLOR"))
-    console = Console(file=out, highlight=False, soft_wrap=True, no_color=plain or None, **({"color_system": None} if plain else {}))
     colours = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.SUGGESTION: "cyan"}
-    for f in report.findings:
-        head = Text()
-        head.append(f"{f.path}:{f.start_pos.line}:{f.start_pos.column}", style="bold")
-        head.append(": ")
-        head.append(f.severity.label, style=colours[f.severity])
-        head.append(f" {f.rule.code} ", style="dim")
-        head.append(f"[{f.rule.name}] ", style="magenta")
-        head.append(f.message)
-        if f.record is not None:
-            head.append(f"  (record {f.record}{', field ' + f.field if f.field else ''})", style="dim")
-        console.print(head)
-        src = _source_line(report, f)
-        if src is not None:
-            line_text, col0, width = src
-            number = str(f.start_pos.line)
-            gutter = " " * len(number)
-            body = Text(f"  {number} | ", style="dim")
-            body.append(line_text[:col0])
-            body.append(line_text[col0 : col0 + width], style="bold underline")
-            body.append(line_text[col0 + width :])
-            console.print(body)
-            console.print(Text(f"  {gutter} | " + " " * _display_width(line_text[:col0]) + "^" * max(1, _display_width(line_text[col0 : col0 + width])), style=colours[f.severity]))
-        if f.suggestions:
-            console.print(Text(f"  help: {f.suggestions[0]}" + (f"  (or: {', '.join(f.suggestions[1:])})" if len(f.suggestions) > 1 else ""), style="green"))
-    n = len(report.findings)
-    if n or report.errors:
-        counts = Counter(f.severity.label for f in report.findings)
-        detail = ", ".join(f"{counts[s]} {s}" + ("s" if counts[s] != 1 else "") for s in ("error", "warning", "suggestion") if counts[s])
-        summary = f"Found {n} problem{'s' if n != 1 else ''}" + (f" ({detail})" if detail else "")
-        summary += f" in {report.files} file{'s' if report.files != 1 else ''}"
+
+    def __init__(self, out: TextIO, *, show_summary: bool = False, only_summary: bool = False) -> None:
+        super().__init__(out, show_summary=show_summary or only_summary)
+        from rich.console import Console
+
+        # NO_COLOR (no-color.org) turns off every escape sequence, bold and underline too, as ruff does.
+        plain = bool(os.environ.get("NO_COLOR"))
+        self.console = Console(file=out, highlight=False, soft_wrap=True, no_color=plain or None, **({"color_system": None} if plain else {}))
+        self.only_summary = only_summary
+        self.counts: Counter[str] = Counter()
+
+    def add(self, findings: Sequence[Finding], lines: Lines) -> None:
+        from rich.text import Text
+
+        console = self.console
+        for f in findings:
+            self.counts[f.severity.label] += 1
+            if self.only_summary:
+                continue
+            colour = self.colours[f.severity]
+            head = Text()
+            head.append(f"{f.path}:{f.start_pos.line}:{f.start_pos.column}", style="bold")
+            head.append(": ")
+            head.append(f.severity.label, style=colour)
+            head.append(f" {f.rule.code} ", style="dim")
+            head.append(f"[{f.rule.name}] ", style="magenta")
+            head.append(f.message)
+            if f.record is not None:
+                head.append(f"  (record {f.record}{', field ' + f.field if f.field else ''})", style="dim")
+            console.print(head)
+            src = _source_line(lines.get((f.path, f.start_pos.line)), f)
+            if src is not None:
+                line_text, col0, width = src
+                number = str(f.start_pos.line)
+                gutter = " " * len(number)
+                body = Text(f"  {number} | ", style="dim")
+                body.append(line_text[:col0])
+                body.append(line_text[col0 : col0 + width], style="bold underline")
+                body.append(line_text[col0 + width :])
+                console.print(body)
+                console.print(Text(f"  {gutter} | " + " " * _display_width(line_text[:col0]) + "^" * max(1, _display_width(line_text[col0 : col0 + width])), style=colour))
+            if f.suggestions:
+                console.print(Text(f"  help: {f.suggestions[0]}" + (f"  (or: {', '.join(f.suggestions[1:])})" if len(f.suggestions) > 1 else ""), style="green"))
+
+    def finish(self, report: Report) -> None:
+        from rich.text import Text
+
+        if self.show_summary:
+            self._summary_tables(report)
+        if self.only_summary or self.quiet:
+            return
+        n = sum(self.counts.values())
+        files = f"{report.files} file{'s' if report.files != 1 else ''}"
+        records = f", {report.records} record{'s' if report.records != 1 else ''}" if report.records else ""
+        fixed = report.summary.fixed
+        fixed_note = f"Fixed {fixed} problem{'s' if fixed != 1 else ''}. " if fixed else ""
+        if n or report.error_count:
+            detail = ", ".join(f"{self.counts[s]} {s}" + ("s" if self.counts[s] != 1 else "") for s in ("error", "warning", "suggestion") if self.counts[s])
+            line = fixed_note + f"Found {n} problem{'s' if n != 1 else ''}" + (f" ({detail})" if detail else "") + f" in {files}{records}"
+            if report.error_count:
+                line += f"; {report.error_count} input error{'s' if report.error_count != 1 else ''}"
+            self.console.print(Text(line + ".", style="bold"))
+        else:
+            self.console.print(Text(fixed_note + f"All clear: no problems in {files}{records}."))
+
+    def _summary_tables(self, report: Report) -> None:
+        from rich.table import Table
+
+        s: Summary = report.summary
+        console = self.console
+        data = summary_dict(report)
+        t = Table(title="Findings by rule", title_justify="left", box=None, show_edge=False)
+        t.add_column("rule")
+        t.add_column("category")
+        t.add_column("findings", justify="right")
+        cats = {r.name: r.category for r in report.rules.values()}
+        for name, n in _top(s.by_rule, 1000):
+            t.add_row(name, cats.get(name, ""), str(n))
+        console.print(t)
+        t = Table(title="Findings by category", title_justify="left", box=None, show_edge=False)
+        t.add_column("category")
+        t.add_column("findings", justify="right")
         if report.records:
-            summary += f", {report.records} record{'s' if report.records != 1 else ''}"
-        if report.errors:
-            summary += f"; {len(report.errors)} input error{'s' if len(report.errors) != 1 else ''}"
-        console.print(Text(summary + ".", style="bold"))
-    else:
-        console.print(Text(f"All clear: no problems in {report.files} file{'s' if report.files != 1 else ''}" + (f", {report.records} records" if report.records else "") + "."))
+            t.add_column("per 100 records", justify="right")
+        for cat, n in _top(s.by_category, 1000):
+            t.add_row(cat, str(n), *([f"{100 * n / report.records:.1f}"] if report.records else []))
+        console.print(t)
+        if s.phrases:
+            t = Table(title=f"Top {min(TOP_PHRASES, len(s.phrases))} phrases", title_justify="left", box=None, show_edge=False)
+            t.add_column("phrase")
+            t.add_column("count", justify="right")
+            for phrase, n in _top(s.phrases, TOP_PHRASES):
+                t.add_row(phrase, str(n))
+            console.print(t)
+        if s.groups:
+            t = Table(title="By group", title_justify="left", box=None, show_edge=False)
+            categories = sorted({c for st in s.groups.values() for c in st.by_category})
+            t.add_column("group")
+            t.add_column("records", justify="right")
+            t.add_column("findings", justify="right")
+            t.add_column("per 100 records", justify="right")
+            for c in categories:
+                t.add_column(c, justify="right")
+            for g, row in data["groups"].items():
+                per = row["per_100_records"]
+                t.add_row(g, str(row["records"]), str(row["findings"]), "-" if per is None else f"{per:.1f}", *[str(row["by_category"].get(c, 0)) for c in categories])
+            console.print(t)
+        if s.skipped:
+            t = Table(title="Skipped input", title_justify="left", box=None, show_edge=False)
+            t.add_column("reason")
+            t.add_column("count", justify="right")
+            for reason, n in _top(s.skipped, 1000):
+                t.add_row(reason, str(n))
+            console.print(t)
+
+
+class SummaryReporter(TextReporter):
+    """``--format summary``: only the summary tables."""
+
+    def __init__(self, out: TextIO, *, show_summary: bool = True) -> None:
+        super().__init__(out, show_summary=True, only_summary=True)
 
 
 def _display_width(s: str) -> int:
@@ -149,8 +296,7 @@ def _display_width(s: str) -> int:
     return cell_len(s.replace("\t", " "))
 
 
-def _source_line(report: Report, f: Finding) -> tuple[str, int, int] | None:
-    raw = report.source_lines.get((f.path, f.start_pos.line))
+def _source_line(raw: str | None, f: Finding) -> tuple[str, int, int] | None:
     if raw is None:
         return None
     line = raw.replace("\t", " ")
@@ -159,17 +305,11 @@ def _source_line(report: Report, f: Finding) -> tuple[str, int, int] | None:
     return line, col0, max(1, width)
 
 
-def report_sarif(report: Report, out: TextIO) -> None:
-    """SARIF 2.1.0 (code scanning); built in ``humanize_lint.sarif``."""
-    from .sarif import report_sarif as build
-
-    build(report, out)
-
-
-REPORTERS: dict[str, Callable[[Report, TextIO], None]] = {
-    "text": report_text,
-    "sarif": report_sarif,
-    "concise": report_concise,
-    "json": report_json,
-    "github": report_github,
+REPORTERS: dict[str, type[Reporter]] = {
+    "text": TextReporter,
+    "concise": ConciseReporter,
+    "json": JsonReporter,
+    "github": GithubReporter,
+    "sarif": SarifReporter,
+    "summary": SummaryReporter,
 }

@@ -14,7 +14,7 @@ import fnmatch
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import BinaryIO, Iterable, Iterator, Sequence
 
 from ..model import Document, HumanizeLintError, InputError, Segment, Unit
 from . import email as mail
@@ -60,6 +60,7 @@ class SourceOptions:
     html: bool | None = None  # record fields: None = detect HTML bodies
     include_quoted: bool = False  # email: lint quoted earlier replies too
     include_signature: bool = False  # email: lint signatures too
+    group_field: str | None = None  # records: field whose value groups the summary (FIELD or FIELD:month)
 
 
 def detect_format(path: str) -> str:
@@ -165,9 +166,119 @@ def read_path(path: Path, shown: str | None = None, fmt: str | None = None) -> D
     return decode(data, name, fmt or detect_format(str(path)))
 
 
-def units(document: Document, opts: SourceOptions, errors: list[HumanizeLintError]) -> Iterator[Unit]:
-    """The units of a document: the whole text, or one per record field."""
-    fmt = document.format
+# Record exports are read in blocks of this many bytes, cut at record
+# boundaries, so memory stays flat however large the file.
+CHUNK_BYTES = 4 << 20
+STREAM_FORMATS = ("jsonl", "csv")
+
+
+def open_path(path: Path, shown: str | None = None, fmt: str | None = None) -> Iterator[Document]:
+    """The documents of one file: the whole file, or for a large CSV/JSONL export a stream of chunks.
+
+    Raises InputError (possibly after some chunks, for an export that turns
+    out to be undecodable half-way).
+    """
+    name = shown or str(path)
+    fmt = fmt or detect_format(str(path))
+    if fmt not in STREAM_FORMATS:
+        yield read_path(path, name, fmt)
+        return
+    try:
+        handle = path.open("rb")
+    except IsADirectoryError:
+        raise InputError("is a directory", name) from None
+    except PermissionError:
+        raise InputError("permission denied", name) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", name) from None
+    with handle:
+        yield from read_stream(handle, name, fmt)
+
+
+def read_stream(handle: BinaryIO, name: str, fmt: str, block: int = CHUNK_BYTES) -> Iterator[Document]:
+    """Decode a binary stream into documents: one if it is small or not an export, else chunks of whole records."""
+    try:
+        data = handle.read(block)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", name) from None
+    if fmt not in STREAM_FORMATS or len(data) < block:
+        rest = handle.read() if fmt not in STREAM_FORMATS else b""
+        yield decode(data + rest, name, fmt)
+        return
+    encoding, skip = "utf-8", 0
+    for mark, enc in _BOMS:
+        if data.startswith(mark):
+            encoding, skip = enc, len(mark)
+            break
+    if not skip and b"\0" in data[:8192]:
+        raise InputError("binary file, skipped", name)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    data = data[skip:]
+    consumed = skip  # bytes handed to the decoder so far
+    carry = ""
+    line = 1
+    newline: str | None = None
+    delimiter: str | None = None
+    eof = False
+    while True:
+        try:
+            text = carry + decoder.decode(data, final=eof)
+        except UnicodeDecodeError as exc:
+            where = line + carry.count("\n") + data[: max(0, exc.start)].count(b"\n")
+            raise InputError(
+                f"not valid {encoding.upper()} (byte {consumed + exc.start}: {exc.reason}); rest of file skipped", name, where
+            ) from None
+        consumed += len(data)
+        if newline is None:
+            newline = "\r\n" if "\r\n" in text[:65536] else "\n"
+        if fmt == "csv":
+            if delimiter is None:
+                probe = Document(path=name, text=text[:65536], format=fmt)
+                delimiter = records._csv_delimiter(probe, None)
+            cut = records.complete_prefix(text, delimiter, eof)
+        else:
+            cut = len(text) if eof else text.rfind("\n") + 1
+        if cut:
+            doc = Document(
+                path=name,
+                text=text[:cut],
+                encoding=encoding,
+                bom=bool(skip),
+                newline=newline,
+                format=fmt,
+                first_line=line,
+                bytes_read=consumed,
+            )
+            line += len(doc.line_starts) - 1
+            yield doc
+        carry = text[cut:]
+        if eof:
+            return
+        try:
+            data = handle.read(block)
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror}", name) from None
+        eof = not data
+
+
+def units(document: Document | Iterable[Document], opts: SourceOptions, errors: list[HumanizeLintError]) -> Iterator[Unit]:
+    """The units of a document (or of a stream of export chunks): the whole text, or one per record field."""
+    if isinstance(document, Document):
+        fmt = document.format
+        stream: Iterable[Document] = [document]
+    else:
+        it = iter(document)
+        first = next(it, None)
+        if first is None:
+            return
+        fmt = first.format
+
+        def chained(first: Document = first) -> Iterator[Document]:
+            yield first
+            yield from it
+
+        stream = chained()
+        document = first
     if fmt in RECORD_FORMATS:
         kwargs = dict(
             text_fields=opts.text_fields,
@@ -177,11 +288,12 @@ def units(document: Document, opts: SourceOptions, errors: list[HumanizeLintErro
             first_name_field=opts.first_name_field,
             last_name_field=opts.last_name_field,
             html=opts.html,
+            group_field=opts.group_field,
         )
         if fmt == "jsonl":
-            yield from records.read_jsonl(document, **kwargs)  # type: ignore[arg-type]
+            yield from records.read_jsonl(stream, **kwargs)  # type: ignore[arg-type]
         elif fmt == "csv":
-            yield from records.read_csv(document, **kwargs)  # type: ignore[arg-type]
+            yield from records.read_csv(stream, **kwargs)  # type: ignore[arg-type]
         else:
             yield from records.read_json(document, records_key=opts.records_key, **kwargs)  # type: ignore[arg-type]
         return

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from humanize_lint.model import Document, HumanizeLintError, InputError, Run, Unit
@@ -322,9 +322,11 @@ class _RecordReader:
         last_name_field: str | None,
         errors: list[HumanizeLintError],
         html: bool | None = None,
+        group_field: str | None = None,
     ) -> None:
         self.document = document
         self.html = html
+        self.group_field = group_field
         self.text_fields = list(dict.fromkeys(text_fields))
         self.id_field = id_field
         self.name_field = name_field
@@ -350,6 +352,7 @@ class _RecordReader:
         line = self.document.position(start).line
         label = self._record_id(obj) or str(line)
         customer = self._customer(obj)
+        meta = {"group": group_value(_lookup_text(obj, self.group_field))} if self.group_field else {}
         for name in self.text_fields:
             found = _resolve(obj, name.split("."))
             if found is None:
@@ -367,7 +370,7 @@ class _RecordReader:
             decoded, runs = _scan_string(text, _locate(text, start, keys))
             if decoded != value:
                 raise _ScanMismatch(f"{self.document.path}:{line}: field '{name}' decoded differently")
-            unit = _field_unit(self.document, value, runs, label, name, customer, self.html)
+            unit = _field_unit(self.document, value, runs, label, name, customer, self.html, meta)
             if unit is not None:
                 yield unit
         if len(self.present) < len(self.text_fields) and len(self.seen_paths) < _MAX_SEEN_FIELDS:
@@ -429,6 +432,7 @@ def _field_unit(
     name: str,
     customer: str | None,
     html: bool | None,
+    meta: Mapping[str, Any] | None = None,
 ) -> Unit | None:
     """The unit of one non-empty field; HTML becomes visible text (None if none is left)."""
     if html or (html is None and looks_like_html(value)):
@@ -443,7 +447,7 @@ def _field_unit(
             customer=customer,
             runs=runs,
             markup="text",
-            meta={"html": True},
+            meta={"html": True, **(meta or {})},
         )
     return Unit(
         document=document,
@@ -453,7 +457,38 @@ def _field_unit(
         customer=customer,
         runs=runs,
         markup="markdown",
+        meta=meta or {},
     )
+
+
+def group_value(value: str | None) -> str:
+    """The group a record falls in for ``--group-by`` (missing values group as "(none)")."""
+    return value if value else "(none)"
+
+
+def _lookup_text(obj: Mapping[str, Any], spec: str | None) -> str | None:
+    """A field's value as text; ``FIELD:month`` cuts an ISO date to ``YYYY-MM``."""
+    if not spec:
+        return None
+    path, _, part = spec.partition(":")
+    value = _lookup(obj, path)
+    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+        text = None if value is None or isinstance(value, (dict, list)) else json.dumps(value)
+    else:
+        text = str(value).strip()
+    return _date_part(text, part)
+
+
+def _date_part(text: str | None, part: str) -> str | None:
+    if not text or not part:
+        return text
+    if part == "month" and re.match(r"\d{4}-\d{2}", text):
+        return text[:7]
+    if part == "year" and re.match(r"\d{4}", text):
+        return text[:4]
+    if part == "day" and re.match(r"\d{4}-\d{2}-\d{2}", text):
+        return text[:10]
+    return text
 
 
 def _text_value(obj: Mapping[str, Any], path: str) -> str | None:
@@ -473,7 +508,7 @@ def _decode_error(document: Document, err: ValueError | RecursionError, base: in
 
 
 def read_jsonl(
-    document: Document,
+    document: Document | Iterable[Document],
     *,
     text_fields: Sequence[str],
     id_field: str | None,
@@ -482,42 +517,50 @@ def read_jsonl(
     first_name_field: str | None = None,
     last_name_field: str | None = None,
     html: bool | None = None,
+    group_field: str | None = None,
 ) -> Iterator[Unit]:
     """Yield a unit per non-empty text field of each JSON Lines record.
 
-    A record without an id is labelled by its 1-based line number. A field
-    with HTML (``html=True``, or ``None`` and it looks like HTML) is read as its
-    visible text. Errors are
-    appended to ``errors`` as reading goes; the "no record has field" errors
-    come once the generator is exhausted.
+    ``document`` is one document or a stream of chunk documents (whole lines
+    each, see :func:`humanize_lint.sources.open_path`). A record without an id
+    is labelled by its 1-based line number. A field with HTML (``html=True``,
+    or ``None`` and it looks like HTML) is read as its visible text. Errors
+    are appended to ``errors`` as reading goes; the "no record has field"
+    errors come once the generator is exhausted.
     """
-    reader = _RecordReader(
-        document,
-        text_fields=text_fields,
-        id_field=id_field,
-        name_field=name_field,
-        first_name_field=first_name_field,
-        last_name_field=last_name_field,
-        errors=errors,
-        html=html,
-    )
-    text = document.text
-    size = len(text)
-    pos = 0
-    while pos < size:
-        newline = text.find("\n", pos)
-        end = size if newline < 0 else newline
-        line_start, pos = pos, end + 1
-        start = _skip_ws(text, line_start)
-        if start >= end:
-            continue  # blank line
-        try:
-            obj = json.loads(text[line_start:end])
-        except (ValueError, RecursionError) as err:
-            errors.append(_decode_error(document, err, line_start))
-            continue
-        yield from reader.record(obj, start)
-    reader.finish()
+    reader: _RecordReader | None = None
+    for chunk in [document] if isinstance(document, Document) else document:
+        if reader is None:
+            reader = _RecordReader(
+                chunk,
+                text_fields=text_fields,
+                id_field=id_field,
+                name_field=name_field,
+                first_name_field=first_name_field,
+                last_name_field=last_name_field,
+                errors=errors,
+                html=html,
+                group_field=group_field,
+            )
+        reader.document = chunk
+        text = chunk.text
+        size = len(text)
+        pos = 0
+        while pos < size:
+            newline = text.find("\n", pos)
+            end = size if newline < 0 else newline
+            line_start, pos = pos, end + 1
+            start = _skip_ws(text, line_start)
+            if start >= end:
+                continue  # blank line
+            try:
+                obj = json.loads(text[line_start:end])
+            except (ValueError, RecursionError) as err:
+                errors.append(_decode_error(chunk, err, line_start))
+                continue
+            yield from reader.record(obj, start)
+    if reader is not None:
+        reader.finish()
 
 
 def read_json(
@@ -531,6 +574,7 @@ def read_json(
     first_name_field: str | None = None,
     last_name_field: str | None = None,
     html: bool | None = None,
+    group_field: str | None = None,
 ) -> Iterator[Unit]:
     """Yield a unit per non-empty text field of each record of a JSON document.
 
@@ -579,6 +623,7 @@ def read_json(
         last_name_field=last_name_field,
         errors=errors,
         html=html,
+        group_field=group_field,
     )
     for obj, offset in zip(records, _iter_elements(text, start)):
         yield from reader.record(obj, offset)
@@ -730,8 +775,30 @@ def _csv_delimiter(document: Document, delimiter: str | None) -> str:
     return sniff_delimiter(document.text)
 
 
+def complete_prefix(text: str, delimiter: str, final: bool) -> int:
+    """Length of the leading run of whole CSV rows in ``text`` (a block of a larger file).
+
+    A row is whole once the line break after it is seen outside quotes; the
+    rest (a row cut by the block end, a quoted cell still open) waits for the
+    next block. With ``final`` everything is whole.
+    """
+    n = len(text)
+    if final:
+        return n
+    next_start = 0
+    try:
+        for row_start, cells in _scan_csv(text, delimiter):
+            end = cells[-1][1] if cells else row_start
+            if end >= n or (text[end] == "\r" and end + 1 >= n):
+                return row_start
+            next_start = end + (2 if text.startswith("\r\n", end) else 1)
+    except _UnterminatedQuote:
+        return next_start
+    return n
+
+
 def read_csv(
-    document: Document,
+    document: Document | Iterable[Document],
     *,
     text_fields: Sequence[str],
     id_field: str | None,
@@ -741,65 +808,75 @@ def read_csv(
     last_name_field: str | None = None,
     delimiter: str | None = None,
     html: bool | None = None,
+    group_field: str | None = None,
 ) -> Iterator[Unit]:
     """Yield a unit per non-empty text cell of each row of a CSV (or TSV) document.
 
-    The first non-blank row is the header; fields are column names (matched
-    with surrounding spaces trimmed; the first of duplicate names wins). A
-    row without an id is labelled by its 1-based data row number (blank lines
-    not counted). A row whose field count differs from the header's is
-    reported at its line, column 1, and skipped; an unterminated quote is
-    reported where it opened and ends the reading. Rows are scanned lazily.
+    ``document`` is one document or a stream of chunk documents of whole rows
+    (see :func:`humanize_lint.sources.open_path`). The first non-blank row is
+    the header; fields are column names (matched with surrounding spaces
+    trimmed; the first of duplicate names wins). A row without an id is
+    labelled by its 1-based data row number (blank lines not counted). A row
+    whose field count differs from the header's is reported at its line,
+    column 1, and skipped; an unterminated quote is reported where it opened
+    and ends the reading. Rows are scanned lazily.
     """
-    text = document.text
-    delim = _csv_delimiter(document, delimiter)
-
-    def error(message: str, offset: int, column: int | None = None) -> InputError:
-        pos = document.position(offset)
-        return InputError(message, path=document.path, line=pos.line, column=column or pos.column)
-
-    rows = _scan_csv(text, delim)
     header: list[str] | None = None
     columns: dict[str, int] = {}
     count = 0
-    try:
-        for row_start, cells in rows:
-            if not cells:
-                continue
-            if header is None:
-                header = [_cell_text(text, cell).strip() for cell in cells]
-                for index, name in enumerate(header):
-                    if name:
-                        columns.setdefault(name, index)
-                continue
-            if len(cells) == 1 and len(header) > 1 and not _cell_text(text, cells[0]).strip():
-                continue  # a line holding only spaces
-            count += 1
-            if len(cells) != len(header):
-                errors.append(
-                    error(
-                        f"row has {len(cells)} field{'s' if len(cells) != 1 else ''}, the header has"
-                        f" {len(header)}; row skipped",
-                        row_start,
-                        1,
+    delim = delimiter
+    path = ""
+    group_path, _, group_part = (group_field or "").partition(":")
+    for document in [document] if isinstance(document, Document) else document:
+        text = document.text
+        path = document.path
+        if delim is None:
+            delim = _csv_delimiter(document, None)
+
+        def error(message: str, offset: int, column: int | None = None, document: Document = document) -> InputError:
+            pos = document.position(offset)
+            return InputError(message, path=document.path, line=pos.line, column=column or pos.column)
+
+        try:
+            for row_start, cells in _scan_csv(text, delim):
+                if not cells:
+                    continue
+                if header is None:
+                    header = [_cell_text(text, cell).strip() for cell in cells]
+                    for index, name in enumerate(header):
+                        if name:
+                            columns.setdefault(name, index)
+                    continue
+                if len(cells) == 1 and len(header) > 1 and not _cell_text(text, cells[0]).strip():
+                    continue  # a line holding only spaces
+                count += 1
+                if len(cells) != len(header):
+                    errors.append(
+                        error(
+                            f"row has {len(cells)} field{'s' if len(cells) != 1 else ''}, the header has"
+                            f" {len(header)}; row skipped",
+                            row_start,
+                            1,
+                        )
                     )
-                )
-                continue
-            label = _csv_value(text, cells, columns, id_field) or str(count)
-            customer = _csv_customer(text, cells, columns, name_field, first_name_field, last_name_field)
-            for name in dict.fromkeys(text_fields):
-                column = columns.get(name)
-                if column is None:
                     continue
-                cell = cells[column]
-                value = _cell_text(text, cell)
-                if not value:
-                    continue
-                unit = _field_unit(document, value, _cell_runs(text, cell), label, name, customer, html)
-                if unit is not None:
-                    yield unit
-    except _UnterminatedQuote as exc:
-        errors.append(error("unterminated quoted field: the quote opened here never closes; rest of file skipped", exc.offset))
+                label = _csv_value(text, cells, columns, id_field) or str(count)
+                customer = _csv_customer(text, cells, columns, name_field, first_name_field, last_name_field)
+                meta = {"group": group_value(_date_part(_csv_value(text, cells, columns, group_path), group_part))} if group_field else None
+                for name in dict.fromkeys(text_fields):
+                    column = columns.get(name)
+                    if column is None:
+                        continue
+                    cell = cells[column]
+                    value = _cell_text(text, cell)
+                    if not value:
+                        continue
+                    unit = _field_unit(document, value, _cell_runs(text, cell), label, name, customer, html, meta)
+                    if unit is not None:
+                        yield unit
+        except _UnterminatedQuote as exc:
+            errors.append(error("unterminated quoted field: the quote opened here never closes; rest of file skipped", exc.offset))
+            break
     if header is None or not count:
         return
     for name in dict.fromkeys(text_fields):
@@ -807,7 +884,7 @@ def read_csv(
             errors.append(
                 InputError(
                     f"no record has field '{name}' (fields seen: {_listing(list(columns))})",
-                    path=document.path,
+                    path=path,
                 )
             )
 

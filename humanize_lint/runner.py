@@ -1,0 +1,507 @@
+"""Run a lint: inputs -> documents -> units -> engine -> findings -> reporter, as a stream.
+
+The runner owns the orchestration the CLI asks for: which config governs
+each file (the closest one, ruff style), reading files and large exports in
+chunks, handing units to the engine in this process or in worker processes
+(``--jobs``), keeping output in input order, per-file post-processing
+(suppressions, baseline, fixes), the summary counts, and the progress bar.
+It formats nothing: findings go to a reporter as soon as a file (or a chunk
+of an export) is done, so memory stays flat on a 1 GB export.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import deque
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Optional
+
+from . import config as config_mod, rulepack, sources
+from .engine import Linter, LintOptions
+from .model import Document, Finding, HumanizeLintError, InputError, ModelError, Report, Rule, Severity, Unit
+from .nlp import LazyModel
+from .reporters import Reporter
+
+# Below this much input, worker processes cost more (a model load each) than they save.
+POOL_MIN_BYTES = 1 << 20
+# Units per task sent to a worker, and tasks in flight per worker.
+TASK_UNITS = 64
+TASK_CHARS = 200_000
+WINDOW_PER_JOB = 4
+
+
+def select_rules(pack: rulepack.Pack, select: list[str], ignore: list[str]) -> list[Rule]:
+    """Rules chosen by select/ignore keys (codes, prefixes, names, categories)."""
+    for key, flag in [(k, "select") for k in select] + [(k, "ignore") for k in ignore]:
+        if not pack.matching(key):
+            raise HumanizeLintError(f"unknown rule '{key}' in {flag} (see `humanize-lint rules`)")
+    chosen = list(pack.rules.values())
+    if select:
+        keep = {r.code for k in select for r in pack.matching(k)}
+        chosen = [r for r in chosen if r.code in keep]
+    else:
+        chosen = [r for r in chosen if r.enabled]
+    drop = {r.code for k in ignore for r in pack.matching(k)}
+    return [r for r in chosen if r.code not in drop]
+
+
+def severity_overrides(pack: rulepack.Pack, cfg: config_mod.Config) -> dict[str, Severity]:
+    """Config severity keys (codes, names, categories, prefixes) resolved to rule codes."""
+    out: dict[str, Severity] = {}
+    for key, sev in cfg.severity.items():
+        matched = pack.matching(key)
+        if not matched:
+            raise HumanizeLintError(f"unknown rule '{key}' in severity", str(cfg.path) if cfg.path else None)
+        for r in matched:
+            out[r.code] = sev
+    return out
+
+
+@dataclass(frozen=True)
+class Flags:
+    """Command-line options that override configuration."""
+
+    config_file: Optional[Path] = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    customer: Optional[str] = None
+    text_fields: tuple[str, ...] = ()
+    id_field: Optional[str] = None
+    name_field: Optional[str] = None
+    first_name_field: Optional[str] = None
+    last_name_field: Optional[str] = None
+    records_key: Optional[str] = None
+    group_by: Optional[str] = None
+    model: Optional[str] = None
+    fail_on: Optional[Severity] = None
+    name_style: Optional[str] = None
+    html: Optional[bool] = None
+    include_quoted: bool = False
+    include_signature: bool = False
+
+
+@dataclass
+class Context:
+    """Everything needed to lint the files governed by one config file."""
+
+    key: Optional[Path]
+    cfg: config_mod.Config
+    linter: Linter
+    opts: sources.SourceOptions
+    fail_on: Severity
+    rules: dict[str, Rule]
+
+
+class Contexts:
+    """Contexts by config file, built once each; one model per pipeline name."""
+
+    def __init__(self, flags: Flags, report: Report) -> None:
+        self.flags = flags
+        self.report = report
+        self._by_config: dict[Optional[Path], Context] = {}
+        self._by_dir: dict[Path, Context] = {}
+        self._models: dict[Optional[str], LazyModel] = {}
+        self._degraded = False
+
+    def for_dir(self, directory: Path) -> Context:
+        """The context for files in ``directory``: closest config, then CLI flags."""
+        directory = directory.resolve()
+        if directory in self._by_dir:
+            return self._by_dir[directory]
+        path = self.flags.config_file or config_mod.find(directory)
+        ctx = self.by_key(path)
+        self._by_dir[directory] = ctx
+        return ctx
+
+    def by_key(self, path: Optional[Path]) -> Context:
+        """The context of one config file (None: no config)."""
+        ctx = self._by_config.get(path)
+        if ctx is None:
+            ctx = self._build(path)
+            self._by_config[path] = ctx
+        return ctx
+
+    def _build(self, path: Optional[Path]) -> Context:
+        f = self.flags
+        cfg = config_mod.discover(Path.cwd(), path) if path else config_mod.Config()
+        pack = rulepack.load(cfg.rule_paths, builtin=cfg.builtin, lexicon_overrides=cfg.lexicons)
+        rules = select_rules(pack, f.select or list(cfg.select), f.ignore + list(cfg.ignore))
+        severity = severity_overrides(pack, cfg)
+        rec = cfg.records
+        fields = rec.get("text-field", ["text"])
+        opts = sources.SourceOptions(
+            text_fields=f.text_fields or tuple([fields] if isinstance(fields, str) else fields),
+            id_field=f.id_field or rec.get("id-field"),
+            name_field=f.name_field or rec.get("name-field"),
+            first_name_field=f.first_name_field or rec.get("first-name-field"),
+            last_name_field=f.last_name_field or rec.get("last-name-field"),
+            records_key=f.records_key or rec.get("records-key"),
+            group_field=f.group_by or rec.get("group-by"),
+            customer=f.customer,
+            include=cfg.include or sources.DEFAULT_INCLUDE,
+            exclude=cfg.exclude,
+            root=cfg.root,
+            html=f.html,
+            include_quoted=f.include_quoted,
+            include_signature=f.include_signature,
+        )
+        model_name = f.model or cfg.model
+        lazy = self._models.setdefault(model_name, LazyModel(model_name))
+        linter = Linter(
+            rules,
+            lazy,
+            LintOptions(
+                known_acronyms=cfg.known_acronyms,
+                defined_acronyms=cfg.defined_acronyms,
+                allow=cfg.allow,
+                name_style=f.name_style or cfg.name_style,
+                severity_overrides=severity,
+            ),
+        )
+        if linter.needs_model():
+            try:
+                lazy.check()
+            except ModelError as exc:
+                if lazy.requested:
+                    raise
+                skipped = [r for r in linter.rules if r.kind in ("person-reference", "terms", "pattern")]
+                linter.skipped_parse_rules = skipped
+                if not self._degraded:
+                    self._degraded = True
+                    names = ", ".join(r.name for r in skipped)
+                    self.report.notices.append(f"warning: {exc.message}; skipped rules that need a parse: {names}")
+        self.report.rules.update({r.code: r for r in rules})
+        return Context(path, cfg, linter, opts, f.fail_on or cfg.fail_on, {r.code: r for r in rules})
+
+
+# -- executing units: here, or in worker processes ---------------------------------
+
+
+@dataclass
+class Batch:
+    """The units of one document (a file, or one chunk of an export) and their findings."""
+
+    doc: Document
+    ctx: Context
+    units: list[Unit] = field(default_factory=list)
+    results: list[Optional[list[Finding]]] = field(default_factory=list)
+    pending: int = 0
+
+
+class Serial:
+    """Lint units in this process."""
+
+    def submit(self, batch: Batch) -> Iterator[Batch]:
+        batch.results = [batch.ctx.linter.lint_unit(u) for u in batch.units]
+        yield batch
+
+    def drain(self) -> Iterator[Batch]:
+        return iter(())
+
+    def close(self) -> None:
+        pass
+
+
+_RECORDISH = sources.RECORD_FORMATS + sources.MAIL_FORMATS
+_WORKER: Optional[Contexts] = None
+
+
+def _worker_init(flags: Flags) -> None:
+    global _WORKER
+    _WORKER = Contexts(flags, Report())
+
+
+def _worker_lint(task: tuple[Optional[Path], list[Unit]]) -> list[list[tuple[str, Finding]]]:
+    """Lint units in a worker; rules travel back as codes, not objects."""
+    key, units = task
+    assert _WORKER is not None
+    linter = _WORKER.by_key(key).linter
+    out = []
+    for unit in units:
+        out.append([(f.rule.code, replace(f, rule=None)) for f in linter.lint_unit(unit)])  # type: ignore[arg-type]
+    return out
+
+
+class Pool:
+    """Lint units in worker processes, keeping input order and a bounded number of tasks in flight."""
+
+    def __init__(self, jobs: int, flags: Flags) -> None:
+        import multiprocessing as mp
+
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        self.pool = mp.get_context(method).Pool(jobs, initializer=_worker_init, initargs=(flags,))
+        self.window = jobs * WINDOW_PER_JOB
+        self.inflight: deque[tuple[Batch, int, Any]] = deque()
+        self.batches: deque[Batch] = deque()
+
+    def submit(self, batch: Batch) -> Iterator[Batch]:
+        batch.results = [None] * len(batch.units)
+        self.batches.append(batch)
+        i = 0
+        n = len(batch.units)
+        while i < n:
+            j, chars = i, 0
+            while j < n and j - i < TASK_UNITS and chars < TASK_CHARS:
+                chars += len(batch.units[j].text)
+                j += 1
+            task = (batch.ctx.key, [u.detached() for u in batch.units[i:j]])
+            self.inflight.append((batch, i, self.pool.apply_async(_worker_lint, (task,))))
+            batch.pending += 1
+            i = j
+            while len(self.inflight) > self.window:
+                self._collect_one()
+                yield from self._ready()
+        if not n:
+            yield from self._ready()
+
+    def _collect_one(self) -> None:
+        batch, start, result = self.inflight.popleft()
+        for k, found in enumerate(result.get()):
+            batch.results[start + k] = [replace(f, rule=batch.ctx.rules[code]) for code, f in found]
+        batch.pending -= 1
+
+    def _ready(self) -> Iterator[Batch]:
+        while self.batches and self.batches[0].pending == 0:
+            yield self.batches.popleft()
+
+    def drain(self) -> Iterator[Batch]:
+        while self.inflight:
+            self._collect_one()
+            yield from self._ready()
+        yield from self._ready()
+
+    def close(self) -> None:
+        self.pool.close()
+        self.pool.join()
+
+
+# -- the run ---------------------------------------------------------------------------
+
+_SKIP_REASONS = (
+    ("row has ", "CSV row with the wrong number of fields"),
+    ("record lacks text field", "record without the text field"),
+    ("invalid JSON", "invalid JSON"),
+    ("record is not a JSON object", "record is not a JSON object"),
+    ("text field ", "text field is not a string"),
+    ("unterminated quoted field", "rest of CSV after an unterminated quote"),
+    ("binary file", "binary file"),
+    ("not valid ", "undecodable file"),
+    ("message", "broken email message"),
+)
+
+
+def skip_reason(error: HumanizeLintError) -> str:
+    """A short reason for the summary's "skipped" counts."""
+    for prefix, reason in _SKIP_REASONS:
+        if error.message.startswith(prefix):
+            return reason
+    return "other input error"
+
+
+# A hook that post-processes the findings of one whole document before they
+# are reported (suppressions, baseline, fixes): gets the document and its
+# findings in order, returns the findings to report.
+DocumentHook = Callable[[Document, Context, list[Finding]], list[Finding]]
+
+
+class Runner:
+    """Lints paths, each with the closest config (ruff style), streaming findings to a reporter."""
+
+    def __init__(
+        self,
+        flags: Flags,
+        report: Report,
+        reporter: Reporter,
+        *,
+        want_lines: bool = False,
+        jobs: int = 1,
+        progress: bool = False,
+        hooks: Iterable[DocumentHook] = (),
+    ) -> None:
+        self.flags = flags
+        self.report = report
+        self.reporter = reporter
+        self.want_lines = want_lines
+        self.jobs = max(1, jobs)
+        self.show_progress = progress
+        self.hooks = list(hooks)
+        self.contexts = Contexts(flags, report)
+        self._progress: Any = None
+        self._task: Any = None
+        self._done_bytes = 0
+
+    def context_for(self, directory: Path) -> Context:
+        """The context for files in ``directory``."""
+        return self.contexts.for_dir(directory)
+
+    # errors go to the report as they come (the records readers append to a list)
+    def _errors_sink(self) -> "_ErrorSink":
+        return _ErrorSink(self.report)
+
+    def run(self, paths: list[str], stdin_filename: Optional[str]) -> None:
+        """Lint every path; input errors are collected, config errors raise."""
+        inputs: list[tuple[Optional[Path], Context]] = []
+        sink = self._errors_sink()
+        for raw in paths:
+            if raw == "-":
+                shown = stdin_filename or "<stdin>"
+                where = Path(shown).parent if stdin_filename else Path.cwd()
+                inputs.append((None, self.context_for(where if where.is_dir() else Path.cwd())))
+                continue
+            top = Path(raw)
+            walk_ctx = self.context_for(top if top.is_dir() else (top.parent if top.parent.is_dir() else Path.cwd()))
+            for path in sources.iter_paths([raw], walk_ctx.opts, sink):
+                inputs.append((path, self.context_for(path.parent)))
+        sizes = [_size(p) for p, _ in inputs]
+        total = sum(sizes)
+        executor: Serial | Pool = Pool(self.jobs, self.flags) if self.jobs > 1 and total >= POOL_MIN_BYTES else Serial()
+        if self.show_progress and total >= POOL_MIN_BYTES:
+            self._start_progress(total)
+        try:
+            for (path, ctx), size in zip(inputs, sizes):
+                if path is None:
+                    shown = stdin_filename or "<stdin>"
+                    docs = sources.read_stream(sys.stdin.buffer, shown, sources.detect_format(shown))
+                else:
+                    docs = sources.open_path(path)
+                self._lint_input(docs, ctx, executor, sink)
+                for batch in executor.drain():
+                    self._emit(batch)
+                self._advance_file(size)
+        finally:
+            executor.close()
+            self._stop_progress()
+
+    def _lint_input(self, docs: Iterator[Document], ctx: Context, executor: Serial | Pool, sink: "_ErrorSink") -> None:
+        report = self.report
+        counted = False
+        last_record: object = object()
+        batch: Optional[Batch] = None
+        try:
+            for unit in sources.units(_counting(docs, self), ctx.opts, sink):
+                if not counted:
+                    counted = True
+                if batch is None or unit.document is not batch.doc:
+                    if batch is not None:
+                        for done in executor.submit(batch):
+                            self._emit(done)
+                    batch = Batch(unit.document, ctx)
+                batch.units.append(unit)
+                if unit.document.format in _RECORDISH and unit.record != last_record:
+                    last_record = unit.record
+                    report.records += 1
+                    report.summary.add_record(unit.meta.get("group") if ctx.opts.group_field else None)
+        except InputError as exc:
+            if exc.message.startswith("binary file"):
+                report.notices.append(str(exc))
+                report.summary.skipped["binary file"] += 1
+            else:
+                sink.append(exc)
+        if batch is not None:
+            for done in executor.submit(batch):
+                self._emit(done)
+
+    def _emit(self, batch: Batch) -> None:
+        report = self.report
+        ctx = batch.ctx
+        findings: list[Finding] = []
+        groups: dict[int, Optional[str]] = {}
+        for unit, found in zip(batch.units, batch.results):
+            group = unit.meta.get("group") if ctx.opts.group_field else None
+            for f in found or ():
+                findings.append(f)
+                groups[id(f)] = group
+        findings.sort(key=lambda f: f.sort_key)
+        if batch.doc.format not in sources.RECORD_FORMATS:
+            for hook in self.hooks:
+                findings = hook(batch.doc, ctx, findings)
+        lines: dict[tuple[str, int], str] = {}
+        for f in findings:
+            report.summary.add_finding(f, groups.get(id(f)))
+            if f.severity >= ctx.fail_on:
+                report.failing_count += 1
+            if self.want_lines:
+                text = batch.doc.line_text(f.start_pos.line)
+                if text is not None:
+                    lines[(f.path, f.start_pos.line)] = text
+        if self.reporter.collect:
+            report.findings.extend(findings)
+        self.reporter.add(findings, lines)
+        self._advance_doc(batch.doc)
+
+    # -- progress ---------------------------------------------------------------
+
+    def _start_progress(self, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+
+        self._progress = Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self._progress.start()
+        self._task = self._progress.add_task("linting", total=total)
+
+    def _advance_doc(self, doc: Document) -> None:
+        if self._progress is not None and doc.bytes_read:
+            self._progress.update(self._task, completed=self._done_bytes + doc.bytes_read)
+
+    def _advance_file(self, size: int) -> None:
+        self._done_bytes += size
+        if self._progress is not None:
+            self._progress.update(self._task, completed=self._done_bytes)
+
+    def _stop_progress(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+
+class _ErrorSink(list):  # type: ignore[type-arg]
+    """The list the sources append input errors to: kept (bounded) and counted by reason."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__()
+        self.report = report
+
+    def append(self, error: HumanizeLintError) -> None:  # type: ignore[override]
+        self.report.add_error(error)
+        self.report.summary.skipped[skip_reason(error)] += 1
+
+    def extend(self, errors: Iterable[HumanizeLintError]) -> None:  # type: ignore[override]
+        for e in errors:
+            self.append(e)
+
+
+def _counting(docs: Iterator[Document], runner: Runner) -> Iterator[Document]:
+    """Count a file once, when its first document is read."""
+    first = True
+    for doc in docs:
+        if first:
+            runner.report.files += 1
+            first = False
+        yield doc
+
+
+def _size(path: Optional[Path]) -> int:
+    if path is None:
+        return 0
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def default_jobs() -> int:
+    """The number of CPUs this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1

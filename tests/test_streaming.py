@@ -1,0 +1,97 @@
+"""Large exports are read as chunks of whole records: the result must not depend on where blocks end."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+
+import pytest
+
+from humanize_lint import sources
+from humanize_lint.model import InputError
+
+OPTS = sources.SourceOptions(text_fields=("subject", "body"), id_field="id", name_field="name", group_field="team")
+
+
+def _units(stream_docs):
+    errors: list = []
+    out = []
+    for unit in sources.units(stream_docs, OPTS, errors):
+        doc = unit.document
+        positions = [doc.position(unit.to_doc(i)) for i in range(0, len(unit.text), 3)]
+        out.append((unit.record, unit.field, unit.text, unit.customer, dict(unit.meta).get("group"), positions))
+    return out, [str(e) for e in errors]
+
+
+CSV_ROWS = [
+    ["id", "team", "name", "subject", "body"],
+    ["1", "billing", "Maria Garcia", "Refund", "The renewal called again,\r\nasking about \"the quote\"."],
+    ["2", "", "Tomás Echeverría", "Router 📶", "#88213 called back re: the router swap.\tTab."],
+    ["3", "support", "", "Ünïcödé", "Line one\nline two\n\nline four with a , comma"],
+    ["4", "billing", "Aisha Bello", "", "x" * 50],
+]
+
+
+def _csv(rows, newline="\r\n") -> str:
+    def cell(c: str) -> str:
+        return '"' + c.replace('"', '""') + '"' if any(ch in c for ch in ',"\r\n') else c
+
+    return "".join(",".join(cell(c) for c in row) + newline for row in rows)
+
+
+@pytest.mark.parametrize("block", [7, 16, 33, 64, 101])
+@pytest.mark.parametrize("bom", [False, True])
+def test_csv_chunks_match_whole_file(block: int, bom: bool) -> None:
+    text = _csv([CSV_ROWS[0]] + CSV_ROWS[1:] * 5)
+    data = (codecs.BOM_UTF8 if bom else b"") + text.encode("utf-8")
+    whole = _units(sources.decode(data, "t.csv", "csv"))
+    streamed = _units(sources.read_stream(io.BytesIO(data), "t.csv", "csv", block=block))
+    assert streamed == whole
+    assert len(whole[0]) == 5 * 7  # the fourth row has no subject
+
+
+@pytest.mark.parametrize("block", [5, 19, 64])
+def test_jsonl_chunks_match_whole_file(block: int) -> None:
+    recs = [
+        {"id": "a1", "team": "t1", "name": "Maria", "subject": "Hi", "body": "The renewal called.\nÜber 📶 line"},
+        {"id": 2, "body": "acct 4471-22 is upset", "team": "t2"},
+        {"id": "a3", "subject": "no body"},
+    ]
+    text = "\r\n".join(json.dumps(r, ensure_ascii=False) for r in recs * 4) + "\r\nnot json\r\n"
+    data = text.encode("utf-8")
+    whole = _units(sources.decode(data, "t.jsonl", "jsonl"))
+    streamed = _units(sources.read_stream(io.BytesIO(data), "t.jsonl", "jsonl", block=block))
+    assert streamed == whole
+    assert any("invalid JSON" in e for e in whole[1]) and whole[1] == streamed[1]
+
+
+def test_chunk_lines_continue_across_chunks() -> None:
+    text = _csv([["id", "body"]] + [[str(i), f"row {i}"] for i in range(1, 200)], newline="\n")
+    docs = list(sources.read_stream(io.BytesIO(text.encode()), "t.csv", "csv", block=64))
+    assert len(docs) > 10
+    assert docs[0].first_line == 1
+    for prev, nxt in zip(docs, docs[1:]):
+        assert nxt.first_line == prev.first_line + prev.text.count("\n")
+    assert "".join(d.text for d in docs) == text
+
+
+def test_undecodable_byte_late_in_a_large_export_is_reported_with_its_line() -> None:
+    text = "id,body\n" + "".join(f"{i},fine row\n" for i in range(50))
+    data = text.encode() + b"51,bad \xff byte\n"
+    docs = []
+    with pytest.raises(InputError) as info:
+        for d in sources.read_stream(io.BytesIO(data), "t.csv", "csv", block=32):
+            docs.append(d)
+    assert docs, "rows before the bad byte are still read"
+    assert info.value.line == 52 and "byte" in info.value.message and "rest of file skipped" in info.value.message
+
+
+def test_record_window_keeps_positions() -> None:
+    text = _csv([CSV_ROWS[0]] + CSV_ROWS[1:] * 3)
+    doc = sources.decode(text.encode(), "t.csv", "csv")
+    for unit in sources.units(doc, OPTS, []):
+        small = unit.detached()
+        assert len(small.document.text) < len(doc.text)
+        for i in range(len(unit.text)):
+            assert small.document.position(small.to_doc(i)) == doc.position(unit.to_doc(i))
