@@ -344,6 +344,8 @@ def build_tools(args: argparse.Namespace, scratch: Path, notes: list[str]) -> li
     if want("humanize-lint"):
         ver = first_line([hl, "--version"])
         base = [hl, "check", "--format", "json", "--exit-zero"]
+        if help_has([hl, "check"], "--no-progress"):
+            base.append("--no-progress")
         if help_has([hl, "check"], "--jobs"):
             for j in args.jobs:
                 tools.append(Tool(f"humanize-lint (jobs {j})", ver, base + ["--jobs", str(j)], count_humanize_lint, ok_codes=(0,), is_humanize_lint=True))

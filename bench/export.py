@@ -208,6 +208,22 @@ class Progress:
         return self.seen_open and 0 < self.max_pos < self.size
 
 
+def last_record_in_report(path: Path) -> Optional[int]:
+    """The highest generated record number (T-NNNNNNN) in the tail of a partial JSON report."""
+    import re
+
+    try:
+        with path.open("rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            end = fh.tell()
+            fh.seek(max(0, end - (1 << 20)))
+            tail = fh.read().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    ids = [int(x) for x in re.findall(r'"record":\s*"T-(\d+)"', tail)]
+    return max(ids) if ids else None
+
+
 def main() -> int:
     root = repo_root()
     cache = Path.home() / ".cache" / "humanize-lint-bench" / "export"
@@ -238,6 +254,8 @@ def main() -> int:
     hl = args.humanize_lint
     argv = [hl, "check", str(csv_path), "--text-field", "body", "--id-field", "id", "--name-field", "customer_name", "--format", "json", "--exit-zero"]
     flags_used = []
+    if help_has([hl, "check"], "--no-progress"):
+        argv.append("--no-progress")
     if help_has([hl, "check"], "--jobs"):
         jobs = str(os.cpu_count() or 1) if args.jobs == "auto" else args.jobs
         argv += ["--jobs", jobs]
@@ -273,7 +291,17 @@ def main() -> int:
     rc = m.returncodes[0] if m.returncodes else None
 
     if m.stopped:
-        if progress.streaming:
+        last_id = last_record_in_report(out_file)
+        if last_id:
+            # Findings are streamed in record order; the generator numbers records
+            # T-0000001.. so the last reported id is how far linting got (a lower
+            # bound: records after it may have had no findings yet).
+            done = last_id
+            done_bytes = progress.index[min(len(progress.index) - 1, done // INDEX_EVERY)] if progress.index else None
+            if done_bytes is not None and done % INDEX_EVERY:
+                done_bytes = int(done_bytes + (done % INDEX_EVERY) * size / args.records)
+            how = "from the last record id in the streamed report (a lower bound)"
+        elif progress.streaming:
             done = progress.records_at(progress.max_pos)
             done_bytes = progress.max_pos
             how = "estimated from the read position of the CSV (includes read-ahead)"

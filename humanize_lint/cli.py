@@ -16,8 +16,8 @@ import typer
 
 from . import __version__, config as config_mod, rulepack
 from .model import HumanizeLintError, Report, Rule, Severity
-from .reporters import REPORTERS
-from .runner import Flags, Runner, default_jobs
+from .reporters import REPORTERS, Reporter
+from .runner import FixHook, Flags, Runner, SuppressionHook, default_jobs
 
 app = typer.Typer(
     add_completion=False,
@@ -79,6 +79,11 @@ def check(
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes for large inputs (default: the number of CPUs; 1 = no workers)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, notices or closing line: findings only."),
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar."),
+    apply_fixes: bool = typer.Option(False, "--fix", help="Apply unambiguous fixes to text and Markdown files (atomically); report what remains. With '-', print the fixed text."),
+    diff: bool = typer.Option(False, "--diff", help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any."),
+    baseline_file: Optional[Path] = typer.Option(None, "--baseline", help="Report only findings not recorded in this baseline file."),
+    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record today's findings in this baseline file."),
+    report_unused: bool = typer.Option(False, "--report-unused-suppressions", help="Report inline suppressions that suppressed nothing (exit 1)."),
 ) -> None:
     """Lint files, directories, record exports or standard input."""
     if output_format not in REPORTERS:
@@ -125,7 +130,27 @@ def check(
         runner = Runner(flags, report, None, want_lines=output_format == "text", jobs=jobs or default_jobs(), progress=progress)  # type: ignore[arg-type]
         runner.context_for(first if first.is_dir() else Path.cwd())
         runner.reporter = reporter_cls(sys.stdout, show_summary=summary or output_format == "summary")
+        runner.hooks.append(SuppressionHook(runner, report_unused))
+        if baseline_file is not None:
+            from . import baseline
+
+            runner.baseline = baseline.load(baseline_file)
+        if write_baseline is not None:
+            runner.to_write = []
+        fixer = None
+        if apply_fixes or diff:
+            fixer = FixHook(runner, "diff" if diff else "fix", sys.stdout, list(runner.hooks))
+            runner.hooks.append(fixer)
+            if diff or "-" in paths:
+                runner.reporter = Reporter(sys.stdout)  # the diff (or the fixed text) is the output
         runner.run(paths, stdin_filename)
+        if write_baseline is not None and runner.to_write is not None:
+            from . import baseline
+
+            texts = {id(f): t for f, t in runner.to_write}
+            n = baseline.write(write_baseline, [f for f, _ in runner.to_write], lambda f: texts[id(f)])
+            if not quiet:
+                _err(f"wrote {n} finding{'s' if n != 1 else ''} to {write_baseline}")
     except HumanizeLintError as exc:
         sys.stdout.flush()
         _err(str(exc))
@@ -139,8 +164,15 @@ def check(
             _err(note)
     runner.reporter.quiet = quiet
     runner.reporter.finish(report)
+    if fixer is not None and fixer.stdin_text is not None and not diff:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(fixer.stdin_text)
     sys.stdout.flush()
     code = report.exit_code
+    if diff and code == 1:
+        code = 0
+    if diff and code == 0 and fixer is not None and fixer.changed_files:
+        code = 1
     if exit_zero and code == 1:
         code = 0
     raise typer.Exit(code)

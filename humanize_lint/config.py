@@ -34,6 +34,7 @@ _SCHEMA: dict[str, type | tuple[type, ...]] = {
     "exclude": list,
     "records": dict,
     "name-style": str,
+    "per-file-ignores": dict,
 }
 _ACRONYM_SCHEMA: dict[str, type | tuple[type, ...]] = {"known": list, "defined": dict}
 _RECORD_SCHEMA: dict[str, type | tuple[type, ...]] = {
@@ -67,6 +68,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     records: Mapping[str, Any] = field(default_factory=dict)
     name_style: str = "full"
+    per_file_ignores: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:
@@ -180,6 +182,7 @@ def load(path: Path) -> Config:
         exclude=tuple(str(x) for x in raw.get("exclude", [])),
         records=dict(rec),
         name_style=style,
+        per_file_ignores={str(k): v for k, v in raw.get("per-file-ignores", {}).items()},
     )
 
 

@@ -92,6 +92,7 @@ class Context:
     opts: sources.SourceOptions
     fail_on: Severity
     rules: dict[str, Rule]
+    pack: rulepack.Pack
 
 
 class Contexts:
@@ -129,6 +130,11 @@ class Contexts:
         pack = rulepack.load(cfg.rule_paths, builtin=cfg.builtin, lexicon_overrides=cfg.lexicons)
         rules = select_rules(pack, f.select or list(cfg.select), f.ignore + list(cfg.ignore))
         severity = severity_overrides(pack, cfg)
+        for glob, keys in cfg.per_file_ignores.items():
+            for key in [keys] if isinstance(keys, str) else keys:
+                for k in str(key).split(","):
+                    if k.strip() and not pack.matching(k.strip()):
+                        raise HumanizeLintError(f"unknown rule '{k.strip()}' in per-file-ignores for '{glob}'", str(cfg.path) if cfg.path else None)
         rec = cfg.records
         fields = rec.get("text-field", ["text"])
         opts = sources.SourceOptions(
@@ -173,7 +179,7 @@ class Contexts:
                     names = ", ".join(r.name for r in skipped)
                     self.report.notices.append(f"warning: {exc.message}; skipped rules that need a parse: {names}")
         self.report.rules.update({r.code: r for r in rules})
-        return Context(path, cfg, linter, opts, f.fail_on or cfg.fail_on, {r.code: r for r in rules})
+        return Context(path, cfg, linter, opts, f.fail_on or cfg.fail_on, {r.code: r for r in rules}, pack)
 
 
 # -- executing units: here, or in worker processes ---------------------------------
@@ -329,6 +335,10 @@ class Runner:
         self.hooks = list(hooks)
         self.contexts = Contexts(flags, report)
         self._progress: Any = None
+        self.current_path: Optional[Path] = None  # the file being read (None for stdin)
+        self.baseline: Any = None  # humanize_lint.baseline.Baseline for --baseline
+        self.to_write: Optional[list[tuple[Finding, str]]] = None  # --write-baseline: (finding, unit text)
+        self._fixed_texts: dict[int, str] = {}  # unit texts of findings re-linted after --fix
         self._task: Any = None
         self._done_bytes = 0
 
@@ -361,6 +371,7 @@ class Runner:
             self._start_progress(total)
         try:
             for (path, ctx), size in zip(inputs, sizes):
+                self.current_path = path
                 if path is None:
                     shown = stdin_filename or "<stdin>"
                     docs = sources.read_stream(sys.stdin.buffer, shown, sources.detect_format(shown))
@@ -414,9 +425,23 @@ class Runner:
                 findings.append(f)
                 groups[id(f)] = group
         findings.sort(key=lambda f: f.sort_key)
+        if ctx.cfg.per_file_ignores and findings:
+            from . import suppress
+
+            ignored = suppress.per_file_ignored(_relative_posix(batch.doc.path, ctx.cfg.root), ctx.cfg.per_file_ignores)
+            if ignored:
+                findings = suppress.drop_ignored(findings, ignored)
         if batch.doc.format not in sources.RECORD_FORMATS:
             for hook in self.hooks:
                 findings = hook(batch.doc, ctx, findings)
+        if self.to_write is not None or self.baseline is not None:
+            texts = {id(f): u.text for u, found in zip(batch.units, batch.results) for f in found or ()}
+            texts.update(self._fixed_texts)
+            if self.to_write is not None:
+                self.to_write.extend((f, texts[id(f)]) for f in findings)
+            if self.baseline is not None:
+                findings = self.baseline.filter(findings, lambda f: texts[id(f)])
+        self._fixed_texts = {}
         lines: dict[tuple[str, int], str] = {}
         for f in findings:
             report.summary.add_finding(f, groups.get(id(f)))
@@ -462,6 +487,99 @@ class Runner:
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
+
+
+class FixHook:
+    """``--fix`` / ``--diff``: apply the unambiguous fixes of a whole text or Markdown document.
+
+    With ``--fix`` the file is rewritten atomically (``humanize_lint.fix``)
+    and re-linted, so the findings reported are those that remain, at their
+    new positions. Standard input is never written back: its fixed text is
+    kept for the CLI to print. With ``--diff`` nothing is written; the diff
+    goes to ``out`` and no findings are reported.
+    """
+
+    def __init__(self, runner: "Runner", mode: str, out: Any, earlier: list[DocumentHook]) -> None:
+        self.runner = runner
+        self.mode = mode
+        self.out = out
+        self.earlier = earlier
+        self.changed_files = 0
+        self.stdin_text: Optional[bytes] = None
+
+    def __call__(self, doc: Document, ctx: Context, findings: list[Finding]) -> list[Finding]:
+        from . import fix
+
+        report = self.runner.report
+        path = self.runner.current_path
+        if self.mode == "fix" and path is None and self.stdin_text is None:
+            self.stdin_text = fix.encode(doc, doc.text)
+        if not any(f.fix for f in findings):
+            return [] if self.mode == "diff" else findings
+        plan = fix.plan_fixes(doc, findings)
+        if plan.note:
+            report.notices.append(plan.note)
+        if not plan.edits:
+            return [] if self.mode == "diff" else findings
+        new_text = fix.apply(doc.text, plan.edits)
+        self.changed_files += 1
+        if self.mode == "diff":
+            self.out.write(fix.unified_diff(doc, new_text))
+            return []
+        if path is None:
+            self.stdin_text = fix.encode(doc, new_text)
+        else:
+            try:
+                fix.write_atomic(path, doc, new_text)
+            except InputError as exc:
+                report.add_error(exc)
+                return findings
+        report.summary.fixed += len(plan.fixed)
+        # Re-lint the new text: what is left, where it now is.
+        new_doc = replace(doc, text=new_text, line_starts=())
+        remaining: list[Finding] = []
+        for unit in sources.units(new_doc, ctx.opts, _ErrorSink(report)):
+            remaining.extend(ctx.linter.lint_unit(unit))
+        remaining.sort(key=lambda f: f.sort_key)
+        self.runner._fixed_texts = {id(f): new_text for f in remaining}
+        for hook in self.earlier:
+            remaining = hook(new_doc, ctx, remaining)
+        return remaining
+
+
+class SuppressionHook:
+    """Inline ``humanize-lint disable`` directives in text, Markdown and HTML (``humanize_lint.suppress``)."""
+
+    def __init__(self, runner: "Runner", report_unused: bool) -> None:
+        self.runner = runner
+        self.report_unused = report_unused
+        self.unused_count = 0
+
+    def __call__(self, doc: Document, ctx: Context, findings: list[Finding]) -> list[Finding]:
+        from . import suppress
+
+        sup = suppress.parse(doc)
+        if not sup.directives and not getattr(sup, "errors", None):
+            return findings
+        report = self.runner.report
+        for err in sup.validate(lambda k: bool(ctx.pack.matching(k))):
+            report.add_error(err)
+        kept = sup.filter(findings)
+        if self.report_unused:
+            ignored = suppress.per_file_ignored(_relative_posix(doc.path, ctx.cfg.root), ctx.cfg.per_file_ignores) if ctx.cfg.per_file_ignores else set()
+            ran = [r for r in ctx.linter.rules if r not in ctx.linter.skipped_parse_rules and not any(suppress.rule_matches(k, r) for k in ignored)]
+            for u in sup.unused(enabled=lambda k: any(suppress.rule_matches(k, r) for r in ran)):
+                report.notices.append(f"{u.path}:{u.line}:{u.column}: warning: {u.message}")
+                report.failing_count += 1
+                self.unused_count += 1
+        return kept
+
+
+def _relative_posix(path: str, root: Path) -> str:
+    try:
+        return Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
 
 
 class _ErrorSink(list):  # type: ignore[type-arg]

@@ -65,7 +65,8 @@ def sarif_log(report: Report) -> dict[str, Any]:
     # ``error_count`` also counts the input errors a very long run did not keep.
     error_count = max(len(report.errors), getattr(report, "error_count", 0))
     invocation: dict[str, Any] = {"executionSuccessful": error_count == 0}
-    notifications = [_error_notification(e) for e in report.errors]
+    errors = sorted(report.errors, key=lambda e: (e.path or "", e.line or 0, e.column or 0))
+    notifications = [_error_notification(e) for e in errors]
     if error_count > len(report.errors):
         more = error_count - len(report.errors)
         notifications.append({"level": "error", "message": {"text": f"{more} more input error{'s' if more != 1 else ''} not listed"}})
@@ -79,7 +80,6 @@ def sarif_log(report: Report) -> dict[str, Any]:
             "driver": {
                 "name": TOOL_NAME,
                 "version": __version__,
-                "semanticVersion": __version__,
                 "informationUri": INFORMATION_URI,
                 "rules": [_rule(r) for r in rules],
             }

@@ -108,9 +108,10 @@ def _check_uri(location: dict[str, Any]) -> None:
 
 
 def _run(log: dict[str, Any]) -> dict[str, Any]:
+    """The one run of a log."""
+    run: dict[str, Any]
     (run,) = log["runs"]
-    run_: dict[str, Any] = run
-    return run_
+    return run
 
 
 def _region_text(path: Path, region: dict[str, Any]) -> str:
@@ -274,18 +275,22 @@ def test_sarif_input_errors_are_failed_execution_notifications(tmp_path: Path, s
     invocation = run["invocations"][0]
     assert invocation["executionSuccessful"] is False
     notes = invocation["toolExecutionNotifications"]
-    assert [n["level"] for n in notes] == ["error", "error", "error", "note"]
-    first = notes[0]
-    assert first["message"]["text"].startswith("invalid JSON")
-    assert first["locations"][0]["physicalLocation"] == {
+    # Input errors sorted by path, line and column, then the notices.
+    assert [(n["level"], n["message"]["text"].split(":")[0]) for n in notes] == [
+        ("error", "no such file or directory"),
+        ("error", "invalid JSON"),
+        ("error", "text field 'text' is not a string (got number)"),
+        ("note", "img.txt"),
+    ]
+    artifact = notes[0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert set(artifact) == {"uri"} and artifact["uri"] == missing.as_uri()
+    assert "region" not in notes[0]["locations"][0]["physicalLocation"]
+    assert notes[1]["locations"][0]["physicalLocation"] == {
         "artifactLocation": {"uri": "bad.jsonl", "uriBaseId": "%SRCROOT%"},
         "region": {"startLine": 1, "startColumn": 1},
     }
-    assert notes[1]["locations"][0]["physicalLocation"]["region"]["startLine"] == 2
-    assert notes[2]["message"]["text"] == "no such file or directory"
-    artifact = notes[2]["locations"][0]["physicalLocation"]["artifactLocation"]
-    assert set(artifact) == {"uri"} and artifact["uri"] == missing.as_uri()
-    assert notes[3]["message"]["text"] == "img.txt: binary file, skipped"
+    assert notes[2]["locations"][0]["physicalLocation"]["region"]["startLine"] == 2
+    assert notes[3] == {"level": "note", "message": {"text": "img.txt: binary file, skipped"}}
 
 
 def test_sarif_for_records_carries_record_and_field(schema: dict[str, Any]) -> None:
