@@ -448,9 +448,7 @@ def fmt_ratio(r: float) -> str:
         return f"{r:.0f}×"
     if r >= 1:
         return f"{r:.1f}×"
-    if r >= 0.01:
-        return f"{r:.2f}×"
-    return f"{r:.4f}×"
+    return f"{r:.2g}×"
 
 
 def main() -> int:

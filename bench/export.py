@@ -172,6 +172,7 @@ class Progress:
         self.path = str(csv_path.resolve())
         self.size = int(meta["bytes"])
         self.index = list(meta.get("index") or [])
+        self.records = int(meta["records"])
         self.max_pos = -1
         self.seen_open = False
         self.last: list[tuple[float, int]] = []
@@ -199,8 +200,12 @@ class Progress:
         """Records whose first byte lies before ``pos`` (from the sparse offsets index)."""
         if not self.index:
             return 0
-        i = bisect.bisect_right(self.index, pos)
-        return max(0, (i - 1) * INDEX_EVERY)
+        if pos >= self.size:
+            return self.records
+        k = max(0, bisect.bisect_right(self.index, pos) - 1)
+        nxt = self.index[k + 1] if k + 1 < len(self.index) else self.size
+        step = min(INDEX_EVERY, self.records - k * INDEX_EVERY)
+        return min(self.records, k * INDEX_EVERY + int(step * (pos - self.index[k]) / max(1, nxt - self.index[k])))
 
     @property
     def streaming(self) -> bool:
@@ -222,6 +227,14 @@ def last_record_in_report(path: Path) -> Optional[int]:
         return None
     ids = [int(x) for x in re.findall(r'"record":\s*"T-(\d+)"', tail)]
     return max(ids) if ids else None
+
+
+def record_offset(index: list[int], count: int, size: int, records: int) -> int:
+    """Byte offset just past the first ``count`` records (interpolated within the index step)."""
+    if count >= records or not index:
+        return size if count >= records else int(count * size / records)
+    k = min(len(index) - 1, count // INDEX_EVERY)
+    return min(size, int(index[k] + (count - k * INDEX_EVERY) * size / records))
 
 
 def main() -> int:
@@ -290,24 +303,24 @@ def main() -> int:
     err_tail = err_file.read_text(errors="replace").strip().splitlines()[-3:] if err_file.exists() else []
     rc = m.returncodes[0] if m.returncodes else None
 
+    upper = None  # records read so far (from the CSV's read position), an upper bound
     if m.stopped:
+        if progress.streaming:
+            upper = progress.records_at(progress.max_pos)
         last_id = last_record_in_report(out_file)
         if last_id:
-            # Findings are streamed in record order; the generator numbers records
-            # T-0000001.. so the last reported id is how far linting got (a lower
-            # bound: records after it may have had no findings yet).
+            # Findings are streamed in record order (one batch per input chunk);
+            # the generator numbers records T-0000001.., so the last reported id
+            # is how far linting got: a lower bound, in steps of one chunk.
             done = last_id
-            done_bytes = progress.index[min(len(progress.index) - 1, done // INDEX_EVERY)] if progress.index else None
-            if done_bytes is not None and done % INDEX_EVERY:
-                done_bytes = int(done_bytes + (done % INDEX_EVERY) * size / args.records)
-            how = "from the last record id in the streamed report (a lower bound)"
-        elif progress.streaming:
-            done = progress.records_at(progress.max_pos)
-            done_bytes = progress.max_pos
-            how = "estimated from the read position of the CSV (includes read-ahead)"
+            done_bytes = record_offset(progress.index, done, size, args.records)
+            how = "lower bound: the last record id in the streamed report (reports arrive one input chunk at a time)"
+        elif upper is not None:
+            done, done_bytes = None, None
+            how = "unknown: no finding reported yet; the reader was part-way through the file"
         else:
             done, done_bytes = None, None
-            how = "unknown: the CSV was never seen part-way read (read whole up front, or not opened yet)"
+            how = "unknown: nothing reported yet and the CSV was never seen part-way read"
     else:
         done = summary.get("records") if isinstance(summary.get("records"), int) else (args.records if rc == 0 else None)
         done_bytes = size if rc == 0 else None
@@ -325,7 +338,7 @@ def main() -> int:
         ["flags", " ".join(flags_used) or "(no --jobs/--summary/--group-by in this CLI)"],
         ["status", ("stopped at --limit-seconds" if m.stopped else f"exit {rc}") + (f"; {err_tail[-1][:120]}" if (rc not in (0, None) and err_tail) else "")],
         ["wall s", f"{wall:,.1f}"],
-        ["records done", "?" if done is None else f"{done:,}" + (" (est.)" if m.stopped else "")],
+        ["records done", ("?" if done is None else f"{done:,}" + (" (lower bound)" if m.stopped else "")) + (f"; {upper:,} read" if upper is not None else "")],
         ["records/s", "?" if rps is None else f"{rps:,.1f}"],
         ["MB/s", "?" if mbps is None else f"{mbps:.3f}"],
         ["peak memory MB (tree)", f"{peak_mb:,.0f} ({verdict} {args.target_mb:.0f} MB target)"],
@@ -342,7 +355,7 @@ def main() -> int:
         args.json.write_text(json.dumps({
             "csv": {"path": str(csv_path), "bytes": size, "records": args.records, "seed": args.seed, "generated_this_run": generated},
             "argv": argv, "flags_used": flags_used, "measurement": m.as_dict(), "returncode": rc,
-            "records_done": done, "records_done_source": how, "records_per_s": rps, "mb_per_s": mbps,
+            "records_done": done, "records_read_upper_bound": upper, "records_done_source": how, "records_per_s": rps, "mb_per_s": mbps,
             "peak_mb": round(peak_mb, 1), "target_mb": args.target_mb, "under_target": peak_mb < args.target_mb,
             "summary": summary, "report_bytes": int(out_mb * 1e6), "stderr_tail": err_tail,
             "progress_samples": progress.last[-50:], "date": time.strftime("%Y-%m-%dT%H:%M:%S"),

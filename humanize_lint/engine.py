@@ -684,6 +684,10 @@ class LintOptions:
     allow: tuple[str, ...] = ()
     name_style: str = "full"
     severity_overrides: Mapping[str, Severity] = field(default_factory=dict)
+    # The cheap first stage: only segments where a rule's trigger regex matches
+    # are tagged and parsed. False parses every segment (the reference the
+    # two-stage results are tested against).
+    prefilter: bool = True
 
 
 class Linter:
@@ -747,7 +751,7 @@ class Linter:
             hit = False
             ptext = parse_text(seg.text)
             for pr in self.person:
-                if pr.prefilter is not None and pr.prefilter.search(ptext):
+                if pr.prefilter is not None and (not self.options.prefilter or pr.prefilter.search(ptext)):
                     hit = True
                     spans.extend(pr.merge_spans(ptext))
             if self.terms or self.patterns:

@@ -121,7 +121,8 @@ class ConciseReporter(Reporter):
     def add(self, findings: Sequence[Finding], lines: Lines) -> None:
         for f in findings:
             rec = f" (record {f.record})" if f.record is not None else ""
-            self.out.write(f"{f.path}:{f.start_pos.line}:{f.start_pos.column}: {f.rule.code} [{f.rule.name}] {f.message}{rec}\n")
+            msg = " ".join(f.message.split())  # a match across a line break stays on one line
+            self.out.write(f"{f.path}:{f.start_pos.line}:{f.start_pos.column}: {f.rule.code} [{f.rule.name}] {msg}{rec}\n")
 
     def finish(self, report: Report) -> None:
         if self.show_summary:
@@ -193,7 +194,7 @@ class TextReporter(Reporter):
             head.append(f.severity.label, style=colour)
             head.append(f" {f.rule.code} ", style="dim")
             head.append(f"[{f.rule.name}] ", style="magenta")
-            head.append(f.message)
+            head.append(" ".join(f.message.split()))
             if f.record is not None:
                 head.append(f"  (record {f.record}{', field ' + f.field if f.field else ''})", style="dim")
             console.print(head)

@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -99,9 +100,12 @@ def _working_tree_files(root: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="session")
-def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """pre-commit's cache (cloned hook repos and their environments), shared by the whole session."""
-    return tmp_path_factory.mktemp("pre-commit-home")
+    home = tmp_path_factory.mktemp("pre-commit-home")
+    yield home
+    # The hook environment holds spaCy and its pipeline: hundreds of MB.
+    shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

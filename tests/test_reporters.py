@@ -377,10 +377,6 @@ CONCISE_LINE = re.compile(r"^.+:\d+:\d+: HL\d{3} \[[a-z-]+\] .+$")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="text-mode stdin turns LF into CRLF on Windows")
-@pytest.mark.xfail(
-    strict=True,
-    reason="reporters.py concise prints the raw line break of a match that spans lines, splitting the finding over two lines",
-)
 def test_concise_is_one_line_per_finding_when_a_match_spans_lines() -> None:
     proc = run_cli("check", *ESCAPES_ARGS, "--format", "concise", input=ESCAPES_INPUT, cwd=GOLDEN)
     _clean_stderr(proc)
