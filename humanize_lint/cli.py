@@ -125,7 +125,9 @@ def check(
         # Load the config of the current directory (or of --stdin-filename) up
         # front so that a broken config or rule file fails before any output.
         reporter_cls = REPORTERS[output_format]
-        first = Path(stdin_filename).parent if (stdin_filename and paths == ["-"]) else Path.cwd()
+        first = Path(stdin_filename).absolute().parent if (stdin_filename and paths == ["-"]) else Path.cwd()
+        while not first.is_dir() and first != first.parent:
+            first = first.parent
         progress = not (quiet or no_progress) and sys.stderr.isatty() and "-" not in paths
         runner = Runner(flags, report, None, want_lines=output_format == "text", jobs=jobs or default_jobs(), progress=progress)  # type: ignore[arg-type]
         runner.context_for(first if first.is_dir() else Path.cwd())

@@ -356,9 +356,13 @@ class Runner:
         sink = self._errors_sink()
         for raw in paths:
             if raw == "-":
-                shown = stdin_filename or "<stdin>"
-                where = Path(shown).parent if stdin_filename else Path.cwd()
-                inputs.append((None, self.context_for(where if where.is_dir() else Path.cwd())))
+                # Standard input is linted as if it were the file --stdin-filename
+                # names: that file's closest config, and its excludes.
+                where = _existing_parent(Path(stdin_filename)) if stdin_filename else Path.cwd()
+                ctx = self.context_for(where)
+                if stdin_filename and sources.is_excluded(Path(stdin_filename), ctx.opts):
+                    continue
+                inputs.append((None, ctx))
                 continue
             top = Path(raw)
             walk_ctx = self.context_for(top if top.is_dir() else (top.parent if top.parent.is_dir() else Path.cwd()))
@@ -573,6 +577,14 @@ class SuppressionHook:
                 report.failing_count += 1
                 self.unused_count += 1
         return kept
+
+
+def _existing_parent(path: Path) -> Path:
+    """The closest existing directory holding ``path`` (which may not exist yet)."""
+    p = path.absolute().parent
+    while not p.is_dir() and p != p.parent:
+        p = p.parent
+    return p if p.is_dir() else Path.cwd()
 
 
 def _relative_posix(path: str, root: Path) -> str:

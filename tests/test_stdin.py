@@ -122,10 +122,6 @@ def test_stdin_filename_extension_picks_the_format(project: Path, name: str, exp
     assert {f["path"] for f in report["findings"]} == {name}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: config `exclude:` applies to a file named on the command line but not to stdin with --stdin-filename",
-)
 def test_stdin_respects_exclude_like_the_named_file(project: Path) -> None:
     (project / "sub" / ".humanize-lint.yaml").write_text("exclude: ['dir/**']\n", encoding="utf-8")
     on_disk = run_cli("check", REL, "--format", "json", cwd=project)
@@ -135,10 +131,6 @@ def test_stdin_respects_exclude_like_the_named_file(project: Path) -> None:
     assert _json(piped)["findings"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a --stdin-filename in a directory that does not exist yet starts the config search in the cwd, not its nearest existing parent",
-)
 def test_stdin_filename_in_a_new_directory_uses_the_closest_existing_config(project: Path) -> None:
     piped = _stdin(project, "sub/new/unsaved.md", NOTE, "--format", "json")
     report = _json(piped)

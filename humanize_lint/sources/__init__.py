@@ -94,6 +94,11 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
+def is_excluded(path: Path, opts: SourceOptions) -> bool:
+    """Whether config excludes ``path`` (also for a path that only names standard input)."""
+    return _matches(_relative(path, opts.root), opts.exclude)
+
+
 def iter_paths(paths: Sequence[str], opts: SourceOptions, errors: list[HumanizeLintError]) -> Iterator[Path]:
     """Files to lint: explicit files as given, directories walked recursively."""
     for raw in paths:

@@ -5,8 +5,8 @@ Messages are parsed with the stdlib :mod:`email` package
 there is one, else the ``text/html`` part read through
 :func:`humanize_lint.sources.html.visible_text` (attachments are never read).
 The unit's record is the ``Message-ID`` header, else the message's 1-based
-index in the file; ``customer`` is None and ``meta`` holds the ``from``,
-``to`` and ``date`` headers. Earlier replies quoted below the message (lines
+index in the file; ``meta`` holds the ``from``, ``to`` and ``date`` headers,
+``from_name`` (the From display name) and ``direction`` (see below) when known. Earlier replies quoted below the message (lines
 starting with ``>``, and everything from an attribution line such as ``On
 Mon, 3 Mar 2025, Ana wrote:``, ``-----Original Message-----``, an Outlook
 ``From:``/``Sent:`` header block or a forwarded-message marker to the end,
@@ -28,6 +28,30 @@ as a space before ``From``. A message without headers, with a broken MIME
 structure, an unknown charset in its body, or that the parser rejects becomes
 an :class:`~humanize_lint.model.InputError` at the line where it starts (the
 part's line for a charset) and is skipped; the other messages are read.
+
+Who the customer is. A wrong name in a suggestion is worse than "the
+customer", so ``customer`` is set only when the headers say which way the
+message goes, and then from the side that names the customer
+(:func:`mail_direction`):
+
+- internal (every To address in the sender's domain): None. "Hi Raj," in a
+  colleague's escalation names a colleague, and the signature is the agent's.
+- outbound (from a role mailbox such as ``support@`` or a desk-like display
+  name, or to a personal mailbox such as ``gmail.com``): the greeting on the
+  message's first line ("Hi Maria," "Dear Ms. Garcia,") names the customer,
+  checked against the To display names: the matching To name gives the full
+  name ("Maria" + ``Maria Garcia <...>`` -> "Maria Garcia"), a To name that
+  does not match gives None. With no greeting or a generic one ("Hi there,")
+  the display name of a single To address is used.
+- inbound (the mirror case: from a personal mailbox, or to ``support@``):
+  the From display name, else the signature name after a closing ("Thanks,
+  / Maria Garcia"); if both are present and name different people, None.
+- anything else (two company domains, no role mailbox, no personal
+  provider): None. The sender's and the signer's names would be the agent's
+  as often as the customer's, so neither is guessed from.
+
+Quoted earlier messages are never read for names. ``customer=`` (the
+``--customer`` option) overrides all of this.
 """
 
 from __future__ import annotations
@@ -44,8 +68,9 @@ from email.parser import Parser
 from humanize_lint.model import Document, HumanizeLintError, InputError, Run, Unit
 from humanize_lint.sources.html import element_spans, visible_text
 from humanize_lint.sources.text import split_lines
+from humanize_lint.suggest import customer_from_text, personal_name, same_person
 
-__all__ = ["read_eml", "read_mbox", "strip_replies"]
+__all__ = ["mail_direction", "read_eml", "read_mbox", "strip_replies"]
 
 # As email.feedparser.headerRE: a header line, a continuation, or a From_ line.
 _HEADER_LINE = re.compile(r"From |[\041-\071\073-\176]*:|[\t ]")
@@ -227,11 +252,151 @@ def _map_parts(text: str, part: Message, start: int, end: int, regions: dict[int
             _map_parts(text, sub, sub_start, sub_end, regions)
 
 
+# --- who the customer is -------------------------------------------------------------
+
+# Personal mailbox providers: an address here is a person, not a support desk.
+_FREEMAIL = frozenset(
+    """
+    gmail.com googlemail.com yahoo.com yahoo.co.uk yahoo.fr yahoo.de yahoo.es yahoo.it ymail.com
+    hotmail.com hotmail.co.uk hotmail.fr hotmail.de hotmail.es hotmail.it outlook.com outlook.fr
+    outlook.de outlook.es live.com live.co.uk live.fr msn.com icloud.com me.com mac.com aol.com
+    proton.me protonmail.com pm.me gmx.com gmx.de gmx.net gmx.at web.de t-online.de mail.com
+    yandex.com yandex.ru mail.ru zoho.com fastmail.com hey.com tutanota.com orange.fr free.fr
+    laposte.net libero.it virgilio.it btinternet.com sky.com virginmedia.com bigpond.com
+    comcast.net verizon.net att.net sbcglobal.net qq.com 163.com 126.com naver.com uol.com.br
+    bol.com.br terra.com.br rediffmail.com seznam.cz wp.pl o2.pl interia.pl
+    """.split()
+)
+# Local parts of shared desk and role mailboxes: the company's side of a conversation.
+_ROLE_MAILBOX = re.compile(
+    r"(?:support|help|helpdesk|service|services|customerservice|customer[._-]?service|customer[._-]?care|care"
+    r"|billing|accounts|invoices|sales|success|cs|contact|enquiries|inquiries|orders|returns|escalations?"
+    r"|feedback|hello|info|team|no[._-]?reply|do[._-]?not[._-]?reply|notifications?|tickets?|desk)"
+    r"(?:[._+-].*)?",
+    re.IGNORECASE,
+)
+# Display names of desks and agents writing for one ("Dana at Northwind", "Northwind Support").
+_TEAM_NAME = re.compile(
+    r"\b(?:support|team|help[ -]?desk|service|services|customer success|customer care|billing|accounts|sales"
+    r"|no-?reply)\b|\s(?:at|via|from)\s|[|@]",
+    re.IGNORECASE,
+)
+_DISPLAY_NOTE = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
+
+
+def _mailboxes(msg: Message, header: str) -> list[tuple[str, str, str]]:
+    """``(display name, local part, domain)`` of each address in a header (lower-case address)."""
+    value = msg.get(header)
+    addresses = getattr(value, "addresses", None)
+    if not addresses:
+        return []
+    return [(a.display_name or "", (a.username or "").lower(), (a.domain or "").lower().rstrip(".")) for a in addresses]
+
+
+def _same_organisation(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and (a == b or a.endswith("." + b) or b.endswith("." + a))
+
+
+def _desk_side(box: tuple[str, str, str]) -> bool:
+    display, local, _ = box
+    return bool(_ROLE_MAILBOX.fullmatch(local) or _TEAM_NAME.search(display))
+
+
+def _person_side(box: tuple[str, str, str]) -> bool:
+    return box[2] in _FREEMAIL
+
+
+def mail_direction(sender: tuple[str, str, str] | None, recipients: list[tuple[str, str, str]]) -> str | None:
+    """``"internal"``, ``"inbound"`` (from the customer), ``"outbound"`` (to the customer), or None if unsure.
+
+    Internal: every To address is in the sender's domain (or a subdomain of
+    it, or the other way round). Otherwise the desk side is a role mailbox
+    (``support@``, ``billing@``, ``no-reply@``) or a desk-like display name
+    ("Northwind Support", "Dana at Northwind"), and the customer side a
+    personal mailbox provider (``gmail.com``, ``outlook.com``): a message is
+    outbound when the sender looks like the desk or a recipient like a
+    person and nothing points the other way, inbound in the mirror case.
+    """
+    if sender is None or not recipients:
+        return None
+    if all(_same_organisation(sender[2], box[2]) for box in recipients):
+        return "internal"
+    desk_from, person_from = _desk_side(sender), _person_side(sender)
+    desk_to = any(_desk_side(box) for box in recipients)
+    person_to = any(_person_side(box) for box in recipients)
+    if (desk_from or person_to) and not (person_from or desk_to):
+        return "outbound"
+    if (person_from or desk_to) and not (desk_from or person_to):
+        return "inbound"
+    return None
+
+
+def _display_person(display: str) -> str | None:
+    """A display name as a personal name: "Maria Garcia", "Garcia, Maria" -> "Maria Garcia"; else None."""
+    display = _DISPLAY_NOTE.sub(" ", display).strip().strip("'\"")
+    if display.count(",") == 1:
+        last, first = (part.strip() for part in display.split(","))
+        display = f"{first} {last}"
+    return personal_name(display)
+
+
+def _naming_text(msg: EmailMessage) -> str:
+    """The message's own text for finding names: quoted replies removed, the signature kept."""
+    part = msg.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return ""
+    content = part.get_content()
+    if not isinstance(content, str):
+        return ""
+    is_html = part.get_content_type() == "text/html"
+    if is_html:
+        content = _blank_spans(visible_text(content), element_spans(content, "blockquote"))
+    return strip_replies(content, include_signature=True, lenient_signature=is_html)
+
+
+def _mail_customer(msg: EmailMessage, meta: dict[str, object]) -> str | None:
+    """The customer's name for a message, by the rules in the module docstring (None when unsure)."""
+    senders = _mailboxes(msg, "from")
+    recipients = _mailboxes(msg, "to")
+    sender = senders[0] if len(senders) == 1 else None
+    if sender is not None and sender[0]:
+        meta["from_name"] = sender[0]
+    direction = mail_direction(sender, recipients)
+    if direction is not None:
+        meta["direction"] = direction
+    if direction == "outbound":
+        text = _naming_text(msg)
+        greeting = customer_from_text(text, kind="email-outbound")
+        people = [name for name in (_display_person(box[0]) for box in recipients) if name]
+        if greeting is None:
+            # No greeting, or a generic one ("Hi there,"): the one addressee's display name.
+            return people[0] if len(recipients) == 1 and len(people) == 1 else None
+        if not people:
+            return greeting
+        matches = [name for name in people if same_person(name, greeting)]
+        if len(matches) != 1:
+            return None  # the greeting addresses someone the To header does not name
+        title = greeting.split()[0] if greeting.split()[0].endswith(".") and len(greeting.split()) > 1 else None
+        full = matches[0]
+        if title and not full.split()[0].endswith("."):
+            return f"{title} {full}"
+        return full if len(full) >= len(greeting) else greeting
+    if direction == "inbound":
+        from_name = _display_person(sender[0]) if sender is not None else None
+        signature = customer_from_text(_naming_text(msg), kind="email-inbound")
+        if from_name and signature:
+            if not same_person(from_name, signature):
+                return None  # someone signs for the sender: unclear who the customer is
+            return from_name if len(from_name) >= len(signature) else signature
+        return from_name or signature
+    return None
+
+
 # --- messages to units ----------------------------------------------------------------
 
 
 def _subject_unit(
-    document: Document, msg: Message, start: int, headers_end: int, record: str, meta: dict[str, object]
+    document: Document, msg: Message, start: int, headers_end: int, record: str, meta: dict[str, object], customer: str | None
 ) -> Unit | None:
     raw_header = msg.get("subject")
     if raw_header is None:
@@ -243,7 +408,7 @@ def _subject_unit(
     match = _SUBJECT.search(text, start, headers_end)
     if match is None:
         mapped: tuple[Run, ...] = (Run(0, start, 0),)
-        return Unit(document=document, text=subject, record=record, field="subject", runs=mapped, meta=meta)
+        return Unit(document=document, text=subject, record=record, field="subject", customer=customer, runs=mapped, meta=meta)
     value_start = match.end()
     # The value runs over continuation lines (starting with a space or tab).
     runs: list[Run] = []
@@ -265,7 +430,7 @@ def _subject_unit(
         mapped = tuple(runs)
     else:  # encoded words or other rewriting: map to the value's start
         mapped = (Run(0, value_start, 0),)
-    return Unit(document=document, text=subject, record=record, field="subject", runs=mapped, meta=meta)
+    return Unit(document=document, text=subject, record=record, field="subject", customer=customer, runs=mapped, meta=meta)
 
 
 def _message_units(
@@ -278,6 +443,7 @@ def _message_units(
     include_quoted: bool,
     include_signature: bool,
     mbox: bool,
+    customer: str | None = None,
 ) -> list[Unit]:
     """The units of the message in ``document.text[start:end]``; raises :class:`_Skip`."""
     text = document.text
@@ -298,11 +464,15 @@ def _message_units(
     try:
         record = str(msg.get("message-id") or "").strip() or str(index)
         meta: dict[str, object] = {name: str(msg[name]) for name in ("from", "to", "date") if msg.get(name) is not None}
+        try:
+            found = _mail_customer(msg, meta)
+        except (email.errors.MessageError, ValueError, LookupError, TypeError, IndexError, AttributeError):
+            found = None  # the body reader reports what is wrong with the message
         units: list[Unit] = []
-        subject = _subject_unit(document, msg, start, headers_end, record, meta)
+        subject = _subject_unit(document, msg, start, headers_end, record, meta, customer or found)
         if subject is not None:
             units.append(subject)
-        body = _body_unit(document, msg, regions, body_start, report, record, meta, include_quoted, include_signature, mbox)
+        body = _body_unit(document, msg, regions, body_start, report, record, meta, include_quoted, include_signature, mbox, customer or found)
     except _Skip:
         raise
     except (email.errors.MessageError, ValueError, LookupError, TypeError, IndexError, AttributeError) as exc:
@@ -323,6 +493,7 @@ def _body_unit(
     include_quoted: bool,
     include_signature: bool,
     mbox: bool,
+    customer: str | None = None,
 ) -> Unit | None:
     part = msg.get_body(preferencelist=("plain", "html"))
     if part is None:
@@ -367,6 +538,7 @@ def _body_unit(
         text=body,
         record=record,
         field="body",
+        customer=customer,
         runs=runs,
         markup="text",
         meta={**meta, "html": True} if is_html else meta,
@@ -380,6 +552,7 @@ def _read(
     include_quoted: bool,
     include_signature: bool,
     mbox: bool,
+    customer: str | None = None,
 ) -> Iterator[Unit]:
     for index, report, start, end in messages:
         if not document.text[start:end].strip():
@@ -394,6 +567,7 @@ def _read(
                 include_quoted=include_quoted,
                 include_signature=include_signature,
                 mbox=mbox,
+                customer=customer,
             )
         except _Skip as skip:
             pos = document.position(skip.offset)
@@ -408,9 +582,13 @@ def read_eml(
     errors: list[HumanizeLintError],
     include_quoted: bool = False,
     include_signature: bool = False,
+    customer: str | None = None,
 ) -> Iterator[Unit]:
-    """Yield the subject and body units of the single message in an ``.eml`` document."""
-    yield from _read(document, iter([(1, 0, 0, len(document.text))]), errors, include_quoted, include_signature, False)
+    """Yield the subject and body units of the single message in an ``.eml`` document.
+
+    ``customer`` (``--customer``) names the customer instead of the headers and text.
+    """
+    yield from _read(document, iter([(1, 0, 0, len(document.text))]), errors, include_quoted, include_signature, False, customer)
 
 
 def _mbox_messages(document: Document, errors: list[HumanizeLintError]) -> Iterator[tuple[int, int, int, int]]:
@@ -445,6 +623,10 @@ def read_mbox(
     errors: list[HumanizeLintError],
     include_quoted: bool = False,
     include_signature: bool = False,
+    customer: str | None = None,
 ) -> Iterator[Unit]:
-    """Yield the subject and body units of each message of an ``mbox`` document, in order."""
-    yield from _read(document, _mbox_messages(document, errors), errors, include_quoted, include_signature, True)
+    """Yield the subject and body units of each message of an ``mbox`` document, in order.
+
+    ``customer`` (``--customer``) names the customer of every message instead of its headers and text.
+    """
+    yield from _read(document, _mbox_messages(document, errors), errors, include_quoted, include_signature, True, customer)
