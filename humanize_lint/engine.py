@@ -718,16 +718,16 @@ class Linter:
 
     def lint_unit(self, unit: Unit) -> list[Finding]:
         """All findings in one unit, in text order."""
-        segments = sources.segment(unit)
-        hits: list[Hit] = []
-        masks_by_seg: list[list[tuple[int, int]]] = []
-        for seg in segments:
-            masks = [(seg.start + a, seg.start + b) for a, b in list(seg.masks) + quote_masks(seg.text)]
-            masks_by_seg.append(masks)
-        all_masks = [m for ms in masks_by_seg for m in ms]
-        parse_rules = bool(self.person or self.terms or self.patterns) and not self.skipped_parse_rules
-        if parse_rules:
-            hits.extend(self._parsed_hits(unit, segments))
+        return self.lint_units([unit])[0]
+
+    def lint_units(self, units: Sequence[Unit]) -> list[list[Finding]]:
+        """Findings per unit; the segments of all units that need a parse go through spaCy in one batch."""
+        segs = [sources.segment(u) for u in units]
+        parsed = self._parsed_hits(units, segs)
+        return [self._finish(u, s, h) for u, s, h in zip(units, segs, parsed)]
+
+    def _finish(self, unit: Unit, segments: Sequence[Segment], hits: list[Hit]) -> list[Finding]:
+        all_masks = [(seg.start + a, seg.start + b) for seg in segments for a, b in list(seg.masks) + quote_masks(seg.text)]
         for rule, regexes in self.identifier:
             for seg in segments:
                 for rx in regexes:
@@ -744,34 +744,38 @@ class Linter:
 
     # -- parse-based rules ----------------------------------------------------
 
-    def _parsed_hits(self, unit: Unit, segments: Sequence[Segment]) -> list[Hit]:
-        todo: list[tuple[Segment, str, list[Candidate]]] = []
-        for seg in segments:
-            spans: list[Candidate] = []
-            hit = False
-            ptext = parse_text(seg.text)
-            for pr in self.person:
-                if pr.prefilter is not None and (not self.options.prefilter or pr.prefilter.search(ptext)):
+    def _parsed_hits(self, units: Sequence[Unit], segs: Sequence[Sequence[Segment]]) -> list[list[Hit]]:
+        out: list[list[Hit]] = [[] for _ in units]
+        if not (self.person or self.terms or self.patterns) or self.skipped_parse_rules:
+            return out
+        todo: list[tuple[int, Segment, str, list[Candidate]]] = []
+        for k, segments in enumerate(segs):
+            for seg in segments:
+                spans: list[Candidate] = []
+                hit = False
+                ptext = parse_text(seg.text)
+                for pr in self.person:
+                    if pr.prefilter is not None and (not self.options.prefilter or pr.prefilter.search(ptext)):
+                        hit = True
+                        spans.extend(pr.merge_spans(ptext))
+                if self.terms or self.patterns:
                     hit = True
-                    spans.extend(pr.merge_spans(ptext))
-            if self.terms or self.patterns:
-                hit = True
-            if hit:
-                todo.append((seg, ptext, spans))
+                if hit:
+                    todo.append((k, seg, ptext, spans))
         if not todo:
-            return []
+            return out
         nlp = self.model.get()
         docs = []
         merged_maps = []
-        for seg, ptext, spans in todo:
+        for _, seg, ptext, spans in todo:
             doc, merged = _make_doc(nlp, ptext, spans, _speaker_starts(seg.text))
             docs.append(doc)
             merged_maps.append(merged)
-        out: list[Hit] = []
-        for (seg, _, _), doc, merged in zip(todo, nlp.pipe(docs, batch_size=64), merged_maps):
+        for (k, seg, _, _), doc, merged in zip(todo, nlp.pipe(docs, batch_size=256), merged_maps):
+            unit = units[k]
             for pr in self.person:
-                out.extend(self._person_hits(pr, unit, seg, doc, merged))
-            out.extend(self._term_hits(unit, seg, doc))
+                out[k].extend(self._person_hits(pr, unit, seg, doc, merged))
+            out[k].extend(self._term_hits(unit, seg, doc))
         return out
 
     def _person_hits(self, pr: PersonRule, unit: Unit, seg: Segment, doc: Any, merged: Mapping[int, list[Candidate]]) -> Iterator[Hit]:

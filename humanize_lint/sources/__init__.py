@@ -304,7 +304,13 @@ def units(document: Document | Iterable[Document], opts: SourceOptions, errors: 
         return
     if fmt in MAIL_FORMATS:
         reader = mail.read_eml if fmt == "eml" else mail.read_mbox
-        yield from reader(document, errors=errors, include_quoted=opts.include_quoted, include_signature=opts.include_signature)
+        yield from reader(
+            document,
+            errors=errors,
+            include_quoted=opts.include_quoted,
+            include_signature=opts.include_signature,
+            customer=opts.customer,
+        )
         return
     if not document.text.strip():
         return

@@ -23,6 +23,13 @@ error at the quote. A field holding HTML (``html=True``, or when ``html`` is
 None and the text looks like HTML) is turned into same-length visible text by
 :func:`humanize_lint.sources.html.visible_text`, so its runs stay valid, and
 gets ``markup="text"``; other fields are Markdown.
+
+A record's customer is its name field (or first and last name fields); when
+those are absent or empty, a label at the start of a line of one of its text
+fields, "Customer: Maria Garcia" or "Caller: Mr. Okafor", names them
+(:func:`humanize_lint.suggest.customer_from_text` with ``kind="note"``).
+Greetings and signatures in records are not used: a note's "Hi Raj," is
+addressed to a colleague.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from typing import Any
 
 from humanize_lint.model import Document, HumanizeLintError, InputError, Run, Unit
 from humanize_lint.sources.html import looks_like_html, visible_text
+from humanize_lint.suggest import customer_from_text
 
 __all__ = ["csv_rows", "field_paths", "read_csv", "read_json", "read_jsonl", "sniff_delimiter"]
 
@@ -351,7 +359,7 @@ class _RecordReader:
         text = self.document.text
         line = self.document.position(start).line
         label = self._record_id(obj) or str(line)
-        customer = self._customer(obj)
+        customer = self._customer(obj) or _labelled_customer((_lookup(obj, name) for name in self.text_fields), self.html)
         meta = {"group": group_value(_lookup_text(obj, self.group_field))} if self.group_field else {}
         for name in self.text_fields:
             found = _resolve(obj, name.split("."))
@@ -422,6 +430,18 @@ class _RecordReader:
             if path is not None
         ]
         return " ".join(part for part in parts if part) or None
+
+
+def _labelled_customer(values: Iterable[Any], html: bool | None) -> str | None:
+    """The name a "Customer: ..." label gives in the first text value that has one (HTML read as its text)."""
+    for value in values:
+        if not isinstance(value, str) or ":" not in value:
+            continue
+        text = visible_text(value) if html or (html is None and looks_like_html(value)) else value
+        name = customer_from_text(text, kind="note")
+        if name:
+            return name
+    return None
 
 
 def _field_unit(
@@ -861,7 +881,9 @@ def read_csv(
                     )
                     continue
                 label = _csv_value(text, cells, columns, id_field) or str(count)
-                customer = _csv_customer(text, cells, columns, name_field, first_name_field, last_name_field)
+                customer = _csv_customer(text, cells, columns, name_field, first_name_field, last_name_field) or _labelled_customer(
+                    (_cell_text(text, cells[columns[name]]) for name in dict.fromkeys(text_fields) if name in columns), html
+                )
                 meta = {"group": group_value(_date_part(_csv_value(text, cells, columns, group_path), group_part))} if group_field else None
                 for name in dict.fromkeys(text_fields):
                     column = columns.get(name)
