@@ -332,6 +332,9 @@ class PersonRule:
             return None
         if any(c.lemma_.lower() in self.modified_by for c in tok.children if c.dep_ in ("compound", "amod") and c.i < tok.i):
             return None
+        # The same when the parser missed the compound ("The team lead agreed": team/nsubj, lead/ROOT).
+        if tok.i > 0 and doc[tok.i - 1].lemma_.lower() in self.modified_by and doc[tok.i - 1].pos_ in ("NOUN", "PROPN", "ADJ"):
+            return None
         role = tok
         while role.dep_ == "conj" and role.head.i < role.i:
             role = role.head

@@ -309,8 +309,8 @@ MAX_KEPT_ERRORS = 1000  # input errors kept for the report; the rest are only co
 
 
 def _phrase_key(text: str) -> str:
-    """How a matched text is counted among top phrases: "Acct 4471-22" -> "acct #-22"."""
-    key = _DIGITS.sub("#", " ".join(text.split()))
+    """How a matched text is counted among top phrases: "Acct 4471-22" -> "acct <n>-22"."""
+    key = _DIGITS.sub("<n>", " ".join(text.split()))
     if key[:1].isupper() and (key[1:2].islower() or key[1:2] == " "):
         key = key[0].lower() + key[1:]
     return key

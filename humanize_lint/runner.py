@@ -366,8 +366,12 @@ class Runner:
                 continue
             top = Path(raw)
             walk_ctx = self.context_for(top if top.is_dir() else (top.parent if top.parent.is_dir() else Path.cwd()))
+            before = len(inputs)
             for path in sources.iter_paths([raw], walk_ctx.opts, sink):
                 inputs.append((path, self.context_for(path.parent)))
+            if len(inputs) == before and top.is_dir():
+                globs = ", ".join(walk_ctx.opts.include)
+                self.report.notices.append(f"note: no files to lint in {raw} (include: {globs}); name exports (.csv, .json, .eml, ...) explicitly or add them to include:")
         sizes = [_size(p) for p, _ in inputs]
         total = sum(sizes)
         executor: Serial | Pool = Pool(self.jobs, self.flags) if self.jobs > 1 and total >= POOL_MIN_BYTES else Serial()
