@@ -538,29 +538,29 @@ def main() -> int:
     # ------------------------------------------------------------------ report
     hl_rows = [r for r in rows if r.tool.is_humanize_lint and r.runs]
     ratio_heads = [f"{r.tool.name.replace('humanize-lint', 'HL')} speed ÷ this" for r in hl_rows]
-    headers = ["tool", "version", "wall s (median)", "MB/s", "words/s", "peak MB", "findings", *ratio_heads]
+    headers = ["tool", "version", "wall s (median)", "CPU s (median)", "MB/s", "words/s", "peak MB", "findings", *ratio_heads]
     table_rows = []
     out_rows = []
     for row in rows:
         if not row.runs:
-            table_rows.append([row.tool.name, row.tool.version, "failed", "", "", "", row.failed, *["" for _ in hl_rows]])
+            table_rows.append([row.tool.name, row.tool.version, "failed", "", "", "", "", row.failed, *["" for _ in hl_rows]])
             out_rows.append({"tool": row.tool.name, "version": row.tool.version, "failed": row.failed})
             continue
         w = row.wall
         ratios = [r.wall and (w / r.wall) for r in hl_rows]  # HL speed ÷ this speed = this time ÷ HL time
         findings = "n/a" if row.findings is None else f"{row.findings:,}"
         table_rows.append([
-            row.tool.name, row.tool.version, f"{w:.2f}", fmt_rate(corpus.bytes / 1e6 / w), fmt_rate(corpus.words / w),
+            row.tool.name, row.tool.version, f"{w:.2f}", f"{median([m.cpu_seconds for m in row.runs]):.1f}", fmt_rate(corpus.bytes / 1e6 / w), fmt_rate(corpus.words / w),
             f"{row.peak_mb:.0f}", findings, *[fmt_ratio(x) for x in ratios],
         ])
         out_rows.append({
             "tool": row.tool.name, "version": row.tool.version, "argv_prefix": row.tool.argv_prefix,
-            "wall_s_median": round(w, 4), "mb_per_s": corpus.bytes / 1e6 / w, "words_per_s": corpus.words / w,
+            "wall_s_median": round(w, 4), "cpu_s_median": round(median([m.cpu_seconds for m in row.runs]), 2), "mb_per_s": corpus.bytes / 1e6 / w, "words_per_s": corpus.words / w,
             "peak_mb": round(row.peak_mb, 1), "findings": row.findings, "note": row.tool.note,
             "speed_ratio": {r.tool.name: x for r, x in zip(hl_rows, ratios)},
             "runs": [m.as_dict() for m in row.runs],
         })
-    main_table = markdown_table(headers, table_rows, "llrrrrr" + "r" * len(hl_rows))
+    main_table = markdown_table(headers, table_rows, "llrrrrrr" + "r" * len(hl_rows))
 
     cold_table = ""
     if cold:
@@ -592,7 +592,7 @@ def main() -> int:
         pass
     header = (
         f"Corpus: `{corpus_dir}` — {len(corpus.files)} Markdown files, {corpus.bytes / 1e6:.2f} MB, {corpus.words:,} words "
-        f"(whitespace-separated). Median of {args.runs} run(s); MB = 10^6 bytes. Machine: {os.cpu_count()} cores"
+        f"(whitespace-separated). Median of {args.runs} run(s); MB/s counts 10^6 bytes, peak MB is 2^20 bytes (see bench/README.md). Machine: {os.cpu_count()} cores"
         f"{', ' + cpu if cpu else ''}; Python {platform.python_version()}; {time.strftime('%Y-%m-%d %H:%M')}."
     )
     md = [header, "", main_table]

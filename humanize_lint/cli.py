@@ -186,6 +186,57 @@ def _load(config_path: Optional[Path], start: Path) -> tuple[config_mod.Config, 
     return cfg, pack
 
 
+@app.command("config")
+def config_cmd(
+    path: Optional[Path] = typer.Argument(None, help="A file or directory; the config that governs it is shown. Default: the current directory."),
+    output_format: str = typer.Option("yaml", "--format", "-f", help="yaml or json."),
+    config_file: Optional[Path] = typer.Option(None, "--config", help="Show this config file instead of the closest one."),
+) -> None:
+    """Print the effective configuration for a path: which file applies, every setting, the active rules."""
+    import dataclasses
+    import json
+
+    target = path or Path.cwd()
+    start = target if target.is_dir() else (target.parent if str(target.parent) else Path.cwd())
+    try:
+        found = config_file or config_mod.find(start if start.exists() else Path.cwd())
+        cfg = config_mod.discover(Path.cwd(), found) if found else config_mod.Config()
+        pack = rulepack.load(cfg.rule_paths, builtin=cfg.builtin, lexicon_overrides=cfg.lexicons)
+        from .runner import select_rules, severity_overrides
+
+        active = select_rules(pack, list(cfg.select), list(cfg.ignore))
+        overrides = severity_overrides(pack, cfg)
+    except HumanizeLintError as exc:
+        _err(str(exc))
+        raise typer.Exit(2)
+    data: dict[str, object] = {"config-file": str(found) if found else None}
+    for f in dataclasses.fields(cfg):
+        if f.name in ("path", "lexicons"):
+            continue
+        value = getattr(cfg, f.name)
+        if isinstance(value, Severity):
+            value = value.label
+        elif isinstance(value, tuple):
+            value = [str(v) for v in value]
+        elif isinstance(value, dict) or hasattr(value, "items"):
+            value = {str(k): (v.label if isinstance(v, Severity) else v) for k, v in value.items()}
+        data[f.name.replace("_", "-")] = value
+    data["lexicon-overrides"] = sorted(cfg.lexicons)
+    data["rules"] = [
+        {"code": r.code, "name": r.name, "severity": overrides.get(r.code, r.severity).label, "origin": r.origin[0]} for r in sorted(active, key=lambda r: r.code)
+    ]
+    if output_format == "json":
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    elif output_format == "yaml":
+        import yaml
+
+        typer.echo(f"# effective configuration for {target}", nl=True)
+        typer.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True).rstrip())
+    else:
+        _err(f"--format must be yaml or json, not '{output_format}'")
+        raise typer.Exit(2)
+
+
 @app.command("rules")
 def rules_cmd(
     rule_id: Optional[str] = typer.Argument(None, help="A rule code or name to explain."),

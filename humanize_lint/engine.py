@@ -184,6 +184,7 @@ class PersonRule:
     catenative: frozenset[str]
     head_of: frozenset[str]
     modified_by: frozenset[str] = frozenset()
+    cue_gate: re.Pattern[str] | None = None
     _multi_re: re.Pattern[str] | None = None
 
     def __post_init__(self) -> None:
@@ -211,6 +212,15 @@ class PersonRule:
         alts.extend(r.pattern for r in id_res)
         prefilter = re.compile("|".join(alts)) if alts else None
         prep_table = {str(k).lower(): _lower_set(v) for k, v in (cues.get("object-of-prep") or {}).items()}
+        cue_words: set[str] = set()
+        for key in ("subject-of", "passive-subject-of", "object-of", "recipient-of"):
+            cue_words.update(_verb_table(cues.get(key, [])))
+        for verbs in prep_table.values():
+            for v in verbs:
+                cue_words.update(v.split())
+        for key in ("described-as", "predicate-nouns", "possessor-of", "coordinated-with"):
+            cue_words.update(_lower_set(cues.get(key, [])))
+        cue_words.update(_lower_set(cues.get("relative-pronouns", _WHO)))
         return cls(
             rule=rule,
             terms=single,
@@ -233,6 +243,7 @@ class PersonRule:
             catenative=_lower_set(cues.get("catenative-verbs", [])),
             head_of=_lower_set(nw.get("head-of", [])),
             modified_by=_lower_set(nw.get("modified-by", [])),
+            cue_gate=_cue_gate(cue_words),
         )
 
     # -- candidate spans found before parsing (merged into one token) -------
@@ -511,6 +522,41 @@ class PersonRule:
         return None
 
 
+# Past forms the prefix match of a lemma does not catch ("rang" for ring).
+_IRREGULAR = {
+    "say": ["said"], "speak": ["spoke", "spoken"], "tell": ["told"], "write": ["wrote", "written", "writ"],
+    "ring": ["rang", "rung"], "hang": ["hung"], "send": ["sent"], "give": ["gave", "given"], "leave": ["left"],
+    "come": ["came"], "get": ["got", "gotten"], "buy": ["bought"], "think": ["thought"], "feel": ["felt"],
+    "meet": ["met"], "hear": ["heard"], "pay": ["paid"], "lend": ["lent"], "show": ["shown"], "go": ["went", "gone"],
+    "make": ["made"], "take": ["took", "taken"], "know": ["knew", "known"], "run": ["ran"], "sit": ["sat"],
+    "stand": ["stood"], "fly": ["flew", "flown"], "grow": ["grew", "grown"], "throw": ["threw", "thrown"],
+    "choose": ["chose", "chosen"], "drive": ["drove", "driven"], "fall": ["fell", "fallen"], "win": ["won"],
+    "lose": ["lost"], "find": ["found"], "forget": ["forgot", "forgotten"], "understand": ["understood"],
+    "swear": ["swore", "sworn"], "fight": ["fought"], "seek": ["sought"], "teach": ["taught"], "catch": ["caught"],
+    "sell": ["sold"], "lead": ["led"], "feed": ["fed"], "mean": ["meant"], "deal": ["dealt"], "spend": ["spent"],
+    "bring": ["brought"], "keep": ["kept"], "begin": ["began", "begun"], "sing": ["sang", "sung"], "lie": ["lay", "lain", "lying"],
+    "be": ["is", "was", "were", "am", "are", "been", "'s", "'re", "'m"], "have": ["has", "had", "'ve", "'d"], "do": ["did", "does", "done"],
+    "wake": ["woke", "woken"], "wear": ["wore", "worn"], "break": ["broke", "broken"], "shake": ["shook"],
+    "freak": ["freaked"], "sleep": ["slept"], "weep": ["wept"], "shoot": ["shot"], "bite": ["bit", "bitten"],
+}
+
+
+def _cue_gate(words: Iterable[str]) -> re.Pattern[str] | None:
+    """A regex that matches any form of any cue word (a superset: prefixes of lemmas plus irregular forms)."""
+    alts: set[str] = set()
+    for w in words:
+        w = w.lower().strip()
+        if not w:
+            continue
+        stem = w[:-1] if len(w) > 3 and (w.endswith("e") or (w.endswith("y") and w[-2] not in "aeiou")) else w
+        alts.add(re.escape(stem) + r"\w*")
+        for form in _IRREGULAR.get(w, ()):
+            alts.add(re.escape(form))
+    if not alts:
+        return None
+    return re.compile(r"(?i)(?<![\w])(?:" + "|".join(sorted(alts, key=len, reverse=True)) + r")(?![\w])")
+
+
 def _verb_phrase(verb: Any) -> str:
     """The verb with its auxiliaries, negation and particle: "is threatening", "never picked up"."""
     before = [c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg") and c.i < verb.i]
@@ -758,7 +804,11 @@ class Linter:
                 hit = False
                 ptext = parse_text(seg.text)
                 for pr in self.person:
-                    if pr.prefilter is not None and (not self.options.prefilter or pr.prefilter.search(ptext)):
+                    # Two cheap stages before any parse: a trigger word, then some cue word
+                    # (a person verb, adjective, kin noun, "who"...) anywhere in the segment.
+                    if pr.prefilter is not None and (
+                        not self.options.prefilter or (pr.prefilter.search(ptext) and (pr.cue_gate is None or pr.cue_gate.search(ptext)))
+                    ):
                         hit = True
                         spans.extend(pr.merge_spans(ptext))
                 if self.terms or self.patterns:

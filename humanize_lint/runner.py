@@ -396,6 +396,7 @@ class Runner:
     def _lint_input(self, docs: Iterator[Document], ctx: Context, executor: Serial | Pool, sink: "_ErrorSink") -> None:
         report = self.report
         counted = False
+        seen_groups: set[Optional[str]] = set()
         last_record: object = object()
         batch: Optional[Batch] = None
         try:
@@ -411,7 +412,9 @@ class Runner:
                 if unit.document.format in _RECORDISH and unit.record != last_record:
                     last_record = unit.record
                     report.records += 1
-                    report.summary.add_record(unit.meta.get("group") if ctx.opts.group_field else None)
+                    group = unit.meta.get("group") if ctx.opts.group_field else None
+                    report.summary.add_record(group)
+                    seen_groups.add(group)
         except InputError as exc:
             if exc.message.startswith("binary file"):
                 report.notices.append(str(exc))
@@ -421,6 +424,9 @@ class Runner:
         if batch is not None:
             for done in executor.submit(batch):
                 self._emit(done)
+        if ctx.opts.group_field and seen_groups == {"(none)"}:
+            name = batch.doc.path if batch is not None else "input"
+            report.add_error(InputError(f"no record has field '{ctx.opts.group_field.partition(':')[0]}' for --group-by; every record is in group '(none)'", name))
 
     def _emit(self, batch: Batch) -> None:
         report = self.report

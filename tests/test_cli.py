@@ -311,3 +311,19 @@ def test_rules_unknown_exits_2(tmp_path: Path) -> None:
     _clean_stderr(proc)
     assert proc.returncode == 2
     assert proc.stderr.strip() == "humanize-lint: unknown rule 'NOPE' (see `humanize-lint rules`)"
+
+
+def test_config_command_shows_the_closest_config_and_active_rules(tmp_path: Path) -> None:
+    sub = tmp_path / "docs" / "team"
+    sub.mkdir(parents=True)
+    (tmp_path / "docs" / ".humanize-lint.yaml").write_text("ignore: [HL301]\nseverity: {HL101: error}\n", encoding="utf-8")
+    (sub / "note.md").write_text("hello\n", encoding="utf-8")
+    proc = run_cli("config", "docs/team/note.md", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["config-file"] == str((tmp_path / "docs" / ".humanize-lint.yaml").resolve())
+    assert data["ignore"] == ["HL301"]
+    assert [(r["code"], r["severity"]) for r in data["rules"]] == [("HL101", "error"), ("HL201", "warning")]
+    (tmp_path / "docs" / ".humanize-lint.yaml").write_text("selct: [HL101]\n", encoding="utf-8")
+    broken = run_cli("config", "docs/team/note.md", cwd=tmp_path)
+    assert broken.returncode == 2 and "unknown key 'selct'" in broken.stderr and "Traceback" not in broken.stderr

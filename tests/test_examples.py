@@ -206,3 +206,9 @@ def test_exports_are_valid_without_the_examples_config(args: tuple[str, ...], tm
     code, report = _check(*args, "--config", str(empty))
     assert code == 1
     assert report["findings"]
+
+
+def test_group_by_a_field_no_record_has_is_an_error() -> None:
+    proc = run_cli("check", "examples/tickets.jsonl", "--text-field", "body", "--group-by", "nope", "--format", "json", cwd=REPO)
+    assert proc.returncode == 2
+    assert "no record has field 'nope' for --group-by" in proc.stderr
