@@ -184,6 +184,8 @@ class Measurement:
     samples: int
     stopped: bool  # ended early by the time limit
     cpu_seconds: float
+    # (seconds, tree RSS sum MB, largest process RSS MB, processes), thinned to <= 400 points
+    timeline: list[tuple[float, float, float, int]] = field(default_factory=list)
 
     @property
     def peak_kb(self) -> int:
@@ -202,6 +204,7 @@ class Measurement:
             "samples": self.samples,
             "stopped_early": self.stopped,
             "cpu_s": round(self.cpu_seconds, 2),
+            "timeline": [list(x) for x in self.timeline],
         }
 
 
@@ -221,6 +224,7 @@ def measure(
         peak_pss: Optional[int] = None
         max_procs = 0
         samples = 0
+        timeline: list[tuple[float, float, float, int]] = []
         terminated = False
         while True:
             try:
@@ -232,7 +236,9 @@ def measure(
             if pids:
                 samples += 1
                 max_procs = max(max_procs, len(pids))
-                peak_rss = max(peak_rss, sum(rss_kb(p) for p in pids))
+                rss = [rss_kb(p) for p in pids]
+                peak_rss = max(peak_rss, sum(rss))
+                timeline.append((round(time.monotonic() - t0, 2), round(sum(rss) / 1024, 1), round(max(rss) / 1024, 1), len(pids)))
                 if pss:
                     vals = [pss_kb(p) for p in pids]
                     if all(v is not None for v in vals):
@@ -258,7 +264,17 @@ def measure(
         samples=samples,
         stopped=res["stopped"],
         cpu_seconds=res["user"] + res["sys"],
+        timeline=_thin(timeline, 400),
     )
+
+
+def _thin(points: list, limit: int) -> list:
+    """At most ``limit`` points, keeping the first, the last and the highest."""
+    if len(points) <= limit:
+        return points
+    step = len(points) / limit
+    keep = {int(i * step) for i in range(limit)} | {len(points) - 1, max(range(len(points)), key=lambda i: points[i][1])}
+    return [points[i] for i in sorted(keep)]
 
 
 def median(xs: Sequence[float]) -> float:

@@ -351,6 +351,9 @@ def main() -> int:
     print()
     print(markdown_table(["metric", "value"], rows))
     print(f"\nrecords done: {how}." + (f" {parse_note}" if parse_note else ""))
+    if m.timeline:
+        pts = [m.timeline[int(i * (len(m.timeline) - 1) / 7)] for i in range(8)]
+        print("tree RSS over time (s: MB sum / largest process): " + ", ".join(f"{t:.0f}: {a:.0f}/{b:.0f}" for t, a, b, _ in pts))
     if args.json:
         args.json.write_text(json.dumps({
             "csv": {"path": str(csv_path), "bytes": size, "records": args.records, "seed": args.seed, "generated_this_run": generated},

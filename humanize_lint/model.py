@@ -370,7 +370,6 @@ class Report:
     errors: list[HumanizeLintError] = dc_field(default_factory=list)
     notices: list[str] = dc_field(default_factory=list)
     rules: dict[str, Rule] = dc_field(default_factory=dict)
-    source_lines: dict[tuple[str, int], str] = dc_field(default_factory=dict)
     summary: Summary = dc_field(default_factory=Summary)
     files: int = 0
     records: int = 0

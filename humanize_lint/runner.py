@@ -395,14 +395,11 @@ class Runner:
 
     def _lint_input(self, docs: Iterator[Document], ctx: Context, executor: Serial | Pool, sink: "_ErrorSink") -> None:
         report = self.report
-        counted = False
         seen_groups: set[Optional[str]] = set()
         last_record: object = object()
         batch: Optional[Batch] = None
         try:
             for unit in sources.units(_counting(docs, self), ctx.opts, sink):
-                if not counted:
-                    counted = True
                 if batch is None or unit.document is not batch.doc:
                     if batch is not None:
                         for done in executor.submit(batch):
