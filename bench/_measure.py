@@ -184,8 +184,8 @@ class Measurement:
     samples: int
     stopped: bool  # ended early by the time limit
     cpu_seconds: float
-    # (seconds, tree RSS sum MB, largest process RSS MB, processes), thinned to <= 400 points
-    timeline: list[tuple[float, float, float, int]] = field(default_factory=list)
+    # (seconds, tree RSS sum MB, largest process RSS MB, main process RSS MB, processes), <= 400 points
+    timeline: list[tuple[float, float, float, float, int]] = field(default_factory=list)
 
     @property
     def peak_kb(self) -> int:
@@ -224,7 +224,7 @@ def measure(
         peak_pss: Optional[int] = None
         max_procs = 0
         samples = 0
-        timeline: list[tuple[float, float, float, int]] = []
+        timeline: list[tuple[float, float, float, float, int]] = []
         terminated = False
         while True:
             try:
@@ -238,7 +238,9 @@ def measure(
                 max_procs = max(max_procs, len(pids))
                 rss = [rss_kb(p) for p in pids]
                 peak_rss = max(peak_rss, sum(rss))
-                timeline.append((round(time.monotonic() - t0, 2), round(sum(rss) / 1024, 1), round(max(rss) / 1024, 1), len(pids)))
+                top = set(_children(wrapper.pid)) if _HAVE_CHILDREN_FILE else set()
+                main_rss = sum(r for p, r in zip(pids, rss) if p in top)
+                timeline.append((round(time.monotonic() - t0, 2), round(sum(rss) / 1024, 1), round(max(rss) / 1024, 1), round(main_rss / 1024, 1), len(pids)))
                 if pss:
                     vals = [pss_kb(p) for p in pids]
                     if all(v is not None for v in vals):
@@ -307,6 +309,17 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]], ali
 
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+def git_describe() -> str:
+    """The repository's commit (short), with '+dirty' when humanize_lint/ or rules/ have local changes."""
+    root = repo_root()
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=30).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "humanize_lint", "rules"], capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    return (head or "?") + ("+dirty" if dirty else "")
 
 
 def default_humanize_lint() -> str:

@@ -40,6 +40,7 @@ from _measure import (  # noqa: E402
     Measurement,
     default_humanize_lint,
     help_has,
+    git_describe,
     markdown_table,
     measure,
     median,
@@ -489,6 +490,7 @@ def main() -> int:
     print(f"corpus: {corpus_dir}: {len(corpus.files)} files, {corpus.bytes / 1e6:.2f} MB, {corpus.words:,} words", file=sys.stderr)
 
     notes: list[str] = []
+    commit = git_describe()
     tools = build_tools(args, scratch, notes)
     for n in notes:
         print(f"note: {n}", file=sys.stderr)
@@ -593,7 +595,7 @@ def main() -> int:
     header = (
         f"Corpus: `{corpus_dir}` — {len(corpus.files)} Markdown files, {corpus.bytes / 1e6:.2f} MB, {corpus.words:,} words "
         f"(whitespace-separated). Median of {args.runs} run(s); MB/s counts 10^6 bytes, peak MB is 2^20 bytes (see bench/README.md). Machine: {os.cpu_count()} cores"
-        f"{', ' + cpu if cpu else ''}; Python {platform.python_version()}; {time.strftime('%Y-%m-%d %H:%M')}."
+        f"{', ' + cpu if cpu else ''}; Python {platform.python_version()}; humanize-lint at commit {commit}; {time.strftime('%Y-%m-%d %H:%M')}."
     )
     md = [header, "", main_table]
     if cold_table:
@@ -609,7 +611,7 @@ def main() -> int:
         args.json.write_text(json.dumps({
             "corpus": {"path": str(corpus_dir), "files": len(corpus.files), "bytes": corpus.bytes, "words": corpus.words},
             "runs": args.runs, "cold_runs": args.cold_runs, "machine": {"cores": os.cpu_count(), "cpu": cpu, "python": platform.python_version()},
-            "date": time.strftime("%Y-%m-%dT%H:%M:%S"), "tools": out_rows, "cold_start": cold, "notes": notes,
+            "date": time.strftime("%Y-%m-%dT%H:%M:%S"), "commit": commit, "tools": out_rows, "cold_start": cold, "notes": notes,
         }, indent=2, default=str) + "\n")
     return 0
 

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _measure import Command, default_humanize_lint, help_has, markdown_table, measure, repo_root  # noqa: E402
+from _measure import Command, default_humanize_lint, git_describe, help_has, markdown_table, measure, repo_root  # noqa: E402
 
 GENERATOR_VERSION = 1
 INDEX_EVERY = 1000  # byte offset of every 1000th record, for progress estimates
@@ -287,6 +287,7 @@ def main() -> int:
         p.unlink(missing_ok=True)
 
     print("running: " + " ".join(argv[:1] + [os.path.basename(a) if a == str(csv_path) else a for a in argv[1:]]), file=sys.stderr)
+    commit = git_describe()
     progress = Progress(csv_path, meta)
     m = measure([Command(argv, str(out_file), str(err_file))], interval=args.interval, time_limit=args.limit_seconds, on_sample=progress)
 
@@ -335,7 +336,7 @@ def main() -> int:
 
     rows = [
         ["file", f"{csv_path.name}: {size / 1e6:,.1f} MB, {args.records:,} records, {size / args.records:.0f} B/record"],
-        ["flags", " ".join(flags_used) or "(no --jobs/--summary/--group-by in this CLI)"],
+        ["humanize-lint", f"commit {commit}; " + (" ".join(flags_used) or "(no --jobs/--summary/--group-by in this CLI)")],
         ["status", ("stopped at --limit-seconds" if m.stopped else f"exit {rc}") + (f"; {err_tail[-1][:120]}" if (rc not in (0, None) and err_tail) else "")],
         ["wall s", f"{wall:,.1f}"],
         ["records done", ("?" if done is None else f"{done:,}" + (" (lower bound)" if m.stopped else "")) + (f"; {upper:,} read" if upper is not None else "")],
@@ -353,11 +354,11 @@ def main() -> int:
     print(f"\nrecords done: {how}." + (f" {parse_note}" if parse_note else ""))
     if m.timeline:
         pts = [m.timeline[int(i * (len(m.timeline) - 1) / 7)] for i in range(8)]
-        print("tree RSS over time (s: MB sum / largest process): " + ", ".join(f"{t:.0f}: {a:.0f}/{b:.0f}" for t, a, b, _ in pts))
+        print("RSS over time (s: tree sum / largest process / main process, MB): " + ", ".join(f"{t:.0f}: {a:.0f}/{b:.0f}/{c:.0f}" for t, a, b, c, _ in pts))
     if args.json:
         args.json.write_text(json.dumps({
             "csv": {"path": str(csv_path), "bytes": size, "records": args.records, "seed": args.seed, "generated_this_run": generated},
-            "argv": argv, "flags_used": flags_used, "measurement": m.as_dict(), "returncode": rc,
+            "argv": argv, "commit": commit, "flags_used": flags_used, "measurement": m.as_dict(), "returncode": rc,
             "records_done": done, "records_read_upper_bound": upper, "records_done_source": how, "records_per_s": rps, "mb_per_s": mbps,
             "peak_mb": round(peak_mb, 1), "target_mb": args.target_mb, "under_target": peak_mb < args.target_mb,
             "summary": summary, "report_bytes": int(out_mb * 1e6), "stderr_tail": err_tail,

@@ -22,6 +22,7 @@ Kinds:
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
@@ -818,17 +819,24 @@ class Linter:
         if not todo:
             return out
         nlp = self.model.get()
-        docs = []
-        merged_maps = []
-        for _, seg, ptext, spans in todo:
-            doc, merged = _make_doc(nlp, ptext, spans, _speaker_starts(seg.text))
-            docs.append(doc)
-            merged_maps.append(merged)
-        for (k, seg, _, _), doc, merged in zip(todo, nlp.pipe(docs, batch_size=256), merged_maps):
-            unit = units[k]
-            for pr in self.person:
-                out[k].extend(self._person_hits(pr, unit, seg, doc, merged))
-            out[k].extend(self._term_hits(unit, seg, doc))
+        # Strings and lexemes a batch adds to the vocab (ids, names, typos) are freed
+        # when the zone ends, so memory stays flat over millions of records. Hits hold
+        # only offsets and plain strings, never tokens.
+        if self.terms or self.patterns:
+            self._build_matchers(nlp.vocab)  # before the zone: the matchers' strings must stay
+        zone = nlp.memory_zone() if hasattr(nlp, "memory_zone") else contextlib.nullcontext()
+        with zone:
+            docs = []
+            merged_maps = []
+            for _, seg, ptext, spans in todo:
+                doc, merged = _make_doc(nlp, ptext, spans, _speaker_starts(seg.text))
+                docs.append(doc)
+                merged_maps.append(merged)
+            for (k, seg, _, _), doc, merged in zip(todo, nlp.pipe(docs, batch_size=256), merged_maps):
+                unit = units[k]
+                for pr in self.person:
+                    out[k].extend(self._person_hits(pr, unit, seg, doc, merged))
+                out[k].extend(self._term_hits(unit, seg, doc))
         return out
 
     def _person_hits(self, pr: PersonRule, unit: Unit, seg: Segment, doc: Any, merged: Mapping[int, list[Candidate]]) -> Iterator[Hit]:
