@@ -48,6 +48,9 @@ def choose(requested: str | None) -> str:
         if not _installed(requested):
             raise ModelError(f"spaCy pipeline '{requested}' is not installed (try: pip install {requested.replace('_', '-')}, or {INSTALL_HINT})")
         return requested
+    for name in PREFERRED:  # the common case, without scanning every installed distribution
+        if _installed(name):
+            return name
     names = available()
     if not names:
         raise ModelError(f"no spaCy English pipeline is installed; install one with: {INSTALL_HINT}")

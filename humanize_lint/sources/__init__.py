@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Sequence
 
 from ..model import Document, HumanizeLintError, InputError, Segment, Unit
-from . import email as mail
 from . import markdown, records, text
 
 FORMATS = {
@@ -303,6 +302,8 @@ def units(document: Document | Iterable[Document], opts: SourceOptions, errors: 
             yield from records.read_json(document, records_key=opts.records_key, **kwargs)  # type: ignore[arg-type]
         return
     if fmt in MAIL_FORMATS:
+        from . import email as mail
+
         reader = mail.read_eml if fmt == "eml" else mail.read_mbox
         yield from reader(
             document,
