@@ -289,6 +289,8 @@ class PersonRule:
 
     def _is_term(self, tok: Any) -> bool:
         """A trigger noun, also when the tagger took a plural noun for a verb ("mortgage leads")."""
+        if tok.idx > 0 and tok.doc.text[tok.idx - 1] in "#@" and tok.text.isalpha():
+            return False  # a chat channel or handle: "reach out to #delivery"
         lemma = tok.lemma_.lower()
         if tok.pos_ in ("NOUN", "PROPN") and lemma in self.terms:
             return True
