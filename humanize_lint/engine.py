@@ -25,10 +25,10 @@ from __future__ import annotations
 import contextlib
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from . import sources
-from .model import Edit, Finding, ModelError, Rule, Segment, Severity, Unit
+from .model import Edit, Finding, Rule, Segment, Severity, Unit
 from .suggest import person_phrases
 
 # ---------------------------------------------------------------------------
@@ -641,7 +641,7 @@ class AcronymRule:
     def candidates(self, text: str) -> Iterator[tuple[int, int, str]]:
         """(start, end, base form) for every acronym-shaped word."""
         for m in _ACRONYM_RE.finditer(text):
-            word, plural = m.group(1), m.group(2)
+            word = m.group(1)
             base = word
             if not (self.min_len <= len(base) <= self.max_len):
                 continue

@@ -10,7 +10,6 @@ line/column point into the file.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from humanize_lint import rulepack, sources
+from humanize_lint import rulepack
 from humanize_lint.engine import Linter, LintOptions
 from humanize_lint.model import Document, Unit
 from humanize_lint.nlp import LazyModel

@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from humanize_lint.model import Segment, Unit
 from humanize_lint.sources.text import match_url, split_lines
