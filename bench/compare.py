@@ -404,7 +404,7 @@ class Row:
 
 
 def run_once(tool: Tool, files: list[str], scratch: Path, tag: str, args: argparse.Namespace) -> tuple[Measurement, Optional[int], str]:
-    outdir = scratch / "out"
+    outdir = scratch / "out" / f"run-{os.getpid()}"  # per run: several runs may share a scratch dir
     outdir.mkdir(parents=True, exist_ok=True)
     slug = re.sub(r"[^a-z0-9]+", "-", tool.name.lower()).strip("-")
     out, err = outdir / f"{slug}.{tag}.out", outdir / f"{slug}.{tag}.err"
@@ -470,7 +470,7 @@ def main() -> int:
     ap.add_argument("--no-install", action="store_true", help="use only peers already in --scratch")
     ap.add_argument("--interval", type=float, default=0.1, help="seconds between /proc memory samples (default 0.1)")
     ap.add_argument("--timeout", type=float, default=1800, help="give up on one run after this many seconds (default 1800)")
-    ap.add_argument("--keep-output", action="store_true", help="keep each tool's stdout/stderr under SCRATCH/out")
+    ap.add_argument("--keep-output", action="store_true", help="keep each tool's stdout/stderr under SCRATCH/out/run-PID")
     ap.add_argument("--markdown", type=Path, help="also write the tables as Markdown to this file")
     ap.add_argument("--json", type=Path, help="also write all measurements as JSON to this file")
     args = ap.parse_args()
@@ -518,8 +518,10 @@ def main() -> int:
     # Single-file cold starts.
     cold: dict[str, dict[str, object]] = {}
     if not args.no_cold:
-        clean = scratch / "cold-clean.md"
-        finding = scratch / "cold-finding.md"
+        cold_dir = scratch / "out" / f"run-{os.getpid()}"
+        cold_dir.mkdir(parents=True, exist_ok=True)
+        clean = cold_dir / "cold-clean.md"
+        finding = cold_dir / "cold-finding.md"
         clean.write_text(CLEAN_TEXT)
         finding.write_text(FINDING_TEXT)
         for case, path in (("clean", clean), ("finding", finding)):
@@ -536,6 +538,9 @@ def main() -> int:
                     c[f"{case}_findings"] = findings
                     c[f"{case}_peak_kb"] = max(int(c.get(f"{case}_peak_kb", 0)), m.peak_kb)  # type: ignore[arg-type]
             print(f"cold start ({case}): done", file=sys.stderr)
+
+    if not args.keep_output:
+        shutil.rmtree(scratch / "out" / f"run-{os.getpid()}", ignore_errors=True)
 
     # ------------------------------------------------------------------ report
     hl_rows = [r for r in rows if r.tool.is_humanize_lint and r.runs]

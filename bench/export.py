@@ -78,7 +78,7 @@ def load_dev(path: Path) -> list[dict]:
 def generate(dev: list[dict], records: int, seed: int, out: Path) -> dict:
     """Write the CSV; returns its metadata (size, offsets index)."""
     rng = random.Random(seed)
-    tmp = out.with_name(out.name + ".part")
+    tmp = out.with_name(f"{out.name}.part{os.getpid()}")
     index = []
     t0 = time.monotonic()
     start = time.mktime((2024, 1, 1, 8, 0, 0, 0, 0, -1))
@@ -160,7 +160,9 @@ def ensure_csv(args: argparse.Namespace) -> tuple[Path, dict, bool]:
             pass
     print(f"generating {args.records:,} records into {csv_path} ...", file=sys.stderr)
     meta = {**want, **generate(load_dev(args.dev), args.records, args.seed, csv_path)}
-    meta_path.write_text(json.dumps(meta))
+    tmp_meta = meta_path.with_name(f"{meta_path.name}.part{os.getpid()}")
+    tmp_meta.write_text(json.dumps(meta))
+    os.replace(tmp_meta, meta_path)
     print(f"  done: {meta['bytes'] / 1e6:,.1f} MB in {meta['seconds']} s", file=sys.stderr)
     return csv_path, meta, True
 
@@ -281,8 +283,9 @@ def main() -> int:
             argv += ["--group-by", "team"]
             flags_used.append("--group-by team")
     argv += args.extra
-    out_file = csv_path.with_name(csv_path.stem + ".lint.json")
-    err_file = csv_path.with_name(csv_path.stem + ".lint.err")
+    # Named per run: several runs (other sessions) may share the scratch directory.
+    out_file = csv_path.with_name(f"{csv_path.stem}.lint.{os.getpid()}.json")
+    err_file = csv_path.with_name(f"{csv_path.stem}.lint.{os.getpid()}.err")
     for p in (out_file, err_file):
         p.unlink(missing_ok=True)
 
@@ -352,6 +355,8 @@ def main() -> int:
     print()
     print(markdown_table(["metric", "value"], rows))
     print(f"\nrecords done: {how}." + (f" {parse_note}" if parse_note else ""))
+    if args.keep:
+        print(f"report: {out_file}")
     if m.timeline:
         pts = [m.timeline[int(i * (len(m.timeline) - 1) / 7)] for i in range(8)]
         print("RSS over time (s: tree sum / largest process / main process, MB): " + ", ".join(f"{t:.0f}: {a:.0f}/{b:.0f}/{c:.0f}" for t, a, b, c, _ in pts))

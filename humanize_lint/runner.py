@@ -191,6 +191,7 @@ class Batch:
 
     doc: Document
     ctx: Context
+    path: Optional[Path] = None  # the file read (None for stdin)
     units: list[Unit] = field(default_factory=list)
     results: list[Optional[list[Finding]]] = field(default_factory=list)
     pending: int = 0
@@ -385,15 +386,15 @@ class Runner:
                     docs = sources.read_stream(sys.stdin.buffer, shown, sources.detect_format(shown))
                 else:
                     docs = sources.open_path(path)
-                self._lint_input(docs, ctx, executor, sink)
-                for batch in executor.drain():
-                    self._emit(batch)
+                self._lint_input(docs, ctx, executor, sink, path)
                 self._advance_file(size)
+            for batch in executor.drain():
+                self._emit(batch)
         finally:
             executor.close()
             self._stop_progress()
 
-    def _lint_input(self, docs: Iterator[Document], ctx: Context, executor: Serial | Pool, sink: "_ErrorSink") -> None:
+    def _lint_input(self, docs: Iterator[Document], ctx: Context, executor: Serial | Pool, sink: "_ErrorSink", path: Optional[Path]) -> None:
         report = self.report
         seen_groups: set[Optional[str]] = set()
         last_record: object = object()
@@ -404,7 +405,7 @@ class Runner:
                     if batch is not None:
                         for done in executor.submit(batch):
                             self._emit(done)
-                    batch = Batch(unit.document, ctx)
+                    batch = Batch(unit.document, ctx, path)
                 batch.units.append(unit)
                 if unit.document.format in _RECORDISH and unit.record != last_record:
                     last_record = unit.record
@@ -436,6 +437,7 @@ class Runner:
                 findings.append(f)
                 groups[id(f)] = group
         findings.sort(key=lambda f: f.sort_key)
+        self.current_path = batch.path  # for hooks: batches of a pool finish after later files were read
         if ctx.cfg.per_file_ignores and findings:
             from . import suppress
 
