@@ -22,23 +22,17 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from humanize_lint import fix, rulepack, sources
+from humanize_lint import fix, sources
 from humanize_lint.engine import Linter
-from humanize_lint.model import Document, Edit, Finding, InputError, ModelError, Unit
-from humanize_lint.nlp import LazyModel
+from humanize_lint.model import Document, Edit, Finding, InputError, Unit
 
 CUSTOMER = "Maria Garcia"
 
 
 @pytest.fixture(scope="module")
-def fix_linter() -> Linter:
-    """The built-in rules with the installed pipeline, built once for this module."""
-    model = LazyModel()
-    try:
-        model.check()
-    except ModelError as exc:
-        pytest.skip(f"no spaCy English pipeline installed ({exc.message})")
-    return Linter(list(rulepack.load().rules.values()), model)
+def fix_linter(linter: Linter) -> Linter:
+    """The built-in rules with the installed pipeline (the session linter of conftest)."""
+    return linter
 
 
 def lint_doc(linter: Linter, doc: Document, customer: str | None = CUSTOMER) -> list[Finding]:
