@@ -17,7 +17,7 @@ import typer
 from . import __version__, config as config_mod, rulepack
 from .model import HumanizeLintError, Report, Rule, Severity
 from .reporters import REPORTERS, Reporter
-from .runner import FixHook, Flags, Runner, SuppressionHook, default_jobs
+from .runner import FixHook, Flags, Runner, SuppressionHook, default_jobs, existing_parent
 
 app = typer.Typer(
     add_completion=False,
@@ -125,12 +125,10 @@ def check(
         # Load the config of the current directory (or of --stdin-filename) up
         # front so that a broken config or rule file fails before any output.
         reporter_cls = REPORTERS[output_format]
-        first = Path(stdin_filename).absolute().parent if (stdin_filename and paths == ["-"]) else Path.cwd()
-        while not first.is_dir() and first != first.parent:
-            first = first.parent
+        first = existing_parent(Path(stdin_filename)) if (stdin_filename and paths == ["-"]) else Path.cwd()
         progress = not (quiet or no_progress) and sys.stderr.isatty() and "-" not in paths
         runner = Runner(flags, report, None, want_lines=output_format == "text", jobs=jobs or default_jobs(), progress=progress)  # type: ignore[arg-type]
-        runner.context_for(first if first.is_dir() else Path.cwd())
+        runner.context_for(first)
         runner.reporter = reporter_cls(sys.stdout, show_summary=summary or output_format == "summary")
         runner.hooks.append(SuppressionHook(runner, report_unused))
         if baseline_file is not None:

@@ -347,19 +347,15 @@ class Runner:
         """The context for files in ``directory``."""
         return self.contexts.for_dir(directory)
 
-    # errors go to the report as they come (the records readers append to a list)
-    def _errors_sink(self) -> "_ErrorSink":
-        return _ErrorSink(self.report)
-
     def run(self, paths: list[str], stdin_filename: Optional[str]) -> None:
         """Lint every path; input errors are collected, config errors raise."""
         inputs: list[tuple[Optional[Path], Context]] = []
-        sink = self._errors_sink()
+        sink = _ErrorSink(self.report)  # sources append input errors as they read
         for raw in paths:
             if raw == "-":
                 # Standard input is linted as if it were the file --stdin-filename
                 # names: that file's closest config, and its excludes.
-                where = _existing_parent(Path(stdin_filename)) if stdin_filename else Path.cwd()
+                where = existing_parent(Path(stdin_filename)) if stdin_filename else Path.cwd()
                 ctx = self.context_for(where)
                 if stdin_filename and sources.is_excluded(Path(stdin_filename), ctx.opts):
                     continue
@@ -588,7 +584,7 @@ class SuppressionHook:
         return kept
 
 
-def _existing_parent(path: Path) -> Path:
+def existing_parent(path: Path) -> Path:
     """The closest existing directory holding ``path`` (which may not exist yet)."""
     p = path.absolute().parent
     while not p.is_dir() and p != p.parent:
