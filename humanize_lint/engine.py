@@ -170,7 +170,10 @@ class PersonRule:
     acronyms: frozenset[str]
     times: bool
     id_regexes: tuple[re.Pattern[str], ...]
-    prefilter: re.Pattern[str] | None
+    trigger_forms: frozenset[str]
+    acronym_forms: frozenset[str]
+    label_words: tuple[str, ...]
+    has_triggers: bool
     subject_of: dict[str, list[VerbSpec]]
     passive_subject_of: dict[str, list[VerbSpec]]
     object_of: dict[str, list[VerbSpec]]
@@ -185,11 +188,15 @@ class PersonRule:
     catenative: frozenset[str]
     head_of: frozenset[str]
     modified_by: frozenset[str] = frozenset()
-    cue_gate: re.Pattern[str] | None = None
+    cue_words: "CueWords | None" = None
     _multi_re: re.Pattern[str] | None = None
+    _multi_first: tuple[str, ...] = ()
+    id_needs: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self._multi_re = _words_regex(self.multiword) if self.multiword else None
+        # The multi-word regex cannot match without the first word of some term.
+        self._multi_first = tuple(_first_word(w) for w in self.multiword)
 
     @classmethod
     def compile(cls, rule: Rule) -> "PersonRule":
@@ -201,35 +208,25 @@ class PersonRule:
         single = frozenset(w.lower() for w in words if re.fullmatch(r"[\w]+", w))
         multi = tuple(w for w in words if not re.fullmatch(r"[\w]+", w))
         acr = frozenset(trig.get("acronyms", []))
-        id_res = compile_identifiers(trig["identifiers"]) if "identifiers" in trig else ()
-        # One prefilter regex over raw text: any trigger form at all.
-        alts: list[str] = []
-        if single or multi:
-            alts.append(r"(?i:(?<![\w-])(?:" + "|".join(sorted((re.escape(w) for w in list(single) + list(multi)), key=len, reverse=True)) + r")(?:s|es)?(?![\w-]))")
-        if acr:
-            alts.append(r"(?<![\w-])(?:" + "|".join(sorted((re.escape(a) for a in acr), key=len, reverse=True)) + r")s?(?![\w-])")
-        if trig.get("times"):
-            alts.append(_TIME_RE.pattern)
-        alts.extend(r.pattern for r in id_res)
-        prefilter = re.compile("|".join(alts)) if alts else None
+        # The first cheap stage looks trigger forms up in sets (see ``trigger_spans``).
+        forms = frozenset(f for w in single for f in (w, w + "s", w + "es"))
+        acr_forms = frozenset(f for a in acr for f in (a, a + "s"))
+        labels = tuple(_first_word(str(lbl)) for lbl in (trig.get("identifiers") or {}).get("labels", []))
+        id_parts = identifier_parts(trig["identifiers"]) if "identifiers" in trig else ()
         prep_table = {str(k).lower(): _lower_set(v) for k, v in (cues.get("object-of-prep") or {}).items()}
-        cue_words: set[str] = set()
-        for key in ("subject-of", "passive-subject-of", "object-of", "recipient-of"):
-            cue_words.update(_verb_table(cues.get(key, [])))
-        for verbs in prep_table.values():
-            for v in verbs:
-                cue_words.update(v.split())
-        for key in ("described-as", "predicate-nouns", "possessor-of", "coordinated-with"):
-            cue_words.update(_lower_set(cues.get(key, [])))
-        cue_words.update(_lower_set(cues.get("relative-pronouns", _WHO)))
+        cue_words = CueWords.of(cues, prep_table)
         return cls(
             rule=rule,
             terms=single,
             multiword=multi,
             acronyms=acr,
             times=bool(trig.get("times")),
-            id_regexes=id_res,
-            prefilter=prefilter,
+            id_regexes=tuple(rx for _, rx in id_parts),
+            id_needs=tuple(needs for needs, _ in id_parts),
+            trigger_forms=forms,
+            acronym_forms=acr_forms,
+            label_words=labels,
+            has_triggers=bool(single or multi or acr or id_parts or trig.get("times")),
             subject_of=_verb_table(cues.get("subject-of", [])),
             passive_subject_of=_verb_table(cues.get("passive-subject-of", [])),
             object_of=_verb_table(cues.get("object-of", [])),
@@ -244,28 +241,56 @@ class PersonRule:
             catenative=_lower_set(cues.get("catenative-verbs", [])),
             head_of=_lower_set(nw.get("head-of", [])),
             modified_by=_lower_set(nw.get("modified-by", [])),
-            cue_gate=_cue_gate(cue_words),
+            cue_words=cue_words,
         )
 
     # -- candidate spans found before parsing (merged into one token) -------
 
-    def merge_spans(self, text: str) -> list[Candidate]:
-        """Candidate spans found before parsing; most are merged into one token."""
+    def trigger_spans(self, text: str, runs: Sequence[str] | None = None, lowered: Sequence[str] | None = None) -> list[tuple[int, int]]:
+        """Every trigger form in ``text`` (the first cheap stage, before spaCy).
+
+        A word trigger is a whole run of word characters and hyphens equal to a
+        term (or its -s/-es plural, any case) or an acronym (or its plural, exact
+        case). Identifier, time and multi-word patterns are regexes, each tried
+        only when the text holds a word or digit it cannot match without.
+        ``runs``/``lowered``: the text's word runs, when the caller has them.
+        """
+        if runs is None:
+            runs = _RUN_RE.findall(text)
+        if lowered is None:
+            lowered = [r.lower() for r in runs]
+        spans: list[tuple[int, int]] = []
+        if not (self.trigger_forms.isdisjoint(lowered) and self.acronym_forms.isdisjoint(runs)):
+            spans.extend(m.span() for m in _RUN_RE.finditer(text) if m.group() in self.acronym_forms or m.group().lower() in self.trigger_forms)
+        if self.id_regexes or self.times or self._multi_re is not None:
+            spans.extend((c.span_start if c.span_start is not None else c.start, c.end) for c in self._regex_candidates(text))
+        return spans
+
+    def _regex_candidates(self, text: str) -> Iterator[Candidate]:
         code = self.rule.code
-        spans: list[Candidate] = []
-        for rx in self.id_regexes:
+        digit = _DIGIT_RE.search(text) is not None
+        low = text.lower()
+        for rx, needs in zip(self.id_regexes, self.id_needs):
+            # A labelled identifier needs its label's first word; "the 5512 account" needs digits.
+            if (needs == "label" and not any(w in low for w in self.label_words)) or (needs == "digit" and not digit):
+                continue
             for m in rx.finditer(text):
                 if m.lastgroup == "noun":
                     # "the 5512 account" parses well as it is: mark the noun.
-                    spans.append(Candidate(m.start("noun"), m.end("noun"), "identifier", code, merge=False, span_start=m.start()))
+                    yield Candidate(m.start("noun"), m.end("noun"), "identifier", code, merge=False, span_start=m.start())
                 else:
-                    spans.append(Candidate(m.start(), m.end(), "identifier", code))
-        if self.times:
+                    yield Candidate(m.start(), m.end(), "identifier", code)
+        if self.times and digit:
             for m in _TIME_RE.finditer(text):
-                spans.append(Candidate(m.start("time"), m.end("time"), "time", code))
-        if self._multi_re is not None:
-            spans.extend(Candidate(m.start(), m.end(), "term", code) for m in self._multi_re.finditer(text))
-        spans.extend(Candidate(m.start(), m.end(), "verb", code) for m in _HYPHEN_VERB_RE.finditer(text))
+                yield Candidate(m.start("time"), m.end("time"), "time", code)
+        if self._multi_re is not None and any(w in low for w in self._multi_first):
+            for m in self._multi_re.finditer(text):
+                yield Candidate(m.start(), m.end(), "term", code)
+
+    def merge_spans(self, text: str) -> list[Candidate]:
+        """Candidate spans found before parsing; most are merged into one token."""
+        spans = list(self._regex_candidates(text))
+        spans.extend(Candidate(m.start(), m.end(), "verb", self.rule.code) for m in _HYPHEN_VERB_RE.finditer(text))
         return spans
 
     # -- after parsing ------------------------------------------------------
@@ -289,8 +314,10 @@ class PersonRule:
 
     def _is_term(self, tok: Any) -> bool:
         """A trigger noun, also when the tagger took a plural noun for a verb ("mortgage leads")."""
-        if tok.idx > 0 and tok.doc.text[tok.idx - 1] in "#@" and tok.text.isalpha():
-            return False  # a chat channel or handle: "reach out to #delivery"
+        if tok.i > 0 and tok.text.isalpha():
+            prev = tok.doc[tok.i - 1]  # (not doc.text: spaCy rebuilds it on every access)
+            if prev.idx + len(prev.text) == tok.idx and prev.text[-1] in "#@":
+                return False  # a chat channel or handle: "reach out to #delivery"
         lemma = tok.lemma_.lower()
         if tok.pos_ in ("NOUN", "PROPN") and lemma in self.terms:
             return True
@@ -525,39 +552,138 @@ class PersonRule:
         return None
 
 
-# Past forms the prefix match of a lemma does not catch ("rang" for ring).
-_IRREGULAR = {
-    "say": ["said"], "speak": ["spoke", "spoken"], "tell": ["told"], "write": ["wrote", "written", "writ"],
-    "ring": ["rang", "rung"], "hang": ["hung"], "send": ["sent"], "give": ["gave", "given"], "leave": ["left"],
-    "come": ["came"], "get": ["got", "gotten"], "buy": ["bought"], "think": ["thought"], "feel": ["felt"],
-    "meet": ["met"], "hear": ["heard"], "pay": ["paid"], "lend": ["lent"], "show": ["shown"], "go": ["went", "gone"],
-    "make": ["made"], "take": ["took", "taken"], "know": ["knew", "known"], "run": ["ran"], "sit": ["sat"],
-    "stand": ["stood"], "fly": ["flew", "flown"], "grow": ["grew", "grown"], "throw": ["threw", "thrown"],
-    "choose": ["chose", "chosen"], "drive": ["drove", "driven"], "fall": ["fell", "fallen"], "win": ["won"],
-    "lose": ["lost"], "find": ["found"], "forget": ["forgot", "forgotten"], "understand": ["understood"],
-    "swear": ["swore", "sworn"], "fight": ["fought"], "seek": ["sought"], "teach": ["taught"], "catch": ["caught"],
-    "sell": ["sold"], "lead": ["led"], "feed": ["fed"], "mean": ["meant"], "deal": ["dealt"], "spend": ["spent"],
-    "bring": ["brought"], "keep": ["kept"], "begin": ["began", "begun"], "sing": ["sang", "sung"], "lie": ["lay", "lain", "lying"],
-    "be": ["is", "was", "were", "am", "are", "been", "'s", "'re", "'m"], "have": ["has", "had", "'ve", "'d"], "do": ["did", "does", "done"],
-    "wake": ["woke", "woken"], "wear": ["wore", "worn"], "break": ["broke", "broken"], "shake": ["shook"],
-    "freak": ["freaked"], "sleep": ["slept"], "weep": ["wept"], "shoot": ["shot"], "bite": ["bit", "bitten"],
-}
+# ---------------------------------------------------------------------------
+# The second cheap stage: could this sentence hold a person cue at all?
+
+_AUXILIARIES = frozenset({"be", "have", "do"})
+_POSSESSIVE_RE = re.compile(r"(?i)(?:(?<=\w)(?:'s|’s|'|’)(?![\w])|(?<![\w])(?:my|your|his|her|its|our|their|whose)(?![\w]))")
 
 
-def _cue_gate(words: Iterable[str]) -> re.Pattern[str] | None:
-    """A regex that matches any form of any cue word (a superset: prefixes of lemmas plus irregular forms)."""
-    alts: set[str] = set()
-    for w in words:
-        w = w.lower().strip()
-        if not w:
+@dataclass(frozen=True)
+class CueWords:
+    """Lemmas a person cue needs, grouped by what else the cue needs.
+
+    ``strong``: one of these lemmas is enough (person verbs, person adjectives,
+    relative pronouns, contact verbs before a preposition). ``nouns``: a
+    predicate noun ("is a lovely lady") is a cue only after a linking verb.
+    ``kin``: a kin noun ("the renewal's wife", "acct 5512 and his wife") is a
+    cue only with a possessive. Each group is a superset of what the parse
+    checks in ``PersonRule.person_cue`` can accept.
+    """
+
+    strong: frozenset[str]
+    nouns: frozenset[str]
+    linking: frozenset[str]
+    kin: frozenset[str]
+
+    @classmethod
+    def of(cls, cues: Mapping[str, Any], prep_table: Mapping[str, frozenset[str]]) -> "CueWords":
+        strong: set[str] = set()
+        for key in ("subject-of", "passive-subject-of", "object-of", "recipient-of"):
+            for specs in _verb_table(cues.get(key, [])).values():
+                for spec in specs:
+                    # "be on the phone": an auxiliary is everywhere, the required words are not.
+                    if spec.lemma in _AUXILIARIES and spec.objects:
+                        strong.update(spec.objects)
+                    elif spec.lemma in _AUXILIARIES and spec.preps and all(spec.preps.values()):
+                        strong.update(w for words in spec.preps.values() for w in words)
+                    else:
+                        strong.add(spec.lemma)
+        for verbs in prep_table.values():
+            # "reach out to": the check needs the verb ("reach"); a single word is needed as it is.
+            strong.update(v.split()[0] for v in verbs)
+        strong.update(_lower_set(cues.get("described-as", [])))
+        strong.update(_lower_set(cues.get("relative-pronouns", _WHO)))
+        return cls(
+            strong=frozenset(strong),
+            nouns=_lower_set(cues.get("predicate-nouns", [])),
+            linking=_lower_set(cues.get("linking-verbs", ["be"])),
+            kin=_lower_set(cues.get("possessor-of", [])) | _lower_set(cues.get("coordinated-with", [])),
+        )
+
+
+_WORD_RUN_RE = re.compile(r"\w+")
+
+
+class _Forms:
+    """Every surface form of some lemmas: whole-word runs by set lookup, the
+    few forms with an apostrophe or hyphen ("'re", "e-mail") by regex."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        from . import lemmas
+
+        forms: set[str] = set()
+        for w in words:
+            forms.update(lemmas.forms(w))
+        self.plain = frozenset(f for f in forms if _WORD_RUN_RE.fullmatch(f))
+        other = sorted((f for f in forms if f not in self.plain), key=len, reverse=True)
+        self.other = re.compile(r"(?i)(?<![\w])(?:" + "|".join(map(re.escape, other)) + r")(?![\w])") if other else None
+        self.empty = not forms
+
+    def present(self, text: str, words: Sequence[str]) -> bool:
+        """Any form in ``text`` (``words``: its lower-cased word runs)."""
+        return not self.plain.isdisjoint(words) or (self.other is not None and self.other.search(text) is not None)
+
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        for m in _WORD_RUN_RE.finditer(text):
+            if m.group().lower() in self.plain:
+                yield m.span()
+        if self.other is not None:
+            yield from (m.span() for m in self.other.finditer(text))
+
+
+class CueGate:
+    """Compiled ``CueWords``: ``passes(text, trigger_spans)`` is False only when
+    no parse of ``text`` could give a person cue for any trigger in it."""
+
+    def __init__(self, words: CueWords) -> None:
+        self.strong = _Forms(words.strong)
+        self.nouns = _Forms(words.nouns)
+        self.linking = _Forms(words.linking)
+        self.kin = _Forms(words.kin)
+
+    def passes(self, text: str, triggers: Sequence[tuple[int, int]]) -> bool:
+        words = [w.lower() for w in _WORD_RUN_RE.findall(text)]
+
+        def apart(forms: _Forms) -> bool:
+            # The cue is another token than the trigger ("the request" is not its own verb).
+            if not forms.present(text, words):
+                return False
+            return any(all(e <= a or s >= b for a, b in triggers) for s, e in forms.spans(text))
+
+        if apart(self.strong):
+            return True
+        if self.linking.present(text, words) and apart(self.nouns):
+            return True
+        return _POSSESSIVE_RE.search(text) is not None and apart(self.kin)
+
+
+# Sentence ends: . ! ? (and closing quotes or brackets), space, then a capital.
+_SENT_END_RE = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z])|\n[ \t]*\n\s*")
+_ABBREV_RE = re.compile(
+    r"(?i)(?:^|[^\w.])(?:mr|mrs|ms|mx|dr|prof|st|sr|jr|rev|gen|capt|col|lt|sgt|hon|fr|vs|etc|approx|appt|acct|accts|dept|est|no|nos|"
+    r"inc|ltd|co|corp|bros|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|"
+    r"tel|ext|ref|fig|figs|vol|ch|sec|pp|ave|blvd|rd|mt|ft|hr|hrs|min|mins|max|att|attn|cf|viz|al|[a-z]|(?:[a-z]\.)+[a-z])\.$"
+)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Cheap sentence split for the parse stage: (start, end) offsets that cover ``text``.
+
+    Cuts after . ! ? followed by a capital (not after "Mr.", "e.g.", "acct."
+    or an initial) and at blank lines. Each piece is tagged and parsed on
+    its own, so a sentence with no candidate is never parsed.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENT_END_RE.finditer(text):
+        if m.group(0)[0] == "." and _ABBREV_RE.search(text, max(0, m.start() - 12), m.start() + 1):
             continue
-        stem = w[:-1] if len(w) > 3 and (w.endswith("e") or (w.endswith("y") and w[-2] not in "aeiou")) else w
-        alts.add(re.escape(stem) + r"\w*")
-        for form in _IRREGULAR.get(w, ()):
-            alts.add(re.escape(form))
-    if not alts:
-        return None
-    return re.compile(r"(?i)(?<![\w])(?:" + "|".join(sorted(alts, key=len, reverse=True)) + r")(?![\w])")
+        spans.append((start, m.end()))
+        start = m.end()
+    if start < len(text) or not spans:
+        spans.append((start, len(text)))
+    return spans
 
 
 def _verb_phrase(verb: Any) -> str:
@@ -581,26 +707,47 @@ def _next_token(doc: Any, i: int, head: Any) -> Any:
 _TIME_RE = re.compile(r"(?i:\b(?:the|a|your|my|our)\s+(?P<time>\d{1,2}(?::\d{2})?\s?(?:[ap]m|[ap]\.m\.))(?![\w]))")
 
 
-def compile_identifiers(spec: Mapping[str, Any]) -> tuple[re.Pattern[str], ...]:
-    """Regexes for identifiers: labelled ("acct 4471-22"), standalone ("#88213"), and "the 5512 account"."""
-    out: list[re.Pattern[str]] = []
+def identifier_parts(spec: Mapping[str, Any]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Regexes for identifiers: labelled ("acct 4471-22"), standalone ("#88213"), and "the 5512 account".
+
+    Each comes with what it cannot match without, for the cheap first stage:
+    "label" (the first word of a label), "digit", or "" (always tried).
+    """
+    out: list[tuple[str, re.Pattern[str]]] = []
     labels = [re.escape(str(lbl)).replace(r"\ ", r"\s+") for lbl in spec.get("labels", [])]
     shapes = [str(s) for s in spec.get("shapes", [])]
     if labels and shapes:
         out.append(
-            re.compile(
-                r"(?<![\w/])(?i:" + "|".join(sorted(labels, key=len, reverse=True)) + r")"
-                r"(?:\s*(?i:no\.?|number|id|\#)\s*|\s+|\s*:\s*)\#?"
-                r"(?:" + "|".join(shapes) + r")(?![\w-])"
+            (
+                "label",
+                re.compile(
+                    r"(?<![\w/])(?i:" + "|".join(sorted(labels, key=len, reverse=True)) + r")"
+                    r"(?:\s*(?i:no\.?|number|id|\#)\s*|\s+|\s*:\s*)\#?"
+                    r"(?:" + "|".join(shapes) + r")(?![\w-])"
+                ),
             )
         )
     standalone = [str(s) for s in spec.get("standalone", [])]
     if standalone:
-        out.append(re.compile(r"(?<![\w#/-])(?:" + "|".join(standalone) + r")(?![\w-])"))
+        out.append(("", re.compile(r"(?<![\w#/-])(?:" + "|".join(standalone) + r")(?![\w-])")))
     nouns = [re.escape(str(n)) for n in spec.get("label-nouns", [])]
     if nouns:
-        out.append(re.compile(r"(?i:\b(?:the|a|an|this|that)\s+\d{3,}\s+(?P<noun>" + "|".join(nouns) + r"))\b"))
+        out.append(("digit", re.compile(r"(?i:\b(?:the|a|an|this|that)\s+\d{3,}\s+(?P<noun>" + "|".join(nouns) + r"))\b")))
     return tuple(out)
+
+
+def compile_identifiers(spec: Mapping[str, Any]) -> tuple[re.Pattern[str], ...]:
+    """The identifier regexes alone (for the ``identifier`` rule kind)."""
+    return tuple(rx for _, rx in identifier_parts(spec))
+
+
+_RUN_RE = re.compile(r"[\w-]+")
+_DIGIT_RE = re.compile(r"\d")
+
+
+def _first_word(phrase: str) -> str:
+    """The lower-case text of ``phrase`` up to its first space (a substring any match contains)."""
+    return phrase.lower().split()[0] if phrase.strip() else ""
 
 
 # ---------------------------------------------------------------------------
@@ -761,6 +908,7 @@ class Linter:
         self._matchers: Any = None
         self._allow_re = _words_regex(self.options.allow, plural=False) if self.options.allow else None
         self.skipped_parse_rules: list[Rule] = []
+        self._gates: list[CueGate | None] | None = None
 
     # -- public -------------------------------------------------------------
 
@@ -800,24 +948,35 @@ class Linter:
         out: list[list[Hit]] = [[] for _ in units]
         if not (self.person or self.terms or self.patterns) or self.skipped_parse_rules:
             return out
-        todo: list[tuple[int, Segment, str, list[Candidate]]] = []
+        gates = self._cue_gates()
+        # (unit index, offset of the sentence in the unit, sentence text, candidate spans, chat starts)
+        todo: list[tuple[int, int, str, list[Candidate], list[int]]] = []
+        every = bool(self.terms or self.patterns) or not self.options.prefilter
         for k, segments in enumerate(segs):
             for seg in segments:
-                spans: list[Candidate] = []
-                hit = False
                 ptext = parse_text(seg.text)
-                for pr in self.person:
-                    # Two cheap stages before any parse: a trigger word, then some cue word
-                    # (a person verb, adjective, kin noun, "who"...) anywhere in the segment.
-                    if pr.prefilter is not None and (
-                        not self.options.prefilter or (pr.prefilter.search(ptext) and (pr.cue_gate is None or pr.cue_gate.search(ptext)))
-                    ):
+                # Stage one, on the whole segment: trigger words (set lookups, no spaCy).
+                found = [pr.trigger_spans(ptext) if pr.has_triggers else [] for pr in self.person]
+                if not every and not any(found):
+                    continue
+                starts = _speaker_starts(seg.text)
+                for cs, ce in sentence_spans(ptext):
+                    ctext = ptext[cs:ce]
+                    spans: list[Candidate] = []
+                    hit = bool(self.terms or self.patterns)
+                    for pr, gate, trig_all in zip(self.person, gates, found):
+                        if not pr.has_triggers:
+                            continue
+                        if self.options.prefilter:
+                            # Stage two, per sentence: a trigger, and a word some parse
+                            # of the sentence could make its person cue.
+                            trig = [(a - cs, b - cs) for a, b in trig_all if cs <= a < ce]
+                            if not trig or (gate is not None and not gate.passes(ctext, trig)):
+                                continue
                         hit = True
-                        spans.extend(pr.merge_spans(ptext))
-                if self.terms or self.patterns:
-                    hit = True
-                if hit:
-                    todo.append((k, seg, ptext, spans))
+                        spans.extend(pr.merge_spans(ctext))
+                    if hit:
+                        todo.append((k, seg.start + cs, ctext, spans, [x - cs for x in starts if cs <= x < ce]))
         if not todo:
             return out
         nlp = self.model.get()
@@ -830,18 +989,33 @@ class Linter:
         with zone:
             docs = []
             merged_maps = []
-            for _, seg, ptext, spans in todo:
-                doc, merged = _make_doc(nlp, ptext, spans, _speaker_starts(seg.text))
+            for _, _, ctext, spans, starts in todo:
+                doc, merged = _make_doc(nlp, ctext, spans, starts)
                 docs.append(doc)
                 merged_maps.append(merged)
-            for (k, seg, _, _), doc, merged in zip(todo, nlp.pipe(docs, batch_size=256), merged_maps):
+            for (k, base, _, _, _), doc, merged in zip(todo, nlp.pipe(docs, batch_size=256), merged_maps):
                 unit = units[k]
                 for pr in self.person:
-                    out[k].extend(self._person_hits(pr, unit, seg, doc, merged))
-                out[k].extend(self._term_hits(unit, seg, doc))
+                    out[k].extend(self._person_hits(pr, unit, base, doc, merged))
+                out[k].extend(self._term_hits(unit, base, doc))
         return out
 
-    def _person_hits(self, pr: PersonRule, unit: Unit, seg: Segment, doc: Any, merged: Mapping[int, list[Candidate]]) -> Iterator[Hit]:
+    def _cue_gates(self) -> list[CueGate | None]:
+        """The second stage per person rule; None (trigger words only) when the
+        pipeline's lemmatizer may not be the one ``lemma-forms.json`` describes."""
+        if self._gates is None:
+            from . import lemmas
+            from .model import ModelError
+
+            try:
+                name = self.model.check() if hasattr(self.model, "check") else None
+            except ModelError:
+                name = None
+            known = name in lemmas.PIPELINES
+            self._gates = [CueGate(pr.cue_words) if known and pr.cue_words is not None else None for pr in self.person]
+        return self._gates
+
+    def _person_hits(self, pr: PersonRule, unit: Unit, base: int, doc: Any, merged: Mapping[int, list[Candidate]]) -> Iterator[Hit]:
         for tok, what, forced in pr.triggers(doc, merged):
             span = pr.np_span(tok)
             if forced is not None:
@@ -851,8 +1025,8 @@ class Linter:
             if not cue:
                 continue
             s_tok, e_tok = doc[span[0]], doc[span[1] - 1]
-            start = seg.start + s_tok.idx
-            end = seg.start + e_tok.idx + len(e_tok.text)
+            start = base + s_tok.idx
+            end = base + e_tok.idx + len(e_tok.text)
             text = unit.text[start:end]
             plural = (tok.tag_ in ("NNS", "NNPS") or (what == "acronym" and tok.text.endswith("s"))) and what != "identifier"
             count = next((c.text.lower() for c in doc[span[0] : span[1]] if c.dep_ in ("nummod", "det") and c.lower_ in _COUNT_WORDS), None)
@@ -881,15 +1055,15 @@ class Linter:
             fixable = bool(unit.customer and unit.customer.strip()) and not plural and not extra
             yield Hit(pr.rule, start, end, values, suggestions, fixable)
 
-    def _term_hits(self, unit: Unit, seg: Segment, doc: Any) -> Iterator[Hit]:
+    def _term_hits(self, unit: Unit, base: int, doc: Any) -> Iterator[Hit]:
         if not (self.terms or self.patterns):
             return
         matcher, phrase, keys = self._build_matchers(doc.vocab)
         found = (list(matcher(doc)) if len(matcher) else []) + (list(phrase(doc)) if len(phrase) else [])
         for match_id, s, e in found:
             rule, suggestion = keys[doc.vocab.strings[match_id]]
-            start = seg.start + doc[s].idx
-            end = seg.start + doc[e - 1].idx + len(doc[e - 1].text)
+            start = base + doc[s].idx
+            end = base + doc[e - 1].idx + len(doc[e - 1].text)
             text = unit.text[start:end]
             yield Hit(rule, start, end, {"text": text, "term": text}, tuple(suggestion), len(suggestion) == 1 and rule.options.get("fix", True))
 
