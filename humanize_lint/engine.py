@@ -1,10 +1,14 @@
 """The linter: runs compiled rules over segments and yields findings.
 
-Flow per unit: sources give segments; a cheap regex prefilter decides which
-segments hold a candidate for a rule that needs a parse; only those go
+Flow per unit: sources give segments; two cheap stages decide what needs a
+parse, without spaCy: a segment must hold a trigger form (set lookups, plus
+identifier/time regexes), then each of its sentences must hold a trigger and,
+in another word, some form of a cue lemma (``CueGate``, built from the
+lemmatizer's own tables in ``lemma-forms.json``). Only those sentences go
 through spaCy (tagger, parser, lemmatizer; never NER), after identifiers,
 times and multi-word terms are merged into single tokens so the parser sees
-them as one noun. Each rule kind is one function in ``KINDS``: the Python
+them as one noun. ``LintOptions(prefilter=False)`` parses every sentence: the
+reference the tests hold the cheap stages to. Each rule kind is one function in ``KINDS``: the Python
 logic of every rule lives here, its words and options in YAML.
 
 Kinds:

@@ -60,3 +60,62 @@ def test_a_clean_text_never_loads_the_model() -> None:
     doc = Document(path="x.md", text="# Release notes\n\nThe weather was nice and the build is green.\n", format="markdown")
     assert linter.lint_unit(Unit(document=doc, text=doc.text, markup="markdown")) == []
     assert model._nlp is None
+
+
+# -- the pieces of the cheap stages -------------------------------------------
+
+
+def test_lemma_forms_file_matches_the_installed_pipeline(linter: Linter) -> None:
+    """``lemma-forms.json`` must be what the installed pipeline's lemmatizer says
+    (regenerate with ``python -m humanize_lint.lemmas`` after a pipeline upgrade)."""
+    from humanize_lint import lemmas
+
+    nlp = linter.model.get()
+    built = lemmas.build(nlp)
+    stored = json.loads(lemmas.DATA.read_text(encoding="utf-8"))
+    assert built["rules"] == stored["rules"]
+    assert built["exceptions"] == stored["exceptions"]
+
+
+def test_the_cue_gate_knows_every_form_the_lemmatizer_gives(linter: Linter) -> None:
+    """Every token the parser lemmatizes to a cue word is seen by the gate, so the
+    gate can only drop sentences no parse would flag."""
+    from humanize_lint.engine import CueGate
+
+    nlp = linter.model.get()
+    texts = [t for _, t, _, _ in _texts()][:: int(os.environ.get("HUMANIZE_LINT_GATE_STEP", "4"))]
+    checked = 0
+    for pr in linter.person:
+        assert pr.cue_words is not None
+        gate = CueGate(pr.cue_words)
+        groups = ((pr.cue_words.strong, gate.strong), (pr.cue_words.nouns, gate.nouns), (pr.cue_words.linking, gate.linking), (pr.cue_words.kin, gate.kin))
+        for doc in nlp.pipe(texts, batch_size=64):
+            for tok in doc:
+                for lemmas_, forms in groups:
+                    if tok.lemma_.lower() in lemmas_:
+                        checked += 1
+                        assert forms.present(tok.text, [tok.lower_]), (tok.text, tok.lemma_, tok.tag_)
+    assert checked > 100
+
+
+@pytest.mark.parametrize(
+    "text, pieces",
+    [
+        ("The renewal called. She is upset!", ["The renewal called. ", "She is upset!"]),
+        ("Mr. Smith called. Then Dr. Jones.", ["Mr. Smith called. ", "Then Dr. Jones."]),
+        ("Call acct. 4471 today. E.g. Maria.", ["Call acct. 4471 today. ", "E.g. Maria."]),
+        ("see e.g. The Guide", ["see e.g. The Guide"]),
+        ("met J. R. Smith at 3 p.m. Sunday", ["met J. R. Smith at 3 p.m. Sunday"]),
+        ("first line\n\nsecond line", ["first line\n\n", "second line"]),
+        ('He said "fine." Then left.', ['He said "fine." ', "Then left."]),
+        ('Ticket no. 5 is open', ['Ticket no. 5 is open']),
+        ("version 3.8. Next", ["version 3.8. ", "Next"]),
+        ("", [""]),
+    ],
+)
+def test_sentence_spans(text: str, pieces: list[str]) -> None:
+    from humanize_lint.engine import sentence_spans
+
+    spans = sentence_spans(text)
+    assert [text[a:b] for a, b in spans] == pieces
+    assert "".join(text[a:b] for a, b in spans) == text
