@@ -171,50 +171,70 @@ class TextReporter(Reporter):
 
     def __init__(self, out: TextIO, *, show_summary: bool = False, only_summary: bool = False) -> None:
         super().__init__(out, show_summary=show_summary or only_summary)
-        from rich.console import Console
-
         # NO_COLOR (no-color.org) turns off every escape sequence, bold and underline too, as ruff does.
-        plain = bool(os.environ.get("NO_COLOR"))
-        self.console = Console(file=out, highlight=False, soft_wrap=True, no_color=plain or None, **({"color_system": None} if plain else {}))
+        self.no_color = bool(os.environ.get("NO_COLOR"))
+        # Styles only reach a terminal (or FORCE_COLOR); anything else gets plain
+        # lines written directly, without importing rich (pre-commit, editors, pipes).
+        try:
+            tty = out.isatty()
+        except (AttributeError, ValueError):
+            tty = False
+        self.styled = not self.no_color and (tty or bool(os.environ.get("FORCE_COLOR")))
+        self._console: Any = None
         self.only_summary = only_summary
         self.counts: Counter[str] = Counter()
 
-    def add(self, findings: Sequence[Finding], lines: Lines) -> None:
+    @property
+    def console(self) -> Any:
+        """A rich console on ``out`` (created on first use: tables, styled lines)."""
+        if self._console is None:
+            from rich.console import Console
+
+            plain = self.no_color
+            self._console = Console(file=self.out, highlight=False, soft_wrap=True, no_color=plain or None, **({"color_system": None} if plain else {}))
+        return self._console
+
+    def _line(self, *parts: tuple[str, str | None]) -> None:
+        """One output line from (text, style) parts."""
+        if not self.styled:
+            # What rich prints for unstyled text: control codes it strips removed.
+            self.out.write("".join(text for text, _ in parts).translate(_RICH_STRIPPED) + "\n")
+            return
         from rich.text import Text
 
-        console = self.console
+        line = Text()
+        for text, style in parts:
+            line.append(text, style=style)
+        self.console.print(line)
+
+    def add(self, findings: Sequence[Finding], lines: Lines) -> None:
         for f in findings:
             self.counts[f.severity.label] += 1
             if self.only_summary:
                 continue
             colour = self.colours[f.severity]
-            head = Text()
-            head.append(f"{f.path}:{f.start_pos.line}:{f.start_pos.column}", style="bold")
-            head.append(": ")
-            head.append(f.severity.label, style=colour)
-            head.append(f" {f.rule.code} ", style="dim")
-            head.append(f"[{f.rule.name}] ", style="magenta")
-            head.append(" ".join(f.message.split()))
+            head: list[tuple[str, str | None]] = [
+                (f"{f.path}:{f.start_pos.line}:{f.start_pos.column}", "bold"),
+                (": ", None),
+                (f.severity.label, colour),
+                (f" {f.rule.code} ", "dim"),
+                (f"[{f.rule.name}] ", "magenta"),
+                (" ".join(f.message.split()), None),
+            ]
             if f.record is not None:
-                head.append(f"  (record {f.record}{', field ' + f.field if f.field else ''})", style="dim")
-            console.print(head)
+                head.append((f"  (record {f.record}{', field ' + f.field if f.field else ''})", "dim"))
+            self._line(*head)
             src = _source_line(lines.get((f.path, f.start_pos.line)), f)
             if src is not None:
                 line_text, col0, width = src
                 number = str(f.start_pos.line)
                 gutter = " " * len(number)
-                body = Text(f"  {number} | ", style="dim")
-                body.append(line_text[:col0])
-                body.append(line_text[col0 : col0 + width], style="bold underline")
-                body.append(line_text[col0 + width :])
-                console.print(body)
-                console.print(Text(f"  {gutter} | " + " " * _display_width(line_text[:col0]) + "^" * max(1, _display_width(line_text[col0 : col0 + width])), style=colour))
+                self._line((f"  {number} | ", "dim"), (line_text[:col0], None), (line_text[col0 : col0 + width], "bold underline"), (line_text[col0 + width :], None))
+                self._line((f"  {gutter} | " + " " * _display_width(line_text[:col0]) + "^" * max(1, _display_width(line_text[col0 : col0 + width])), colour))
             if f.suggestions:
-                console.print(Text(f"  help: {f.suggestions[0]}" + (f"  (or: {', '.join(f.suggestions[1:])})" if len(f.suggestions) > 1 else ""), style="green"))
+                self._line((f"  help: {f.suggestions[0]}" + (f"  (or: {', '.join(f.suggestions[1:])})" if len(f.suggestions) > 1 else ""), "green"))
 
     def finish(self, report: Report) -> None:
-        from rich.text import Text
-
         if self.show_summary:
             self._summary_tables(report)
         if self.only_summary or self.quiet:
@@ -229,9 +249,9 @@ class TextReporter(Reporter):
             line = fixed_note + f"Found {n} problem{'s' if n != 1 else ''}" + (f" ({detail})" if detail else "") + f" in {files}{records}"
             if report.error_count:
                 line += f"; {report.error_count} input error{'s' if report.error_count != 1 else ''}"
-            self.console.print(Text(line + ".", style="bold"))
+            self._line((line + ".", "bold"))
         else:
-            self.console.print(Text(fixed_note + f"All clear: no problems in {files}{records}."))
+            self._line((fixed_note + f"All clear: no problems in {files}{records}.", None))
 
     def _summary_tables(self, report: Report) -> None:
         from rich.table import Table
@@ -289,6 +309,10 @@ class SummaryReporter(TextReporter):
 
     def __init__(self, out: TextIO, *, show_summary: bool = True) -> None:
         super().__init__(out, show_summary=True, only_summary=True)
+
+
+# Control characters rich.text.Text drops (bell, backspace, vertical tab, form feed, CR).
+_RICH_STRIPPED = {7: None, 8: None, 11: None, 12: None, 13: None}
 
 
 def _display_width(s: str) -> int:

@@ -116,6 +116,10 @@ class Contexts:
         self._by_dir[directory] = ctx
         return ctx
 
+    def all(self) -> list[Context]:
+        """Every context built so far."""
+        return list(self._by_config.values())
+
     def by_key(self, path: Optional[Path]) -> Context:
         """The context of one config file (None: no config)."""
         ctx = self._by_config.get(path)
@@ -220,7 +224,8 @@ _WORKER: Optional[Contexts] = None
 
 def _worker_init(flags: Flags) -> None:
     global _WORKER
-    _WORKER = Contexts(flags, Report())
+    if _WORKER is None:  # spawned: build the contexts (and load the model) here
+        _WORKER = Contexts(flags, Report())
 
 
 def _worker_lint(task: tuple[Optional[Path], list[Unit]]) -> list[list[tuple[str, Finding]]]:
@@ -234,11 +239,30 @@ def _worker_lint(task: tuple[Optional[Path], list[Unit]]) -> list[list[tuple[str
 class Pool:
     """Lint units in worker processes, keeping input order and a bounded number of tasks in flight."""
 
-    def __init__(self, jobs: int, flags: Flags) -> None:
+    def __init__(self, jobs: int, flags: Flags, contexts: Optional[Contexts] = None) -> None:
         import multiprocessing as mp
 
+        global _WORKER
         method = "fork" if sys.platform.startswith("linux") else "spawn"
+        if method == "fork" and contexts is not None:
+            # Load each pipeline once, here, then fork: the workers inherit the
+            # contexts with their models, so the model pages (and spaCy's code) are
+            # shared copy-on-write instead of loaded again in every worker.
+            # gc.freeze() keeps the collector from writing to (and so copying)
+            # every inherited object.
+            import gc
+
+            for ctx in contexts.all():
+                if ctx.linter.needs_model() and not ctx.linter.skipped_parse_rules:
+                    try:
+                        ctx.linter.model.get()
+                    except ModelError:
+                        pass  # reported when a unit needs it
+            _WORKER = contexts
+            gc.freeze()
         self.pool = mp.get_context(method).Pool(jobs, initializer=_worker_init, initargs=(flags,))
+        if method == "fork":
+            _WORKER = None
         self.window = jobs * WINDOW_PER_JOB
         self.inflight: deque[tuple[Batch, int, Any]] = deque()
         self.batches: deque[Batch] = deque()
@@ -371,7 +395,7 @@ class Runner:
                 self.report.notices.append(f"note: no files to lint in {raw} (include: {globs}); name exports (.csv, .json, .eml, ...) explicitly or add them to include:")
         sizes = [_size(p) for p, _ in inputs]
         total = sum(sizes)
-        executor: Serial | Pool = Pool(self.jobs, self.flags) if self.jobs > 1 and total >= POOL_MIN_BYTES else Serial()
+        executor: Serial | Pool = Pool(self.jobs, self.flags, self.contexts) if self.jobs > 1 and total >= POOL_MIN_BYTES else Serial()
         if self.show_progress and total >= POOL_MIN_BYTES:
             self._start_progress(total)
         try:
