@@ -59,6 +59,10 @@ for cmd in spec["commands"]:
     out = open(cmd["stdout"], "ab") if cmd.get("stdout") else subprocess.DEVNULL
     err = open(cmd["stderr"], "ab") if cmd.get("stderr") else subprocess.DEVNULL
     env = dict(os.environ)
+    # Tools run as they would from a normal install, which has its bytecode
+    # cached: a PYTHONDONTWRITEBYTECODE inherited from a sandbox would make every
+    # Python tool recompile its modules on every start.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(cmd.get("env") or {})
     t0 = time.perf_counter()
     try:

@@ -525,6 +525,10 @@ def main() -> int:
         clean.write_text(CLEAN_TEXT)
         finding.write_text(FINDING_TEXT)
         for case, path in (("clean", clean), ("finding", finding)):
+            # One unmeasured run per tool first: it writes Python bytecode caches
+            # (as installing does) and loads the file into the page cache.
+            for t in tools:
+                run_once(t, [str(path)], scratch, f"cold-{case}-warmup", args)
             for i in range(args.cold_runs):
                 for t in tools:
                     c = cold.setdefault(t.name, {})
