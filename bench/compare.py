@@ -402,6 +402,11 @@ class Row:
     def peak_mb(self) -> float:
         return max((m.peak_kb for m in self.runs), default=0) / 1024
 
+    @property
+    def pss_mb(self) -> float:
+        """Peak PSS sum of the tree: pages shared by forked workers counted once."""
+        return max((max(m.maxrss_kb if m.max_procs <= 1 else 0, m.tree_pss_kb or m.peak_kb) for m in self.runs), default=0) / 1024
+
 
 def run_once(tool: Tool, files: list[str], scratch: Path, tag: str, args: argparse.Namespace) -> tuple[Measurement, Optional[int], str]:
     outdir = scratch / "out" / f"run-{os.getpid()}"  # per run: several runs may share a scratch dir
@@ -549,12 +554,12 @@ def main() -> int:
     # ------------------------------------------------------------------ report
     hl_rows = [r for r in rows if r.tool.is_humanize_lint and r.runs]
     ratio_heads = [f"{r.tool.name.replace('humanize-lint', 'HL')} speed ÷ this" for r in hl_rows]
-    headers = ["tool", "version", "wall s (median)", "CPU s (median)", "MB/s", "words/s", "peak MB", "findings", *ratio_heads]
+    headers = ["tool", "version", "wall s (median)", "CPU s (median)", "MB/s", "words/s", "peak MB (RSS)", "peak MB (PSS)", "findings", *ratio_heads]
     table_rows = []
     out_rows = []
     for row in rows:
         if not row.runs:
-            table_rows.append([row.tool.name, row.tool.version, "failed", "", "", "", "", row.failed, *["" for _ in hl_rows]])
+            table_rows.append([row.tool.name, row.tool.version, "failed", "", "", "", "", "", row.failed, *["" for _ in hl_rows]])
             out_rows.append({"tool": row.tool.name, "version": row.tool.version, "failed": row.failed})
             continue
         w = row.wall
@@ -562,16 +567,16 @@ def main() -> int:
         findings = "n/a" if row.findings is None else f"{row.findings:,}"
         table_rows.append([
             row.tool.name, row.tool.version, f"{w:.2f}", f"{median([m.cpu_seconds for m in row.runs]):.1f}", fmt_rate(corpus.bytes / 1e6 / w), fmt_rate(corpus.words / w),
-            f"{row.peak_mb:.0f}", findings, *[fmt_ratio(x) for x in ratios],
+            f"{row.peak_mb:.0f}", f"{row.pss_mb:.0f}", findings, *[fmt_ratio(x) for x in ratios],
         ])
         out_rows.append({
             "tool": row.tool.name, "version": row.tool.version, "argv_prefix": row.tool.argv_prefix,
             "wall_s_median": round(w, 4), "cpu_s_median": round(median([m.cpu_seconds for m in row.runs]), 2), "mb_per_s": corpus.bytes / 1e6 / w, "words_per_s": corpus.words / w,
-            "peak_mb": round(row.peak_mb, 1), "findings": row.findings, "note": row.tool.note,
+            "peak_mb": round(row.peak_mb, 1), "peak_pss_mb": round(row.pss_mb, 1), "findings": row.findings, "note": row.tool.note,
             "speed_ratio": {r.tool.name: x for r, x in zip(hl_rows, ratios)},
             "runs": [m.as_dict() for m in row.runs],
         })
-    main_table = markdown_table(headers, table_rows, "llrrrrrr" + "r" * len(hl_rows))
+    main_table = markdown_table(headers, table_rows, "llrrrrrrr" + "r" * len(hl_rows))
 
     cold_table = ""
     if cold:
