@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from humanize_lint.model import Segment, Unit
-from humanize_lint.sources.text import match_url, split_lines
+from humanize_lint.sources.text import URL_START, match_url, split_lines
 
 __all__ = ["segments"]
 
@@ -100,11 +100,51 @@ class _Delim:
     can_close: bool
 
 
-def _blank(buf: list[str], start: int, end: int) -> None:
-    """Replace ``buf[start:end]`` by spaces, keeping newlines."""
-    for k in range(start, end):
-        if buf[k] != "\n":
-            buf[k] = " "
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+class _Buffer:
+    """The unit text as it is being blanked: markup is replaced by spaces, newlines are kept.
+
+    Instead of a list with one string per character (slow to build, to blank
+    and to join back), it keeps the text (``\\r`` already turned into spaces)
+    and a ``bytearray`` mask with a 1 at every blanked offset. Reading a
+    stretch back (:meth:`text`) walks the runs of set mask bytes with
+    ``bytearray.find``, so its cost grows with the number of blanked runs,
+    not with the number of characters.
+    """
+
+    __slots__ = ("base", "mask")
+
+    def __init__(self, text: str) -> None:
+        self.base = text.replace("\r", " ")
+        self.mask = bytearray(len(self.base))
+
+    def blank(self, start: int, end: int) -> None:
+        """Replace ``[start, end)`` by spaces, keeping newlines."""
+        if end > start:
+            self.mask[start:end] = b"\x01" * (end - start)
+
+    def text(self, lo: int, hi: int) -> str:
+        """The current text of ``[lo, hi)``."""
+        base = self.base
+        mask = self.mask
+        j = mask.find(1, lo, hi)
+        if j == -1:
+            return base[lo:hi]
+        parts = []
+        i = lo
+        while j != -1:
+            parts.append(base[i:j])
+            k = mask.find(0, j, hi)
+            if k == -1:
+                k = hi
+            run = base[j:k]
+            parts.append(_NOT_NEWLINE.sub(" ", run) if "\n" in run else " " * len(run))
+            i = k
+            j = mask.find(1, i, hi)
+        parts.append(base[i:hi])
+        return "".join(parts)
 
 
 def _indent(text: str, start: int, end: int, cols: int = 0) -> tuple[int, int]:
@@ -125,6 +165,8 @@ def _indent(text: str, start: int, end: int, cols: int = 0) -> tuple[int, int]:
 
 def _quote_prefix(text: str, start: int, end: int) -> tuple[int, int, list[int]]:
     """Block-quote depth, offset after the ``>`` markers, and the markers' offsets."""
+    if text.find(">", start, min(start + 4, end)) == -1:
+        return 0, start, []  # the common case: no marker within the first four characters
     depth = 0
     pos = start
     marks: list[int] = []
@@ -142,18 +184,16 @@ def _quote_prefix(text: str, start: int, end: int) -> tuple[int, int, list[int]]
             return depth, pos, marks
 
 
+# A backslash escapes the character after it (whatever it is), so matching
+# escape pairs as single tokens leaves only the unescaped pipes.
+_PIPE_OR_ESCAPE = re.compile(r"\\[\s\S]|\|")
+
+
 def _unescaped_pipes(text: str, start: int, end: int) -> list[int]:
-    pipes = []
-    i = start
-    while i < end:
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "|":
-            pipes.append(i)
-        i += 1
-    return pipes
+    """Offsets of the pipes in ``text[start:end]`` that no backslash escapes."""
+    if text.find("|", start, end) == -1:
+        return []
+    return [m.start() for m in _PIPE_OR_ESCAPE.finditer(text, start, end) if m[0] == "|"]
 
 
 def _cell_count(text: str, start: int, end: int) -> int:
@@ -178,11 +218,15 @@ def _label(text: str) -> str:
 # --- inline scanning -----------------------------------------------------------------
 
 
+_BACKTICKS = re.compile(r"`+")
+# Where the bracket pass of _Spans has something to do; it jumps between them.
+_SPAN_STOP = re.compile(r"[\\`\[\]]")
+
+
 def _backtick_run(src: str, i: int) -> int:
-    j = i
-    while j < len(src) and src[j] == "`":
-        j += 1
-    return j - i
+    """Length of the run of backticks starting at ``src[i]``."""
+    m = _BACKTICKS.match(src, i)
+    return 0 if m is None else m.end() - i
 
 
 class _Spans:
@@ -190,17 +234,21 @@ class _Spans:
 
     def __init__(self, src: str) -> None:
         self.runs: dict[int, list[int]] = {}  # backtick run length -> run starts
-        i = src.find("`")
-        while i != -1:
-            run = _backtick_run(src, i)
-            self.runs.setdefault(run, []).append(i)
-            i = src.find("`", i + run)
+        if "`" in src:
+            for m in _BACKTICKS.finditer(src):
+                self.runs.setdefault(m.end() - m.start(), []).append(m.start())
         self.brackets: dict[int, int] = {}  # "[" offset -> matching "]" offset
+        if "[" not in src:
+            return  # no opener, no pairs
         opened: list[int] = []
-        n = len(src)
+        search = _SPAN_STOP.search
         k = 0
-        while k < n:
-            char = src[k]
+        while True:
+            m = search(src, k)
+            if m is None:
+                break
+            k = m.start()
+            char = m[0]
             if char == "\\":
                 k += 2
                 continue
@@ -211,7 +259,7 @@ class _Spans:
                 continue
             if char == "[":
                 opened.append(k)
-            elif char == "]" and opened:
+            elif opened:
                 self.brackets[opened.pop()] = k
             k += 1
 
@@ -222,10 +270,29 @@ class _Spans:
         return starts[i] if i < len(starts) else None
 
 
+# Most blocks have neither backticks nor brackets, so nothing ever asks their
+# _Spans anything: they share this empty one instead of building their own.
+_NO_SPANS = _Spans("")
+
+
+_SPACES = re.compile(r"[ \t\n]*")
+# In these patterns a backslash always escapes the next character, whatever it
+# is, so ``\\[\s\S]`` is one token and the first unescaped stop character ends
+# the match; there is exactly one way to split the text into tokens, so the
+# regex never backtracks into another reading.
+_POINTY_DEST = re.compile(r"<(?:[^<>\n\\]|\\[\s\S])*>")
+# Characters of a bare destination that need no attention: not a backslash,
+# parenthesis, whitespace (``\s`` is exactly ``str.isspace``) or control character.
+_DEST_PLAIN = re.compile(r"[^\\()\s\x00-\x1f]*")
+_TITLE_BODY = {
+    '"': re.compile(r'(?:[^"\\]|\\[\s\S])*"'),
+    "'": re.compile(r"(?:[^'\\]|\\[\s\S])*'"),
+    "(": re.compile(r"(?:[^)\\]|\\[\s\S])*\)"),
+}
+
+
 def _skip_space(src: str, i: int) -> int:
-    while i < len(src) and src[i] in " \t\n":
-        i += 1
-    return i
+    return _SPACES.match(src, i).end()  # type: ignore[union-attr]  # always matches
 
 
 def _inline_destination_end(src: str, p: int) -> int | None:
@@ -233,21 +300,21 @@ def _inline_destination_end(src: str, p: int) -> int | None:
     n = len(src)
     p = _skip_space(src, p)
     if p < n and src[p] == "<":
-        q = p + 1
-        while q < n and src[q] not in "<>\n":
-            q += 2 if src[q] == "\\" else 1
-        if q >= n or src[q] != ">":
+        m = _POINTY_DEST.match(src, p)
+        if m is None:
             return None
-        p = q + 1
+        p = m.end()
     else:
         depth = 0
+        plain = _DEST_PLAIN.match
         while p < n:
+            p = plain(src, p).end()  # type: ignore[union-attr]  # always matches
+            if p >= n:
+                break
             char = src[p]
             if char == "\\":
                 p += 2
                 continue
-            if char.isspace() or ord(char) < 0x20:
-                break
             if char == "(":
                 depth += 1
                 if depth > 32:  # as cmark does: keeps unclosed "(" runs linear
@@ -256,18 +323,17 @@ def _inline_destination_end(src: str, p: int) -> int | None:
                 if depth == 0:
                     break
                 depth -= 1
+            else:  # whitespace or a control character
+                break
             p += 1
         if depth != 0 or p > n:
             return None
     q = _skip_space(src, p)
     if q < n and q > p and src[q] in "\"'(":
-        close = ")" if src[q] == "(" else src[q]
-        r = q + 1
-        while r < n and src[r] != close:
-            r += 2 if src[r] == "\\" else 1
-        if r >= n:
+        m = _TITLE_BODY[src[q]].match(src, q + 1)
+        if m is None:
             return None
-        q = _skip_space(src, r + 1)
+        q = _skip_space(src, m.end())
     if q < n and src[q] == ")":
         return q + 1
     return None
@@ -329,7 +395,7 @@ def _can_pair(opener: _Delim, closer: _Delim) -> bool:
     )
 
 
-def _match_emphasis(delims: list[_Delim], buf: list[str], lo: int) -> None:
+def _match_emphasis(delims: list[_Delim], buf: _Buffer, lo: int) -> None:
     """Pair openers with closers (CommonMark's algorithm, simplified) and blank them."""
     stack: list[_Delim] = []  # potential openers, innermost last
     # Per kind of closer, the stack height below which no opener can match it.
@@ -349,9 +415,9 @@ def _match_emphasis(delims: list[_Delim], buf: list[str], lo: int) -> None:
                 use = closer.count
             else:
                 use = 2 if opener.count >= 2 and closer.count >= 2 else 1
-            _blank(buf, lo + opener.pos + opener.count - use, lo + opener.pos + opener.count)
+            buf.blank(lo + opener.pos + opener.count - use, lo + opener.pos + opener.count)
             opener.count -= use
-            _blank(buf, lo + closer.pos, lo + closer.pos + use)
+            buf.blank(lo + closer.pos, lo + closer.pos + use)
             closer.pos += use
             closer.count -= use
             del stack[k + 1 :]  # delimiters between the pair stay literal
@@ -363,22 +429,39 @@ def _match_emphasis(delims: list[_Delim], buf: list[str], lo: int) -> None:
             stack.append(closer)
 
 
-def _inline(buf: list[str], lo: int, hi: int, refs: frozenset[str], cuts: list[tuple[int, int]]) -> None:
+# Where _inline has something to do: it jumps from one to the next with a C-level
+# search instead of looking at every character. Any other character would only
+# be stepped over, so skipping them changes nothing. A URL is only tried where
+# text.match_url can match (its start pattern, lookbehind included). The
+# leading lookahead is redundant but lets the regex engine reject most
+# characters with one test, which makes the search several times faster.
+_INLINE_STOP = re.compile(r"(?=[\\`<\[*_~!hHwW])(?:[\\`<\[*_~!]|(?i:" + URL_START + "))")
+_DELIM_RUN = re.compile(r"\*+|_+|~+")
+
+
+def _inline(buf: _Buffer, lo: int, hi: int, refs: frozenset[str], cuts: list[tuple[int, int]]) -> None:
     """Blank inline markup in ``buf[lo:hi]``; record block-level HTML tags in ``cuts``."""
-    src = "".join(buf[lo:hi])
+    src = buf.text(lo, hi)
     n = len(src)
-    spans = _Spans(src)
+    spans = _Spans(src) if "`" in src or "[" in src else _NO_SPANS
     dead = bytearray(n)  # link destinations already blanked: skip while scanning
     delims: list[_Delim] = []
+    search = _INLINE_STOP.search
     i = 0
-    while i < n:
+    while True:
+        m = search(src, i)
+        if m is None:
+            break
+        i = m.start()
         if dead[i]:
-            i += 1
+            i = dead.find(0, i)  # resume after the blanked destination
+            if i == -1:
+                break
             continue
         char = src[i]
         if char == "\\":
             if i + 1 < n and (src[i + 1] in _ASCII_PUNCT or src[i + 1] == "\n"):
-                _blank(buf, lo + i, lo + i + 1)
+                buf.blank(lo + i, lo + i + 1)
                 i += 2
             else:
                 i += 1
@@ -387,7 +470,7 @@ def _inline(buf: list[str], lo: int, hi: int, refs: frozenset[str], cuts: list[t
             run = _backtick_run(src, i)
             close = spans.code_close(i + run, run)
             if close is not None:
-                _blank(buf, lo + i, lo + close + run)
+                buf.blank(lo + i, lo + close + run)
                 i = close + run
             else:
                 i += run
@@ -400,17 +483,20 @@ def _inline(buf: list[str], lo: int, hi: int, refs: frozenset[str], cuts: list[t
                 or _HTML_OTHER.match(src, i)
             )
             if match is not None:
-                _blank(buf, lo + match.start(), lo + match.end())
+                buf.blank(lo + match.start(), lo + match.end())
                 if match.re is _HTML_TAG and match.group(2).lower() in _BLOCK_TAGS:
                     cuts.append((lo + match.start(), lo + match.end()))
                 i = match.end()
             else:
                 i += 1
             continue
-        if char == "!" and i + 1 < n and src[i + 1] == "[":
+        if char == "!":
+            if i + 1 >= n or src[i + 1] != "[":
+                i += 1
+                continue
             link = _link_end(src, i + 1, refs, spans)
             if link is not None:
-                _blank(buf, lo + i, lo + link[1])
+                buf.blank(lo + i, lo + link[1])
                 i = link[1]
             else:
                 i += 1
@@ -418,36 +504,34 @@ def _inline(buf: list[str], lo: int, hi: int, refs: frozenset[str], cuts: list[t
         if char == "[":
             footnote = _FOOTNOTE_REF.match(src, i)
             if footnote is not None:
-                _blank(buf, lo + i, lo + footnote.end())
+                buf.blank(lo + i, lo + footnote.end())
                 i = footnote.end()
                 continue
             link = _link_end(src, i, refs, spans)
             if link is not None:
                 close, end = link
-                _blank(buf, lo + i, lo + i + 1)
-                _blank(buf, lo + close, lo + end)
+                buf.blank(lo + i, lo + i + 1)
+                buf.blank(lo + close, lo + end)
                 dead[close:end] = b"\x01" * (end - close)
             i += 1
             continue
         if char in "*_~":
-            run = i
-            while run < n and src[run] == char:
-                run += 1
-            run -= i
+            run = _DELIM_RUN.match(src, i).end() - i  # type: ignore[union-attr]  # src[i] is in the run
             if char != "~" or run == 2:
                 can_open, can_close = _delimiter(src, i, run)
                 if can_open or can_close:
                     delims.append(_Delim(char, i, run, run, can_open, can_close))
             i += run
             continue
-        if char in "hHwW":
-            end = match_url(src, i)
-            if end is not None:
-                _blank(buf, lo + i, lo + end)
-                i = end
-                continue
+        # The start of a bare URL.
+        end = match_url(src, i)
+        if end is not None:
+            buf.blank(lo + i, lo + end)
+            i = end
+            continue
         i += 1
-    _match_emphasis(delims, buf, lo)
+    if delims:
+        _match_emphasis(delims, buf, lo)
 
 
 # --- block scanning -----------------------------------------------------------------
@@ -472,7 +556,7 @@ class _Scanner:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.buf = list(text.replace("\r", " "))
+        self.buf = _Buffer(text)
         self.lines = split_lines(text)
         self.blocks: list[_Block] = []
         self.refs: set[str] = set()
@@ -491,6 +575,8 @@ class _Scanner:
         """What kind of line ``text[f:e]`` (from its first non-blank) starts."""
         text = self.text
         char = text[f] if f < e else ""
+        if char.isalpha():
+            return "text"  # the common case: no block marker starts with a letter
         if char in "`~":
             m = _FENCE_OPEN.match(text, f, e)
             if m is not None and not (char == "`" and "`" in m.group(2)):
@@ -536,7 +622,7 @@ class _Scanner:
         cells = []
         prev = f
         for pipe in pipes:
-            self.buf[pipe] = " "
+            self.buf.blank(pipe, pipe + 1)
             cells.append((prev, pipe))
             prev = pipe + 1
         cells.append((prev, e))
@@ -545,11 +631,11 @@ class _Scanner:
     def heading(self, f: int, e: int) -> None:
         m = _ATX.match(self.text, f, e)
         assert m is not None
-        _blank(self.buf, f, m.end())
+        self.buf.blank(f, m.end())
         for pattern in (_HEADING_ATTRS, _ATX_CLOSE):
             tail = pattern.search(self.text, m.end(), e)
             if tail is not None:
-                _blank(self.buf, tail.start(), tail.end())
+                self.buf.blank(tail.start(), tail.end())
                 e = tail.start()
         self.blocks.append(_Block("heading", m.end(), e))
 
@@ -592,7 +678,7 @@ class _Scanner:
                     continue
                 mode = ""
             for mark in marks:
-                self.buf[mark] = " "
+                self.buf.blank(mark, mark + 1)
             cols, f = _indent(text, p, e)
             blank = not text[f:e].strip()
             if mode == "table":
@@ -683,7 +769,7 @@ class _Scanner:
                 self.stack = inner
                 m = _FOOTNOTE_DEF.match(text, f, e)
                 assert m is not None
-                _blank(self.buf, f, m.end())
+                self.buf.blank(f, m.end())
                 self.cur = _Block("paragraph")
                 self.cur.add(m.end(), e)
             elif kind == "text" and self.is_table_start(index - 1, f, e, depth):
@@ -692,7 +778,7 @@ class _Scanner:
                 self.table_row(f, e)
                 s2, e2 = lines[index]
                 for mark in _quote_prefix(text, s2, e2)[2]:
-                    self.buf[mark] = " "
+                    self.buf.blank(mark, mark + 1)
                 index += 1  # the delimiter row
                 mode, mode_depth = "table", depth
             elif kind == "text" and not para_open and self.is_pipe_row(f, e):
@@ -732,10 +818,10 @@ class _Scanner:
         self.close()
         self.stack = [c for c in inner if c <= cols]
         self.stack.append(cols + width + (spaces if 1 <= spaces <= 4 else 1))
-        _blank(self.buf, f, marker.end())
+        self.buf.blank(f, marker.end())
         task = _TASK.match(text, content, e)
         if task is not None:
-            _blank(self.buf, task.start(), task.end())
+            self.buf.blank(task.start(), task.end())
             content = _indent(text, task.end(), e)[1]
         kind = self.classify(content, e) if content < e else "text"
         if kind == "list" and content < e:
@@ -775,11 +861,10 @@ def segments(unit: Unit) -> list[Segment]:
         for lo, hi in block.cells if block.cells is not None else [(block.start, block.end)]:
             _inline(buf, lo, hi, refs, cuts)
         cuts.sort()
-        for lo, hi in _pieces(block.start, block.end, cuts):
-            while lo < hi and buf[lo].isspace():
-                lo += 1
-            while hi > lo and buf[hi - 1].isspace():
-                hi -= 1
-            if lo < hi:
-                result.append(Segment(unit=unit, start=lo, text="".join(buf[lo:hi]), kind=block.kind))
+        for lo, hi in _pieces(block.start, block.end, cuts) if cuts else ((block.start, block.end),):
+            piece = buf.text(lo, hi)
+            kept = piece.strip()  # str.strip() and str.isspace() agree on what is blank
+            if kept:
+                lead = len(piece) - len(piece.lstrip())
+                result.append(Segment(unit=unit, start=lo + lead, text=kept, kind=block.kind))
     return result

@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from humanize_lint.model import Segment, Unit
+from humanize_lint.model import Segment, Unit, line_starts_of
 
-__all__ = ["match_url", "segments", "split_lines", "url_spans"]
+__all__ = ["URL_START", "match_url", "segments", "split_lines", "url_spans"]
 
 # A URL starts after a non-word character and runs to whitespace or a character
 # that never appears unescaped in one (angle brackets, square brackets, quotes).
-_URL = re.compile(r"(?<![\w@/.\-])(?:https?://|www\.)[^\s<>\[\]\"`]+", re.IGNORECASE)
+URL_START = r"(?<![\w@/.\-])(?:https?://|www\.)"  # regex source (case-insensitive); shared with the Markdown scanner
+_URL = re.compile(URL_START + r"[^\s<>\[\]\"`]+", re.IGNORECASE)
 # Trailing punctuation that ends a sentence rather than the URL (as in GFM autolinks).
 _URL_TRAILING = "?!.,:;*_~'\""
 
@@ -58,20 +59,17 @@ def url_spans(text: str) -> Iterator[tuple[int, int]]:
 
 def split_lines(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each line's content, the line break excluded."""
-    lines: list[tuple[int, int]] = []
-    start = 0
-    i = 0
-    n = len(text)
-    while i < n:
-        char = text[i]
-        if char == "\n" or char == "\r":
-            lines.append((start, i))
-            if char == "\r" and i + 1 < n and text[i + 1] == "\n":
-                i += 1
-            start = i + 1
-        i += 1
-    lines.append((start, n))
-    return lines
+    starts = line_starts_of(text)
+    if "\r" in text:
+        # Where the lines would start if each break were a "\n" at its first
+        # character ("\r\n" rewritten as "\n ", offsets unchanged): one past
+        # the end of the line before.
+        after = line_starts_of(text.replace("\r\n", "\n ").replace("\r", "\n"))
+    else:
+        after = starts
+    ends = [start - 1 for start in after[1:]]
+    ends.append(len(text))
+    return list(zip(starts, ends))
 
 
 def _first_non_space(text: str, start: int, end: int) -> int:
