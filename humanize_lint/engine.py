@@ -195,7 +195,7 @@ class PersonRule:
     cue_words: "CueWords | None" = None
     _multi_re: re.Pattern[str] | None = None
     _multi_first: tuple[str, ...] = ()
-    id_needs: tuple[str, ...] = ()
+    id_needs: tuple[tuple[bool, bool], ...] = ()
 
     def __post_init__(self) -> None:
         self._multi_re = _words_regex(self.multiword) if self.multiword else None
@@ -250,33 +250,31 @@ class PersonRule:
 
     # -- candidate spans found before parsing (merged into one token) -------
 
-    def trigger_spans(self, text: str, runs: Sequence[str] | None = None, lowered: Sequence[str] | None = None) -> list[tuple[int, int]]:
+    def trigger_spans(self, text: str, scan: "_Scan | None" = None) -> list[tuple[int, int]]:
         """Every trigger form in ``text`` (the first cheap stage, before spaCy).
 
         A word trigger is a whole run of word characters and hyphens equal to a
         term (or its -s/-es plural, any case) or an acronym (or its plural, exact
         case). Identifier, time and multi-word patterns are regexes, each tried
-        only when the text holds a word or digit it cannot match without.
-        ``runs``/``lowered``: the text's word runs, when the caller has them.
+        only when the text holds a word or a digit it cannot match without.
+        ``scan``: the text's word runs, shared by the rules that look at it.
         """
-        if runs is None:
-            runs = _RUN_RE.findall(text)
-        if lowered is None:
-            lowered = [r.lower() for r in runs]
+        scan = scan or _Scan(text)
         spans: list[tuple[int, int]] = []
-        if not (self.trigger_forms.isdisjoint(lowered) and self.acronym_forms.isdisjoint(runs)):
+        # (An acronym's plural contains the acronym: a substring test finds both.)
+        if not self.trigger_forms.isdisjoint(scan.lowered) or any(a in text for a in self.acronyms):
             spans.extend(m.span() for m in _RUN_RE.finditer(text) if m.group() in self.acronym_forms or m.group().lower() in self.trigger_forms)
         if self.id_regexes or self.times or self._multi_re is not None:
-            spans.extend((c.span_start if c.span_start is not None else c.start, c.end) for c in self._regex_candidates(text))
+            spans.extend((c.span_start if c.span_start is not None else c.start, c.end) for c in self._regex_candidates(text, scan))
         return spans
 
-    def _regex_candidates(self, text: str) -> Iterator[Candidate]:
+    def _regex_candidates(self, text: str, scan: "_Scan | None" = None) -> Iterator[Candidate]:
         code = self.rule.code
-        digit = _DIGIT_RE.search(text) is not None
-        low = text.lower()
-        for rx, needs in zip(self.id_regexes, self.id_needs):
-            # A labelled identifier needs its label's first word; "the 5512 account" needs digits.
-            if (needs == "label" and not any(w in low for w in self.label_words)) or (needs == "digit" and not digit):
+        scan = scan or _Scan(text)
+        for rx, (needs_digit, needs_label) in zip(self.id_regexes, self.id_needs):
+            # Most identifier patterns cannot match without a digit; a labelled one
+            # also needs its label's first word ("acct", "customer").
+            if (needs_digit and not scan.digit) or (needs_label and not any(w in scan.low for w in self.label_words)):
                 continue
             for m in rx.finditer(text):
                 if m.lastgroup == "noun":
@@ -284,10 +282,10 @@ class PersonRule:
                     yield Candidate(m.start("noun"), m.end("noun"), "identifier", code, merge=False, span_start=m.start())
                 else:
                     yield Candidate(m.start(), m.end(), "identifier", code)
-        if self.times and digit:
+        if self.times and scan.digit:
             for m in _TIME_RE.finditer(text):
                 yield Candidate(m.start("time"), m.end("time"), "time", code)
-        if self._multi_re is not None and any(w in low for w in self._multi_first):
+        if self._multi_re is not None and any(w in scan.low for w in self._multi_first):
             for m in self._multi_re.finditer(text):
                 yield Candidate(m.start(), m.end(), "term", code)
 
@@ -711,38 +709,101 @@ def _next_token(doc: Any, i: int, head: Any) -> Any:
 _TIME_RE = re.compile(r"(?i:\b(?:the|a|your|my|our)\s+(?P<time>\d{1,2}(?::\d{2})?\s?(?:[ap]m|[ap]\.m\.))(?![\w]))")
 
 
-def identifier_parts(spec: Mapping[str, Any]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+def identifier_parts(spec: Mapping[str, Any]) -> tuple[tuple[tuple[bool, bool], re.Pattern[str]], ...]:
     """Regexes for identifiers: labelled ("acct 4471-22"), standalone ("#88213"), and "the 5512 account".
 
     Each comes with what it cannot match without, for the cheap first stage:
-    "label" (the first word of a label), "digit", or "" (always tried).
+    (a digit, the first word of a label).
     """
-    out: list[tuple[str, re.Pattern[str]]] = []
+    out: list[tuple[tuple[bool, bool], re.Pattern[str]]] = []
     labels = [re.escape(str(lbl)).replace(r"\ ", r"\s+") for lbl in spec.get("labels", [])]
     shapes = [str(s) for s in spec.get("shapes", [])]
     if labels and shapes:
-        out.append(
-            (
-                "label",
-                re.compile(
-                    r"(?<![\w/])(?i:" + "|".join(sorted(labels, key=len, reverse=True)) + r")"
-                    r"(?:\s*(?i:no\.?|number|id|\#)\s*|\s+|\s*:\s*)\#?"
-                    r"(?:" + "|".join(shapes) + r")(?![\w-])"
-                ),
-            )
+        rx = re.compile(
+            r"(?<![\w/])(?i:" + "|".join(sorted(labels, key=len, reverse=True)) + r")"
+            r"(?:\s*(?i:no\.?|number|id|\#)\s*|\s+|\s*:\s*)\#?"
+            r"(?:" + "|".join(shapes) + r")(?![\w-])"
         )
+        out.append(((requires_digit(rx.pattern), True), rx))
     standalone = [str(s) for s in spec.get("standalone", [])]
     if standalone:
-        out.append(("", re.compile(r"(?<![\w#/-])(?:" + "|".join(standalone) + r")(?![\w-])")))
+        rx = re.compile(r"(?<![\w#/-])(?:" + "|".join(standalone) + r")(?![\w-])")
+        out.append(((requires_digit(rx.pattern), False), rx))
     nouns = [re.escape(str(n)) for n in spec.get("label-nouns", [])]
     if nouns:
-        out.append(("digit", re.compile(r"(?i:\b(?:the|a|an|this|that)\s+\d{3,}\s+(?P<noun>" + "|".join(nouns) + r"))\b")))
+        out.append(((True, False), re.compile(r"(?i:\b(?:the|a|an|this|that)\s+\d{3,}\s+(?P<noun>" + "|".join(nouns) + r"))\b")))
     return tuple(out)
+
+
+def requires_digit(pattern: str) -> bool:
+    """True when no match of ``pattern`` can lack a digit (``\\d``); False when unsure.
+
+    Walks the parsed regex: a literal digit, a class of digits only, a repeat
+    of at least one of those, a group or every branch of an alternation that
+    requires one. Lookarounds and anything unusual count as "not required",
+    so the answer errs toward trying the regex.
+    """
+    try:
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_parse  # type: ignore[no-redef]
+    try:
+        return _seq_requires_digit(sre_parse.parse(pattern), sre_parse)
+    except Exception:  # noqa: BLE001 - a parser internals change: just try the regex
+        return False
+
+
+def _seq_requires_digit(seq: Any, sp: Any) -> bool:
+    c = sp.constants if hasattr(sp, "constants") else sp
+    for op, av in seq:
+        name = str(op)
+        if name == "LITERAL":
+            if _DIGIT_RE.fullmatch(chr(av)):
+                return True
+        elif name == "IN":
+            if av and all(_class_item_is_digit(str(o), v, c) for o, v in av):
+                return True
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            lo, _, sub = av
+            if lo >= 1 and _seq_requires_digit(sub, sp):
+                return True
+        elif name == "SUBPATTERN":
+            if _seq_requires_digit(av[-1], sp):
+                return True
+        elif name == "ATOMIC_GROUP":
+            if _seq_requires_digit(av, sp):
+                return True
+        elif name == "BRANCH":
+            if av[1] and all(_seq_requires_digit(b, sp) for b in av[1]):
+                return True
+    return False
+
+
+def _class_item_is_digit(op: str, value: Any, c: Any) -> bool:
+    if op == "LITERAL":
+        return _DIGIT_RE.fullmatch(chr(value)) is not None
+    if op == "RANGE":
+        return ord("0") <= value[0] and value[1] <= ord("9")
+    if op == "CATEGORY":
+        return str(value) == "CATEGORY_DIGIT"
+    return False
 
 
 def compile_identifiers(spec: Mapping[str, Any]) -> tuple[re.Pattern[str], ...]:
     """The identifier regexes alone (for the ``identifier`` rule kind)."""
     return tuple(rx for _, rx in identifier_parts(spec))
+
+
+class _Scan:
+    """What the cheap stages read from one text, computed once for all rules."""
+
+    __slots__ = ("text", "low", "lowered", "digit")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.low = text.lower()
+        self.lowered = _RUN_RE.findall(self.low)
+        self.digit = _DIGIT_RE.search(text) is not None
 
 
 _RUN_RE = re.compile(r"[\w-]+")
@@ -960,7 +1021,8 @@ class Linter:
             for seg in segments:
                 ptext = parse_text(seg.text)
                 # Stage one, on the whole segment: trigger words (set lookups, no spaCy).
-                found = [pr.trigger_spans(ptext) if pr.has_triggers else [] for pr in self.person]
+                scan = _Scan(ptext)
+                found = [pr.trigger_spans(ptext, scan) if pr.has_triggers else [] for pr in self.person]
                 if not every and not any(found):
                     continue
                 starts = _speaker_starts(seg.text)
