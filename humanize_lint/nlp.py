@@ -6,6 +6,10 @@ else any other installed English pipeline. Nothing is imported until a rule
 actually needs a parse, so clean files never pay for spaCy. When no pipeline
 is installed, ``ModelError`` carries an install hint; the CLI then degrades
 to the rules that need no parse.
+
+After loading, ``fastpipes.install`` swaps the pipeline's rule-based
+``attribute_ruler`` and ``lemmatizer`` for memoizing equivalents that give the
+same token attributes several times faster.
 """
 
 from __future__ import annotations
@@ -82,6 +86,9 @@ class LazyModel:
             except OSError as exc:
                 raise ModelError(f"cannot load spaCy pipeline '{name}': {exc}") from None
             _add_special_cases(nlp)
+            from . import fastpipes
+
+            fastpipes.install(nlp)
             self._nlp = nlp
         return self._nlp
 
