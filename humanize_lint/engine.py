@@ -26,7 +26,6 @@ Kinds:
 
 from __future__ import annotations
 
-import contextlib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Sequence
@@ -938,6 +937,9 @@ def find_definitions(text: str) -> list[tuple[int, str]]:
 
 KINDS = ("person-reference", "acronym", "identifier", "terms", "pattern")
 
+# Parsed characters per spaCy memory zone (see Linter._enter_zone).
+ZONE_CHARS = 4_000_000
+
 
 @dataclass
 class LintOptions:
@@ -974,6 +976,8 @@ class Linter:
         self._allow_re = _words_regex(self.options.allow, plural=False) if self.options.allow else None
         self.skipped_parse_rules: list[Rule] = []
         self._gates: list[CueGate | None] | None = None
+        self._zone: Any = None  # the open spaCy memory zone (see _enter_zone)
+        self._zone_chars = 0
 
     # -- public -------------------------------------------------------------
 
@@ -1046,25 +1050,38 @@ class Linter:
         if not todo:
             return out
         nlp = self.model.get()
-        # Strings and lexemes a batch adds to the vocab (ids, names, typos) are freed
-        # when the zone ends, so memory stays flat over millions of records. Hits hold
-        # only offsets and plain strings, never tokens.
         if self.terms or self.patterns:
-            self._build_matchers(nlp.vocab)  # before the zone: the matchers' strings must stay
-        zone = nlp.memory_zone() if hasattr(nlp, "memory_zone") else contextlib.nullcontext()
-        with zone:
-            docs = []
-            merged_maps = []
-            for _, _, ctext, spans, starts in todo:
-                doc, merged = _make_doc(nlp, ctext, spans, starts)
-                docs.append(doc)
-                merged_maps.append(merged)
-            for (k, base, _, _, _), doc, merged in zip(todo, nlp.pipe(docs, batch_size=256), merged_maps):
-                unit = units[k]
-                for pr in self.person:
-                    out[k].extend(self._person_hits(pr, unit, base, doc, merged))
-                out[k].extend(self._term_hits(unit, base, doc))
+            self._build_matchers(nlp.vocab)  # outside any zone: the matchers' strings must stay
+        self._enter_zone(nlp)
+        docs = []
+        merged_maps = []
+        for _, _, ctext, spans, starts in todo:
+            doc, merged = _make_doc(nlp, ctext, spans, starts)
+            docs.append(doc)
+            merged_maps.append(merged)
+        for (k, base, _, _, _), doc, merged in zip(todo, nlp.pipe(docs, batch_size=256), merged_maps):
+            unit = units[k]
+            for pr in self.person:
+                out[k].extend(self._person_hits(pr, unit, base, doc, merged))
+            out[k].extend(self._term_hits(unit, base, doc))
+        del docs
+        self._zone_chars += sum(len(t[2]) for t in todo)
+        if self._zone is not None and self._zone_chars >= ZONE_CHARS:
+            self._zone.__exit__(None, None, None)
+            self._zone = None
         return out
+
+    def _enter_zone(self, nlp: Any) -> None:
+        """Strings, lexemes and tokenizer cache entries that parses add to the vocab
+        (ids, names, typos) live in a spaCy memory zone that is closed and reopened
+        every ``ZONE_CHARS`` parsed characters, so memory stays flat over millions
+        of records while the tokenizer's cache stays warm between batches. Hits
+        hold only offsets and plain strings, never tokens, so closing is safe
+        between batches."""
+        if self._zone is None and hasattr(nlp, "memory_zone"):
+            self._zone = nlp.memory_zone()
+            self._zone.__enter__()
+            self._zone_chars = 0
 
     def _cue_gates(self) -> list[CueGate | None]:
         """The second stage per person rule; None (trigger words only) when the

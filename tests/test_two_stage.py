@@ -119,3 +119,22 @@ def test_sentence_spans(text: str, pieces: list[str]) -> None:
     spans = sentence_spans(text)
     assert [text[a:b] for a, b in spans] == pieces
     assert "".join(text[a:b] for a, b in spans) == text
+
+
+def test_parses_do_not_grow_the_vocab_without_bound(linter: Linter, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unique words (ids, names, typos) live in spaCy memory zones that are recycled
+    every ZONE_CHARS parsed characters: over a million records the vocab stays flat."""
+    from humanize_lint import engine
+
+    monkeypatch.setattr(engine, "ZONE_CHARS", 2_000)
+    nlp = linter.model.get()
+
+    def lint_many(first: int) -> int:
+        for i in range(first, first + 300):
+            text = f"The renewal Qzx{i}w{i * 7}v called about order {i}kq{i * 3} and is upset."
+            linter.lint_unit(Unit(document=Document(path="t.txt", text=text, format="text"), text=text))
+        return len(nlp.vocab.strings)
+
+    after_first = lint_many(0)
+    after_second = lint_many(10_000)
+    assert after_second - after_first < 200  # 300 texts add about 900 unique strings without zones
