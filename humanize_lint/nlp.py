@@ -79,8 +79,7 @@ class LazyModel:
         """The loaded ``Language`` object, without NER (no rule needs it)."""
         if self._nlp is None:
             name = self.check()
-            import spacy
-
+            spacy = import_spacy()
             try:
                 nlp = spacy.load(name, exclude=["ner"])
             except OSError as exc:
@@ -91,6 +90,49 @@ class LazyModel:
             fastpipes.install(nlp)
             self._nlp = nlp
         return self._nlp
+
+
+def import_spacy() -> Any:
+    """``import spacy``, without importing its command-line package.
+
+    ``spacy/__init__.py`` imports ``spacy.cli`` only to re-export ``spacy.info``;
+    that package pulls in weasel, requests and the CLI commands, about a quarter
+    of a second that linting never uses. Placeholders for ``spacy.cli`` and
+    ``spacy.cli.info`` stand in while spaCy initialises and are removed right
+    after, so a later ``import spacy.cli`` gets the real package, and
+    ``spacy.info`` imports it when called. If that ever fails, spaCy is
+    imported the ordinary way.
+    """
+    import sys
+
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    import types
+
+    def info(*args: Any, **kwargs: Any) -> Any:
+        from spacy.cli.info import info as real
+
+        return real(*args, **kwargs)
+
+    placeholders = {}
+    for name in ("spacy.cli", "spacy.cli.info"):
+        if name not in sys.modules:
+            module = types.ModuleType(name)
+            module.info = info  # type: ignore[attr-defined]
+            placeholders[name] = module
+    sys.modules.update(placeholders)
+    try:
+        import spacy
+    except Exception:  # noqa: BLE001 - spaCy changed how it starts: import it as it is
+        for name in [n for n in sys.modules if n == "spacy" or n.startswith("spacy.")]:
+            del sys.modules[name]
+        placeholders = {}
+        import spacy
+    finally:
+        for name, module in placeholders.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+    return spacy
 
 
 def _add_special_cases(nlp: Any) -> None:

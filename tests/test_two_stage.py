@@ -138,3 +138,24 @@ def test_parses_do_not_grow_the_vocab_without_bound(linter: Linter, monkeypatch:
     after_first = lint_many(0)
     after_second = lint_many(10_000)
     assert after_second - after_first < 200  # 300 texts add about 900 unique strings without zones
+
+
+def test_loading_the_pipeline_skips_spacys_command_line_package() -> None:
+    """spaCy's CLI package (weasel, requests: ~0.25 s) is not imported to lint,
+    and ``spacy.info`` and ``import spacy.cli`` still work afterwards."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from humanize_lint.nlp import LazyModel\n"
+        "nlp = LazyModel().get()\n"
+        "assert 'spacy.cli' not in sys.modules, 'spacy.cli was imported'\n"
+        "assert nlp('The renewal called.')[1].lemma_ == 'call'\n"
+        "import spacy, spacy.cli\n"
+        "assert callable(spacy.cli.download)\n"
+        "assert spacy.info()['spacy_version'] == spacy.__version__\n"
+        "print('ok')\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
