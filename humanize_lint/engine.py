@@ -950,8 +950,8 @@ class LintOptions:
     allow: tuple[str, ...] = ()
     name_style: str = "full"
     severity_overrides: Mapping[str, Severity] = field(default_factory=dict)
-    # The cheap first stage: only segments where a rule's trigger regex matches
-    # are tagged and parsed. False parses every segment (the reference the
+    # The two cheap stages: only sentences with a trigger and a possible cue
+    # are tagged and parsed. False parses every sentence (the reference the
     # two-stage results are tested against).
     prefilter: bool = True
 
