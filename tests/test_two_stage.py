@@ -159,3 +159,18 @@ def test_loading_the_pipeline_skips_spacys_command_line_package() -> None:
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
+
+
+def test_the_skipped_saved_tokenizer_equals_the_default_one(linter: Linter) -> None:
+    """For the official pipelines the saved tokenizer is not re-read (see
+    nlp.load_exclusions): the one spaCy builds from its English defaults must be
+    the same, byte for byte (special cases, prefixes, suffixes, infixes, URL match)."""
+    from humanize_lint import nlp as hl_nlp
+
+    name = linter.model.check()
+    if name not in hl_nlp.DEFAULT_TOKENIZER_PIPELINES:
+        pytest.skip(f"{name} loads its saved tokenizer")
+    spacy = hl_nlp.import_spacy()
+    saved = spacy.load(name, exclude=["ner"])
+    default = spacy.load(name, exclude=hl_nlp.load_exclusions(name))
+    assert default.tokenizer.to_bytes() == saved.tokenizer.to_bytes()
