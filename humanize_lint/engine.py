@@ -176,7 +176,6 @@ class PersonRule:
     trigger_forms: frozenset[str]
     acronym_forms: frozenset[str]
     label_words: tuple[str, ...]
-    has_triggers: bool
     subject_of: dict[str, list[VerbSpec]]
     passive_subject_of: dict[str, list[VerbSpec]]
     object_of: dict[str, list[VerbSpec]]
@@ -229,7 +228,6 @@ class PersonRule:
             trigger_forms=forms,
             acronym_forms=acr_forms,
             label_words=labels,
-            has_triggers=bool(single or multi or acr or id_parts or trig.get("times")),
             subject_of=_verb_table(cues.get("subject-of", [])),
             passive_subject_of=_verb_table(cues.get("passive-subject-of", [])),
             object_of=_verb_table(cues.get("object-of", [])),
@@ -248,6 +246,11 @@ class PersonRule:
         )
 
     # -- candidate spans found before parsing (merged into one token) -------
+
+    @property
+    def has_triggers(self) -> bool:
+        """Whether the rule has any trigger at all (words, acronyms, identifiers, times)."""
+        return bool(self.trigger_forms or self.acronyms or self.id_regexes or self.times or self.multiword)
 
     def trigger_spans(self, text: str, scan: "_Scan | None" = None) -> list[tuple[int, int]]:
         """Every trigger form in ``text`` (the first cheap stage, before spaCy).
@@ -796,10 +799,9 @@ def compile_identifiers(spec: Mapping[str, Any]) -> tuple[re.Pattern[str], ...]:
 class _Scan:
     """What the cheap stages read from one text, computed once for all rules."""
 
-    __slots__ = ("text", "low", "lowered", "digit")
+    __slots__ = ("low", "lowered", "digit")
 
     def __init__(self, text: str) -> None:
-        self.text = text
         self.low = text.lower()
         self.lowered = _RUN_RE.findall(self.low)
         self.digit = _DIGIT_RE.search(text) is not None

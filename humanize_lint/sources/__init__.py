@@ -156,17 +156,22 @@ def decode(data: bytes, path: str, fmt: str | None = None) -> Document:
     return Document(path=path, text=content, encoding=encoding, bom=bom, newline=newline, format=fmt or detect_format(path))
 
 
+def _read_error(exc: OSError, name: str) -> InputError:
+    """The one-line input error for a file that cannot be opened or read."""
+    if isinstance(exc, IsADirectoryError):
+        return InputError("is a directory", name)
+    if isinstance(exc, PermissionError):
+        return InputError("permission denied", name)
+    return InputError(f"cannot read: {exc.strerror}", name)
+
+
 def read_path(path: Path, shown: str | None = None, fmt: str | None = None) -> Document:
     """Read and decode one file."""
     name = shown or str(path)
     try:
         data = path.read_bytes()
-    except IsADirectoryError:
-        raise InputError("is a directory", name) from None
-    except PermissionError:
-        raise InputError("permission denied", name) from None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", name) from None
+        raise _read_error(exc, name) from None
     return decode(data, name, fmt or detect_format(str(path)))
 
 
@@ -189,12 +194,8 @@ def open_path(path: Path, shown: str | None = None, fmt: str | None = None) -> I
         return
     try:
         handle = path.open("rb")
-    except IsADirectoryError:
-        raise InputError("is a directory", name) from None
-    except PermissionError:
-        raise InputError("permission denied", name) from None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", name) from None
+        raise _read_error(exc, name) from None
     with handle:
         yield from read_stream(handle, name, fmt)
 
