@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from ._yaml import MarkedMap, MarkedSeq, load_file
+from .kinds import acronym as acronym_kind
 from .model import Rule, RuleError, Severity
 
 CATEGORIES_HINT = ("thing-as-person", "number-as-person", "undefined-acronym")
@@ -47,14 +48,7 @@ KIND_OPTIONS: dict[str, dict[str, tuple[type, ...] | type]] = {
     "terms": {"terms": _LIST_OR_REF, "match": str},
     "pattern": {"patterns": list},
     "identifier": {"identifiers": (dict, str)},
-    "acronym": {
-        "known": _LIST_OR_REF,
-        "expansions": (dict, str),
-        "ignore-words": _LIST_OR_REF,
-        "min-length": int,
-        "max-length": int,
-        "occurrences": str,
-    },
+    "acronym": acronym_kind.OPTIONS,
     "person-reference": {
         "trigger": dict,
         "cues": dict,
@@ -267,9 +261,7 @@ def _validate_kind(raw: MarkedMap, options: dict[str, Any], path: str) -> None:
             if not isinstance(p, list) or not all(isinstance(tok, dict) for tok in p):
                 raise _err(path, pos, f"patterns[{i}] must be a list of token mappings")
     elif kind == "acronym":
-        occ = options.get("occurrences", "all")
-        if occ not in ("all", "first"):
-            raise _err(path, raw.where("occurrences", value=True), "'occurrences' must be 'all' or 'first'")
+        acronym_kind.validate(raw, options, path)
 
 
 def _check_identifiers(ids: Any, path: str, where: tuple[int, int]) -> None:
