@@ -288,6 +288,8 @@ class Finding:
     suggestions: tuple[str, ...]
     severity: Severity
     fix: Edit | None = None  # set when the rule's replacement is unambiguous and the span maps 1:1 to the file
+    # Why it was flagged (person rules): evidence type, reason, words, support, WordNet class.
+    explanation: Mapping[str, Any] | None = None
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

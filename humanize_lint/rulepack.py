@@ -19,6 +19,10 @@ from typing import Any, Iterable, Mapping
 
 from ._yaml import MarkedMap, MarkedSeq, load_file
 from .kinds import acronym as acronym_kind
+from .kinds import identifier as identifier_kind
+from .kinds import pattern as pattern_kind
+from .kinds import person as person_kind
+from .kinds import terms as terms_kind
 from .model import Rule, RuleError, Severity
 
 CATEGORIES_HINT = ("thing-as-person", "number-as-person", "undefined-acronym")
@@ -42,47 +46,11 @@ _COMMON: dict[str, tuple[type | tuple[type, ...], bool]] = {
 
 _LIST_OR_REF = (list, str)
 
-# Options of each kind: key -> accepted types. The engine owns their meaning;
-# rules/README.md documents them.
-KIND_OPTIONS: dict[str, dict[str, tuple[type, ...] | type]] = {
-    "terms": {"terms": _LIST_OR_REF, "match": str},
-    "pattern": {"patterns": list},
-    "identifier": {"identifiers": (dict, str)},
-    "acronym": acronym_kind.OPTIONS,
-    "person-reference": {
-        "trigger": dict,
-        "cues": dict,
-        "not-when": dict,
-    },
-}
+# Options of each kind: key -> accepted types. Each kind's module owns its schema.
+KIND_MODULES = {m.NAME: m for m in (person_kind, acronym_kind, identifier_kind, terms_kind, pattern_kind)}
+KIND_OPTIONS: dict[str, dict[str, Any]] = {name: m.OPTIONS for name, m in KIND_MODULES.items()}
 
-_TRIGGER_KEYS = {"terms": _LIST_OR_REF, "acronyms": _LIST_OR_REF, "identifiers": (dict, str), "times": bool}
-_IDENTIFIER_KEYS = {"labels": _LIST_OR_REF, "shapes": _LIST_OR_REF, "standalone": _LIST_OR_REF, "label-nouns": _LIST_OR_REF}
-_CUE_KEYS = {
-    "subject-of": _LIST_OR_REF,
-    "passive-subject-of": _LIST_OR_REF,
-    "object-of": _LIST_OR_REF,
-    "recipient-of": _LIST_OR_REF,
-    "object-of-prep": (dict, str),
-    "described-as": _LIST_OR_REF,
-    "predicate-nouns": _LIST_OR_REF,
-    "possessor-of": _LIST_OR_REF,
-    "coordinated-with": _LIST_OR_REF,
-    "linking-verbs": _LIST_OR_REF,
-    "relative-pronouns": _LIST_OR_REF,
-    "catenative-verbs": _LIST_OR_REF,
-}
-_NOT_WHEN_KEYS = {"head-of": _LIST_OR_REF, "modified-by": _LIST_OR_REF}
-_VERB_SPEC_KEYS = {
-    "lemma": str,
-    "object": _LIST_OR_REF,
-    "particle": _LIST_OR_REF,
-    "requires-object": bool,
-    "without-object": bool,
-    "prep": dict,
-    "unless-trigger": _LIST_OR_REF,
-    "without-prep": _LIST_OR_REF,
-}
+_IDENTIFIER_KEYS = identifier_kind.IDENTIFIER_KEYS
 _SUGGEST_KEYS = {"with-name": list, "without-name": list, "plural": list}
 _EXAMPLE_KEYS = {"flag": list, "pass": list}
 
@@ -204,62 +172,17 @@ def _check_regexes(values: Iterable[Any], path: str, where: tuple[int, int], wha
             raise _err(path, where, f"invalid regular expression in {what}: {exc}") from None
 
 
-def _check_verb_specs(items: Any, path: str, where: tuple[int, int], what: str) -> None:
-    if not isinstance(items, list):
-        raise _err(path, where, f"'{what}' must be a list of verbs")
-    for i, item in enumerate(items):
-        pos = items.where(i) if isinstance(items, MarkedSeq) else where
-        if isinstance(item, str):
-            continue
-        if not isinstance(item, dict) or "lemma" not in item:
-            raise _err(path, pos, f"each entry of '{what}' must be a word or a mapping with 'lemma'")
-        _check_keys(item, _VERB_SPEC_KEYS, path, f"'{what}' entry")
-
-
 def _validate_kind(raw: MarkedMap, options: dict[str, Any], path: str) -> None:
     kind = raw["kind"]
     if kind == "person-reference":
-        trig = options.get("trigger")
-        if not trig:
-            raise _err(path, raw.where("kind"), "a person-reference rule needs a 'trigger'")
-        _check_keys(trig, _TRIGGER_KEYS, path, "trigger")
-        if "cues" not in options:
-            raise _err(path, raw.where("kind"), "a person-reference rule needs 'cues'")
-        _check_keys(options["cues"], _CUE_KEYS, path, "cues")
-        for key in ("subject-of", "object-of", "passive-subject-of", "recipient-of"):
-            if isinstance(options["cues"].get(key), list):
-                cues = options["cues"]
-                _check_verb_specs(cues[key], path, cues.where(key, value=True) if isinstance(cues, MarkedMap) else (1, 1), key)
-        if "not-when" in options:
-            _check_keys(options["not-when"], _NOT_WHEN_KEYS, path, "not-when")
-        if "identifiers" in trig:
-            _check_identifiers(trig["identifiers"], path, trig.where("identifiers", value=True) if isinstance(trig, MarkedMap) else (1, 1))
+        person_kind.validate(raw, options, path, _check_keys)
     elif kind == "identifier":
-        if "identifiers" not in options:
-            raise _err(path, raw.where("kind"), "an identifier rule needs 'identifiers'")
+        identifier_kind.validate(raw, options, path)
         _check_identifiers(options["identifiers"], path, raw.where("identifiers", value=True))
     elif kind == "terms":
-        if "terms" not in options:
-            raise _err(path, raw.where("kind"), "a terms rule needs 'terms'")
-        terms = options["terms"]
-        for i, t in enumerate(terms):
-            pos = terms.where(i) if isinstance(terms, MarkedSeq) else raw.where("terms", value=True)
-            if isinstance(t, dict):
-                _check_keys(t, {"term": str, "suggest": (list, str)}, path, "terms entry")
-                if "term" not in t:
-                    raise _err(path, pos, "a terms entry needs 'term'")
-            elif not isinstance(t, str):
-                raise _err(path, pos, "each term must be a string or a mapping with 'term'")
-        if options.get("match", "lemma") not in ("lemma", "lower", "exact"):
-            raise _err(path, raw.where("match", value=True), "'match' must be one of: lemma, lower, exact")
+        terms_kind.validate(raw, options, path, _check_keys)
     elif kind == "pattern":
-        pats = options.get("patterns")
-        if not pats:
-            raise _err(path, raw.where("kind"), "a pattern rule needs 'patterns'")
-        for i, p in enumerate(pats):
-            pos = pats.where(i) if isinstance(pats, MarkedSeq) else raw.where("patterns", value=True)
-            if not isinstance(p, list) or not all(isinstance(tok, dict) for tok in p):
-                raise _err(path, pos, f"patterns[{i}] must be a list of token mappings")
+        pattern_kind.validate(raw, options, path)
     elif kind == "acronym":
         acronym_kind.validate(raw, options, path)
 
@@ -303,7 +226,7 @@ def load_rule(path: Path, lexicons: Mapping[str, Any], shown: str | None = None)
     # Keep the marks of the raw options for validation messages.
     marked_options = {k: raw[k] for k in KIND_OPTIONS[kind] if k in raw}
     _validate_kind(raw, {**marked_options, **{k: v for k, v in options.items() if k not in marked_options}}, name)
-    for k in ("trigger", "cues", "identifiers", "terms"):
+    for k in ("cues", "candidates", "identifiers", "terms"):
         if k in options:
             _validate_resolved(options[k], name, raw.where(k, value=True), k)
     suggest = raw.get("suggest", {})
@@ -340,29 +263,43 @@ def load_rule(path: Path, lexicons: Mapping[str, Any], shown: str | None = None)
 
 def _validate_resolved(value: Any, path: str, where: tuple[int, int], what: str) -> None:
     """After lexicon expansion, verb lists, regexes and word lists must still be well formed."""
-    ids = value.get("identifiers") if what == "trigger" and isinstance(value, dict) else (value if what == "identifiers" else None)
-    if isinstance(ids, dict):
+    if what == "identifiers" and isinstance(value, dict):
         for key in ("shapes", "standalone"):
-            if key in ids:
-                if not isinstance(ids[key], list):
+            if key in value:
+                if not isinstance(value[key], list):
                     raise _err(path, where, f"identifiers.{key} must be a list of regular expressions")
-                _check_regexes(ids[key], path, where, f"identifiers.{key}")
+                _check_regexes(value[key], path, where, f"identifiers.{key}")
         for key in ("labels", "label-nouns"):
-            if key in ids and not all(isinstance(x, str) for x in ids[key]):
+            if key in value and not all(isinstance(x, str) for x in value[key]):
                 raise _err(path, where, f"identifiers.{key} must be a list of words")
-    if what == "trigger" and isinstance(value, dict):
-        for key in ("terms", "acronyms"):
+    if what == "candidates" and isinstance(value, dict):
+        for key in ("add-nouns", "skip-nouns"):
             if key in value and not (isinstance(value[key], list) and all(isinstance(x, str) for x in value[key])):
-                raise _err(path, where, f"trigger.{key} must be a list of words")
+                raise _err(path, where, f"candidates.{key} must be a list of words")
     if what == "terms" and not isinstance(value, list):
         raise _err(path, where, "'terms' must be a list")
-    if what == "cues":
-        for key in ("subject-of", "object-of", "passive-subject-of", "recipient-of"):
+    if what == "cues" and isinstance(value, dict):
+        for key in person_kind.VERB_LIST_KEYS:
             if key in value:
                 _check_verb_specs(value[key], path, where, key)
+        for key, types in person_kind.CUE_KEYS.items():
+            if key in value and key not in person_kind.VERB_LIST_KEYS and types == _LIST_OR_REF and not (isinstance(value[key], list) and all(isinstance(x, str) for x in value[key])):
+                raise _err(path, where, f"cues.{key} must be a list of words")
         prep = value.get("object-of-prep")
         if prep is not None and not isinstance(prep, dict):
-            raise _err(path, where, "'object-of-prep' must map prepositions to verb lists")
+            raise _err(path, where, "'object-of-prep' must map prepositions to word lists")
+
+
+def _check_verb_specs(items: Any, path: str, where: tuple[int, int], what: str) -> None:
+    if not isinstance(items, list):
+        raise _err(path, where, f"'{what}' must be a list of verbs")
+    for i, item in enumerate(items):
+        pos = items.where(i) if isinstance(items, MarkedSeq) else where
+        if isinstance(item, str):
+            continue
+        if not isinstance(item, dict) or "lemma" not in item:
+            raise _err(path, pos, f"each entry of '{what}' must be a word or a mapping with 'lemma'")
+        _check_keys(item, person_kind.VERB_SPEC_KEYS, path, f"'{what}' entry")
 
 
 class _TemplateProbe(dict):  # type: ignore[type-arg]

@@ -169,6 +169,7 @@ class Contexts:
                 name_style=f.name_style or cfg.name_style,
                 severity_overrides=severity,
             ),
+            segment=sources.segment,
         )
         if linter.needs_model():
             try:

@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 
 import pytest
 
-from humanize_lint import rulepack
+from humanize_lint import rulepack, sources
 from humanize_lint.engine import Linter
 from humanize_lint.model import Document, Finding, ModelError, Unit
 from humanize_lint.nlp import LazyModel
@@ -31,7 +31,7 @@ def linter() -> Linter:
         model.check()
     except ModelError as exc:
         pytest.skip(f"no spaCy English pipeline installed ({exc.message})")
-    return Linter(list(rulepack.load().rules.values()), model)
+    return Linter(list(rulepack.load().rules.values()), model, segment=sources.segment)
 
 
 LintFn = Callable[..., "list[Finding]"]

@@ -132,7 +132,7 @@ def test_ids_by_category(tmp_path: Path) -> None:
     pack = rulepack.load([pack_dir])
     from humanize_lint.nlp import LazyModel
 
-    linter = Linter(list(pack.rules.values()), LazyModel())
+    linter = Linter(list(pack.rules.values()), LazyModel(), segment=sources.segment)
     try:
         linter.model.check()
     except Exception:  # noqa: BLE001 - no pipeline: the session fixture skips the same way

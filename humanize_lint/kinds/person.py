@@ -1,0 +1,401 @@
+"""``kind: person-reference``: a thing or a number written as if it were the customer.
+
+"The renewal called", "the 11:45 filling is in the lobby", "Seller 55120
+emailed again", "table 9 is asking for the manager": the sentence treats a
+transaction, appointment, product or record as a person. The rule knows no
+list of such nouns. Any noun phrase is a **candidate** unless its head
+names a person, is a pronoun or a name (``candidates``); what the head
+names comes from WordNet (``humanize_lint.wordnet``). A candidate is
+flagged when the parse shows **evidence** that the sentence treats it as a
+person, and nothing says it is something that legitimately acts:
+
+============================  ==================================================  ========
+evidence                      example                                             strength
+============================  ==================================================  ========
+``possessor-of``              the cancellation's **wife**; acct 2201-77 and his   strong
+                              wife
+``described-as``              the escalation **is furious**; called **upset**;    strong
+                              is a lovely **lady**
+``present-at``                the 11:45 filling **is in the lobby**; the          strong
+                              chargeback is **on line 2**; the 7am pickup is
+                              **here**
+``subject-of``                the renewal **called** / **hung up** /              strong
+                              **complained**; **wants to** know
+``subject-of``                the tune-up **asks**; the balayage **says**         weak
+``passive-subject-of``        the downgrade **was told**                          strong
+``addressee-of``              **told** the freeze it's active; **called** the     strong
+                              no-cool **back**; **walked** it **through**; **let**
+                              the transfer **know**
+``addressee-of``              **call** the Brennan divorce; **thank** the claim   weak
+``recipient-of``              **send** the trial day a copy                       strong
+``object-of-prep``            **apologized to** the refund                        strong
+``object-of-prep``            **spoke with** #88213; **talk to** the delivery     weak
+``relative-who``              the upgrade **who** called                          weak
+============================  ==================================================  ========
+
+Weak evidence flags only with **support** (``weak-evidence-needs``): an
+identifier or a time ("the 7am pickup"), a place or name in the phrase
+("the Birch Ct closing"), a coinage WordNet has no noun for ("the
+no-cool", "the prepaid"), or she/he/her/his in the same or the next
+sentence.
+
+Counter-evidence, from WordNet: a head that names a group, organisation or
+place ("the bank called") or an agent such as a device, system or
+software ("the app asks") is never flagged; content such as documents and
+policies may say, ask and want (``content-verbs``: "the policy says"); a
+physical thing is no subject of a verb that mostly takes things as
+subjects ("the boiler wants descaling").
+
+Options:
+
+- ``candidates``: ``nouns`` (noun phrases, open vocabulary), ``times``
+  ("the 2pm"), ``identifiers`` (labelled or shaped numbers, for
+  number-as-person), ``add-nouns`` (always candidates, taken as
+  abstract: for words WordNet misreads in your trade) and ``skip-nouns``
+  (never candidates).
+- ``cues``: the word lists each evidence type uses (see the table of keys
+  in rules/README.md); a missing list turns that evidence off.
+- ``evidence``: the evidence types this rule uses (default: all).
+- ``weak-evidence-needs``: which support makes weak evidence enough
+  (default: identifier, time, specified, coinage, pronoun; ``[]`` turns weak
+  evidence off).
+
+Known problems: the small English pipeline misparses terse notes ("The
+7:30 tasting rang" tags *rang* as a noun); a noun WordNet knows mostly as
+an organisation or a device is never flagged ("the corporate membership
+called"); acronym heads ("the MQL called") are not candidates, because
+most capitalised heads in running prose are organisations.
+
+Fix safety: replacing the phrase with the customer's name is unsafe (the
+sentence may need more rewording); offered only when the export gives the
+name and the phrase is a bare noun.
+
+PASS: ``The renewal is due March 1.`` / ``The app asks for a photo.``
+FAIL: ``The renewal called again.`` / ``The 11:45 filling is in the lobby.``
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+from .. import wordnet
+from ..model import Rule, RuleError
+from . import LIST_OR_REF
+from .person_evidence import EVIDENCE, Candidate, Evidence, candidate, support
+
+NAME = "person-reference"
+
+OPTIONS: dict[str, Any] = {
+    "candidates": dict,
+    "cues": dict,
+    "evidence": list,
+    "weak-evidence-needs": list,
+}
+
+CANDIDATE_KEYS: dict[str, Any] = {"nouns": bool, "times": bool, "identifiers": bool, "add-nouns": LIST_OR_REF, "skip-nouns": LIST_OR_REF}
+CUE_KEYS: dict[str, Any] = {
+    "subject-of": LIST_OR_REF,
+    "strong-subject-of": LIST_OR_REF,
+    "contact-verbs": LIST_OR_REF,
+    "content-verbs": LIST_OR_REF,
+    "desire-verbs": LIST_OR_REF,
+    "motion-verbs": LIST_OR_REF,
+    "passive-subject-of": LIST_OR_REF,
+    "addressee-of": LIST_OR_REF,
+    "telling-verbs": LIST_OR_REF,
+    "recipient-of": LIST_OR_REF,
+    "object-of-prep": (dict, str),
+    "described-as": LIST_OR_REF,
+    "predicate-nouns": LIST_OR_REF,
+    "possessor-of": LIST_OR_REF,
+    "wordnet-kin": bool,
+    "present-at": LIST_OR_REF,
+    "present-adverbs": LIST_OR_REF,
+    "linking-verbs": LIST_OR_REF,
+    "catenative-verbs": LIST_OR_REF,
+    "relative-pronouns": LIST_OR_REF,
+    "phone-labels": LIST_OR_REF,
+}
+VERB_LIST_KEYS = ("subject-of", "strong-subject-of", "passive-subject-of", "addressee-of")
+SUPPORT = ("identifier", "time", "specified", "coinage", "pronoun")
+VERB_SPEC_KEYS: dict[str, Any] = {
+    "lemma": str,
+    "object": LIST_OR_REF,
+    "particle": LIST_OR_REF,
+    "requires-object": bool,
+    "without-object": bool,
+    "prep": dict,
+}
+
+
+def validate(raw: Any, options: Mapping[str, Any], path: str, check_keys: Any) -> None:
+    """Checks beyond the key types of ``OPTIONS`` (``check_keys`` is rulepack's key checker)."""
+
+    def where(mapping: Any, key: str) -> tuple[int, int]:
+        return mapping.where(key, value=True) if hasattr(mapping, "where") else (1, 1)
+
+    if "candidates" not in options:
+        raise RuleError("a person-reference rule needs 'candidates'", path, *raw.where("kind"))
+    check_keys(options["candidates"], CANDIDATE_KEYS, path, "candidates")
+    if "cues" not in options:
+        raise RuleError("a person-reference rule needs 'cues'", path, *raw.where("kind"))
+    cues = options["cues"]
+    check_keys(cues, CUE_KEYS, path, "cues")
+    for key in VERB_LIST_KEYS:
+        items = cues.get(key)
+        if isinstance(items, list):
+            for i, item in enumerate(items):
+                pos = items.where(i) if hasattr(items, "where") else where(cues, key)
+                if isinstance(item, str):
+                    continue
+                if not isinstance(item, dict) or "lemma" not in item:
+                    raise RuleError(f"each entry of '{key}' must be a word or a mapping with 'lemma'", path, *pos)
+                check_keys(item, VERB_SPEC_KEYS, path, f"'{key}' entry")
+    for value, known, what in ((options.get("evidence"), EVIDENCE, "evidence"), (options.get("weak-evidence-needs"), SUPPORT, "weak-evidence-needs")):
+        for i, item in enumerate(value or []):
+            if item not in known:
+                pos = value.where(i) if hasattr(value, "where") else where(raw, what)
+                raise RuleError(f"unknown {what} '{item}'; expected one of: {', '.join(known)}", path, *pos)
+
+
+def _words(items: Iterable[Any]) -> frozenset[str]:
+    return frozenset(str(i).lower() for i in items or () if isinstance(i, str))
+
+
+@dataclass(frozen=True)
+class VerbSpec:
+    """One entry of a verb list: a lemma plus optional conditions on how it is used."""
+
+    lemma: str
+    objects: frozenset[str] = frozenset()
+    particles: frozenset[str] = frozenset()
+    requires_object: bool = False
+    without_object: bool = False
+    preps: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, item: Any) -> "VerbSpec":
+        """From a YAML entry: a word, or a mapping with conditions."""
+        if isinstance(item, str):
+            return cls(lemma=item.lower())
+        return cls(
+            lemma=str(item["lemma"]).lower(),
+            objects=_words(item.get("object", [])),
+            particles=_words(item.get("particle", [])),
+            requires_object=bool(item.get("requires-object", False)),
+            without_object=bool(item.get("without-object", False)),
+            preps={str(k).lower(): _words(v) for k, v in (item.get("prep") or {}).items()},
+        )
+
+    def matches(self, verb: Any, exclude: Any = None) -> bool:
+        """Whether the verb token is used as this entry requires."""
+        objs = [c for c in verb.children if c.dep_ in ("dobj", "obj", "dative") and (exclude is None or c.i != exclude.i)]
+        if self.requires_object and not objs:
+            return False
+        if self.without_object and objs:
+            return False
+        if self.objects and not any(o.lemma_.lower() in self.objects for o in objs):
+            return False
+        if self.particles and not {c.lower_ for c in verb.children if c.dep_ in ("prt", "advmod", "prep")} & self.particles:
+            return False
+        if self.preps:
+            for c in verb.children:
+                if c.dep_ == "prep" and c.lower_ in self.preps:
+                    allowed = self.preps[c.lower_]
+                    if not allowed or any(g.lemma_.lower() in allowed or g.lower_ in allowed for g in c.children if g.dep_ in ("pobj", "pcomp")):
+                        return True
+            return False
+        return True
+
+
+def _table(items: Iterable[Any]) -> dict[str, tuple[VerbSpec, ...]]:
+    table: dict[str, list[VerbSpec]] = {}
+    for item in items or []:
+        spec = VerbSpec.build(item)
+        table.setdefault(spec.lemma, []).append(spec)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+@dataclass
+class Finding:
+    """A candidate the rule flags, with the evidence and the support that made it."""
+
+    candidate: Candidate
+    evidence: Evidence
+    support: str | None
+
+
+@dataclass
+class PersonRule:
+    """A compiled person-reference rule: the word sets its evidence functions use."""
+
+    rule: Rule
+    nouns: bool
+    times: bool
+    identifiers: bool
+    add_nouns: frozenset[str]
+    skip_nouns: frozenset[str]
+    subject_table: Mapping[str, tuple[VerbSpec, ...]]
+    strong_table: Mapping[str, tuple[VerbSpec, ...]]
+    passive_table: Mapping[str, tuple[VerbSpec, ...]]
+    contact_verbs: frozenset[str]
+    content_verbs: frozenset[str]
+    desire_verbs: frozenset[str]
+    motion_verbs: frozenset[str]
+    addressee_verbs: frozenset[str]
+    telling_verbs: frozenset[str]
+    giving_verbs: frozenset[str]
+    preps: Mapping[str, frozenset[str]]
+    phrasal_preps: frozenset[str]
+    strong_prep_heads: frozenset[str]
+    feelings: frozenset[str]
+    person_nouns: frozenset[str]
+    kin: frozenset[str]
+    presence_places: frozenset[str]
+    presence_adverbs: frozenset[str]
+    linking: frozenset[str]
+    catenative: frozenset[str]
+    relative_pronouns: frozenset[str]
+    phone_re: re.Pattern[str]
+    evidence: tuple[str, ...]
+    weak_needs: tuple[str, ...]
+
+    @classmethod
+    def compile(cls, rule: Rule) -> "PersonRule":
+        """Turn validated YAML options into word sets."""
+        o = rule.options
+        cand = o.get("candidates", {})
+        cues = o.get("cues", {})
+        preps: dict[str, frozenset[str]] = {}
+        phrasal: set[str] = set()
+        for prep, heads in (cues.get("object-of-prep") or {}).items():
+            single = set()
+            for h in heads or []:
+                words = str(h).lower().split()
+                if len(words) > 1:
+                    phrasal.add(f"{' '.join(words)} {str(prep).lower()}")  # "reach out" + "to"
+                else:
+                    single.add(words[0])
+            preps[str(prep).lower()] = frozenset(single)
+        strong_table = _table(cues.get("strong-subject-of", []))
+        contact = _words(cues.get("contact-verbs", []))
+        labels = sorted(_words(cues.get("phone-labels", [])), key=len, reverse=True)
+        phone_re = re.compile(r"(?:(?i:" + "|".join(map(re.escape, labels)) + r")\.?\s*)?[\d().\s+-]{4,}" if labels else r"[\d().\s+-]{4,}")
+        kin = _words(cues.get("possessor-of", []))
+        if cues.get("wordnet-kin", True) and "possessor-of" in cues:
+            kin |= wordnet.kin()
+        return cls(
+            rule=rule,
+            nouns=bool(cand.get("nouns", True)),
+            times=bool(cand.get("times", True)),
+            identifiers=bool(cand.get("identifiers", False)),
+            add_nouns=_words(cand.get("add-nouns", [])),
+            skip_nouns=_words(cand.get("skip-nouns", [])),
+            subject_table=_table(cues.get("subject-of", [])),
+            strong_table={**{c: (VerbSpec(c),) for c in contact}, **strong_table},
+            passive_table=_table(cues.get("passive-subject-of", [])),
+            contact_verbs=contact,
+            content_verbs=_words(cues.get("content-verbs", [])),
+            desire_verbs=_words(cues.get("desire-verbs", [])),
+            motion_verbs=_words(cues.get("motion-verbs", [])),
+            addressee_verbs=_words(cues.get("addressee-of", [])),
+            telling_verbs=_words(cues.get("telling-verbs", [])),
+            giving_verbs=_words(cues.get("recipient-of", [])),
+            preps=preps,
+            phrasal_preps=frozenset(phrasal),
+            strong_prep_heads=frozenset({"apologize", "apologise", "sorry", "apology", "hang up on"}),
+            feelings=_words(cues.get("described-as", [])),
+            person_nouns=_words(cues.get("predicate-nouns", [])),
+            kin=kin,
+            presence_places=_words(cues.get("present-at", [])),
+            presence_adverbs=_words(cues.get("present-adverbs", [])),
+            linking=_words(cues.get("linking-verbs", ["be"])),
+            catenative=_words(cues.get("catenative-verbs", [])),
+            relative_pronouns=_words(cues.get("relative-pronouns", [])),
+            phone_re=phone_re,
+            evidence=tuple(o.get("evidence") or EVIDENCE),
+            weak_needs=tuple(o.get("weak-evidence-needs", SUPPORT)),
+        )
+
+    # -- what the evidence functions ask -------------------------------------
+
+    @property
+    def subject_verbs(self) -> frozenset[str]:
+        return frozenset(self.subject_table)
+
+    @property
+    def strong_subject_verbs(self) -> frozenset[str]:
+        return frozenset(self.strong_table)
+
+    @property
+    def passive_verbs(self) -> frozenset[str]:
+        return frozenset(self.passive_table)
+
+    @property
+    def known_verbs(self) -> frozenset[str]:
+        return self._known
+
+    def __post_init__(self) -> None:
+        self._known = frozenset(self.subject_table) | frozenset(self.strong_table) | frozenset(self.passive_table) | self.addressee_verbs | self.telling_verbs | self.giving_verbs | self.contact_verbs | self.linking | {"let", "know", "walk"}
+
+    def verb_ok(self, lemma: str, verb: Any, role: Any, table: str = "subject") -> bool:
+        """Whether the verb is used as one of its entries requires (particles, objects ...)."""
+        specs = (self.passive_table if table == "passive" else {**self.subject_table, **self.strong_table}).get(lemma, ())
+        return any(s.matches(verb, role) for s in specs) if specs else False
+
+    # -- the check -------------------------------------------------------------
+
+    def check(self, doc: Any, merged: Mapping[int, str], after: str = "") -> Iterator[Finding]:
+        """Flagged candidates of one parsed sentence. ``after``: the text of the next sentence of the unit."""
+        for tok in doc:
+            cand = candidate(tok, merged, self)
+            if cand is None or cand.category != self.rule.category:
+                continue
+            weak: Evidence | None = None
+            for name in self.evidence:
+                ev = EVIDENCE[name](cand, self)
+                if ev is None:
+                    continue
+                if ev.strong:
+                    yield Finding(cand, ev, None)
+                    break
+                weak = weak or ev
+            else:
+                if weak is not None:
+                    why = support(cand, after, self.weak_needs)
+                    if why is not None:
+                        yield Finding(cand, weak, why)
+
+    # -- what the cheap gate must let through ---------------------------------
+
+    def cue_lemmas(self) -> tuple[frozenset[str], frozenset[str]]:
+        """(lemmas any of which a sentence needs for some evidence to fire, words needed as written).
+
+        The gate before parsing lets a sentence through only if it holds a
+        form of one of these; a sentence without one cannot be flagged.
+        """
+        lemmas = set(self.known_verbs) | self.feelings | self.person_nouns | self.kin | self.presence_places | self.presence_adverbs
+        lemmas |= {h for heads in self.preps.values() for h in heads}
+        lemmas |= {p.split()[0] for p in self.phrasal_preps}
+        words = set(self.relative_pronouns)
+        for place in self.presence_places:
+            words.update(place.split())
+        return frozenset(lemmas), frozenset(words)
+
+
+def explain_support(finding: Finding) -> str:
+    """A few words on why weak evidence was enough."""
+    return {
+        "identifier": "the phrase is an identifier",
+        "time": "the phrase carries a time",
+        "specified": "the phrase carries a name, place or number",
+        "coinage": "its head is not a dictionary noun",
+        "pronoun": "she/he follows",
+    }.get(finding.support or "", "")
+
+
+def evidence_names() -> Sequence[str]:
+    """The evidence types, in the order they are tried."""
+    return tuple(EVIDENCE)

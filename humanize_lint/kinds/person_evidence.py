@@ -1,0 +1,607 @@
+"""Candidates and evidence for ``kind: person-reference``, one small function each.
+
+A **candidate** is a noun phrase that could stand for a person without
+naming one: its head is a noun that WordNet does not make a person, a
+pronoun or a name ("the renewal", "the 11:45 filling", "the grey Tesla",
+"the slip-and-fall"), or an identifier with or without a label word
+("member 0044172", "table 9", "#88213").
+
+Each **evidence** function looks at the parse around one candidate and
+returns an ``Evidence`` (the reason, the words involved, and whether it is
+*strong*) or None. Strong evidence flags on its own: only people phone,
+e-mail, hang up, are upset, wait in a lobby or have a wife. *Weak* evidence
+(asks, wants, says, we told it, send it a copy) is also what documents,
+systems and ordinary nouns do in running prose, so it flags only with
+**support**: the phrase is an identifier or carries a time ("the 7am
+pickup"), a place or a name ("the Birch Ct closing"), its head is a coinage
+WordNet does not list as a noun ("the no-cool", "the prepaid"), or a
+personal pronoun (she, he, her, his) follows in the same or the next
+sentence.
+
+**Counter-evidence** comes from what the head noun names (``wordnet``):
+groups, organisations and places ("the bank called"), and agents such as
+devices, systems and software ("the app asks", "the machine wants a
+filter") legitimately act and are never flagged; content such as
+documents, forms and policies legitimately says, asks and wants ("the
+policy says"), so those verbs are no evidence for them; a physical thing
+is no subject of a verb whose senses, used as here, mostly take Something
+as subject ("the boiler wants descaling"). Passive verbs ("the renewal was
+processed"), possessed nouns ("her request", "NYISO's request"), list
+labels ("Feature request: ..."), quantities and time adverbials ("called
+the other day") are never candidates or evidence.
+
+The functions take the compiled rule (``PersonRule``) for its word lists,
+so "why was this flagged" is one function to read. Nothing here imports
+spaCy; tokens come from the engine.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+
+from .. import wordnet
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .person import PersonRule
+
+Token = Any
+
+DEFINITE = frozenset({"the", "this", "that", "these", "those", "my", "our", "your"})
+GENERIC = frozenset({"a", "an"})
+COUNTING = frozenset({"two", "three", "four", "five", "six", "both"})
+OWNERS = frozenset({"his", "her", "its", "their", "whose"})
+PRONOUNS = frozenset(
+    {"he", "she", "him", "her", "his", "hers", "it", "they", "them", "we", "us", "i", "me", "you", "who", "whom", "someone", "anyone", "everyone", "somebody", "anybody", "nobody", "one"}
+)
+_NP_LEFT_DEPS = frozenset({"det", "predet", "amod", "compound", "nummod", "poss", "nmod", "npadvmod", "quantmod", "advmod", "punct"})
+_NOT_CANDIDATE_POS = frozenset({"PRON", "DET", "ADP", "CCONJ", "SCONJ", "PUNCT", "AUX", "PART", "INTJ", "SYM", "SPACE"})
+_PHONE_RE = re.compile(r"(?:\+?1[-. ])?\(?\d{3}\)?[-. /]\d{3}[-. ]\d{4}|\b1-8\d\d-|\d{3}/\d{3}-\d{4}")
+_PERSON_PRONOUN_RE = re.compile(r"(?i)(?<![\w'’])(?:he|she|him|her|his|hers|himself|herself)(?![\w'’])")
+_TIME_ADVERBIAL_MODIFIERS = frozenset({"other", "next", "last", "same", "previous", "following"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A noun phrase that could stand for a person."""
+
+    head: Token
+    role: Token  # the head, or the first conjunct it is coordinated with
+    start: int  # token span of the phrase
+    end: int
+    kind: str  # "noun", "time" (headed or modified by a time), "identifier"
+    category: str  # "thing-as-person" or "number-as-person"
+    cls: str  # what the head names (see wordnet.CLASSES), or "unknown"
+    shares: frozenset[str]  # classes with at least a quarter of the head's senses
+
+    @property
+    def text(self) -> str:
+        return str(self.head.doc[self.start : self.end].text)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a candidate is taken for a person."""
+
+    name: str  # the evidence type, e.g. "subject-of"
+    reason: str  # short, for the message: "it called"
+    words: tuple[str, ...]  # the words that gave it
+    strong: bool
+
+
+# ---------------------------------------------------------------------------
+# What the head names
+
+
+def classify(tok: Token, kind: str, start: int, end: int, merged: Mapping[int, str], rule: "PersonRule") -> tuple[str, frozenset[str]]:
+    """(class, classes with a real share) of a candidate's head, from WordNet."""
+    if kind == "identifier":
+        return "abstract", frozenset({"abstract"})
+    lemma = tok.lemma_.lower()
+    if lemma in rule.add_nouns or tok.lower_ in rule.add_nouns:
+        return "abstract", frozenset({"abstract"})
+    profile = wordnet.noun_profile(lemma) or wordnet.noun_profile(tok.lower_)
+    if profile is None:
+        return _unknown_class(lemma), frozenset({"unknown"})
+    if profile.get("person", 0) >= 0.25:
+        return "person", frozenset({"person"})
+    if profile.get("quantity", 0) >= 0.2 and lemma not in rule.add_nouns:
+        return "quantity", frozenset({"quantity"})  # "two thirds", "the majority": not a reference
+    shares = frozenset(k for k, v in profile.items() if v >= 0.25)
+    if any(merged.get(t.idx) == "time" for t in tok.doc[start:end]) or kind == "time":
+        return "abstract", shares | {"abstract"}  # "the 4pm collection": an appointment, whatever else a collection is
+    for cls in ("group", "agent"):
+        if profile.get(cls, 0) >= 0.5:
+            return cls, shares
+    best = max(profile.items(), key=lambda kv: kv[1])[0]
+    if best == "time":
+        return "time", shares
+    return best, shares
+
+
+def _unknown_class(lemma: str) -> str:
+    """A head WordNet lacks. A compound ending in a person or group word is one
+    ("counterparty", "co-founder"); anything else is unknown."""
+    last = lemma.split("-")[-1] if "-" in lemma else None
+    if last and not lemma.split("-")[0].isdigit():
+        profile = wordnet.noun_profile(last)
+        if profile and profile.get("person", 0) >= 0.5:
+            return "person"
+    if "-" not in lemma:
+        for k in range(1, max(1, len(lemma) - 4)):
+            profile = wordnet.noun_profile(lemma[k:])
+            if profile and (profile.get("person", 0) >= 0.5 or profile.get("group", 0) >= 0.5):
+                return "person"
+    return "unknown"
+
+
+def _time_share(lemma: str) -> float:
+    profile = wordnet.noun_profile(lemma) or {}
+    return profile.get("time", 0.0)
+
+
+# ---------------------------------------------------------------------------
+# Candidates
+
+
+def np_span(tok: Token) -> tuple[int, int]:
+    """Token span of the noun phrase headed by ``tok``: its left modifiers and the head."""
+    start = tok.i
+    for child in reversed(list(tok.lefts)):
+        if child.dep_ not in _NP_LEFT_DEPS or (child.dep_ == "punct" and child.text != "-"):
+            break
+        start = min(start, child.left_edge.i)
+    return start, tok.i + 1
+
+
+def _not_label(doc: Any, end: int) -> bool:
+    """False for a list label or heading: "Feature request: ...", "Transcript 1 (May 4, 2001): ..."."""
+    j = end
+    if j < len(doc) and doc[j].text == "(":
+        depth = 0
+        while j < len(doc):
+            depth += doc[j].text.count("(") - doc[j].text.count(")")
+            j += 1
+            if depth <= 0:
+                break
+    return not (j < len(doc) and doc[j].text.startswith((":", "–", "—")))
+
+
+def _identifier_ok(tok: Token) -> bool:
+    """An identifier that could name a record: not a date, a phone number, a postcode or a numbered part."""
+    text = tok.text
+    if _PHONE_RE.search(text):
+        return False
+    parts = text.split()
+    if len(parts) >= 2:
+        label = parts[0]
+        doc = tok.doc
+        mid_sentence = tok.i > 0 and not tok.is_sent_start and not doc[tok.i - 1].is_space and doc[tok.i - 1].text not in ".!?:;"
+        if label[:1].isupper() and not label.isupper() and mid_sentence:
+            return False  # "Texas 77554", "Box 26530", "Phase 1": a name or a numbered part
+        if _time_share(label.lower().rstrip(".")) >= 0.5:
+            return False  # "June 11", "day 7"
+        if re.fullmatch(r"(?:19|20)\d\d", parts[-1]):
+            return False  # a year
+    return True
+
+
+def candidate(tok: Token, merged: Mapping[int, str], rule: "PersonRule") -> Candidate | None:
+    """The candidate headed by ``tok``, or None."""
+    doc = tok.doc
+    kind = merged.get(tok.idx)
+    if kind in ("labelled", "id"):
+        if not rule.identifiers:
+            return None
+        start, end = np_span(tok)
+        if not _not_label(doc, end) or not _identifier_ok(tok):
+            return None
+        return _make(tok, start, end, "identifier", "number-as-person", merged, rule)
+    if tok.lower_ in PRONOUNS or tok.pos_ in _NOT_CANDIDATE_POS:
+        return None
+    if tok.dep_ in ("compound", "amod", "nmod", "nummod") and tok.head.i > tok.i and tok.head.pos_ in ("NOUN", "PROPN"):
+        return None  # a modifier: "the renewal team"
+    if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "VERB", "NUM", "X"):
+        return None
+    start, end = np_span(tok)
+    if start == tok.i and tok.i > 0 and doc[tok.i - 1].lower_ in DEFINITE | GENERIC:
+        start = tok.i - 1  # "The expired wants ...": the parser hung the article elsewhere
+    left = list(doc[start : tok.i])
+    if any(t.dep_ == "poss" for t in left) and not any(t.lower_ in ("my", "our", "your") for t in left):
+        return None  # "NYISO's request", "her refund": a thing someone has
+    if left and left[0].lower_ in OWNERS:
+        return None
+    det = next((t for t in left if t.lower_ in DEFINITE | GENERIC | COUNTING), None)
+    small = [c for c in tok.rights if c.dep_ in ("nummod", "appos", "npadvmod") and c.i == tok.i + 1 and re.fullmatch(r"#?\d{1,3}", c.text)]
+    if small and det is None and tok.pos_ in ("NOUN", "PROPN") and tok.text.isalpha():
+        if not rule.identifiers or not _not_label(doc, small[0].i + 1) or _time_share(tok.lemma_.lower()) >= 0.5:
+            return None
+        return _make(tok, tok.i, small[0].i + 1, "identifier", "number-as-person", merged, rule)  # "table 12"
+    if det is None:
+        return None
+    lemma = tok.lemma_.lower()
+    if lemma in rule.skip_nouns or tok.lower_ in rule.skip_nouns:
+        return None
+    if tok.pos_ == "VERB" and tok.tag_ not in ("VBN", "VBD", "VBG"):
+        return None
+    if tok.text[:1].isupper() and not tok.text.isupper() and not tok.is_sent_start and doc[tok.i - 1].lower_ not in DEFINITE | GENERIC:
+        return None  # a name or a title: "the Working Group", "the Licensor"
+    if tok.text.isupper() and len(tok.text) > 1 and lemma not in rule.add_nouns:
+        return None  # an acronym head names an organisation more often than a customer
+    if not re.fullmatch(r"[A-Za-z0-9][\w'’.-]*", tok.text):
+        return None
+    time_head = merged.get(tok.idx) == "time"
+    if len(tok.text) <= 2 and tok.text.islower() and not time_head:
+        return None  # "the pt": an abbreviation nobody can classify
+    if not _not_label(doc, end):
+        return None
+    numbered = any(merged.get(t.idx) in ("id", "labelled") for t in left)
+    if numbered and not rule.identifiers:
+        return None
+    if not numbered and not (rule.nouns or (time_head and rule.times)):
+        return None
+    category = "number-as-person" if numbered else "thing-as-person"
+    return _make(tok, start, end, "time" if time_head else "noun", category, merged, rule)
+
+
+def _make(tok: Token, start: int, end: int, kind: str, category: str, merged: Mapping[int, str], rule: "PersonRule") -> Candidate | None:
+    cls, shares = classify(tok, kind, start, end, merged, rule)
+    if cls in ("person", "quantity"):
+        return None
+    role = tok
+    while role.dep_ == "conj" and role.head.i < role.i and role.head.pos_ in ("NOUN", "PROPN"):
+        role = role.head
+    return Candidate(tok, role, start, end, kind, category, cls, shares)
+
+
+# ---------------------------------------------------------------------------
+# The parse around a candidate
+
+
+def verb_lemma(tok: Token, known: frozenset[str]) -> str:
+    """A verb's lemma: spaCy's, or WordNet's morphology when spaCy's is no verb we know ("texted")."""
+    lemma = str(tok.lemma_).lower()
+    if lemma in known or wordnet.is_verb(lemma):
+        return lemma
+    low = tok.lower_
+    for base in wordnet.verb_lemmas(low):
+        return base
+    for suffix in ("ed", "ing", "es", "s", "d"):
+        if low.endswith(suffix) and low[: -len(suffix)] in known:
+            return low[: -len(suffix)]
+    return lemma
+
+
+def lemma_of(tok: Token, known: frozenset[str]) -> str:
+    return verb_lemma(tok, known) if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB") else str(tok.lemma_).lower()
+
+
+def passive(verb: Token) -> bool:
+    """Whether the verb is passive ("was told", "has been processed")."""
+    return any(c.dep_ == "auxpass" or (c.dep_ == "aux" and c.lower_ in ("been", "be", "being")) for c in verb.children)
+
+
+def predicates(c: Candidate, rule: "PersonRule") -> list[Token]:
+    """Verbs and predicate adjectives the candidate is the active subject of,
+    including shared subjects ("called and wants", "keeps calling", "is at the
+    counter asking") and the misparses of terse notes ("The 4pm collection
+    from yesterday called", "acct 2208 just called")."""
+    role, doc = c.role, c.role.doc
+    found = []
+    if role.dep_ == "nsubj" and role.head.pos_ in ("VERB", "AUX", "ADJ"):
+        found.append(role.head)
+    elif c.kind == "identifier" and role.head.i > role.i and role.head.pos_ in ("VERB", "AUX") and role.dep_ not in ("dobj", "pobj", "dative", "nsubjpass", "nsubj") \
+            and not any(ch.dep_ in ("nsubj", "nsubjpass") for ch in role.head.children):
+        found.append(role.head)
+    elif role.dep_ in ("ROOT", "dep", "npadvmod", "nmod", "appos", "auxpass", "meta", "intj", "punct", "cc"):
+        i = c.end
+        for ch in role.children:
+            if ch.dep_ == "prep" and ch.i == i:
+                i = ch.right_edge.i + 1
+        while i < len(doc) and (doc[i].pos_ in ("ADV", "PART", "SPACE") or doc[i].dep_ in ("advmod", "neg")):
+            i += 1
+        if i < len(doc) and (doc[i].tag_ in ("VBD", "VBZ", "VBP", "MD", "VBN") or (doc[i].tag_.startswith("NN") and wordnet.verb_lemmas(doc[i].lower_) and doc[i].lower_ not in rule.known_verbs and doc[i].lower_ != doc[i].lemma_)):
+            verb = doc[i]
+            if not any(ch.dep_ in ("nsubj", "nsubjpass") and ch.i >= c.end for ch in verb.children):
+                found.append(verb if verb.tag_ != "MD" else verb.head)
+    out: list[Token] = []
+    seen: set[int] = set()
+    queue = list(found)
+    while queue:
+        verb = queue.pop(0)
+        if verb.i in seen:
+            continue
+        seen.add(verb.i)
+        out.append(verb)
+        for ch in verb.children:
+            if ch.dep_ == "conj" and ch.pos_ in ("VERB", "AUX", "ADJ") and not any(g.dep_ in ("nsubj", "nsubjpass") for g in ch.children) \
+                    and not any(t.lower_ in ("but", "or", "so", "then", "yet") for t in doc[verb.i + 1 : ch.i]):
+                queue.append(ch)
+            elif ch.dep_ == "xcomp" and ch.pos_ == "VERB" and lemma_of(verb, rule.known_verbs) in rule.catenative:
+                queue.append(ch)
+            elif ch.dep_ in ("advcl", "xcomp") and ch.tag_ == "VBG" and not any(g.dep_ in ("nsubj", "mark") for g in ch.children):
+                queue.append(ch)
+    return [v for v in out if not passive(v)]
+
+
+def _use(verb: Token, role: Token) -> str:
+    """How the verb is used here, as a key of ``wordnet.USES``."""
+    kids = [ch for ch in verb.children if ch.i != role.i]
+    deps = {ch.dep_ for ch in kids}
+    if any(ch.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in ch.children) for ch in kids):
+        return "to-infinitive"
+    if "ccomp" in deps:
+        return "clause"
+    if "dative" in deps and "dobj" in deps:
+        return "two-objects"
+    if "dobj" in deps:
+        return "object"
+    if "prep" in deps:
+        return "prep"
+    return "intransitive"
+
+
+def _specified(c: Candidate) -> bool:
+    """The phrase carries a time, place, name or number ("the Maple Court blister pack", "the 7am pickup")."""
+    doc = c.head.doc
+    return any(t.i != c.head.i and (t.pos_ == "PROPN" or t.like_num or re.search(r"\d", t.text)) for t in doc[c.start : c.end])
+
+
+def _acts(c: Candidate) -> bool:
+    """Whether the head names something that legitimately acts (never a stand-in for a customer)."""
+    return c.cls in ("group", "agent", "person")
+
+
+# ---------------------------------------------------------------------------
+# Evidence
+
+
+def subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
+    """It does what people do: calls, e-mails, hangs up, complains (strong); asks, wants, says (weak)."""
+    if _acts(c) or not (rule.subject_verbs or rule.strong_subject_verbs):
+        return None
+    for verb in predicates(c, rule):
+        lemma = lemma_of(verb, rule.known_verbs)
+        strong = lemma in rule.strong_subject_verbs
+        if not strong and lemma not in rule.subject_verbs:
+            continue
+        if not rule.verb_ok(lemma, verb, c.role):
+            continue
+        if lemma == "call" and any(ch.dep_ in ("prt", "prep") and ch.lower_ in ("for", "on", "off", "out") and ch.i == verb.i + 1 for ch in verb.children):
+            continue  # "the plan calls for", "calls on the government"
+        if lemma == "thank" and any(ch.lower_ == "you" for ch in verb.children):
+            continue  # "Thank you for ..."
+        use = _use(verb, c.role)
+        if lemma in rule.desire_verbs and use == "to-infinitive":
+            return Evidence("subject-of", f"it {verb.text} to", (verb.text,), True)  # "wants to know": only a person
+        if lemma == "wait" and c.kind in ("identifier", "time"):
+            return Evidence("subject-of", f"it is {verb.text}", (verb.text,), True)
+        if lemma in rule.content_verbs and lemma not in rule.contact_verbs and c.shares & {"content", "agent", "group"}:
+            continue  # "the policy says", "the form asks"
+        if lemma == "say" and not (c.kind in ("identifier", "time") or c.cls == "unknown"):
+            continue  # "the status says": texts say things
+        if c.cls == "physical" and lemma not in rule.contact_verbs:
+            share = wordnet.literal_share(lemma, use)
+            if lemma in rule.desire_verbs or (share is not None and share >= 0.5):
+                continue  # "the boiler wants descaling", "the box says fragile"
+        if lemma in rule.motion_verbs and c.cls not in ("abstract", "unknown"):
+            continue  # "the parcel arrived": things move
+        return Evidence("subject-of", f"it {_verb_phrase(verb)}", (verb.text,), strong)
+    return None
+
+
+def passive_subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
+    """People are told and reassured: "the downgrade was told", "#77120 was promised a callback"."""
+    if _acts(c) or not rule.passive_verbs or c.role.dep_ != "nsubjpass":
+        return None
+    verb = c.role.head
+    lemma = lemma_of(verb, rule.known_verbs)
+    if lemma not in rule.passive_verbs or not rule.verb_ok(lemma, verb, c.role, table="passive"):
+        return None
+    if any(ch.dep_ == "agent" and any(g.pos_ not in ("PRON", "PROPN") and lemma_of(g, rule.known_verbs) not in ("agent", "rep") for g in ch.children if g.dep_ == "pobj") for ch in verb.children) and lemma not in ("tell", "reassure", "promise"):
+        return None
+    return Evidence("passive-subject-of", f"it was {verb.text}", (verb.text,), lemma in ("tell", "reassure", "thank", "promise", "advise", "inform"))
+
+
+def described_as(c: Candidate, rule: "PersonRule") -> Evidence | None:
+    """It feels what people feel: "is upset", "is very anxious", "called upset", "is a lovely lady"."""
+    if _acts(c) or not rule.feelings:
+        return None
+    preds = predicates(c, rule)
+    for verb in preds:
+        if verb.pos_ == "ADJ" and verb.lower_ in rule.feelings:
+            return Evidence("described-as", f"it is {verb.text}", (verb.text,), True)
+        if lemma_of(verb, rule.known_verbs) not in rule.linking:
+            continue
+        for ch in verb.children:
+            if ch.dep_ in ("acomp", "oprd") or (ch.dep_ == "conj" and ch.pos_ == "ADJ"):
+                for adj in [ch] + [g for g in ch.children if g.dep_ == "conj"]:
+                    if adj.lower_ in rule.feelings and not any(g.dep_ in ("agent", "aux", "auxpass") for g in adj.children):
+                        if c.cls == "physical" and not _specified(c):
+                            continue  # "the desk is pleased": a department, not a customer
+                        return Evidence("described-as", f"it {verb.text} {adj.text}", (adj.text,), True)
+            if ch.dep_ == "attr" and ch.pos_ == "NOUN" and ch.i > verb.i and ch.lemma_.lower() in rule.person_nouns and any(g.dep_ == "det" for g in ch.children):
+                return Evidence("described-as", f"it {verb.text} a {ch.text}", (ch.text,), True)
+    for verb in preds:
+        for ch in verb.children:
+            if ch.dep_ in ("oprd", "acomp", "advcl", "xcomp") and ch.lower_ in rule.feelings and ch.i > verb.i:
+                return Evidence("described-as", f"it {verb.text} {ch.text}", (ch.text,), True)  # "rang in upset"
+    return None
+
+
+def present_at(c: Candidate, rule: "PersonRule") -> Evidence | None:
+    """It is where a visitor or caller is: in the lobby, at the counter, on line 2, on hold, here."""
+    if _acts(c) or not rule.presence_places:
+        return None
+    doc = c.role.doc
+    for verb in predicates(c, rule):
+        if lemma_of(verb, rule.known_verbs) not in ("be", "wait", "sit", "stand"):
+            continue
+        strong = c.cls in ("abstract", "unknown") or c.kind != "noun"
+        for ch in verb.children:
+            if ch.dep_ == "advmod" and ch.lower_ in rule.presence_adverbs and ch.i > verb.i and not any(t.tag_ in ("WDT", "WP", "WRB", "EX") for t in doc[: c.start]):
+                return Evidence("present-at", f"it {verb.text} {ch.text}", (ch.text,), strong)
+            if ch.dep_ == "prep" and ch.lower_ in ("in", "at", "on"):
+                for place in ch.children:
+                    words = {place.lemma_.lower(), place.lower_.split(" ")[0]}
+                    compounds = {g.lower_ for g in place.children if g.dep_ == "compound"}
+                    if place.dep_ == "pobj" and (words | {f"{x} {place.lower_}" for x in compounds}) & rule.presence_places \
+                            and not any(g.lower_ in ("my", "your", "our", "his", "her", "their") for g in place.children):
+                        return Evidence("present-at", f"it {verb.text} {ch.text} the {place.text}", (place.text,), strong)
+    return None
+
+
+def addressee_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
+    """People are spoken to: we call it back, tell it that ..., send it a copy, walk it through, let it know."""
+    if _acts(c):
+        return None
+    role, doc = c.role, c.role.doc
+    verb = role.head
+    if role.dep_ == "nsubj" and lemma_of(verb, rule.known_verbs) == "know" and lemma_of(verb.head, rule.known_verbs) == "let":
+        return Evidence("addressee-of", "let it know", (verb.head.text, verb.text), True)
+    if role.dep_ not in ("dobj", "dative", "oprd") or verb.pos_ != "VERB" or passive(verb):
+        return None
+    lemma = lemma_of(verb, rule.known_verbs)
+    if doc[verb.i + 1 : c.start] and any(t.pos_ in ("ADP", "PUNCT", "SCONJ") for t in doc[verb.i + 1 : c.start]):
+        return None
+    text = doc[c.start : c.end].text
+    if c.kind == "identifier" and (rule.phone_re.fullmatch(text) or _PHONE_RE.search(text)):
+        return None  # a phone number or extension is dialled
+    nxt = doc[c.end] if c.end < len(doc) else None
+    second = [ch for ch in verb.children if ch.i > role.i and ch.dep_ in ("dobj", "ccomp", "xcomp")]
+    told = [ch for ch in role.children if ch.i > role.i and ((ch.dep_ == "prep" and ch.lower_ == "about") or (ch.dep_ in ("relcl", "acl", "ccomp") and not any(g.lower_ in ("who", "which", "that") and g.i == ch.left_edge.i for g in ch.subtree)))]
+    back = any(ch.dep_ in ("prt", "advmod") and ch.lower_ == "back" for ch in verb.children)
+    # "send the renewal a gift card": the first of two objects is the recipient.
+    if lemma in rule.giving_verbs and c.start == verb.i + 1 and second and second[0].dep_ == "dobj" and second[0].left_edge.i == c.end \
+            and nxt is not None and (nxt.lower_ in ("a", "an", "the", "some", "our", "my", "your", "his", "her", "their", "both") or nxt.like_num):
+        strong = c.cls in ("abstract", "unknown") and not c.shares & {"content", "physical"}
+        return Evidence("recipient-of", f"{verb.text} it {nxt.text} ...", (verb.text,), strong)
+    # "told the freeze it's active", "told the insulin refill about the copay card".
+    if lemma in rule.telling_verbs and c.start == verb.i + 1 and (told or (second and second[0].dep_ in ("ccomp", "xcomp"))):
+        return Evidence("addressee-of", f"{verb.text} it ...", (verb.text,), True)
+    if lemma == "walk" and any(ch.lower_ == "through" for ch in verb.children):
+        return Evidence("addressee-of", f"{verb.text} it through", (verb.text, "through"), True)
+    if lemma not in rule.addressee_verbs:
+        return None
+    if any(t.lower_ in _TIME_ADVERBIAL_MODIFIERS for t in doc[c.start : c.end]):
+        return None  # "called the other day"
+    if c.kind == "noun" and _time_share(c.head.lemma_.lower()) >= 0.5 and not _specified(c):
+        return None  # "called this morning"
+    if lemma == "call" and any(ch.dep_ == "oprd" and (ch.pos_ == "ADJ" or any(g.lower_ in ("a", "an") for g in ch.children)) for ch in verb.children):
+        return None  # "call it a day"
+    if lemma in rule.contact_verbs and any(ch.dep_ == "prep" and ch.lower_ == "to" for ch in verb.children) and lemma not in ("call", "phone", "ring"):
+        return None  # "e-mail the report to Sam": the report is sent, not addressed
+    if c.shares & {"content"} and not _specified(c):
+        return None  # "tell the story", "text the link"
+    if c.cls == "physical" and not _specified(c):
+        return None  # "call the airline", "contact the help desk": a service
+    if c.kind == "noun" and any(t.lower_ in ("my", "our", "your") for t in doc[c.start : c.end]):
+        return None  # "contact your local IT support"
+    strong = back and lemma in rule.contact_verbs
+    return Evidence("addressee-of", f"{verb.text} it" + (" back" if back else ""), (verb.text,), strong)
+
+
+def object_of_prep(c: Candidate, rule: "PersonRule") -> Evidence | None:
+    """People are spoken to through a preposition: apologized to it, spoke with it, hung up on it, reach out to it."""
+    if _acts(c) or c.role.dep_ != "pobj" or c.shares & {"content"}:
+        return None
+    prep = c.role.head
+    if prep.dep_ not in ("prep", "dative", "agent"):
+        return None
+    word = prep.lower_
+    head = prep.head
+    if c.kind == "noun" and _time_share(c.head.lemma_.lower()) >= 0.5:
+        return None
+    if head.pos_ == "VERB" and not _subject_is_person(head):
+        return None  # "the enclosed meets with your approval"
+    lemma = lemma_of(head, rule.known_verbs)
+    allowed = rule.preps.get(word, frozenset())
+    if lemma in allowed and head.pos_ in ("VERB", "ADJ", "NOUN"):
+        if word == "with" and head.pos_ != "VERB":
+            return None
+        if word == "to" and lemma in rule.giving_verbs and not any(ch.dep_ == "dobj" for ch in head.children):
+            return None
+        return Evidence("object-of-prep", f"{head.text} {word} it", (head.text, word), lemma in rule.strong_prep_heads)
+    if head.dep_ in ("prt", "advmod"):
+        phrase = f"{lemma_of(head.head, rule.known_verbs)} {head.lower_} {word}"
+        if phrase in rule.phrasal_preps:
+            return Evidence("object-of-prep", f"{head.head.text} {head.text} {word} it", (head.head.text, head.text, word), phrase in rule.strong_prep_heads)
+    return None
+
+
+def _subject_is_person(verb: Token) -> bool:
+    subj = [ch for ch in verb.children if ch.dep_ == "nsubj"]
+    return not subj or any(ch.lower_ in ("i", "we", "you", "he", "she", "they") or ch.pos_ == "PROPN" for ch in subj)
+
+
+def possessor_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
+    """It has family: "the renewal's wife", "acct 2201-77 and his wife"."""
+    if _acts(c) or not rule.kin:
+        return None
+    doc = c.role.doc
+    if c.role.dep_ == "poss" and c.role.head.lemma_.lower() in rule.kin:
+        return Evidence("possessor-of", f"its {c.role.head.text}", (c.role.head.text,), True)
+    e = c.end
+    if e + 1 < len(doc) and doc[e].lower_ in ("'s", "’s") and doc[e + 1].lemma_.lower() in rule.kin:
+        return Evidence("possessor-of", f"its {doc[e + 1].text}", (doc[e + 1].text,), True)
+    if e + 2 < len(doc) and doc[e].lower_ == "and" and doc[e + 1].lower_ in ("his", "her") and doc[e + 2].lemma_.lower() in rule.kin:
+        return Evidence("possessor-of", f"with {doc[e + 1].text} {doc[e + 2].text}", (doc[e + 2].text,), True)
+    return None
+
+
+def relative_who(c: Candidate, rule: "PersonRule") -> Evidence | None:
+    """Followed by "who": "the upgrade who called" (the parse decides what "who" belongs to)."""
+    if _acts(c) or not rule.relative_pronouns or c.shares & {"content", "person"}:
+        return None
+    doc = c.role.doc
+    if c.end < len(doc) and doc[c.end].lower_ in rule.relative_pronouns and doc[c.end].head.head.i == c.role.i:
+        return Evidence("relative-who", f"followed by '{doc[c.end].text}'", (doc[c.end].text,), False)
+    return None
+
+
+def _verb_phrase(verb: Token) -> str:
+    before = [ch for ch in verb.children if ch.dep_ in ("aux", "neg") and ch.i < verb.i]
+    after = [ch for ch in verb.children if ch.dep_ == "prt"]
+    return " ".join(t.text.lower() for t in sorted(before + [verb] + after, key=lambda t: t.i))
+
+
+# The evidence types, in the order they are tried; the first that fires is reported.
+EVIDENCE: dict[str, Callable[[Candidate, "PersonRule"], Evidence | None]] = {
+    "possessor-of": possessor_of,
+    "described-as": described_as,
+    "present-at": present_at,
+    "subject-of": subject_of,
+    "passive-subject-of": passive_subject_of,
+    "addressee-of": addressee_of,
+    "object-of-prep": object_of_prep,
+    "relative-who": relative_who,
+}
+
+
+# ---------------------------------------------------------------------------
+# Support for weak evidence
+
+
+def support(c: Candidate, after: str, allowed: Iterable[str]) -> str | None:
+    """Why a candidate with only weak evidence is still shorthand for a customer, or None."""
+    allowed = set(allowed)
+    if c.kind in ("identifier", "time") and c.kind in allowed:
+        return c.kind
+    if "coinage" in allowed and c.cls == "unknown" and ("-" in c.head.text or _other_part_of_speech(c.head.lower_, c.head.lemma_.lower())):
+        return "coinage"
+    if "specified" in allowed and _specified(c):
+        return "specified"
+    if "pronoun" in allowed:
+        doc = c.head.doc
+        tail = doc.text[doc[c.end - 1].idx :] + " " + after
+        if _PERSON_PRONOUN_RE.search(tail):
+            return "pronoun"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _other_part_of_speech(low: str, lemma: str) -> bool:
+    """A head WordNet knows as a verb or adjective but not as a noun: "the prepaid", "the expired", "the consult"."""
+    return wordnet.is_adjective(low) or wordnet.is_verb(low) or wordnet.is_verb(lemma)

@@ -1,0 +1,198 @@
+"""Building spaCy docs for the sentences that need a parse.
+
+Before the tagger and parser run, a few kinds of token runs that spaCy's
+tokenizer splits are merged into one token, so the parser sees one noun
+where a writer meant one thing:
+
+- **identifiers**: ``4471-22``, ``#88213``, ``R-6207``, ``INC0012345``, and
+  with the word that labels them, ``acct 4471-22``, ``member 0044172``,
+  ``table 12``, ``acct ending 0938``. A merged identifier gets the norm
+  ``account``, so the tagger and parser treat it as the noun it is rather
+  than guessing from its digits;
+- **times**: ``2pm``, ``4 pm``, ``11:45``;
+- **hyphenated words**: ``slip-and-fall``, ``no-cool``, ``8-top``, ``move-in``.
+
+``MergePlan.kind(token)`` says what each merged token was (``identifier``,
+``labelled``, ``time``, ``hyphen``). ``Parser`` runs the pipeline over many
+sentences in batches inside a spaCy memory zone, so memory stays flat over
+millions of records. This module decides nothing about people; it imports
+spaCy only inside functions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Sequence
+
+from . import wordnet
+
+# Words that never label an identifier ("at 10", "is 84", "called 3 times").
+FUNCTION_WORDS = frozenset(
+    """a an the this that these those my your his her its our their whose which what who whom
+i you he she it we they me him us them at by to in on of for from with about after before till until since
+than per via over under around approx and or but nor so yet if as is are was were be been being am do does did
+have has had will would shall should can could may might must not no yes up down out off into onto upon within
+without between every each all any some both either neither few many much more most other another such only just
+also very too quite rather again still already ever never always often plus minus call called calling calls dial
+dialed dialled phone phoned text texted got get gets took take takes gave give made make""".split()
+)
+# Units and times that a number after them measures ("5 min", "page 2" is a label but "2 pages" a count).
+UNITS = frozenset("min mins minute minutes hr hrs hour hours day days week weeks month months mo yr yrs year years sec secs am pm x kg lb lbs km mi ft cm mm gb mb tb".split())
+_AMPM = re.compile(r"(?i)^(?:am|pm|a\.m\.|p\.m\.)$")
+_DATE = re.compile(r"^\d{1,2}/\d{1,2}(?:/\d{2,4})?$")
+_TIME = re.compile(r"(?i)\d{1,2}(?::\d{2})?(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}")
+_ID_RUN = re.compile(r"#?[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*")
+_MEASURE = re.compile(r"\d+(?:st|nd|rd|th|s|k|m|ft|mo|yr|yrs|hr|hrs|min|mins|lb|lbs|kg|gb|mb|x\d+|[a-z]{1,2})", re.IGNORECASE)
+_CLOSERS = frozenset(",.;:!?)]}\"'’”")
+_OPENERS = frozenset("([{\"'‘“")
+
+
+def _digits(s: str) -> int:
+    return sum(c.isdigit() for c in s)
+
+
+def classify_run(run: str) -> str | None:
+    """What a run of tokens written without spaces is: ``time``, ``id``, ``num``, ``hyphen`` or None."""
+    if _TIME.fullmatch(run):
+        return "time"
+    if _DATE.fullmatch(run):
+        return None
+    if run.isdigit():
+        return "num"
+    if _ID_RUN.fullmatch(run) and _digits(run):
+        if run.startswith("#"):
+            return "id"
+        if re.fullmatch(r"\d{1,2}-\d{1,2}", run):
+            return None  # a range: "8-12"
+        if _MEASURE.fullmatch(run) and not re.search(r"\d[A-Z]", run):
+            return None  # "2nd", "90s", "30k", "16ft"
+        if re.fullmatch(r"\d+(?:-[a-z]+)+", run):
+            return "hyphen"  # "10-pack", "8-top", "3-day"
+        if _digits(run) >= 3 or re.search(r"[A-Za-z]", run):
+            return "id"
+        return None
+    if "-" in run and re.fullmatch(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+", run) and re.search(r"[A-Za-z]", run):
+        return "hyphen"
+    return None
+
+
+def is_plain_noun(word: str) -> bool:
+    """A word WordNet knows only as a noun ("voicemails", "pallets"): after a number it is what is counted."""
+    w = word.lower()
+    forms = {w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w}
+    return any(wordnet.is_noun(f) for f in forms) and not any(wordnet.is_verb(f) for f in forms) and not wordnet.verb_lemmas(w)
+
+
+@dataclass
+class MergePlan:
+    """Token spans to merge (start, end, kind), computed on the tokenized text."""
+
+    spans: list[tuple[int, int, str]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, doc: Any) -> "MergePlan":
+        """The plan for a doc that is tokenized but not yet merged."""
+        toks = list(doc)
+        n = len(toks)
+        found: list[tuple[int, int, str]] = []
+        i = 0
+        while i < n:
+            j = i
+            while j + 1 < n and not toks[j].whitespace_ and toks[j + 1].text not in _CLOSERS and toks[j].text not in _OPENERS:
+                j += 1
+            run = doc[i : j + 1].text
+            kind = classify_run(run)
+            if kind is None and j == i and re.fullmatch(r"\d{1,2}(?::\d{2})?", run) and i + 1 < n and _AMPM.match(toks[i + 1].text):
+                found.append((i, i + 2, "time"))
+                i += 2
+                continue
+            if kind:
+                found.append((i, j + 1, kind))
+            i = j + 1
+        out: list[tuple[int, int, str]] = []
+        for s, e, kind in found:
+            if kind in ("id", "num") and s > 0:
+                label = toks[s - 1]
+                nxt = toks[e] if e < n else None
+                counted = kind == "num" and nxt is not None and re.fullmatch(r"[a-z][a-z'-]*", nxt.text) is not None and nxt.text not in FUNCTION_WORDS and is_plain_noun(nxt.text)
+                low = label.text.lower()
+                if label.whitespace_ and low == "ending" and s > 1:
+                    s, kind = s - 2, "labelled"  # "acct ending 0938"
+                elif label.whitespace_ and low == "in" and s > 2 and toks[s - 2].text.lower() == "ending":
+                    s, kind = s - 3, "labelled"  # "card ending in 4432"
+                elif (
+                    label.whitespace_
+                    and not counted
+                    and re.fullmatch(r"[A-Za-z][A-Za-z.]{1,14}", label.text)
+                    and low not in FUNCTION_WORDS
+                    and low not in UNITS
+                    and (not label.text.isupper() or len(label.text) <= 5)
+                    and not (out and out[-1][1] > s - 1)
+                ):
+                    s, kind = s - 1, "labelled"
+            if kind == "num":
+                continue  # a bare number counts or measures something
+            if out and s < out[-1][1]:
+                continue
+            out.append((s, e, kind))
+        return cls(out)
+
+
+def make_doc(nlp: Any, text: str, sentence_starts: Sequence[int] = ()) -> tuple[Any, dict[int, str]]:
+    """Tokenize ``text`` and merge its identifiers, times and hyphenated words.
+
+    Returns the doc and, by character offset of each merged token, its kind.
+    ``sentence_starts``: offsets where a chat message starts; each is a
+    sentence start the parser keeps.
+    """
+    doc = nlp.make_doc(text)
+    plan = MergePlan.of(doc)
+    kinds = {doc[s].idx: kind for s, e, kind in plan.spans}
+    if plan.spans:
+        with doc.retokenize() as retok:
+            for s, e, kind in plan.spans:
+                attrs = {"NORM": "account"} if kind in ("id", "labelled") else {}
+                if e - s > 1 or attrs:
+                    retok.merge(doc[s:e], attrs=attrs)
+    if sentence_starts:
+        starts = set(sentence_starts)
+        for tok in doc:
+            if tok.idx in starts and tok.i > 0:
+                tok.is_sent_start = True
+    return doc, kinds
+
+
+# Parsed characters per spaCy memory zone.
+ZONE_CHARS = 4_000_000
+
+
+class Parser:
+    """Runs the pipeline over prepared docs in batches, inside a memory zone that
+    is closed and reopened every ``ZONE_CHARS`` parsed characters: strings and
+    lexemes that parses add to the vocab (ids, names, typos) are freed, while the
+    tokenizer cache stays warm between batches. Findings keep only offsets and
+    plain strings, never tokens, so closing the zone between batches is safe."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self._zone: Any = None
+        self._chars = 0
+
+    def parse(self, items: Iterable[tuple[str, Sequence[int]]]) -> Iterator[tuple[Any, dict[int, str]]]:
+        """(doc, merged kinds) for each (text, sentence starts), in order."""
+        nlp = self.model.get()
+        self._enter(nlp)
+        prepared = [make_doc(nlp, text, starts) for text, starts in items]
+        self._chars += sum(len(doc.text) for doc, _ in prepared)
+        for (_, kinds), doc in zip(prepared, nlp.pipe((d for d, _ in prepared), batch_size=256)):
+            yield doc, kinds
+        if self._zone is not None and self._chars >= ZONE_CHARS:
+            self._zone.__exit__(None, None, None)
+            self._zone = None
+
+    def _enter(self, nlp: Any) -> None:
+        if self._zone is None and hasattr(nlp, "memory_zone"):
+            self._zone = nlp.memory_zone()
+            self._zone.__enter__()
+            self._chars = 0
