@@ -81,7 +81,18 @@ def is_plain_noun(word: str) -> bool:
     """A word WordNet knows only as a noun ("voicemails", "pallets"): after a number it is what is counted."""
     w = word.lower()
     forms = {w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w}
-    return any(wordnet.is_noun(f) for f in forms) and not any(wordnet.is_verb(f) for f in forms) and not wordnet.verb_lemmas(w)
+    return (
+        any(wordnet.is_noun(f) for f in forms)
+        and not any(wordnet.is_verb(f) or wordnet.is_adverb(f) or wordnet.is_adjective(f) for f in forms)
+        and not wordnet.verb_lemmas(w)
+    )
+
+
+def can_label(word: str) -> bool:
+    """A word that can label a number: a noun, or an abbreviation WordNet does not know ("acct", "Rx");
+    not a verb or adjective alone ("extend 3 more days")."""
+    w = word.lower().rstrip(".")
+    return wordnet.is_noun(w) or not (wordnet.is_verb(w) or wordnet.is_adjective(w) or wordnet.is_adverb(w) or wordnet.verb_lemmas(w))
 
 
 @dataclass
@@ -99,7 +110,10 @@ class MergePlan:
         i = 0
         while i < n:
             j = i
-            while j + 1 < n and not toks[j].whitespace_ and toks[j + 1].text not in _CLOSERS and toks[j].text not in _OPENERS:
+            if toks[i].is_space:
+                i += 1
+                continue
+            while j + 1 < n and not toks[j].whitespace_ and not toks[j + 1].is_space and toks[j + 1].text not in _CLOSERS and toks[j].text not in _OPENERS:
                 j += 1
             run = doc[i : j + 1].text
             kind = classify_run(run)
@@ -129,6 +143,7 @@ class MergePlan:
                     and low not in UNITS
                     and (not label.text.isupper() or len(label.text) <= 5)
                     and not (out and out[-1][1] > s - 1)
+                    and (kind == "id" or can_label(label.text))
                 ):
                     s, kind = s - 1, "labelled"
             if kind == "num":

@@ -122,7 +122,22 @@ def is_verb(word: str) -> bool:
 
 def is_adjective(word: str) -> bool:
     """Whether WordNet has ``word`` as an adjective."""
-    return word.lower() in _table()["adjectives"]
+    return word.lower() in _adjectives()
+
+
+def is_adverb(word: str) -> bool:
+    """Whether WordNet has ``word`` as an adverb."""
+    return word.lower() in _adverbs()
+
+
+@lru_cache(maxsize=1)
+def _adverbs() -> frozenset[str]:
+    return frozenset(_table()["adverbs"])
+
+
+@lru_cache(maxsize=1)
+def _adjectives() -> frozenset[str]:
+    return frozenset(_table()["adjectives"])
 
 
 def literal_share(lemma: str, use: str) -> float | None:
@@ -190,7 +205,7 @@ class _WordNet:
     def __init__(self, directory: Path) -> None:
         self.dir = directory
         self.data = {pos: self._data(pos) for pos in ("noun", "verb", "adj")}
-        self.index = {pos: self._index(pos) for pos in ("noun", "verb", "adj")}
+        self.index = {pos: self._index(pos) for pos in ("noun", "verb", "adj", "adv")}
         self.counts = self._counts()
 
     def _data(self, pos: str) -> dict[int, _Synset]:
@@ -412,6 +427,7 @@ def build(directory: Path = DEFAULT_DIR) -> dict[str, Any]:
         "verbs": verbs,
         "verb_exceptions": exceptions,
         "adjectives": sorted(w for w in wn.index["adj"] if "_" not in w),
+        "adverbs": sorted(w for w in wn.index["adv"] if "_" not in w),
         "kin": sorted(kin_words),
     }
 

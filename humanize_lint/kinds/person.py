@@ -198,7 +198,9 @@ class VerbSpec:
             return False
         if self.objects and not any(o.lemma_.lower() in self.objects for o in objs):
             return False
-        if self.particles and not {c.lower_ for c in verb.children if c.dep_ in ("prt", "advmod", "prep")} & self.particles:
+        # A particle is "prt" or "advmod", or a preposition with no object of its own ("came by at 5" is not).
+        parts = {c.lower_ for c in verb.children if c.dep_ in ("prt", "advmod") or (c.dep_ == "prep" and not any(g.dep_ in ("pobj", "pcomp") for g in c.children))}
+        if self.particles and not parts & self.particles:
             return False
         if self.preps:
             for c in verb.children:
@@ -353,12 +355,15 @@ class PersonRule:
             cand = candidate(tok, merged, self)
             if cand is None or cand.category != self.rule.category:
                 continue
+            # A head WordNet does not know and that is no coinage ("the munis", "the app") may
+            # be jargon for anything: every piece of evidence needs support.
+            plain_unknown = cand.cls == "unknown" and cand.kind == "noun" and support(cand, "", ("coinage",)) is None
             weak: Evidence | None = None
             for name in self.evidence:
                 ev = EVIDENCE[name](cand, self)
                 if ev is None:
                     continue
-                if ev.strong:
+                if ev.strong and not plain_unknown:
                     yield Finding(cand, ev, None)
                     break
                 weak = weak or ev

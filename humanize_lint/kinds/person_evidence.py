@@ -104,10 +104,12 @@ def classify(tok: Token, kind: str, start: int, end: int, merged: Mapping[int, s
         return "abstract", frozenset({"abstract"})
     profile = wordnet.noun_profile(lemma) or wordnet.noun_profile(tok.lower_)
     if profile is None:
-        return _unknown_class(lemma), frozenset({"unknown"})
-    if profile.get("person", 0) >= 0.25:
+        cls, profile = _unknown_class(lemma)
+        if profile is None:
+            return cls, frozenset({"unknown"})
+    if profile.get("person", 0) >= 0.15 or (profile.get("person", 0) > 0 and _agentive(lemma)):
         return "person", frozenset({"person"})
-    if profile.get("quantity", 0) >= 0.2 and lemma not in rule.add_nouns:
+    if profile.get("quantity", 0) >= 0.5 and lemma not in rule.add_nouns:
         return "quantity", frozenset({"quantity"})  # "two thirds", "the majority": not a reference
     shares = frozenset(k for k, v in profile.items() if v >= 0.25)
     if any(merged.get(t.idx) == "time" for t in tok.doc[start:end]) or kind == "time":
@@ -121,20 +123,37 @@ def classify(tok: Token, kind: str, start: int, end: int, merged: Mapping[int, s
     return best, shares
 
 
-def _unknown_class(lemma: str) -> str:
-    """A head WordNet lacks. A compound ending in a person or group word is one
-    ("counterparty", "co-founder"); anything else is unknown."""
-    last = lemma.split("-")[-1] if "-" in lemma else None
-    if last and not lemma.split("-")[0].isdigit():
+def _unknown_class(lemma: str) -> tuple[str, Mapping[str, float] | None]:
+    """A head WordNet lacks: (class, profile to use, or None to keep it unknown).
+
+    A hyphenated word ending in a person word is one ("co-founder"); other
+    hyphenated words are coinages and stay unknown ("no-cool", "8-top"). A
+    word written solid takes the class of the longest noun it ends with
+    ("helpdesk" a desk, "hotline" a line, "counterparty" a party); an agent
+    noun made from a verb is a person ("installer")."""
+    if "-" in lemma:
+        first, last = lemma.split("-")[0], lemma.split("-")[-1]
         profile = wordnet.noun_profile(last)
-        if profile and profile.get("person", 0) >= 0.5:
-            return "person"
-    if "-" not in lemma:
-        for k in range(1, max(1, len(lemma) - 4)):
-            profile = wordnet.noun_profile(lemma[k:])
-            if profile and (profile.get("person", 0) >= 0.5 or profile.get("group", 0) >= 0.5):
-                return "person"
-    return "unknown"
+        if profile and profile.get("person", 0) >= 0.5 and not first.isdigit():
+            return "person", None
+        return "unknown", None
+    if _agentive(lemma):
+        return "person", None
+    for k in range(1, max(1, len(lemma) - 3)):
+        profile = wordnet.noun_profile(lemma[k:])
+        if profile is not None:
+            return "compound", profile
+    return "unknown", None
+
+
+def _agentive(lemma: str) -> bool:
+    """An agent noun made from a verb: "cleaner", "installer", "operator"."""
+    for suffix, repl in (("er", ""), ("er", "e"), ("or", ""), ("or", "e"), ("r", "")):
+        if lemma.endswith(suffix) and len(lemma) > len(suffix) + 2:
+            stem = lemma[: -len(suffix)] + repl
+            if wordnet.is_verb(stem) or (len(stem) > 3 and stem[-1] == stem[-2] and wordnet.is_verb(stem[:-1])):
+                return True
+    return False
 
 
 def _time_share(lemma: str) -> float:
@@ -159,6 +178,8 @@ def np_span(tok: Token) -> tuple[int, int]:
 def _not_label(doc: Any, end: int) -> bool:
     """False for a list label or heading: "Feature request: ...", "Transcript 1 (May 4, 2001): ..."."""
     j = end
+    while j < len(doc) and doc[j].is_space:
+        j += 1
     if j < len(doc) and doc[j].text == "(":
         depth = 0
         while j < len(doc):
@@ -166,6 +187,8 @@ def _not_label(doc: Any, end: int) -> bool:
             j += 1
             if depth <= 0:
                 break
+    if j > end and doc[j - 1].text.endswith(":"):
+        return False  # "(May 4, 2001):" tokenized as one
     return not (j < len(doc) and doc[j].text.startswith((":", "–", "—")))
 
 
@@ -226,7 +249,7 @@ def candidate(tok: Token, merged: Mapping[int, str], rule: "PersonRule") -> Cand
         return None
     if tok.pos_ == "VERB" and tok.tag_ not in ("VBN", "VBD", "VBG"):
         return None
-    if tok.text[:1].isupper() and not tok.text.isupper() and not tok.is_sent_start and doc[tok.i - 1].lower_ not in DEFINITE | GENERIC:
+    if tok.text[:1].isupper() and not tok.text.isupper() and not tok.is_sent_start and doc[tok.i - 1].lower_ not in ("the", "a", "an"):
         return None  # a name or a title: "the Working Group", "the Licensor"
     if tok.text.isupper() and len(tok.text) > 1 and lemma not in rule.add_nouns:
         return None  # an acronym head names an organisation more often than a customer
@@ -237,7 +260,11 @@ def candidate(tok: Token, merged: Mapping[int, str], rule: "PersonRule") -> Cand
         return None  # "the pt": an abbreviation nobody can classify
     if not _not_label(doc, end):
         return None
-    numbered = any(merged.get(t.idx) in ("id", "labelled") for t in left)
+    if "  " in doc[start:end].text or "\n" in doc[start:end].text:
+        return None  # the phrase runs across removed markup: not one noun phrase
+    if det.lower_ in ("my", "our", "your") and not (time_head or any(merged.get(t.idx) == "time" for t in left)):
+        return None  # "your attachments", "my asst": the writer's or reader's own things; "my 3pm" is kept
+    numbered = any(merged.get(t.idx) in ("id", "labelled") or (t.dep_ == "nummod" and t.text.isdigit() and len(t.text) >= 3) for t in left)
     if numbered and not rule.identifiers:
         return None
     if not numbered and not (rule.nouns or (time_head and rule.times)):
@@ -278,9 +305,10 @@ def lemma_of(tok: Token, known: frozenset[str]) -> str:
     return verb_lemma(tok, known) if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB") else str(tok.lemma_).lower()
 
 
-def passive(verb: Token) -> bool:
-    """Whether the verb is passive ("was told", "has been processed")."""
-    return any(c.dep_ == "auxpass" or (c.dep_ == "aux" and c.lower_ in ("been", "be", "being")) for c in verb.children)
+def passive(verb: Token, subject: Token | None = None) -> bool:
+    """Whether the verb is passive ("was told", "has been processed"). ``subject``: a token
+    the parser may have hung on the verb as its auxiliary ("acct 2208 called": auxpass)."""
+    return any((c.dep_ == "auxpass" or (c.dep_ == "aux" and c.lower_ in ("been", "be", "being"))) and (subject is None or c.i != subject.i) for c in verb.children)
 
 
 def predicates(c: Candidate, rule: "PersonRule") -> list[Token]:
@@ -292,7 +320,7 @@ def predicates(c: Candidate, rule: "PersonRule") -> list[Token]:
     found = []
     if role.dep_ == "nsubj" and role.head.pos_ in ("VERB", "AUX", "ADJ"):
         found.append(role.head)
-    elif c.kind == "identifier" and role.head.i > role.i and role.head.pos_ in ("VERB", "AUX") and role.dep_ not in ("dobj", "pobj", "dative", "nsubjpass", "nsubj") \
+    elif c.kind == "identifier" and role.head.i > role.i and (role.head.pos_ in ("VERB", "AUX") or wordnet.verb_lemmas(role.head.lower_)) and role.dep_ not in ("dobj", "pobj", "dative", "nsubjpass", "nsubj") \
             and not any(ch.dep_ in ("nsubj", "nsubjpass") for ch in role.head.children):
         found.append(role.head)
     elif role.dep_ in ("ROOT", "dep", "npadvmod", "nmod", "appos", "auxpass", "meta", "intj", "punct", "cc"):
@@ -306,6 +334,8 @@ def predicates(c: Candidate, rule: "PersonRule") -> list[Token]:
             verb = doc[i]
             if not any(ch.dep_ in ("nsubj", "nsubjpass") and ch.i >= c.end for ch in verb.children):
                 found.append(verb if verb.tag_ != "MD" else verb.head)
+    if c.start < len(doc) and doc[c.start].lower_ in GENERIC:
+        found = [v for v in found if v.tag_ in ("VBZ", "VBD", "MD") or any(a.tag_ == "MD" for a in v.children)]  # "If a delivery calls"; not "a chance email me"
     out: list[Token] = []
     seen: set[int] = set()
     queue = list(found)
@@ -323,7 +353,7 @@ def predicates(c: Candidate, rule: "PersonRule") -> list[Token]:
                 queue.append(ch)
             elif ch.dep_ in ("advcl", "xcomp") and ch.tag_ == "VBG" and not any(g.dep_ in ("nsubj", "mark") for g in ch.children):
                 queue.append(ch)
-    return [v for v in out if not passive(v)]
+    return [v for v in out if not passive(v, role)]
 
 
 def _use(verb: Token, role: Token) -> str:
@@ -343,10 +373,11 @@ def _use(verb: Token, role: Token) -> str:
     return "intransitive"
 
 
-def _specified(c: Candidate) -> bool:
-    """The phrase carries a time, place, name or number ("the Maple Court blister pack", "the 7am pickup")."""
+def _specified(c: Candidate, names: bool = True) -> bool:
+    """The phrase carries a time, number, or (with ``names``) a place or name
+    ("the 7am pickup", "the Maple Court blister pack")."""
     doc = c.head.doc
-    return any(t.i != c.head.i and (t.pos_ == "PROPN" or t.like_num or re.search(r"\d", t.text)) for t in doc[c.start : c.end])
+    return any(t.i != c.head.i and ((names and t.pos_ == "PROPN") or t.like_num or re.search(r"\d", t.text)) for t in doc[c.start : c.end])
 
 
 def _acts(c: Candidate) -> bool:
@@ -371,11 +402,16 @@ def subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
             continue
         if lemma == "call" and any(ch.dep_ in ("prt", "prep") and ch.lower_ in ("for", "on", "off", "out") and ch.i == verb.i + 1 for ch in verb.children):
             continue  # "the plan calls for", "calls on the government"
+        if lemma == "call" and _naming(verb):
+            continue  # "an album called 'Texas Shoot Out'"
+        if lemma in rule.contact_verbs and c.kind == "noun" and any(o.dep_ == "dobj" and o.pos_ == "NOUN" and (wordnet.noun_profile(o.lemma_.lower()) or {}).get("group", 0) < 0.5 and (wordnet.noun_profile(o.lemma_.lower()) or {}).get("person", 0) < 0.15 for o in verb.children):
+            continue  # "the interactions call certain functions": not a telephone call
         if lemma == "thank" and any(ch.lower_ == "you" for ch in verb.children):
             continue  # "Thank you for ..."
         use = _use(verb, c.role)
-        if lemma in rule.desire_verbs and use == "to-infinitive":
-            return Evidence("subject-of", f"it {verb.text} to", (verb.text,), True)  # "wants to know": only a person
+        if lemma in rule.desire_verbs and use == "to-infinitive" and not c.shares & {"content", "agent", "group"}:
+            generic = doc_lower(c, c.start) in GENERIC
+            return Evidence("subject-of", f"it {verb.text} to", (verb.text,), not generic)  # "wants to know": only a person
         if lemma == "wait" and c.kind in ("identifier", "time"):
             return Evidence("subject-of", f"it is {verb.text}", (verb.text,), True)
         if lemma in rule.content_verbs and lemma not in rule.contact_verbs and c.shares & {"content", "agent", "group"}:
@@ -383,7 +419,9 @@ def subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
         if lemma == "say" and not (c.kind in ("identifier", "time") or c.cls == "unknown"):
             continue  # "the status says": texts say things
         if c.cls == "physical" and lemma not in rule.contact_verbs:
-            share = wordnet.literal_share(lemma, use)
+            particles = [ch.lower_ for ch in verb.children if ch.dep_ == "prt"]
+            phrasal = next((f"{lemma}_{p}" for p in particles if wordnet.is_verb(f"{lemma}_{p}")), None)
+            share = wordnet.literal_share(phrasal or lemma, use)
             if lemma in rule.desire_verbs or (share is not None and share >= 0.5):
                 continue  # "the boiler wants descaling", "the box says fragile"
         if lemma in rule.motion_verbs and c.cls not in ("abstract", "unknown"):
@@ -418,11 +456,11 @@ def described_as(c: Candidate, rule: "PersonRule") -> Evidence | None:
         for ch in verb.children:
             if ch.dep_ in ("acomp", "oprd") or (ch.dep_ == "conj" and ch.pos_ == "ADJ"):
                 for adj in [ch] + [g for g in ch.children if g.dep_ == "conj"]:
-                    if adj.lower_ in rule.feelings and not any(g.dep_ in ("agent", "aux", "auxpass") for g in adj.children):
-                        if c.cls == "physical" and not _specified(c):
-                            continue  # "the desk is pleased": a department, not a customer
+                    if adj.lower_ in rule.feelings and not any(g.dep_ in ("agent", "aux", "auxpass") for g in adj.children) and not (adj.tag_ == "VBN" and verb.lower_ in ("been", "be", "being")):
+                        if c.cls == "physical" and c.kind == "noun":
+                            continue  # "the west desk is pleased": a department, not a customer
                         return Evidence("described-as", f"it {verb.text} {adj.text}", (adj.text,), True)
-            if ch.dep_ == "attr" and ch.pos_ == "NOUN" and ch.i > verb.i and ch.lemma_.lower() in rule.person_nouns and any(g.dep_ == "det" for g in ch.children):
+            if ch.dep_ == "attr" and ch.pos_ == "NOUN" and ch.i > verb.i and ch.lemma_.lower() in rule.person_nouns and any(g.dep_ == "det" and g.lower_ in ("a", "an") for g in ch.children):
                 return Evidence("described-as", f"it {verb.text} a {ch.text}", (ch.text,), True)
     for verb in preds:
         for ch in verb.children:
@@ -463,6 +501,10 @@ def addressee_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
         return Evidence("addressee-of", "let it know", (verb.head.text, verb.text), True)
     if role.dep_ not in ("dobj", "dative", "oprd") or verb.pos_ != "VERB" or passive(verb):
         return None
+    if doc[c.start].lower_ in GENERIC and c.kind == "noun":
+        return None  # "call a cab", "assure a smooth running": people addressed are definite
+    if verb.tag_ == "VBN" and verb.dep_ in ("acl", "amod"):
+        return None  # "a band called the Titans": naming
     lemma = lemma_of(verb, rule.known_verbs)
     if doc[verb.i + 1 : c.start] and any(t.pos_ in ("ADP", "PUNCT", "SCONJ") for t in doc[verb.i + 1 : c.start]):
         return None
@@ -481,7 +523,7 @@ def addressee_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
     # "told the freeze it's active", "told the insulin refill about the copay card".
     if lemma in rule.telling_verbs and c.start == verb.i + 1 and (told or (second and second[0].dep_ in ("ccomp", "xcomp"))):
         return Evidence("addressee-of", f"{verb.text} it ...", (verb.text,), True)
-    if lemma == "walk" and any(ch.lower_ == "through" for ch in verb.children):
+    if lemma == "walk" and any(ch.lower_ == "through" for ch in verb.children) and c.cls in ("abstract", "unknown"):
         return Evidence("addressee-of", f"{verb.text} it through", (verb.text, "through"), True)
     if lemma not in rule.addressee_verbs:
         return None
@@ -489,14 +531,14 @@ def addressee_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
         return None  # "called the other day"
     if c.kind == "noun" and _time_share(c.head.lemma_.lower()) >= 0.5 and not _specified(c):
         return None  # "called this morning"
-    if lemma == "call" and any(ch.dep_ == "oprd" and (ch.pos_ == "ADJ" or any(g.lower_ in ("a", "an") for g in ch.children)) for ch in verb.children):
-        return None  # "call it a day"
+    if lemma == "call" and _naming(verb):
+        return None  # "call it a day", "a band called the Titans"
     if lemma in rule.contact_verbs and any(ch.dep_ == "prep" and ch.lower_ == "to" for ch in verb.children) and lemma not in ("call", "phone", "ring"):
         return None  # "e-mail the report to Sam": the report is sent, not addressed
-    if c.shares & {"content"} and not _specified(c):
-        return None  # "tell the story", "text the link"
-    if c.cls == "physical" and not _specified(c):
-        return None  # "call the airline", "contact the help desk": a service
+    if c.shares & {"content"} and not _specified(c, names=False):
+        return None  # "tell the story", "tell the Sourcegraph story", "text the link"
+    if c.cls == "physical":
+        return None  # "call the airline", "contact the ICE help desk": a service, not a stand-in
     if c.kind == "noun" and any(t.lower_ in ("my", "our", "your") for t in doc[c.start : c.end]):
         return None  # "contact your local IT support"
     strong = back and lemma in rule.contact_verbs
@@ -531,6 +573,15 @@ def object_of_prep(c: Candidate, rule: "PersonRule") -> Evidence | None:
     return None
 
 
+def doc_lower(c: Candidate, i: int) -> str:
+    return str(c.head.doc[i].lower_)
+
+
+def _naming(verb: Token) -> bool:
+    """*call* in its naming sense: a name or description after the object, and no "back"."""
+    return any(ch.dep_ == "oprd" for ch in verb.children) and not any(ch.lower_ == "back" for ch in verb.children)
+
+
 def _subject_is_person(verb: Token) -> bool:
     subj = [ch for ch in verb.children if ch.dep_ == "nsubj"]
     return not subj or any(ch.lower_ in ("i", "we", "you", "he", "she", "they") or ch.pos_ == "PROPN" for ch in subj)
@@ -541,10 +592,10 @@ def possessor_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
     if _acts(c) or not rule.kin:
         return None
     doc = c.role.doc
-    if c.role.dep_ == "poss" and c.role.head.lemma_.lower() in rule.kin:
+    if c.role.dep_ == "poss" and c.role.head.pos_ == "NOUN" and c.role.head.lemma_.lower() in rule.kin:
         return Evidence("possessor-of", f"its {c.role.head.text}", (c.role.head.text,), True)
     e = c.end
-    if e + 1 < len(doc) and doc[e].lower_ in ("'s", "’s") and doc[e + 1].lemma_.lower() in rule.kin:
+    if e + 1 < len(doc) and doc[e].lower_ in ("'s", "’s") and doc[e + 1].pos_ == "NOUN" and doc[e + 1].lemma_.lower() in rule.kin:
         return Evidence("possessor-of", f"its {doc[e + 1].text}", (doc[e + 1].text,), True)
     if e + 2 < len(doc) and doc[e].lower_ == "and" and doc[e + 1].lower_ in ("his", "her") and doc[e + 2].lemma_.lower() in rule.kin:
         return Evidence("possessor-of", f"with {doc[e + 1].text} {doc[e + 2].text}", (doc[e + 2].text,), True)
