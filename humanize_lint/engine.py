@@ -37,6 +37,7 @@ from .kinds.acronym import AcronymRule
 from .kinds.identifier import IdentifierRule
 from .kinds.person import PersonRule
 from .kinds.person import Finding as PersonFinding
+from .kinds.person import settle as settle_findings
 from .kinds.terms import Matchers
 from .model import Edit, Finding, Rule, Segment, Severity, Unit
 from .parse import Parser
@@ -163,13 +164,21 @@ class Linter:
             return out
         if self.matchers:
             self.matchers.build(self.model.get())  # outside any memory zone: the matchers' strings must stay
+        # Person findings wait until their unit is done: a pending one needs another mention.
+        pending: dict[tuple[int, int], list[tuple[PersonFinding, int, Any]]] = {}
         for sent, (doc, merged) in zip(todo, self.parser.parse((s.text, s.starts) for s in todo)):
             unit = units[sent.unit]
-            for pr in self.person:
+            for r, pr in enumerate(self.person):
                 for found in pr.check(doc, merged, sent.after):
-                    out[sent.unit].append(self._person_hit(pr, unit, sent.base, doc, found))
+                    pending.setdefault((sent.unit, r), []).append((found, sent.base, doc))
             if self.matchers:
                 out[sent.unit].extend(self.matchers.hits(doc, sent.base, unit.text))
+        for (k, r), items in pending.items():
+            kept = {id(f) for f in settle_findings([f for f, _, _ in items])}
+            for found, base, doc in items:
+                if id(found) in kept:
+                    out[k].append(self._person_hit(self.person[r], units[k], base, doc, found))
+        self.parser.release()  # hits keep offsets and strings only
         return out
 
     def _person_hit(self, pr: PersonRule, unit: Unit, base: int, doc: Any, found: PersonFinding) -> Hit:

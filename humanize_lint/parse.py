@@ -195,13 +195,18 @@ class Parser:
         self._chars = 0
 
     def parse(self, items: Iterable[tuple[str, Sequence[int]]]) -> Iterator[tuple[Any, dict[int, str]]]:
-        """(doc, merged kinds) for each (text, sentence starts), in order."""
+        """(doc, merged kinds) for each (text, sentence starts), in order. The docs
+        are valid until ``release()``, which the caller calls when it is done with them."""
         nlp = self.model.get()
         self._enter(nlp)
         prepared = [make_doc(nlp, text, starts) for text, starts in items]
         self._chars += sum(len(doc.text) for doc, _ in prepared)
         for (_, kinds), doc in zip(prepared, nlp.pipe((d for d, _ in prepared), batch_size=256)):
             yield doc, kinds
+
+    def release(self) -> None:
+        """The caller keeps nothing of the docs parsed so far: close the memory zone
+        if enough text went through it."""
         if self._zone is not None and self._chars >= ZONE_CHARS:
             self._zone.__exit__(None, None, None)
             self._zone = None

@@ -119,7 +119,7 @@ CUE_KEYS: dict[str, Any] = {
     "phone-labels": LIST_OR_REF,
 }
 VERB_LIST_KEYS = ("subject-of", "strong-subject-of", "passive-subject-of", "addressee-of")
-SUPPORT = ("identifier", "time", "specified", "coinage", "pronoun")
+SUPPORT = ("identifier", "time", "specified", "coinage", "pronoun", "repeated")
 VERB_SPEC_KEYS: dict[str, Any] = {
     "lemma": str,
     "object": LIST_OR_REF,
@@ -222,11 +222,35 @@ def _table(items: Iterable[Any]) -> dict[str, tuple[VerbSpec, ...]]:
 
 @dataclass
 class Finding:
-    """A candidate the rule flags, with the evidence and the support that made it."""
+    """A candidate the rule flags, with the evidence and the support that made it.
+
+    ``pending``: only weak evidence and no support in its sentence; it is
+    flagged only if the same unit flags the same phrase elsewhere (``settle``).
+    """
 
     candidate: Candidate
     evidence: Evidence
     support: str | None
+    pending: bool = False
+
+    @property
+    def key(self) -> str:
+        """What makes two mentions the same: the head word."""
+        return str(self.candidate.head.lower_)
+
+
+def settle(found: Sequence[Finding]) -> list[Finding]:
+    """The findings of one unit: pending ones count when the same head is flagged
+    elsewhere in the unit ("The downgrade called ... the downgrade still wants a callback")."""
+    flagged = {f.key for f in found if not f.pending}
+    out = []
+    for f in found:
+        if not f.pending:
+            out.append(f)
+        elif f.key in flagged:
+            f.support, f.pending = "repeated", False
+            out.append(f)
+    return out
 
 
 @dataclass
@@ -370,8 +394,7 @@ class PersonRule:
             else:
                 if weak is not None:
                     why = support(cand, after, self.weak_needs)
-                    if why is not None:
-                        yield Finding(cand, weak, why)
+                    yield Finding(cand, weak, why, pending=why is None and "repeated" in self.weak_needs)
 
     # -- what the cheap gate must let through ---------------------------------
 
@@ -398,6 +421,7 @@ def explain_support(finding: Finding) -> str:
         "specified": "the phrase carries a name, place or number",
         "coinage": "its head is not a dictionary noun",
         "pronoun": "she/he follows",
+        "repeated": "the same phrase is flagged elsewhere in the text",
     }.get(finding.support or "", "")
 
 

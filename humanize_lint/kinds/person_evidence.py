@@ -60,6 +60,8 @@ _NP_LEFT_DEPS = frozenset({"det", "predet", "amod", "compound", "nummod", "poss"
 _NOT_CANDIDATE_POS = frozenset({"PRON", "DET", "ADP", "CCONJ", "SCONJ", "PUNCT", "AUX", "PART", "INTJ", "SYM", "SPACE"})
 _PHONE_RE = re.compile(r"(?:\+?1[-. ])?\(?\d{3}\)?[-. /]\d{3}[-. ]\d{4}|\b1-8\d\d-|\d{3}/\d{3}-\d{4}")
 _PERSON_PRONOUN_RE = re.compile(r"(?i)(?<![\w'’])(?:he|she|him|her|his|hers|himself|herself)(?![\w'’])")
+# Verbs whose object can only be someone (so a document-like head is still a stand-in): "thanked the claim".
+PERSON_ONLY_OBJECTS = frozenset({"thank", "reassure", "console", "greet", "calm", "persuade", "convince"})
 _TIME_ADVERBIAL_MODIFIERS = frozenset({"other", "next", "last", "same", "previous", "following"})
 
 
@@ -247,12 +249,17 @@ def candidate(tok: Token, merged: Mapping[int, str], rule: "PersonRule") -> Cand
     lemma = tok.lemma_.lower()
     if lemma in rule.skip_nouns or tok.lower_ in rule.skip_nouns:
         return None
-    if tok.pos_ == "VERB" and tok.tag_ not in ("VBN", "VBD", "VBG"):
-        return None
+    if tok.pos_ == "VERB" and tok.tag_ not in ("VBN", "VBD", "VBG") and not (det.i == tok.i - 1 or (tok.i > 0 and doc[tok.i - 1].pos_ == "PROPN")):
+        return None  # a verb; but "the install", "the Oslo install", "two mortgage leads" are nouns
     if tok.text[:1].isupper() and not tok.text.isupper() and not tok.is_sent_start and doc[tok.i - 1].lower_ not in ("the", "a", "an"):
         return None  # a name or a title: "the Working Group", "the Licensor"
-    if tok.text.isupper() and len(tok.text) > 1 and lemma not in rule.add_nouns:
-        return None  # an acronym head names an organisation more often than a customer
+    if _acronym(tok.text) and lemma not in rule.add_nouns:
+        # An acronym head names an organisation more often than a customer ("the SEC said"),
+        # unless it is counted like a common noun ("an MQL", "two MQLs") or comes from
+        # somewhere or some time ("the SMB from Gdansk", "the P1 from last night").
+        counted = det.lower_ in GENERIC | COUNTING or tok.text.endswith("s")
+        if not counted and not any(ch.dep_ == "prep" and ch.lower_ in ("from", "on") and ch.i > tok.i for ch in tok.children):
+            return None
     if not re.fullmatch(r"[A-Za-z0-9][\w'’.-]*", tok.text):
         return None
     time_head = merged.get(tok.idx) == "time"
@@ -271,6 +278,11 @@ def candidate(tok: Token, merged: Mapping[int, str], rule: "PersonRule") -> Cand
         return None
     category = "number-as-person" if numbered else "thing-as-person"
     return _make(tok, start, end, "time" if time_head else "noun", category, merged, rule)
+
+
+def _acronym(text: str) -> bool:
+    """Capitals (and digits), maybe with a plural s: "MQL", "MQLs", "P1"."""
+    return bool(re.fullmatch(r"[A-Z][A-Z0-9&]*[A-Z0-9]s?", text)) and len(text) > 1
 
 
 def _make(tok: Token, start: int, end: int, kind: str, category: str, merged: Mapping[int, str], rule: "PersonRule") -> Candidate | None:
@@ -302,7 +314,15 @@ def verb_lemma(tok: Token, known: frozenset[str]) -> str:
 
 
 def lemma_of(tok: Token, known: frozenset[str]) -> str:
-    return verb_lemma(tok, known) if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB") else str(tok.lemma_).lower()
+    """A token's lemma; for a verb (or a verb form the tagger took for a noun: "rang"), the verb's."""
+    if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
+        return verb_lemma(tok, known)
+    lemma = str(tok.lemma_).lower()
+    if lemma not in known and tok.tag_.startswith("NN") and tok.lower_ == lemma:
+        for base in wordnet.verb_lemmas(tok.lower_):
+            if base in known:
+                return base
+    return lemma
 
 
 def passive(verb: Token, subject: Token | None = None) -> bool:
@@ -373,11 +393,38 @@ def _use(verb: Token, role: Token) -> str:
     return "intransitive"
 
 
+def _timed(c: Candidate) -> bool:
+    """The phrase carries a time ("the 2pm repair")."""
+    return any(_is_time(t) for t in c.head.doc[c.start : c.end])
+
+
+def _is_time(tok: Token) -> bool:
+    return bool(re.fullmatch(r"(?i)\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}", tok.text))
+
+
+_ORIGIN_PREPS = frozenset({"from", "on", "at", "for", "in"})
+
+
+def _individuated(c: Candidate) -> bool:
+    """A prepositional phrase gives the phrase a time, place or origin: "the MQL from the webinar",
+    "the trial pass from Sunday", "the no-cool on Briarwood", "the storage pickup for Thursday"."""
+    for ch in c.head.children:
+        if ch.dep_ == "prep" and ch.lower_ in _ORIGIN_PREPS and ch.i > c.head.i:
+            for obj in ch.children:
+                if obj.dep_ != "pobj":
+                    continue
+                if obj.pos_ == "PROPN" or _is_time(obj) or _time_share(obj.lemma_.lower()) >= 0.5:
+                    return True
+    return False
+
+
 def _specified(c: Candidate, names: bool = True) -> bool:
     """The phrase carries a time, number, or (with ``names``) a place or name
     ("the 7am pickup", "the Maple Court blister pack")."""
     doc = c.head.doc
-    return any(t.i != c.head.i and ((names and t.pos_ == "PROPN") or t.like_num or re.search(r"\d", t.text)) for t in doc[c.start : c.end])
+    if any(t.i != c.head.i and ((names and t.pos_ == "PROPN") or t.like_num or re.search(r"\d", t.text)) for t in doc[c.start : c.end]):
+        return True
+    return names and _individuated(c)
 
 
 def _acts(c: Candidate) -> bool:
@@ -404,7 +451,7 @@ def subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
             continue  # "the plan calls for", "calls on the government"
         if lemma == "call" and _naming(verb):
             continue  # "an album called 'Texas Shoot Out'"
-        if lemma in rule.contact_verbs and c.kind == "noun" and any(o.dep_ == "dobj" and o.pos_ == "NOUN" and (wordnet.noun_profile(o.lemma_.lower()) or {}).get("group", 0) < 0.5 and (wordnet.noun_profile(o.lemma_.lower()) or {}).get("person", 0) < 0.15 for o in verb.children):
+        if lemma in rule.contact_verbs and c.kind == "noun" and any(o.dep_ == "dobj" and o.pos_ == "NOUN" and _topic_like(o) for o in verb.children):
             continue  # "the interactions call certain functions": not a telephone call
         if lemma == "thank" and any(ch.lower_ == "you" for ch in verb.children):
             continue  # "Thank you for ..."
@@ -412,11 +459,12 @@ def subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
         if lemma in rule.desire_verbs and use == "to-infinitive" and not c.shares & {"content", "agent", "group"}:
             generic = doc_lower(c, c.start) in GENERIC
             return Evidence("subject-of", f"it {verb.text} to", (verb.text,), not generic)  # "wants to know": only a person
-        if lemma == "wait" and c.kind in ("identifier", "time"):
+        timed = c.kind in ("identifier", "time") or _timed(c)
+        if lemma == "wait" and timed:
             return Evidence("subject-of", f"it is {verb.text}", (verb.text,), True)
         if lemma in rule.content_verbs and lemma not in rule.contact_verbs and c.shares & {"content", "agent", "group"}:
             continue  # "the policy says", "the form asks"
-        if lemma == "say" and not (c.kind in ("identifier", "time") or c.cls == "unknown"):
+        if lemma == "say" and not (timed or c.cls == "unknown"):
             continue  # "the status says": texts say things
         if c.cls == "physical" and lemma not in rule.contact_verbs:
             particles = [ch.lower_ for ch in verb.children if ch.dep_ == "prt"]
@@ -475,10 +523,11 @@ def present_at(c: Candidate, rule: "PersonRule") -> Evidence | None:
         return None
     doc = c.role.doc
     for verb in predicates(c, rule):
-        if lemma_of(verb, rule.known_verbs) not in ("be", "wait", "sit", "stand"):
+        if lemma_of(verb, rule.known_verbs) not in ("be", "wait", "sit", "stand", "hold"):
             continue
         strong = c.cls in ("abstract", "unknown") or c.kind != "noun"
-        for ch in verb.children:
+        kids = list(verb.children) + [g for ch in verb.children if ch.dep_ == "advmod" and ch.lower_ in ("back", "already", "still", "now") for g in ch.children]
+        for ch in kids:
             if ch.dep_ == "advmod" and ch.lower_ in rule.presence_adverbs and ch.i > verb.i and not any(t.tag_ in ("WDT", "WP", "WRB", "EX") for t in doc[: c.start]):
                 return Evidence("present-at", f"it {verb.text} {ch.text}", (ch.text,), strong)
             if ch.dep_ == "prep" and ch.lower_ in ("in", "at", "on"):
@@ -535,7 +584,7 @@ def addressee_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
         return None  # "call it a day", "a band called the Titans"
     if lemma in rule.contact_verbs and any(ch.dep_ == "prep" and ch.lower_ == "to" for ch in verb.children) and lemma not in ("call", "phone", "ring"):
         return None  # "e-mail the report to Sam": the report is sent, not addressed
-    if c.shares & {"content"} and not _specified(c, names=False):
+    if c.shares & {"content"} and lemma not in PERSON_ONLY_OBJECTS and not _specified(c, names=False):
         return None  # "tell the story", "tell the Sourcegraph story", "text the link"
     if c.cls == "physical":
         return None  # "call the airline", "contact the ICE help desk": a service, not a stand-in
@@ -547,12 +596,12 @@ def addressee_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
 
 def object_of_prep(c: Candidate, rule: "PersonRule") -> Evidence | None:
     """People are spoken to through a preposition: apologized to it, spoke with it, hung up on it, reach out to it."""
-    if _acts(c) or c.role.dep_ != "pobj" or c.shares & {"content"}:
+    if _acts(c) or c.role.dep_ != "pobj":
         return None
     prep = c.role.head
     if prep.dep_ not in ("prep", "dative", "agent"):
         return None
-    word = prep.lower_
+    word = prep.norm_.lower() if prep.norm_.lower() in rule.preps else prep.lower_
     head = prep.head
     if c.kind == "noun" and _time_share(c.head.lemma_.lower()) >= 0.5:
         return None
@@ -560,6 +609,8 @@ def object_of_prep(c: Candidate, rule: "PersonRule") -> Evidence | None:
         return None  # "the enclosed meets with your approval"
     lemma = lemma_of(head, rule.known_verbs)
     allowed = rule.preps.get(word, frozenset())
+    if c.shares & {"content"} and lemma not in rule.strong_prep_heads:
+        return None  # "talk to the report", "listen to the message"
     if lemma in allowed and head.pos_ in ("VERB", "ADJ", "NOUN"):
         if word == "with" and head.pos_ != "VERB":
             return None
@@ -571,6 +622,15 @@ def object_of_prep(c: Candidate, rule: "PersonRule") -> Evidence | None:
         if phrase in rule.phrasal_preps:
             return Evidence("object-of-prep", f"{head.head.text} {head.text} {word} it", (head.head.text, head.text, word), phrase in rule.strong_prep_heads)
     return None
+
+
+def _topic_like(tok: Token) -> bool:
+    """A noun for content or something abstract ("call certain functions"), not a person, group or line."""
+    profile = wordnet.noun_profile(tok.lemma_.lower())
+    if not profile:
+        return False
+    best = max(profile.items(), key=lambda kv: kv[1])[0]
+    return best in ("content", "abstract") and profile.get("person", 0) < 0.15 and profile.get("group", 0) < 0.3
 
 
 def doc_lower(c: Candidate, i: int) -> str:
