@@ -199,7 +199,7 @@ class VerbSpec:
         if self.objects and not any(o.lemma_.lower() in self.objects for o in objs):
             return False
         # A particle is "prt" or "advmod", or a preposition with no object of its own ("came by at 5" is not).
-        parts = {c.lower_ for c in verb.children if c.dep_ in ("prt", "advmod") or (c.dep_ == "prep" and not any(g.dep_ in ("pobj", "pcomp") for g in c.children))}
+        parts = {c.lower_ for c in verb.children if c.dep_ in ("prt", "advmod") or (c.dep_ == "prep" and not any(g.dep_ == "pobj" for g in c.children))}
         if self.particles and not parts & self.particles:
             return False
         if self.preps:

@@ -249,16 +249,17 @@ def candidate(tok: Token, merged: Mapping[int, str], rule: "PersonRule") -> Cand
     lemma = tok.lemma_.lower()
     if lemma in rule.skip_nouns or tok.lower_ in rule.skip_nouns:
         return None
-    if tok.pos_ == "VERB" and tok.tag_ not in ("VBN", "VBD", "VBG") and not (det.i == tok.i - 1 or (tok.i > 0 and doc[tok.i - 1].pos_ == "PROPN")):
+    if tok.pos_ == "VERB" and tok.tag_ not in ("VBN", "VBD", "VBG") and not (det.i == tok.i - 1 or (tok.i > 0 and doc[tok.i - 1].pos_ in ("PROPN", "NOUN", "ADJ") and det.i < tok.i)):
         return None  # a verb; but "the install", "the Oslo install", "two mortgage leads" are nouns
-    if tok.text[:1].isupper() and not tok.text.isupper() and not tok.is_sent_start and doc[tok.i - 1].lower_ not in ("the", "a", "an"):
+    if tok.text[:1].isupper() and not tok.text.isupper() and not _acronym(tok.text) and not tok.is_sent_start and doc[tok.i - 1].lower_ not in ("the", "a", "an"):
         return None  # a name or a title: "the Working Group", "the Licensor"
     if _acronym(tok.text) and lemma not in rule.add_nouns:
         # An acronym head names an organisation more often than a customer ("the SEC said"),
         # unless it is counted like a common noun ("an MQL", "two MQLs") or comes from
         # somewhere or some time ("the SMB from Gdansk", "the P1 from last night").
         counted = det.lower_ in GENERIC | COUNTING or tok.text.endswith("s")
-        if not counted and not any(ch.dep_ == "prep" and ch.lower_ in ("from", "on") and ch.i > tok.i for ch in tok.children):
+        origin = any(ch.dep_ == "prep" and ch.lower_ in ("from", "on") and ch.i > tok.i for ch in tok.children) or (tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("from", "on"))
+        if not counted and not origin:
             return None
     if not re.fullmatch(r"[A-Za-z0-9][\w'’.-]*", tok.text):
         return None
@@ -328,7 +329,10 @@ def lemma_of(tok: Token, known: frozenset[str]) -> str:
 def passive(verb: Token, subject: Token | None = None) -> bool:
     """Whether the verb is passive ("was told", "has been processed"). ``subject``: a token
     the parser may have hung on the verb as its auxiliary ("acct 2208 called": auxpass)."""
-    return any((c.dep_ == "auxpass" or (c.dep_ == "aux" and c.lower_ in ("been", "be", "being"))) and (subject is None or c.i != subject.i) for c in verb.children)
+    return any(
+        (c.dep_ == "auxpass" or (c.dep_ == "aux" and c.lower_ in ("been", "be", "being") and verb.tag_ == "VBN")) and (subject is None or c.i != subject.i)
+        for c in verb.children
+    )
 
 
 def predicates(c: Candidate, rule: "PersonRule") -> list[Token]:
@@ -456,9 +460,9 @@ def subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
         if lemma == "thank" and any(ch.lower_ == "you" for ch in verb.children):
             continue  # "Thank you for ..."
         use = _use(verb, c.role)
-        if lemma in rule.desire_verbs and use == "to-infinitive" and not c.shares & {"content", "agent", "group"}:
+        if lemma in rule.desire_verbs and use == "to-infinitive":
             generic = doc_lower(c, c.start) in GENERIC
-            return Evidence("subject-of", f"it {verb.text} to", (verb.text,), not generic)  # "wants to know": only a person
+            return Evidence("subject-of", f"it {verb.text} to", (verb.text,), not generic and not c.shares & {"content"})  # "wants to know": only a person
         timed = c.kind in ("identifier", "time") or _timed(c)
         if lemma == "wait" and timed:
             return Evidence("subject-of", f"it is {verb.text}", (verb.text,), True)
@@ -511,6 +515,13 @@ def described_as(c: Candidate, rule: "PersonRule") -> Evidence | None:
             if ch.dep_ == "attr" and ch.pos_ == "NOUN" and ch.i > verb.i and ch.lemma_.lower() in rule.person_nouns and any(g.dep_ == "det" and g.lower_ in ("a", "an") for g in ch.children):
                 return Evidence("described-as", f"it {verb.text} a {ch.text}", (ch.text,), True)
     for verb in preds:
+        if lemma_of(verb, rule.known_verbs) in rule.linking:
+            j = verb.i + 1
+            doc = verb.doc
+            while j < len(doc) and doc[j].pos_ in ("ADV", "PART") and doc[j].lower_ not in ("not", "n't", "never"):
+                j += 1
+            if j < len(doc) and doc[j].lower_ in rule.feelings and doc[j].tag_ in ("JJ", "VBN") and not (c.cls == "physical" and c.kind == "noun"):
+                return Evidence("described-as", f"it {verb.text} {doc[j].text}", (doc[j].text,), True)  # "the case is happy now - ..." (misparsed)
         for ch in verb.children:
             if ch.dep_ in ("oprd", "acomp", "advcl", "xcomp") and ch.lower_ in rule.feelings and ch.i > verb.i:
                 return Evidence("described-as", f"it {verb.text} {ch.text}", (ch.text,), True)  # "rang in upset"
@@ -561,11 +572,11 @@ def addressee_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
     if c.kind == "identifier" and (rule.phone_re.fullmatch(text) or _PHONE_RE.search(text)):
         return None  # a phone number or extension is dialled
     nxt = doc[c.end] if c.end < len(doc) else None
-    second = [ch for ch in verb.children if ch.i > role.i and ch.dep_ in ("dobj", "ccomp", "xcomp")]
-    told = [ch for ch in role.children if ch.i > role.i and ((ch.dep_ == "prep" and ch.lower_ == "about") or (ch.dep_ in ("relcl", "acl", "ccomp") and not any(g.lower_ in ("who", "which", "that") and g.i == ch.left_edge.i for g in ch.subtree)))]
+    second = [ch for ch in verb.children if ch.i > role.i and ch.dep_ in ("dobj", "ccomp", "xcomp")] + [ch for ch in role.children if ch.dep_ == "appos" and role.dep_ == "dative"]
+    told = [ch for ch in role.children if ch.i > role.i and ((ch.dep_ == "prep" and ch.lower_ == "about") or (ch.dep_ in ("relcl", "acl", "ccomp") and not any(g.lower_ in ("which", "that") and g.i == ch.left_edge.i for g in ch.subtree)))]
     back = any(ch.dep_ in ("prt", "advmod") and ch.lower_ == "back" for ch in verb.children)
     # "send the renewal a gift card": the first of two objects is the recipient.
-    if lemma in rule.giving_verbs and c.start == verb.i + 1 and second and second[0].dep_ == "dobj" and second[0].left_edge.i == c.end \
+    if lemma in rule.giving_verbs and c.start == verb.i + 1 and second and second[0].dep_ in ("dobj", "appos") and second[0].left_edge.i == c.end \
             and nxt is not None and (nxt.lower_ in ("a", "an", "the", "some", "our", "my", "your", "his", "her", "their", "both") or nxt.like_num):
         strong = c.cls in ("abstract", "unknown") and not c.shares & {"content", "physical"}
         return Evidence("recipient-of", f"{verb.text} it {nxt.text} ...", (verb.text,), strong)
@@ -574,6 +585,8 @@ def addressee_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
         return Evidence("addressee-of", f"{verb.text} it ...", (verb.text,), True)
     if lemma == "walk" and any(ch.lower_ == "through" for ch in verb.children) and c.cls in ("abstract", "unknown"):
         return Evidence("addressee-of", f"{verb.text} it through", (verb.text, "through"), True)
+    if lemma == "put" and any(ch.lower_ == "through" and ch.dep_ == "prt" for ch in verb.children) and any(ch.dep_ == "prep" and ch.lower_ == "to" for ch in verb.children):
+        return Evidence("addressee-of", f"{verb.text} it through to", (verb.text, "through"), False)  # "put the churn through to me"
     if lemma not in rule.addressee_verbs:
         return None
     if any(t.lower_ in _TIME_ADVERBIAL_MODIFIERS for t in doc[c.start : c.end]):
@@ -668,7 +681,9 @@ def relative_who(c: Candidate, rule: "PersonRule") -> Evidence | None:
         return None
     doc = c.role.doc
     if c.end < len(doc) and doc[c.end].lower_ in rule.relative_pronouns and doc[c.end].head.head.i == c.role.i:
-        return Evidence("relative-who", f"followed by '{doc[c.end].text}'", (doc[c.end].text,), False)
+        verb = doc[c.end].head
+        strong = doc[c.end].dep_ == "nsubj" and lemma_of(verb, rule.known_verbs) in rule.strong_subject_verbs and rule.verb_ok(lemma_of(verb, rule.known_verbs), verb, doc[c.end])
+        return Evidence("relative-who", f"followed by '{doc[c.end].text} {verb.text}'" if strong else f"followed by '{doc[c.end].text}'", (doc[c.end].text,), strong)
     return None
 
 
