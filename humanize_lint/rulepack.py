@@ -208,6 +208,10 @@ def load_rule(path: Path, lexicons: Mapping[str, Any], shown: str | None = None)
         where = raw.where("kind", value=True) if "kind" in raw else raw.where()
         known = ", ".join(sorted(KIND_OPTIONS))
         raise _err(name, where, f"unknown kind {kind!r}; expected one of: {known}")
+    if kind == "person-reference":
+        for old, new in person_kind.RENAMED.items():
+            if old in raw:
+                raise _err(name, raw.where(old), f"'{old}' is gone: {new}")
     schema: dict[str, Any] = {k: t for k, (t, _) in _COMMON.items()}
     schema.update(KIND_OPTIONS[kind])
     _check_keys(raw, schema, name, "rule")

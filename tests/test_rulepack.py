@@ -36,8 +36,8 @@ PERSON = textwrap.dedent(
     kind: person-reference
     summary: A test rule.
     message: m
-    trigger:
-      terms: [renewal]
+    candidates:
+      add-nouns: [renewal]
     cues:
       subject-of: [call]
     """
@@ -140,8 +140,8 @@ BROKEN = [
     ),
     (
         "unknown-lexicon-list-item",
-        PERSON.replace("terms: [renewal]", "terms: [renewal, $nope]"),
-        "9:20: unknown lexicon '$nope'",
+        PERSON.replace("add-nouns: [renewal]", "add-nouns: [renewal, $nope]"),
+        "9:24: unknown lexicon '$nope'",
     ),
     (
         "bad-code",
@@ -190,8 +190,17 @@ def test_invalid_regex_points_at_the_bad_item(tmp_path: Path) -> None:
 
 
 def test_unknown_lexicon_suggests_a_close_builtin_lexicon(tmp_path: Path) -> None:
-    path = _write(tmp_path, "rule.yaml", PERSON.replace("terms: [renewal]", "terms: [renewal, $transaction-nuons]"))
-    assert _error(path, builtin=True) == f"{path}:9:20: unknown lexicon '$transaction-nuons'; did you mean '$transaction-nouns'?"
+    path = _write(tmp_path, "rule.yaml", PERSON.replace("subject-of: [call]", "subject-of: [call, $person-verb]"))
+    assert _error(path, builtin=True) == f"{path}:11:22: unknown lexicon '$person-verb'; did you mean '$person-verbs'?"
+
+
+def test_a_version_1_person_rule_gets_a_migration_hint(tmp_path: Path) -> None:
+    old = PERSON.replace("candidates:\n  add-nouns: [renewal]\n", "trigger:\n  terms: [renewal]\n")
+    path = _write(tmp_path, "rule.yaml", old)
+    assert _error(path) == (
+        f"{path}:8:1: 'trigger' is gone: person-reference rules take any noun WordNet does not make a person; "
+        "list extra nouns under 'candidates: {add-nouns: [...]}' (see rules/README.md)"
+    )
 
 
 def test_duplicate_rule_code_points_at_the_second_rule(tmp_path: Path) -> None:

@@ -94,6 +94,12 @@ OPTIONS: dict[str, Any] = {
     "weak-evidence-needs": list,
 }
 
+# Keys of the version 1 schema, with how to say the same thing now.
+RENAMED = {
+    "trigger": "person-reference rules take any noun WordNet does not make a person; list extra nouns under 'candidates: {add-nouns: [...]}' (see rules/README.md)",
+    "not-when": "list nouns that are never a stand-in under 'candidates: {skip-nouns: [...]}' (see rules/README.md)",
+}
+
 CANDIDATE_KEYS: dict[str, Any] = {"nouns": bool, "times": bool, "identifiers": bool, "add-nouns": LIST_OR_REF, "skip-nouns": LIST_OR_REF}
 CUE_KEYS: dict[str, Any] = {
     "subject-of": LIST_OR_REF,
@@ -331,7 +337,8 @@ class PersonRule:
             giving_verbs=_words(cues.get("recipient-of", [])),
             preps=preps,
             phrasal_preps=frozenset(phrasal),
-            strong_prep_heads=frozenset({"apologize", "apologise", "sorry", "apology", "hang up on"}),
+            # Only people are apologized to, hung up on, spoken with, heard from, reached out to.
+            strong_prep_heads=frozenset({"apologize", "apologise", "sorry", "apology", "hang up on", "voicemail", "reach out to", "get back to"}),
             feelings=_words(cues.get("described-as", [])),
             person_nouns=_words(cues.get("predicate-nouns", [])),
             kin=kin,

@@ -100,6 +100,12 @@ class Evidence:
 def classify(tok: Token, kind: str, start: int, end: int, merged: Mapping[int, str], rule: "PersonRule") -> tuple[str, frozenset[str]]:
     """(class, classes with a real share) of a candidate's head, from WordNet."""
     if kind == "identifier":
+        # "Ticket #4412 says ...": a ticket, a file or a contract says and waits; a member does not.
+        words = tok.text.split()
+        label = words[0].lower().rstrip(".:") if len(words) > 1 else ""
+        profile = wordnet.noun_profile(label) if label else None
+        if profile and profile.get("content", 0) >= 0.5 and profile.get("person", 0) < 0.15:
+            return "abstract", frozenset({"abstract", "content"})
         return "abstract", frozenset({"abstract"})
     lemma = tok.lemma_.lower()
     if lemma in rule.add_nouns or tok.lower_ in rule.add_nouns:
@@ -136,7 +142,7 @@ def _unknown_class(lemma: str) -> tuple[str, Mapping[str, float] | None]:
     if "-" in lemma:
         first, last = lemma.split("-")[0], lemma.split("-")[-1]
         profile = wordnet.noun_profile(last)
-        if profile and profile.get("person", 0) >= 0.5 and not first.isdigit():
+        if profile and profile.get("person", 0) >= 0.15 and not first.isdigit():
             return "person", None
         return "unknown", None
     if _agentive(lemma):
@@ -239,6 +245,8 @@ def candidate(tok: Token, merged: Mapping[int, str], rule: "PersonRule") -> Cand
     if left and left[0].lower_ in OWNERS:
         return None
     det = next((t for t in left if t.lower_ in DEFINITE | GENERIC | COUNTING), None)
+    if any(t.lower_ in ("all", "each", "every", "any", "no") for t in left) or (start > 0 and doc[start - 1].lower_ in ("all", "each", "every")):
+        return None  # "All the interactions call ...": a statement about a kind, not a reference
     small = [c for c in tok.rights if c.dep_ in ("nummod", "appos", "npadvmod") and c.i == tok.i + 1 and re.fullmatch(r"#?\d{1,3}", c.text)]
     if small and det is None and tok.pos_ in ("NOUN", "PROPN") and tok.text.isalpha():
         if not rule.identifiers or not _not_label(doc, small[0].i + 1) or _time_share(tok.lemma_.lower()) >= 0.5:
@@ -249,7 +257,8 @@ def candidate(tok: Token, merged: Mapping[int, str], rule: "PersonRule") -> Cand
     lemma = tok.lemma_.lower()
     if lemma in rule.skip_nouns or tok.lower_ in rule.skip_nouns:
         return None
-    if tok.pos_ == "VERB" and tok.tag_ not in ("VBN", "VBD", "VBG") and not (det.i == tok.i - 1 or (tok.i > 0 and doc[tok.i - 1].pos_ in ("PROPN", "NOUN", "ADJ") and det.i < tok.i)):
+    nominal = det.i == tok.i - 1 or (tok.i > 0 and doc[tok.i - 1].pos_ in ("PROPN", "NOUN", "ADJ") and det.i < tok.i)
+    if tok.pos_ == "VERB" and tok.tag_ not in ("VBN", "VBD", "VBG") and not (nominal and (tok.tag_ in ("VB", "VBP") or det.lower_ in COUNTING)):
         return None  # a verb; but "the install", "the Oslo install", "two mortgage leads" are nouns
     if tok.text[:1].isupper() and not tok.text.isupper() and not _acronym(tok.text) and not tok.is_sent_start and doc[tok.i - 1].lower_ not in ("the", "a", "an"):
         return None  # a name or a title: "the Working Group", "the Licensor"
@@ -426,7 +435,7 @@ def _specified(c: Candidate, names: bool = True) -> bool:
     """The phrase carries a time, number, or (with ``names``) a place or name
     ("the 7am pickup", "the Maple Court blister pack")."""
     doc = c.head.doc
-    if any(t.i != c.head.i and ((names and t.pos_ == "PROPN") or t.like_num or re.search(r"\d", t.text)) for t in doc[c.start : c.end]):
+    if any(t.i != c.head.i and ((names and t.pos_ == "PROPN") or re.search(r"\d", t.text)) for t in doc[c.start : c.end]):
         return True
     return names and _individuated(c)
 
@@ -455,8 +464,6 @@ def subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
             continue  # "the plan calls for", "calls on the government"
         if lemma == "call" and _naming(verb):
             continue  # "an album called 'Texas Shoot Out'"
-        if lemma in rule.contact_verbs and c.kind == "noun" and any(o.dep_ == "dobj" and o.pos_ == "NOUN" and _topic_like(o) for o in verb.children):
-            continue  # "the interactions call certain functions": not a telephone call
         if lemma == "thank" and any(ch.lower_ == "you" for ch in verb.children):
             continue  # "Thank you for ..."
         use = _use(verb, c.role)
@@ -468,7 +475,7 @@ def subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
             return Evidence("subject-of", f"it is {verb.text}", (verb.text,), True)
         if lemma in rule.content_verbs and lemma not in rule.contact_verbs and c.shares & {"content", "agent", "group"}:
             continue  # "the policy says", "the form asks"
-        if lemma == "say" and not (timed or c.cls == "unknown"):
+        if lemma == "say" and not (timed or c.cls == "unknown") and c.shares & {"content", "agent", "group"}:
             continue  # "the status says": texts say things
         if c.cls == "physical" and lemma not in rule.contact_verbs:
             particles = [ch.lower_ for ch in verb.children if ch.dep_ == "prt"]
@@ -508,7 +515,7 @@ def described_as(c: Candidate, rule: "PersonRule") -> Evidence | None:
         for ch in verb.children:
             if ch.dep_ in ("acomp", "oprd") or (ch.dep_ == "conj" and ch.pos_ == "ADJ"):
                 for adj in [ch] + [g for g in ch.children if g.dep_ == "conj"]:
-                    if adj.lower_ in rule.feelings and not any(g.dep_ in ("agent", "aux", "auxpass") for g in adj.children) and not (adj.tag_ == "VBN" and verb.lower_ in ("been", "be", "being")):
+                    if adj.lower_ in rule.feelings and not any(g.dep_ in ("agent", "aux", "auxpass") for g in adj.children) and not ((adj.tag_ == "VBN" or adj.lower_.endswith("ed")) and verb.lower_ in ("been", "be", "being")):
                         if c.cls == "physical" and c.kind == "noun":
                             continue  # "the west desk is pleased": a department, not a customer
                         return Evidence("described-as", f"it {verb.text} {adj.text}", (adj.text,), True)
@@ -523,7 +530,7 @@ def described_as(c: Candidate, rule: "PersonRule") -> Evidence | None:
             if j < len(doc) and doc[j].lower_ in rule.feelings and doc[j].tag_ in ("JJ", "VBN") and not (c.cls == "physical" and c.kind == "noun"):
                 return Evidence("described-as", f"it {verb.text} {doc[j].text}", (doc[j].text,), True)  # "the case is happy now - ..." (misparsed)
         for ch in verb.children:
-            if ch.dep_ in ("oprd", "acomp", "advcl", "xcomp") and ch.lower_ in rule.feelings and ch.i > verb.i:
+            if ch.dep_ in ("oprd", "acomp", "advcl", "xcomp") and ch.lower_ in rule.feelings and ch.i > verb.i and not (c.cls == "physical" and c.kind == "noun"):
                 return Evidence("described-as", f"it {verb.text} {ch.text}", (ch.text,), True)  # "rang in upset"
     return None
 
