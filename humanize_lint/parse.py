@@ -62,7 +62,8 @@ def classify_run(run: str) -> str | None:
         return "num"
     if _ID_RUN.fullmatch(run) and _digits(run):
         if run.startswith("#"):
-            return "id"
+            # "#88213", "#A-55102"; not a chat channel ("#wg-v2-telemetry", "#ask-people-team")
+            return "id" if run[1:2].isdigit() or _digits(run) >= 3 else None
         if re.fullmatch(r"\d{1,2}-\d{1,2}", run):
             return None  # a range: "8-12"
         if _MEASURE.fullmatch(run) and not re.search(r"\d[A-Z]", run):
@@ -113,7 +114,8 @@ class MergePlan:
             if toks[i].is_space:
                 i += 1
                 continue
-            while j + 1 < n and not toks[j].whitespace_ and not toks[j + 1].is_space and toks[j + 1].text not in _CLOSERS and toks[j].text not in _OPENERS:
+            while j + 1 < n and not toks[j].whitespace_ and not toks[j + 1].is_space and toks[j + 1].text not in _CLOSERS and toks[j].text not in _OPENERS \
+                    and toks[j + 1].lower_ not in ("'s", "’s", "'", "’"):
                 j += 1
             run = doc[i : j + 1].text
             kind = classify_run(run)

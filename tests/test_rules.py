@@ -18,7 +18,7 @@ import yaml
 from humanize_lint import rulepack
 
 CASES_DIR = Path(__file__).parent / "rules"
-CASE_KEYS = {"id", "text", "flag", "customer", "suggest", "markdown", "xfail"}
+CASE_KEYS = {"id", "text", "flag", "evidence", "customer", "suggest", "markdown", "xfail"}
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PACK = rulepack.load()
 RULE_NAMES = {r.name for r in PACK.rules.values()}
@@ -51,6 +51,14 @@ def _load_cases() -> list[Any]:
 CASES = _load_cases()
 
 
+def test_person_case_files_state_the_evidence() -> None:
+    """Every positive case of a person rule says which evidence must fire (item 8 of the design)."""
+    for p in CASES:
+        rule, case = p.values
+        if rule in PERSON_RULES and case["flag"] and not case.get("xfail"):
+            assert "evidence" in case, f"{rule}:{case['id']} has no 'evidence'"
+
+
 def test_case_files_have_enough_cases() -> None:
     by_rule: dict[str, list[int]] = {}
     for p in CASES:
@@ -74,6 +82,10 @@ def test_case(lint: Any, rule: str, case: dict[str, Any]) -> None:
     for f in mine:
         assert f.rule.category == rule
         assert f.message and f.text in f.message
+    if "evidence" in case:
+        # The finding must be raised for the stated reason, not just raised.
+        want = case["evidence"] if isinstance(case["evidence"], list) else [case["evidence"]] * len(mine)
+        assert [f.explanation["evidence"] if f.explanation else None for f in mine] == want, [(f.text, f.explanation) for f in mine]
     if "suggest" in case:
         assert mine and mine[0].suggestions, "expected a suggestion"
         assert mine[0].suggestions[0] == case["suggest"]
@@ -90,21 +102,35 @@ def _example_params() -> list[Any]:
     params = []
     for rule in sorted(PACK.rules.values(), key=lambda r: r.code):
         for kind in ("flag", "pass"):
-            for i, text in enumerate(rule.examples.get(kind, ())):
+            for i, example in enumerate(rule.examples.get(kind, ())):
+                text = example["text"] if isinstance(example, dict) else example
                 gap = KNOWN_EXAMPLE_GAPS.get((rule.name, kind, text))
                 marks = [pytest.mark.xfail(strict=True, reason=gap)] if gap else []
-                params.append(pytest.param(rule.name, kind, text, id=f"{rule.name}:{kind}-{i}", marks=marks))
+                params.append(pytest.param(rule.name, kind, example, id=f"{rule.name}:{kind}-{i}", marks=marks))
     return params
 
 
-@pytest.mark.parametrize(("rule", "kind", "text"), _example_params())
-def test_rule_example(lint: Any, rule: str, kind: str, text: str) -> None:
+def parse_example(example: Any) -> tuple[str, list[str], str | None]:
+    """(text, bracketed spans, evidence) of a rule example: "[The renewal] called" or a mapping with text and evidence."""
+    raw = example["text"] if isinstance(example, dict) else example
+    evidence = example.get("evidence") if isinstance(example, dict) else None
+    spans = re.findall(r"\[([^\]]+)\]", raw)
+    return re.sub(r"\[([^\]]+)\]", r"\1", raw), spans, evidence
+
+
+@pytest.mark.parametrize(("rule", "kind", "example"), _example_params())
+def test_rule_example(lint: Any, rule: str, kind: str, example: Any) -> None:
+    text, spans, evidence = parse_example(example)
     findings = lint(text)
     mine = [f for f in findings if f.rule.name == rule]
     if kind == "flag":
         assert mine, f"{rule} did not flag its own example: {[(f.rule.name, f.text) for f in findings]}"
         for f in mine:
             assert text[f.start : f.end] == f.text and f.text
+        if spans:
+            assert [f.text for f in mine] == spans
+        if evidence:
+            assert all(f.explanation and f.explanation["evidence"] == evidence for f in mine), [f.explanation for f in mine]
     else:
         assert not mine, [(f.text, f.message) for f in mine]
 

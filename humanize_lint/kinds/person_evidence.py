@@ -471,10 +471,12 @@ def subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
             generic = doc_lower(c, c.start) in GENERIC
             return Evidence("subject-of", f"it {verb.text} to", (verb.text,), not generic and not c.shares & {"content"})  # "wants to know": only a person
         timed = c.kind in ("identifier", "time") or _timed(c)
+        numbered = c.kind == "identifier" or c.category == "number-as-person"
+        if lemma in rule.content_verbs and lemma not in rule.contact_verbs and c.shares & {"content", "agent", "group"} \
+                and not (numbered and lemma in rule.desire_verbs):
+            continue  # "the policy says", "the form asks", "ticket #4412 is waiting on the vendor"
         if lemma == "wait" and timed:
             return Evidence("subject-of", f"it is {verb.text}", (verb.text,), True)
-        if lemma in rule.content_verbs and lemma not in rule.contact_verbs and c.shares & {"content", "agent", "group"}:
-            continue  # "the policy says", "the form asks"
         if lemma == "say" and not (timed or c.cls == "unknown") and c.shares & {"content", "agent", "group"}:
             continue  # "the status says": texts say things
         if c.cls == "physical" and lemma not in rule.contact_verbs:
@@ -507,6 +509,9 @@ def described_as(c: Candidate, rule: "PersonRule") -> Evidence | None:
     if _acts(c) or not rule.feelings:
         return None
     preds = predicates(c, rule)
+    role = c.role
+    if role.dep_ == "nsubjpass" and role.head.lower_ in rule.feelings and not any(ch.dep_ == "agent" for ch in role.head.children):
+        return Evidence("described-as", f"it is {role.head.text}", (role.head.text,), not (c.cls == "physical" and c.kind == "noun"))
     for verb in preds:
         if verb.pos_ == "ADJ" and verb.lower_ in rule.feelings:
             return Evidence("described-as", f"it is {verb.text}", (verb.text,), True)
@@ -631,6 +636,13 @@ def object_of_prep(c: Candidate, rule: "PersonRule") -> Evidence | None:
     allowed = rule.preps.get(word, frozenset())
     if c.shares & {"content"} and lemma not in rule.strong_prep_heads:
         return None  # "talk to the report", "listen to the message"
+    prts = [ch.lower_ for ch in head.children if ch.dep_ == "prt"]
+    for prt in prts:
+        phrase = f"{lemma} {prt} {word}"
+        if phrase in rule.phrasal_preps:  # "reach out to the renewal": the preposition hangs on the verb
+            return Evidence("object-of-prep", f"{head.text} {prt} {word} it", (head.text, prt, word), phrase in rule.strong_prep_heads)
+    if lemma == "leave" and word == "for" and any(ch.dep_ == "dobj" and ch.lemma_.lower() in rule.preps.get("for", ()) for ch in head.children):
+        return Evidence("object-of-prep", f"left a message for it", (head.text, word), True)  # "left a voicemail for the renewal"
     if lemma in allowed and head.pos_ in ("VERB", "ADJ", "NOUN"):
         if word == "with" and head.pos_ != "VERB":
             return None
@@ -702,10 +714,10 @@ def _verb_phrase(verb: Token) -> str:
 
 # The evidence types, in the order they are tried; the first that fires is reported.
 EVIDENCE: dict[str, Callable[[Candidate, "PersonRule"], Evidence | None]] = {
+    "subject-of": subject_of,
     "possessor-of": possessor_of,
     "described-as": described_as,
     "present-at": present_at,
-    "subject-of": subject_of,
     "passive-subject-of": passive_subject_of,
     "addressee-of": addressee_of,
     "object-of-prep": object_of_prep,
@@ -722,8 +734,8 @@ def support(c: Candidate, after: str, allowed: Iterable[str]) -> str | None:
     allowed = set(allowed)
     if c.kind in ("identifier", "time") and c.kind in allowed:
         return c.kind
-    if "coinage" in allowed and c.cls == "unknown" and ("-" in c.head.text or _other_part_of_speech(c.head.lower_, c.head.lemma_.lower())):
-        return "coinage"
+    if "coinage" in allowed and c.cls == "unknown" and ("-" in c.head.text or _other_part_of_speech(c.head.lower_, c.head.lemma_.lower()) or _acronym(c.head.text)):
+        return "coinage"  # "the no-cool", "the prepaid", "two MQLs" (acronym heads are candidates only when counted or from somewhere)
     if "specified" in allowed and _specified(c):
         return "specified"
     if "pronoun" in allowed:
