@@ -120,13 +120,18 @@ class Linter:
     def gate(self) -> CueGate:
         """The cheap stage for the person rules (built on first use)."""
         if self._gate is None:
-            lemmas: set[str] = set()
+            alone: set[str] = set()
             words: set[str] = set()
+            with_word: dict[str, set[str]] = {}
+            kin: set[str] = set()
             for pr in self.person:
-                lm, wd = pr.cue_lemmas()
-                lemmas |= lm
-                words |= wd
-            self._gate = CueGate(lemmas, words)
+                cues = pr.cues()
+                alone |= cues.alone
+                words |= cues.words
+                kin |= cues.kin
+                for w, lemmas in cues.with_word.items():
+                    with_word.setdefault(w, set()).update(lemmas)
+            self._gate = CueGate(alone, words, with_word, kin)
         return self._gate
 
     # -- stage 1: which sentences need a parse -------------------------------

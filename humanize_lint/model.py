@@ -254,10 +254,12 @@ class Rule:
     link: str | None
     options: Mapping[str, Any]
     suggest: Mapping[str, Any]
-    examples: Mapping[str, tuple[str, ...]]
+    examples: Mapping[str, tuple[str, ...]]  # plain text, for docs
     origin: tuple[str, int]
     supersedes: tuple[str, ...] = ()
     enabled: bool = True
+    # The examples as tests: (kind, text, expected spans, expected evidence or None).
+    example_cases: tuple[tuple[str, str, tuple[str, ...], str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ speech (parsed, never flagged). Nothing here imports spaCy.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 _QUOTE_RE = re.compile(r'"[^"\n]{1,300}"|“[^”\n]{1,300}”|(?<![\w])\'[^\'\n]{3,200}\'(?![\w])')
 
@@ -65,18 +65,33 @@ def _inflections(lemma: str) -> set[str]:
     return out
 
 
+_POSSESSIVE_RE = re.compile(r"(?i)(?:(?<=\w)(?:'s|’s|'|’)(?![\w])|(?<![\w])(?:his|her|their)(?![\w]))")
+
+
 class CueGate:
     """``passes(text)`` is False only when no parse of ``text`` could give any
-    evidence for the rules the gate was built for."""
+    evidence for the rules the gate was built for.
 
-    def __init__(self, lemmas: Iterable[str], words: Iterable[str]) -> None:
-        self.forms = Forms(lemmas)
+    ``alone``: lemmas any form of which lets a sentence through; ``words``:
+    words as written; ``with_word``: lemmas whose forms count only when the
+    word they need is there too ("kind" with "to", "let" with "know");
+    ``kin``: nouns that count only with a possessive ("the renewal's wife")."""
+
+    def __init__(self, alone: Iterable[str], words: Iterable[str] = (), with_word: Mapping[str, Iterable[str]] | None = None, kin: Iterable[str] = ()) -> None:
+        self.alone = Forms(alone)
         self.words = frozenset(w.lower() for w in words)
+        self.with_word = {w.lower(): Forms(lemmas) for w, lemmas in (with_word or {}).items()}
+        self.kin = Forms(kin)
 
     def passes(self, text: str) -> bool:
-        """Whether ``text`` holds a form of a cue lemma or a cue word."""
+        """Whether ``text`` holds something some evidence needs."""
         words = [w.lower() for w in _WORD_RUN_RE.findall(text)]
-        return self.forms.present(text, words) or not self.words.isdisjoint(words)
+        if self.alone.present(text, words) or not self.words.isdisjoint(words):
+            return True
+        present = set(words)
+        if any(w in present and forms.present(text, words) for w, forms in self.with_word.items()):
+            return True
+        return _POSSESSIVE_RE.search(text) is not None and self.kin.present(text, words)
 
 
 # Sentence ends: . ! ? (and closing quotes or brackets), space, then a capital.

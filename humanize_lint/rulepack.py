@@ -245,6 +245,7 @@ def load_rule(path: Path, lexicons: Mapping[str, Any], shown: str | None = None)
         raise _err(name, raw.where("message", value=True), f"bad message template: {exc.args[0]}") from None
     except (ValueError, IndexError, AttributeError) as exc:
         raise _err(name, raw.where("message", value=True), f"bad message template: {exc}") from None
+    cases = _example_cases(examples, name)
     line = raw.where()[0]
     return Rule(
         code=raw["code"],
@@ -258,7 +259,8 @@ def load_rule(path: Path, lexicons: Mapping[str, Any], shown: str | None = None)
         link=raw.get("link"),
         options=options,
         suggest=dict(suggest),
-        examples={k: tuple(v) for k, v in examples.items()},
+        examples={kind: tuple(text for k, text, _, _ in cases if k == kind) for kind in ("flag", "pass") if kind in examples},
+        example_cases=cases,
         origin=(name, line),
         supersedes=tuple(str(x) for x in raw.get("supersedes", [])),
         enabled=raw.get("enabled", True),
@@ -304,6 +306,32 @@ def _check_verb_specs(items: Any, path: str, where: tuple[int, int], what: str) 
         if not isinstance(item, dict) or "lemma" not in item:
             raise _err(path, pos, f"each entry of '{what}' must be a word or a mapping with 'lemma'")
         _check_keys(item, person_kind.VERB_SPEC_KEYS, path, f"'{what}' entry")
+
+
+_SPAN_RE = re.compile(r"\[([^\]]+)\]")
+
+
+def _example_cases(examples: Mapping[str, Any], path: str) -> tuple[tuple[str, str, tuple[str, ...], str | None], ...]:
+    """Rule examples as test cases. An example is a text, where ``[brackets]`` mark each
+    expected span, or a mapping ``{text: ..., evidence: ...}`` that also names the
+    evidence that must fire."""
+    out = []
+    for kind in ("flag", "pass"):
+        items = examples.get(kind, []) or []
+        for i, item in enumerate(items):
+            pos = items.where(i) if isinstance(items, MarkedSeq) else (1, 1)
+            if isinstance(item, dict):
+                _check_keys(item, {"text": str, "evidence": str}, path, f"examples.{kind} entry")
+                if "text" not in item:
+                    raise _err(path, pos, f"an examples.{kind} entry needs 'text'")
+                raw, evidence = str(item["text"]), item.get("evidence")
+            elif isinstance(item, str):
+                raw, evidence = item, None
+            else:
+                raise _err(path, pos, f"each examples.{kind} entry must be a text or a mapping with 'text'")
+            spans = tuple(_SPAN_RE.findall(raw))
+            out.append((kind, _SPAN_RE.sub(r"\1", raw), spans, evidence))
+    return tuple(out)
 
 
 class _TemplateProbe(dict):  # type: ignore[type-arg]

@@ -101,26 +101,18 @@ KNOWN_EXAMPLE_GAPS: dict[tuple[str, str, str], str] = {}
 def _example_params() -> list[Any]:
     params = []
     for rule in sorted(PACK.rules.values(), key=lambda r: r.code):
-        for kind in ("flag", "pass"):
-            for i, example in enumerate(rule.examples.get(kind, ())):
-                text = example["text"] if isinstance(example, dict) else example
-                gap = KNOWN_EXAMPLE_GAPS.get((rule.name, kind, text))
-                marks = [pytest.mark.xfail(strict=True, reason=gap)] if gap else []
-                params.append(pytest.param(rule.name, kind, example, id=f"{rule.name}:{kind}-{i}", marks=marks))
+        counts = {"flag": 0, "pass": 0}
+        for kind, text, spans, evidence in rule.example_cases:
+            gap = KNOWN_EXAMPLE_GAPS.get((rule.name, kind, text))
+            marks = [pytest.mark.xfail(strict=True, reason=gap)] if gap else []
+            params.append(pytest.param(rule.name, kind, (text, list(spans), evidence), id=f"{rule.name}:{kind}-{counts[kind]}", marks=marks))
+            counts[kind] += 1
     return params
-
-
-def parse_example(example: Any) -> tuple[str, list[str], str | None]:
-    """(text, bracketed spans, evidence) of a rule example: "[The renewal] called" or a mapping with text and evidence."""
-    raw = example["text"] if isinstance(example, dict) else example
-    evidence = example.get("evidence") if isinstance(example, dict) else None
-    spans = re.findall(r"\[([^\]]+)\]", raw)
-    return re.sub(r"\[([^\]]+)\]", r"\1", raw), spans, evidence
 
 
 @pytest.mark.parametrize(("rule", "kind", "example"), _example_params())
 def test_rule_example(lint: Any, rule: str, kind: str, example: Any) -> None:
-    text, spans, evidence = parse_example(example)
+    text, spans, evidence = example
     findings = lint(text)
     mine = [f for f in findings if f.rule.name == rule]
     if kind == "flag":

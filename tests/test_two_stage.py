@@ -1,4 +1,4 @@
-"""The regex first stage must not change results: linting with it equals parsing every segment."""
+"""The cheap stage must not change results: linting with it equals parsing every sentence."""
 
 from __future__ import annotations
 
@@ -7,14 +7,17 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 
-from humanize_lint import rulepack
+from humanize_lint import rulepack, sources
 from humanize_lint.engine import Linter, LintOptions
 from humanize_lint.model import Document, Unit
 from humanize_lint.nlp import LazyModel
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
 DEV = SHARED / "eval" / "dev.jsonl"
+INDUSTRIES = SHARED / "eval" / "dev-industries.jsonl"
 CORPUS = SHARED / "bench-corpus"
 
 
@@ -22,18 +25,35 @@ CORPUS = SHARED / "bench-corpus"
 def linters() -> tuple[Linter, Linter]:
     rules = list(rulepack.load().rules.values())
     model = LazyModel()
-    return Linter(rules, model), Linter(rules, model, LintOptions(prefilter=False))
+    return Linter(rules, model, segment=sources.segment), Linter(rules, model, LintOptions(prefilter=False), segment=sources.segment)
 
 
 def _key(findings):
     return [(f.rule.code, f.start, f.end, f.text, f.message, f.suggestions) for f in findings]
 
 
+def _in_repo_texts():
+    """Texts this repository carries: every rule case and example, and the examples folder."""
+    for path in sorted((REPO / "tests" / "rules").glob("*.yaml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")):
+            yield f"{path.name}:{case['id']}", case["text"], case.get("customer"), "markdown" if case.get("markdown") else "text"
+    for rule in rulepack.load().rules.values():
+        for i, (_, text, _, _) in enumerate(rule.example_cases):
+            yield f"{rule.name}:example-{i}", text, None, "text"
+    for path in sorted((REPO / "examples").rglob("*.md")) + sorted((REPO / "examples").rglob("*.txt")):
+        yield str(path.relative_to(REPO)), path.read_text(encoding="utf-8"), None, "markdown" if path.suffix == ".md" else "text"
+    for line in (REPO / "examples" / "tickets.jsonl").read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        yield f"tickets:{rec['id']}", rec["body"], rec.get("customer"), "text"
+
+
 def _texts():
-    if DEV.is_file():
-        for line in DEV.read_text(encoding="utf-8").splitlines():
-            rec = json.loads(line)
-            yield f"dev:{rec['id']}", rec["text"], rec.get("customer"), "text"
+    yield from _in_repo_texts()
+    for path in (DEV, INDUSTRIES):
+        if path.is_file():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                rec = json.loads(line)
+                yield f"{path.stem}:{rec['id']}", rec["text"], rec.get("customer"), "text"
     if CORPUS.is_dir():
         files = sorted(p for p in CORPUS.rglob("*.md"))
         # A spread of the corpus: every 15th file keeps the test under a minute.
@@ -42,6 +62,7 @@ def _texts():
 
 
 def test_two_stage_equals_full_parse(linters: tuple[Linter, Linter]) -> None:
+    """Runs on the repository's own texts always, and on ../shared's sets and corpus when present."""
     fast, full = linters
     seen = 0
     for name, text, customer, markup in _texts():
@@ -49,20 +70,26 @@ def test_two_stage_equals_full_parse(linters: tuple[Linter, Linter]) -> None:
         unit = Unit(document=doc, text=text, customer=customer, markup=markup)
         assert _key(fast.lint_unit(unit)) == _key(full.lint_unit(unit)), name
         seen += 1
-    if seen == 0:
-        pytest.skip("shared dev set and bench corpus not found")
+    assert seen > 200
 
 
-def test_a_clean_text_never_loads_the_model() -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# Release notes\n\nThe weather was nice and the build is green.\n",
+        "Maria Garcia asked about her invoice. I sent it to her.\n",
+    ],
+)
+def test_a_text_with_no_candidate_never_loads_the_model(text: str) -> None:
     rules = list(rulepack.load().rules.values())
     model = LazyModel()
-    linter = Linter(rules, model)
-    doc = Document(path="x.md", text="# Release notes\n\nThe weather was nice and the build is green.\n", format="markdown")
+    linter = Linter(rules, model, segment=sources.segment)
+    doc = Document(path="x.md", text=text, format="markdown")
     assert linter.lint_unit(Unit(document=doc, text=doc.text, markup="markdown")) == []
     assert model._nlp is None
 
 
-# -- the pieces of the cheap stages -------------------------------------------
+# -- the pieces of the cheap stage -------------------------------------------
 
 
 def test_lemma_forms_file_matches_the_installed_pipeline(linter: Linter) -> None:
@@ -77,24 +104,34 @@ def test_lemma_forms_file_matches_the_installed_pipeline(linter: Linter) -> None
     assert built["exceptions"] == stored["exceptions"]
 
 
-def test_the_cue_gate_knows_every_form_the_lemmatizer_gives(linter: Linter) -> None:
-    """Every token the parser lemmatizes to a cue word is seen by the gate, so the
-    gate can only drop sentences no parse would flag."""
-    from humanize_lint.engine import CueGate
+def test_the_cue_gate_knows_every_form_the_parse_can_use(linter: Linter) -> None:
+    """Every token the person rules read as a cue lemma (spaCy's lemma, or WordNet's
+    morphology for a verb form) is seen by the gate, so the gate can only drop
+    sentences no parse would flag. Runs on the repository's texts, and more when
+    ../shared is present."""
+    from humanize_lint.kinds.person_evidence import lemma_of
 
     nlp = linter.model.get()
-    texts = [t for _, t, _, _ in _texts()][:: int(os.environ.get("HUMANIZE_LINT_GATE_STEP", "4"))]
+    gate = linter.gate()
+    known = linter.person[0].known_verbs
+    texts = [t for _, t, _, _ in _texts()][:: int(os.environ.get("HUMANIZE_LINT_GATE_STEP", "3"))]
     checked = 0
     for pr in linter.person:
-        assert pr.cue_words is not None
-        gate = CueGate(pr.cue_words)
-        groups = ((pr.cue_words.strong, gate.strong), (pr.cue_words.nouns, gate.nouns), (pr.cue_words.linking, gate.linking), (pr.cue_words.kin, gate.kin))
+        cues = pr.cues()
+        paired = {lemma: word for word, lemmas in cues.with_word.items() for lemma in lemmas}
         for doc in nlp.pipe(texts, batch_size=64):
             for tok in doc:
-                for lemmas_, forms in groups:
-                    if tok.lemma_.lower() in lemmas_:
-                        checked += 1
-                        assert forms.present(tok.text, [tok.lower_]), (tok.text, tok.lemma_, tok.tag_)
+                lemmas = {lemma_of(tok, known), tok.lemma_.lower()}
+                if lemmas & cues.alone:
+                    checked += 1
+                    assert gate.passes(tok.text), (tok.text, tok.lemma_, tok.tag_)
+                elif lemmas & set(paired):
+                    word = paired[next(iter(lemmas & set(paired)))]
+                    assert gate.passes(f"{tok.text} {word}"), (tok.text, word)
+                elif lemmas & cues.kin:
+                    assert gate.passes(f"X's {tok.text}"), tok.text
+                if tok.lower_ in cues.words:
+                    assert gate.passes(tok.text), tok.text
     assert checked > 100
 
 
@@ -114,7 +151,7 @@ def test_the_cue_gate_knows_every_form_the_lemmatizer_gives(linter: Linter) -> N
     ],
 )
 def test_sentence_spans(text: str, pieces: list[str]) -> None:
-    from humanize_lint.engine import sentence_spans
+    from humanize_lint.prefilter import sentence_spans
 
     spans = sentence_spans(text)
     assert [text[a:b] for a, b in spans] == pieces
@@ -124,15 +161,18 @@ def test_sentence_spans(text: str, pieces: list[str]) -> None:
 def test_parses_do_not_grow_the_vocab_without_bound(linter: Linter, monkeypatch: pytest.MonkeyPatch) -> None:
     """Unique words (ids, names, typos) live in spaCy memory zones that are recycled
     every ZONE_CHARS parsed characters: over a million records the vocab stays flat."""
-    from humanize_lint import engine
+    from humanize_lint import parse
 
-    monkeypatch.setattr(engine, "ZONE_CHARS", 2_000)
+    monkeypatch.setattr(parse, "ZONE_CHARS", 2_000)
     nlp = linter.model.get()
 
     def lint_many(first: int) -> int:
         for i in range(first, first + 300):
             text = f"The renewal Qzx{i}w{i * 7}v called about order {i}kq{i * 3} and is upset."
-            linter.lint_unit(Unit(document=Document(path="t.txt", text=text, format="text"), text=text))
+            linter.lint_unit(Unit(document=Document(path="t.txt", text=text, format="text"), text=text), [])
+            doc = Document(path="t.txt", text=text, format="text")
+            unit = Unit(document=doc, text=text)
+            linter.lint_unit(unit, sources.segment(unit))
         return len(nlp.vocab.strings)
 
     after_first = lint_many(0)

@@ -405,19 +405,41 @@ class PersonRule:
 
     # -- what the cheap gate must let through ---------------------------------
 
-    def cue_lemmas(self) -> tuple[frozenset[str], frozenset[str]]:
-        """(lemmas any of which a sentence needs for some evidence to fire, words needed as written).
+    def cues(self) -> "Cues":
+        """What a sentence must hold for some evidence of this rule to fire.
 
-        The gate before parsing lets a sentence through only if it holds a
-        form of one of these; a sentence without one cannot be flagged.
+        The gate before parsing lets a sentence through only if it holds one
+        of these; a sentence without one cannot be flagged.
         """
-        lemmas = set(self.known_verbs) | self.feelings | self.person_nouns | self.kin | self.presence_places | self.presence_adverbs
-        lemmas |= {h for heads in self.preps.values() for h in heads}
-        lemmas |= {p.split()[0] for p in self.phrasal_preps}
+        verbs = set(self.subject_table) | set(self.strong_table) | set(self.passive_table) | self.addressee_verbs | self.telling_verbs | self.giving_verbs | self.contact_verbs
+        alone = verbs | self.feelings | self.presence_adverbs | {p.split()[0] for p in self.presence_places}
         words = set(self.relative_pronouns)
-        for place in self.presence_places:
-            words.update(place.split())
-        return frozenset(lemmas), frozenset(words)
+        with_word: dict[str, set[str]] = {}
+        for prep, heads in self.preps.items():
+            with_word.setdefault(prep, set()).update(heads)  # "apologized to", "spoke with"
+        for phrase in self.phrasal_preps:
+            verb, particle = phrase.split()[:2]
+            with_word.setdefault(particle, set()).add(verb)  # "reach out to"
+        with_word.setdefault("know", set()).add("let")  # "let the transfer know"
+        with_word.setdefault("through", set()).update({"walk", "put"})  # "walked the stop payment through"
+        with_word.setdefault("a", set()).update(self.person_nouns)  # "is a lovely lady"
+        with_word.setdefault("an", set()).update(self.person_nouns)
+        return Cues(frozenset(alone), frozenset(words), {k: frozenset(v) for k, v in with_word.items()}, self.kin)
+
+
+@dataclass(frozen=True)
+class Cues:
+    """What the cheap gate looks for (see ``PersonRule.cues``).
+
+    ``alone``: lemmas any form of which is enough; ``words``: words as written;
+    ``with_word``: lemmas that count only when the given word is in the same
+    sentence ("kind" only with "to"); ``kin``: kin nouns, which count only with a
+    possessive ("'s", "his", "her")."""
+
+    alone: frozenset[str]
+    words: frozenset[str]
+    with_word: Mapping[str, frozenset[str]]
+    kin: frozenset[str]
 
 
 def explain_support(finding: Finding) -> str:

@@ -56,7 +56,7 @@ OWNERS = frozenset({"his", "her", "its", "their", "whose"})
 PRONOUNS = frozenset(
     {"he", "she", "him", "her", "his", "hers", "it", "they", "them", "we", "us", "i", "me", "you", "who", "whom", "someone", "anyone", "everyone", "somebody", "anybody", "nobody", "one"}
 )
-_NP_LEFT_DEPS = frozenset({"det", "predet", "amod", "compound", "nummod", "poss", "nmod", "npadvmod", "quantmod", "advmod", "punct"})
+_NP_LEFT_DEPS = frozenset({"det", "predet", "amod", "compound", "nummod", "poss", "nmod", "npadvmod", "quantmod", "punct"})
 _NOT_CANDIDATE_POS = frozenset({"PRON", "DET", "ADP", "CCONJ", "SCONJ", "PUNCT", "AUX", "PART", "INTJ", "SYM", "SPACE"})
 _PHONE_RE = re.compile(r"(?:\+?1[-. ])?\(?\d{3}\)?[-. /]\d{3}[-. ]\d{4}|\b1-8\d\d-|\d{3}/\d{3}-\d{4}")
 _PERSON_PRONOUN_RE = re.compile(r"(?i)(?<![\w'’])(?:he|she|him|her|his|hers|himself|herself)(?![\w'’])")
@@ -176,10 +176,14 @@ def _time_share(lemma: str) -> float:
 def np_span(tok: Token) -> tuple[int, int]:
     """Token span of the noun phrase headed by ``tok``: its left modifiers and the head."""
     start = tok.i
+    doc = tok.doc
     for child in reversed(list(tok.lefts)):
         if child.dep_ not in _NP_LEFT_DEPS or (child.dep_ == "punct" and child.text != "-"):
             break
-        start = min(start, child.left_edge.i)
+        left = child.left_edge.i
+        if any(t.is_space or "\n" in t.text or "\n" in t.whitespace_ for t in doc[left : start]):
+            break  # never across a line break
+        start = min(start, left)
     return start, tok.i + 1
 
 
@@ -226,7 +230,9 @@ def candidate(tok: Token, merged: Mapping[int, str], rule: "PersonRule") -> Cand
     if kind in ("labelled", "id"):
         if not rule.identifiers:
             return None
-        start, end = np_span(tok)
+        start, end = tok.i, tok.i + 1
+        if start > 0 and doc[start - 1].lower_ in DEFINITE | GENERIC and not doc[start - 1].whitespace_.count("\n"):
+            start -= 1  # "the #88213"
         if not _not_label(doc, end) or not _identifier_ok(tok):
             return None
         return _make(tok, start, end, "identifier", "number-as-person", merged, rule)
@@ -353,6 +359,8 @@ def predicates(c: Candidate, rule: "PersonRule") -> list[Token]:
     found = []
     if role.dep_ == "nsubj" and role.head.pos_ in ("VERB", "AUX", "ADJ"):
         found.append(role.head)
+    elif role.dep_ == "nsubjpass" and not any(ch.dep_ in ("auxpass", "aux") for ch in role.head.children):
+        found.append(role.head)  # "Acct 4471-22 called back": a passive with no auxiliary is a misparsed past tense
     elif c.kind == "identifier" and role.head.i > role.i and (role.head.pos_ in ("VERB", "AUX") or wordnet.verb_lemmas(role.head.lower_)) and role.dep_ not in ("dobj", "pobj", "dative", "nsubjpass", "nsubj") \
             and not any(ch.dep_ in ("nsubj", "nsubjpass") for ch in role.head.children):
         found.append(role.head)
@@ -699,10 +707,13 @@ def relative_who(c: Candidate, rule: "PersonRule") -> Evidence | None:
     if _acts(c) or not rule.relative_pronouns or c.shares & {"content", "person"}:
         return None
     doc = c.role.doc
-    if c.end < len(doc) and doc[c.end].lower_ in rule.relative_pronouns and doc[c.end].head.head.i == c.role.i:
-        verb = doc[c.end].head
-        strong = doc[c.end].dep_ == "nsubj" and lemma_of(verb, rule.known_verbs) in rule.strong_subject_verbs and rule.verb_ok(lemma_of(verb, rule.known_verbs), verb, doc[c.end])
-        return Evidence("relative-who", f"followed by '{doc[c.end].text} {verb.text}'" if strong else f"followed by '{doc[c.end].text}'", (doc[c.end].text,), strong)
+    j = c.end
+    while j < len(doc) and doc[j].is_space:
+        j += 1  # "[the renewal](x.md) who called": the link's target is blanked
+    if j < len(doc) and doc[j].lower_ in rule.relative_pronouns and doc[j].head.head.i == c.role.i:
+        verb = doc[j].head
+        strong = doc[j].dep_ == "nsubj" and lemma_of(verb, rule.known_verbs) in rule.strong_subject_verbs and rule.verb_ok(lemma_of(verb, rule.known_verbs), verb, doc[j])
+        return Evidence("relative-who", f"followed by '{doc[j].text} {verb.text}'" if strong else f"followed by '{doc[j].text}'", (doc[j].text,), strong)
     return None
 
 
