@@ -130,6 +130,9 @@ class MergePlan:
         for s, e, kind in found:
             if kind in ("id", "num") and s > 0:
                 label = toks[s - 1]
+                if label.is_space and "\n\n" not in label.text and "\r\n\r\n" not in label.text and s > 1 and not toks[s - 2].is_space:
+                    s -= 1  # a label wrapped onto the line before: "acct\r\n4471-22"
+                    label = toks[s - 1]
                 nxt = toks[e] if e < n else None
                 counted = kind == "num" and nxt is not None and re.fullmatch(r"[a-z][a-z'-]*", nxt.text) is not None and nxt.text not in FUNCTION_WORDS and is_plain_noun(nxt.text)
                 low = label.text.lower()
