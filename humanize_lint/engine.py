@@ -35,7 +35,7 @@ from .kinds import Hit
 from .kinds import acronym as acronym_kind
 from .kinds.acronym import AcronymRule
 from .kinds.identifier import IdentifierRule
-from .kinds.person import PersonRule
+from .kinds.person import Cues, PersonRule
 from .kinds.person import Finding as PersonFinding
 from .kinds.person import settle as settle_findings
 from .kinds.terms import Matchers
@@ -120,18 +120,7 @@ class Linter:
     def gate(self) -> CueGate:
         """The cheap stage for the person rules (built on first use)."""
         if self._gate is None:
-            alone: set[str] = set()
-            words: set[str] = set()
-            with_word: dict[str, set[str]] = {}
-            kin: set[str] = set()
-            for pr in self.person:
-                cues = pr.cues()
-                alone |= cues.alone
-                words |= cues.words
-                kin |= cues.kin
-                for w, lemmas in cues.with_word.items():
-                    with_word.setdefault(w, set()).update(lemmas)
-            self._gate = CueGate(alone, words, with_word, kin)
+            self._gate = CueGate(Cues.union(pr.cues() for pr in self.person))
         return self._gate
 
     # -- stage 1: which sentences need a parse -------------------------------

@@ -18,7 +18,10 @@ speech (parsed, never flagged). Nothing here imports spaCy.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .kinds.person import Cues
 
 _QUOTE_RE = re.compile(r'"[^"\n]{1,300}"|“[^”\n]{1,300}”|(?<![\w])\'[^\'\n]{3,200}\'(?![\w])')
 
@@ -51,6 +54,14 @@ class Forms:
         """Any form in ``text`` (``words``: its lower-cased word runs)."""
         return not self.plain.isdisjoint(words) or (self.other is not None and self.other.search(text) is not None)
 
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """Where the forms are in ``text``."""
+        for m in _WORD_RUN_RE.finditer(text):
+            if m.group().lower() in self.plain:
+                yield m.span()
+        if self.other is not None:
+            yield from (m.span() for m in self.other.finditer(text))
+
 
 def _inflections(lemma: str) -> set[str]:
     """Regular inflections WordNet's morphology maps back to ``lemma`` ("texted", "chatting")."""
@@ -66,29 +77,76 @@ def _inflections(lemma: str) -> set[str]:
 
 
 _POSSESSIVE_RE = re.compile(r"(?i)(?:(?<=\w)(?:'s|’s|'|’)(?![\w])|(?<![\w])(?:his|her|their)(?![\w]))")
+# What a candidate starts with: an article, a determiner or counting word, a number or an
+# identifier, an acronym plural ("MQLs who ...").
+_SUBJECT_MARK_RE = re.compile(r"(?i:(?<![\w'’])(?:the|a|an|this|that|these|those|my|our|your|both|two|three|four|five|six)(?![\w'’]))|\d|(?<![\w])[A-Z]{2,}s(?![\w])")
+# What an object or recipient starts with, right after its verb (a word or two may come
+# between: "call back the renewal", "call acct 2208"); never "a": people addressed are definite.
+_OBJECT_AFTER_RE = re.compile(r"(?:[ \t\r\n]+[\w'’-]+){0,2}?[ \t\r\n]+(?:(?i:(?:the|this|that|these|those|my|our|your|both|two|three|four|five|six)(?![\w'’]))|[\w#-]*\d)")
+_RUN_OR_OTHER = re.compile(r"\w+")
+
+
+_GIVING_AFTER_RE = re.compile(
+    r"[ \t\r\n]+(?:(?i:(?:the|this|that|these|those|my|our|your|both|two|three)(?![\w'’]))|(?:[\w'’-]+[ \t]+)?[\w#-]*\d)[^.;:!?]{0,60}?"
+    r"(?<![\w'’])(?:(?i:a|an|the|some|our|my|your|his|her|their|both)(?![\w'’])|\$?\d)"
+)
+_BE_BEFORE_RE = re.compile(r"(?i)(?<![\w'’])(?:is|are|was|were|be|been|being|am|'s|’s|wait|waits|waiting|waited|sit|sits|sitting|stand|stands|standing|hold|holding)(?:[ \t]+[\w'’]+)?[ \t]+$")
+_PLACE_BEFORE_RE = re.compile(r"(?i)(?<![\w'’])(?:in|at|on)(?:[ \t]+[\w'’-]+){0,3}?[ \t]+$")
+# The word before a verb that says its subject is a pronoun, or that it is a noun ("an email").
+_PRONOUN_SUBJECT_RE = re.compile(r"(?i)(?<![\w'’])(?:i|you|we|they|he|she|it|who|which|that)(?:[ \t]+(?:will|would|can|could|should|may|might|must|shall|do|does|did|also|just|then|not|never|still|always|often|usually|already|has|have|had))*[ \t]+$|(?:'ll|’ll|'d|’d|'ve|’ve)[ \t]+$")
+_NOUN_BEFORE_RE = re.compile(r"(?i)(?<![\w'’])(?:a|an|the|your|our|my|his|her|their|its|this|that|each|every|any|no)[ \t]+$")
 
 
 class CueGate:
     """``passes(text)`` is False only when no parse of ``text`` could give any
-    evidence for the rules the gate was built for.
+    evidence for the rules the gate was built for (see ``PersonRule.cues``).
 
-    ``alone``: lemmas any form of which lets a sentence through; ``words``:
-    words as written; ``with_word``: lemmas whose forms count only when the
-    word they need is there too ("kind" with "to", "let" with "know");
-    ``kin``: nouns that count only with a possessive ("the renewal's wife")."""
+    A form of a verb whose *subject* the candidate would be counts after
+    something that could start a candidate (an article, a determiner, a
+    number), unless its own subject is a pronoun ("you want to") or it is a
+    noun ("an email"). A verb whose *object* the candidate would be counts
+    right before one; a giving verb only before two objects ("send the
+    renewal a card"). "here" counts after a form of *be* or *wait*, "lobby"
+    after *in*, *at* or *on*. Some words count only together ("kind" with
+    "to", "let" with "know"), kin nouns only with a possessive."""
 
-    def __init__(self, alone: Iterable[str], words: Iterable[str] = (), with_word: Mapping[str, Iterable[str]] | None = None, kin: Iterable[str] = ()) -> None:
-        self.alone = Forms(alone)
-        self.words = frozenset(w.lower() for w in words)
-        self.with_word = {w.lower(): Forms(lemmas) for w, lemmas in (with_word or {}).items()}
-        self.kin = Forms(kin)
+    def __init__(self, cues: "Cues") -> None:
+        self.after = Forms(cues.after)
+        self.before = Forms(cues.before)
+        self.giving = Forms(cues.giving)
+        self.words = frozenset(w.lower() for w in cues.words)
+        self.adverbs = frozenset(cues.presence_adverbs)
+        self.places = frozenset(cues.presence_places)
+        self.with_word = {w.lower(): Forms(lemmas) for w, lemmas in cues.with_word.items()}
+        self.kin = Forms(cues.kin)
 
     def passes(self, text: str) -> bool:
-        """Whether ``text`` holds something some evidence needs."""
+        """Whether ``text`` holds something some evidence needs, where it needs it."""
         words = [w.lower() for w in _WORD_RUN_RE.findall(text)]
-        if self.alone.present(text, words) or not self.words.isdisjoint(words):
-            return True
         present = set(words)
+        mark = _SUBJECT_MARK_RE.search(text)
+        if mark is not None:
+            if self.after.present(text, words):
+                for start, end in self.after.spans(text):
+                    if start >= mark.end() and not _PRONOUN_SUBJECT_RE.search(text, 0, start) and not _NOUN_BEFORE_RE.search(text, 0, start):
+                        return True
+            if not self.words.isdisjoint(present):
+                for m in _WORD_RUN_RE.finditer(text, mark.end()):
+                    if m.group().lower() in self.words:
+                        return True
+            if not self.adverbs.isdisjoint(present) or not self.places.isdisjoint(present):
+                for m in _WORD_RUN_RE.finditer(text, mark.end()):
+                    w = m.group().lower()
+                    if (w in self.adverbs and _BE_BEFORE_RE.search(text, 0, m.start())) or (w in self.places and _PLACE_BEFORE_RE.search(text, 0, m.start())):
+                        return True
+        if self.before.present(text, words):
+            for start, end in self.before.spans(text):
+                if _OBJECT_AFTER_RE.match(text, end) and not _NOUN_BEFORE_RE.search(text, 0, start):
+                    return True
+        if self.giving.present(text, words):
+            for start, end in self.giving.spans(text):
+                if _GIVING_AFTER_RE.match(text, end):
+                    return True
         if any(w in present and forms.present(text, words) for w, forms in self.with_word.items()):
             return True
         return _POSSESSIVE_RE.search(text) is not None and self.kin.present(text, words)

@@ -411,8 +411,10 @@ class PersonRule:
         The gate before parsing lets a sentence through only if it holds one
         of these; a sentence without one cannot be flagged.
         """
-        verbs = set(self.subject_table) | set(self.strong_table) | set(self.passive_table) | self.addressee_verbs | self.telling_verbs | self.giving_verbs | self.contact_verbs
-        alone = verbs | self.feelings | self.presence_adverbs | {p.split()[0] for p in self.presence_places}
+        # After a candidate: what it does, is, feels, "who".
+        after = set(self.subject_table) | set(self.strong_table) | set(self.passive_table) | self.feelings
+        # Before one: verbs whose object it is ("told the freeze", "call acct 2208 back").
+        before = self.addressee_verbs | self.telling_verbs | self.contact_verbs
         words = set(self.relative_pronouns)
         with_word: dict[str, set[str]] = {}
         for prep, heads in self.preps.items():
@@ -424,22 +426,51 @@ class PersonRule:
         with_word.setdefault("through", set()).update({"walk", "put"})  # "walked the stop payment through"
         with_word.setdefault("a", set()).update(self.person_nouns)  # "is a lovely lady"
         with_word.setdefault("an", set()).update(self.person_nouns)
-        return Cues(frozenset(alone), frozenset(words), {k: frozenset(v) for k, v in with_word.items()}, self.kin)
+        return Cues(
+            frozenset(after),
+            frozenset(before),
+            frozenset(words),
+            {k: frozenset(v) for k, v in with_word.items()},
+            self.kin,
+            frozenset(self.giving_verbs - before),
+            frozenset(self.presence_adverbs),
+            frozenset(p.split()[-1] for p in self.presence_places),
+        )
 
 
 @dataclass(frozen=True)
 class Cues:
     """What the cheap gate looks for (see ``PersonRule.cues``).
 
-    ``alone``: lemmas any form of which is enough; ``words``: words as written;
-    ``with_word``: lemmas that count only when the given word is in the same
-    sentence ("kind" only with "to"); ``kin``: kin nouns, which count only with a
-    possessive ("'s", "his", "her")."""
+    ``after``: lemmas that count after something that could be a candidate (an
+    article or determiner, a number); ``before``: lemmas that count right
+    before one; ``words``: words as written, after one ("who"); ``with_word``:
+    lemmas that count only when the given word is in the same sentence ("kind"
+    only with "to"); ``kin``: kin nouns, which count only with a possessive
+    ("'s", "his", "her")."""
 
-    alone: frozenset[str]
+    @staticmethod
+    def union(items: Iterable["Cues"]) -> "Cues":
+        """The cues of several rules together."""
+        items = list(items)
+        with_word: dict[str, frozenset[str]] = {}
+        for c in items:
+            for w, lemmas in c.with_word.items():
+                with_word[w] = with_word.get(w, frozenset()) | lemmas
+
+        def merged(name: str) -> frozenset[str]:
+            return frozenset().union(*(getattr(c, name) for c in items)) if items else frozenset()
+
+        return Cues(merged("after"), merged("before"), merged("words"), with_word, merged("kin"), merged("giving"), merged("presence_adverbs"), merged("presence_places"))
+
+    after: frozenset[str]
+    before: frozenset[str]
     words: frozenset[str]
     with_word: Mapping[str, frozenset[str]]
     kin: frozenset[str]
+    giving: frozenset[str] = frozenset()  # verbs that count only before two objects ("send the renewal a card")
+    presence_adverbs: frozenset[str] = frozenset()  # count only after a form of be or wait ("is here")
+    presence_places: frozenset[str] = frozenset()  # count only after in, at or on ("in the lobby")
 
 
 def explain_support(finding: Finding) -> str:
