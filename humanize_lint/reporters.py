@@ -37,6 +37,8 @@ def summary_dict(report: Report) -> dict[str, Any]:
         "top_phrases": [{"text": t, "count": n} for t, n in _top(s.phrases, TOP_PHRASES)],
         "skipped": dict(sorted(s.skipped.items())),
     }
+    if report.interrupted:
+        out["interrupted"] = True
     if s.fixed:
         out["fixed"] = s.fixed
     if s.groups:
