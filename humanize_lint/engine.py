@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from . import sources
+from . import saferegex, sources
 from .model import Edit, Finding, Rule, Segment, Severity, Unit
 from .suggest import person_phrases
 
@@ -721,15 +721,15 @@ def identifier_parts(spec: Mapping[str, Any]) -> tuple[tuple[tuple[bool, bool], 
     labels = [re.escape(str(lbl)).replace(r"\ ", r"\s+") for lbl in spec.get("labels", [])]
     shapes = [str(s) for s in spec.get("shapes", [])]
     if labels and shapes:
-        rx = re.compile(
+        rx = saferegex.compile(
             r"(?<![\w/])(?i:" + "|".join(sorted(labels, key=len, reverse=True)) + r")"
             r"(?:\s*(?i:no\.?|number|id|\#)\s*|\s+|\s*:\s*)\#?"
-            r"(?:" + "|".join(shapes) + r")(?![\w-])"
+            r"(?:" + "|".join(shapes) + r")(?![\w-])", parts=spec.get("shapes", ())
         )
         out.append(((requires_digit(rx.pattern), True), rx))
     standalone = [str(s) for s in spec.get("standalone", [])]
     if standalone:
-        rx = re.compile(r"(?<![\w#/-])(?:" + "|".join(standalone) + r")(?![\w-])")
+        rx = saferegex.compile(r"(?<![\w#/-])(?:" + "|".join(standalone) + r")(?![\w-])", parts=spec.get("standalone", ()))
         out.append(((requires_digit(rx.pattern), False), rx))
     nouns = [re.escape(str(n)) for n in spec.get("label-nouns", [])]
     if nouns:
@@ -1180,7 +1180,7 @@ class Linter:
             key = f"{rule.code}:p"
             keys[key] = (rule, list(rule.suggest.get("without-name", [])))
             try:
-                matcher.add(key, list(rule.options["patterns"]))
+                matcher.add(key, saferegex.spacy_patterns(rule.options["patterns"], rule.origin))
             except Exception as exc:  # spaCy's MatchPatternError / ValueError
                 from .model import RuleError
 

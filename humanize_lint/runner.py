@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 
 from . import config as config_mod, rulepack, sources
 from .engine import Linter, LintOptions
-from .model import Document, Finding, HumanizeLintError, InputError, InputNote, ModelError, Report, Rule, Severity, Unit, internal_error
+from .model import Document, Finding, HumanizeLintError, InputError, InputNote, ModelError, Report, Rule, RuleError, Severity, Unit, internal_error
 from .nlp import LazyModel
 from .reporters import Reporter
 
@@ -161,17 +161,14 @@ class Contexts:
         )
         model_name = f.model or cfg.model
         lazy = self._models.setdefault(model_name, LazyModel(model_name))
-        linter = Linter(
-            rules,
-            lazy,
-            LintOptions(
-                known_acronyms=cfg.known_acronyms,
-                defined_acronyms=cfg.defined_acronyms,
-                allow=cfg.allow,
-                name_style=f.name_style or cfg.name_style,
-                severity_overrides=severity,
-            ),
+        options = LintOptions(
+            known_acronyms=cfg.known_acronyms,
+            defined_acronyms=cfg.defined_acronyms,
+            allow=cfg.allow,
+            name_style=f.name_style or cfg.name_style,
+            severity_overrides=severity,
         )
+        linter = build_linter(rules, lazy, options)
         if linter.needs_model():
             try:
                 lazy.check()
@@ -186,6 +183,26 @@ class Contexts:
                     self.report.notices.append(f"warning: {exc.message}; skipped rules that need a parse: {names}")
         self.report.rules.update({r.code: r for r in rules})
         return Context(path, cfg, linter, opts, f.fail_on or cfg.fail_on, {r.code: r for r in rules}, pack)
+
+
+def build_linter(rules: list[Rule], model: Any, options: LintOptions) -> Linter:
+    """The linter for these rules; a rule the engine cannot compile is that rule file's one-line error.
+
+    Validation in ``rulepack`` should catch every bad rule; this is the net
+    under it, so that a rule file never ends a run with a traceback.
+    """
+    try:
+        return Linter(rules, model, options)
+    except HumanizeLintError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - find the rule, report it where it is written
+        for rule in rules:
+            try:
+                Linter([rule], model, options)
+            except Exception as one:  # noqa: BLE001
+                detail = str(one).splitlines()[0] if str(one) else ""
+                raise RuleError(f"rule {rule.code} cannot be compiled: {type(one).__name__}{': ' + detail if detail else ''}", rule.origin[0], rule.origin[1], 1) from None
+        raise RuleError(f"the rules cannot be compiled together: {type(exc).__name__}: {exc}") from None
 
 
 # -- executing units: here, or in worker processes ---------------------------------
@@ -231,15 +248,16 @@ def lint_isolated(linter: Linter, units: list[Unit]) -> tuple[list[list[Finding]
     pipeline) still end the run; anything unexpected becomes an internal
     error for that unit.
     """
+    errors: list[InputError] = []
     try:
         return linter.lint_units(units), []
     except HumanizeLintError as exc:
         if not isinstance(exc, InputError):
             raise
+        errors.append(exc)  # a rule regex that timed out: it is off now, the units are linted again
     except Exception:  # noqa: BLE001 - isolate below, unit by unit
         pass
     results: list[list[Finding]] = []
-    errors: list[InputError] = []
     for unit in units:
         found: list[Finding] = []
         for _attempt in range(2):
