@@ -24,7 +24,7 @@ from . import config as config_mod, rulepack, sources
 from .engine import Linter, LintOptions
 from .model import Document, Finding, HumanizeLintError, InputError, InputNote, ModelError, Report, Rule, RuleError, Severity, Unit, internal_error
 from .nlp import LazyModel
-from .reporters import Reporter
+from .reporters import LongLine, Reporter
 
 # Below this much input, worker processes cost more (a model load each) than they save.
 POOL_MIN_BYTES = 1 << 20
@@ -621,8 +621,8 @@ class Runner:
             report.summary.add_finding(f, groups.get(id(f)))
             if f.severity >= ctx.fail_on:
                 report.failing_count += 1
-            if self.want_lines:
-                text = batch.doc.line_text(f.start_pos.line)
+            if self.want_lines and (f.path, f.start_pos.line) not in lines:
+                text = _line_for(batch.doc, f.start_pos.line)
                 if text is not None:
                     lines[(f.path, f.start_pos.line)] = text
         if self.reporter.collect:
@@ -803,6 +803,20 @@ def existing_parent(path: Path) -> Path:
     while not p.is_dir() and p != p.parent:
         p = p.parent
     return p if p.is_dir() else Path.cwd()
+
+
+def _line_for(doc: Document, line: int) -> "str | LongLine | None":
+    """The text of a file line for the text reporter; a very long one is referenced, not copied."""
+    i = line - doc.first_line
+    if not 0 <= i < len(doc.line_starts):
+        return None
+    a = doc.line_starts[i]
+    b = doc.line_starts[i + 1] if i + 1 < len(doc.line_starts) else len(doc.text)
+    if b - a <= 4096:
+        return doc.line_text(line)
+    while b > a and doc.text[b - 1] in "\r\n":
+        b -= 1
+    return LongLine(doc.text, a, b)
 
 
 def _relative_posix(path: str, root: Path) -> str:
