@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from . import config as config_mod, rulepack, sources
+from . import config as config_mod, containers, rulepack, sources
 from .engine import Linter, LintOptions
 from .model import Document, Finding, HumanizeLintError, InputError, InputNote, ModelError, Report, Rule, RuleError, Severity, Unit, internal_error
 from .nlp import LazyModel
@@ -584,9 +584,12 @@ class Runner:
         ctx = batch.ctx
         findings: list[Finding] = []
         groups: dict[int, Optional[str]] = {}
+        escape = batch.doc.format not in ("text", "markdown")
         for unit, found in zip(batch.units, batch.results):
             group = unit.meta.get("group") if ctx.opts.group_field else None
             for f in found or ():
+                if escape and f.fix is not None:
+                    f = containers.escape_fix(f, unit)  # noqa: PLW2901 - the fix, written for its JSON string or CSV cell
                 findings.append(f)
                 groups[id(f)] = group
         findings.sort(key=lambda f: f.sort_key)

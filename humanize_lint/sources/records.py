@@ -903,7 +903,11 @@ def read_csv(
                     value = _cell_text(text, cell)
                     if not value:
                         continue
-                    unit = _field_unit(document, value, _cell_runs(text, cell), label, name, customer, html, meta)
+                    # How a fix must be written into this cell (humanize_lint.containers).
+                    quoted = cell[2] >= 0
+                    tail = len(text[cell[0] + 1 : cell[2]].replace('""', '"')) if quoted and cell[1] > cell[2] + 1 else None
+                    cell_meta = {**(meta or {}), "csv": (quoted, tail, delim)}
+                    unit = _field_unit(document, value, _cell_runs(text, cell), label, name, customer, html, cell_meta)
                     if unit is not None:
                         yield unit
         except _UnterminatedQuote as exc:
