@@ -201,7 +201,11 @@ def _resolve_tree(value: Any, lexicons: Mapping[str, Any], path: str, where: tup
                 out.item_sources.append(src)
         return out
     if isinstance(value, dict):
-        res = {}
+        res = MarkedMap()  # keeps its marks: a regex in a token pattern is reported where it is written
+        res.mark = value.mark if isinstance(value, MarkedMap) else where
+        res.source = getattr(value, "source", None) or path
+        res.key_marks = dict(getattr(value, "key_marks", {}))
+        res.value_marks = dict(getattr(value, "value_marks", {}))
         for k, v in value.items():
             pos = value.where(k, value=True) if isinstance(value, MarkedMap) else where
             res[k] = _resolve_tree(v, lexicons, path, pos)

@@ -225,7 +225,8 @@ def spacy_patterns(patterns: Iterable[Any], origin: tuple[str, int] | None = Non
             for key, value in spec.items():
                 attr = str(key).upper()
                 if isinstance(value, dict) and "REGEX" in value and attr in _ATTRS and isinstance(value["REGEX"], str):
-                    line, col = marks.get(key, (origin[1] if origin else None, None))
+                    inner = getattr(value, "value_marks", {}) or {}
+                    line, col = inner.get("REGEX") or marks.get(key) or (origin[1] if origin else None, None)
                     where = Origin(getattr(spec, "source", None) or (origin[0] if origin else None), line, col)
                     ext[_extension(attr, value["REGEX"], where)] = True
                     rest = {k: v for k, v in value.items() if k != "REGEX"}
