@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import random
+import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -19,7 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import targets
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import targets  # noqa: E402
 
 LONG = os.environ.get("HUMANIZE_LINT_FUZZ") == "long"
 EXAMPLES = {"readers": 20_000 if LONG else 6_000, "lint": 2_000 if LONG else 300, "rules": 5_000 if LONG else 1_500}
