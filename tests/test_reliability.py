@@ -390,3 +390,19 @@ def test_a_signal_ends_the_run_with_a_valid_report_of_what_was_done(tmp_path: Pa
     assert report["summary"]["interrupted"] is True
     assert [f["path"] for f in report["findings"]] == ["a.txt"]
     assert f"interrupted by {sig.name}" in err
+
+
+def test_a_mail_header_nested_past_the_recursion_limit_is_that_message_s_error(tmp_path: Path) -> None:
+    """Found by the long fuzz run: the email package recurses once per '(' of a header comment."""
+    box = (
+        "From a@b Mon Mar  3 10:00:00 2025\nFrom: a@gmail.com\nTo: x" + "(" * 3000 + "\nSubject: one\n\nhello\n\n"
+        "From c@d Mon Mar  3 11:00:00 2025\nFrom: c@gmail.com\nTo: support@x.example\nSubject: two\n\n" + BAD
+    )
+    (tmp_path / "in.mbox").write_text(box, encoding="utf-8")
+    proc = run_cli("check", "in.mbox", "--format", "json", cwd=tmp_path)
+    report = _json(proc)
+    assert proc.returncode == 2
+    assert [f["text"] for f in report["findings"]] == ["The renewal"]
+    lines = _one_line_errors(proc.stderr)
+    assert any(line.startswith("humanize-lint: in.mbox:1:1: cannot parse message: maximum recursion depth") for line in lines), lines
+    assert "internal error" not in proc.stderr

@@ -508,7 +508,7 @@ def _message_units(
             )
     try:
         msg = Parser(policy=email.policy.default).parsestr(source)
-    except (email.errors.MessageError, ValueError, LookupError, TypeError, IndexError, AttributeError) as exc:
+    except (email.errors.MessageError, ValueError, LookupError, TypeError, IndexError, AttributeError, RecursionError) as exc:
         raise _Skip(f"cannot parse message: {exc}", report) from None
     if not isinstance(msg, EmailMessage) or not msg.keys():
         raise _Skip("message has no headers; skipped", report)
@@ -525,7 +525,7 @@ def _message_units(
         meta: dict[str, object] = {name: str(msg[name]) for name in ("from", "to", "date") if msg.get(name) is not None}
         try:
             found = _mail_customer(msg, meta)
-        except (email.errors.MessageError, ValueError, LookupError, TypeError, IndexError, AttributeError):
+        except (email.errors.MessageError, ValueError, LookupError, TypeError, IndexError, AttributeError, RecursionError):
             found = None  # the body reader reports what is wrong with the message
         units: list[Unit] = []
         subject = _subject_unit(document, msg, start, headers_end, record, meta, customer or found)
@@ -534,7 +534,7 @@ def _message_units(
         body = _body_unit(document, msg, regions, body_start, report, record, meta, include_quoted, include_signature, mbox, customer or found)
     except _Skip:
         raise
-    except (email.errors.MessageError, ValueError, LookupError, TypeError, IndexError, AttributeError) as exc:
+    except (email.errors.MessageError, ValueError, LookupError, TypeError, IndexError, AttributeError, RecursionError) as exc:
         raise _Skip(f"cannot parse message: {exc}", report) from None
     if body is not None:
         units.append(body)
