@@ -406,3 +406,14 @@ def test_a_mail_header_nested_past_the_recursion_limit_is_that_message_s_error(t
     lines = _one_line_errors(proc.stderr)
     assert any(line.startswith("humanize-lint: in.mbox:1:1: cannot parse message: maximum recursion depth") for line in lines), lines
     assert "internal error" not in proc.stderr
+
+
+def test_cutting_a_paragraph_of_blanked_markup_is_linear() -> None:
+    """Found by the long fuzz run: 5,000 ``<script>`` tags blanked to spaces made the cut search quadratic."""
+    from humanize_lint.model import Document, Segment, Unit
+
+    text = "a" + " " * 1_000_000 + "The renewal called."
+    unit = Unit(document=Document(path="a.txt", text=text), text=text)
+    pieces = sources.split_segment(Segment(unit=unit, start=0, text=text))
+    assert [p.text for p in pieces] == ["a", "The renewal called."]
+    assert pieces[1].start == text.index("The")

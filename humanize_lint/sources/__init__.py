@@ -392,7 +392,8 @@ def units(document: Document | Iterable[Document], opts: SourceOptions, errors: 
 # and the cheap stages keep a word list per segment. Real paragraphs are far shorter.
 MAX_SEGMENT = 10_000
 _SENTENCE_END = re.compile(r"[.!?][\"')\]”’]*\s+|\n\s*")
-_BEFORE_CAPITAL = re.compile(r"\s+(?=[\"'(“‘\[]?[A-Z])")
+# Zero-width, after one whitespace character: "\s+(?=...)" would be quadratic on a long run of spaces.
+_BEFORE_CAPITAL = re.compile(r"(?<=\s)(?=[\"'(“‘\[]?[A-Z])")
 
 
 def segment(unit: Unit) -> list[Segment]:

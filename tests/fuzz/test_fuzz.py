@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import targets  # noqa: E402
 
 LONG = os.environ.get("HUMANIZE_LINT_FUZZ") == "long"
-EXAMPLES = {"readers": 20_000 if LONG else 6_000, "lint": 2_000 if LONG else 300, "rules": 5_000 if LONG else 1_500}
+EXAMPLES = {"readers": 20_000 if LONG else 4_000, "lint": 2_000 if LONG else 200, "rules": 5_000 if LONG else 1_000}
 SEEDS = targets.seeds()
 RULE_SEEDS = targets.rule_seeds()
 
