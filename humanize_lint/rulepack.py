@@ -257,6 +257,15 @@ def _check_resolved_types(options: Mapping[str, Any], schema: Mapping[str, Any],
             raise _err(path, where, f"'{key}' in {context} must be {_type_name(real)}, not {_type_name(type(value))} (after lexicon expansion)")
 
 
+def _check_strings(mapping: Mapping[str, Any], path: str, context: str) -> None:
+    """Each list in ``mapping`` holds strings only (suggestion templates, example sentences)."""
+    for key, items in mapping.items():
+        for i, item in enumerate(items if isinstance(items, list) else ()):
+            if not isinstance(item, str):
+                where = items.where(i) if isinstance(items, MarkedSeq) else (mapping.where(key, value=True) if isinstance(mapping, MarkedMap) else (1, 1))
+                raise _err(path, where, f"each entry of {context}.{key} must be a string, not {_type_name(type(item))}")
+
+
 def _check_verb_specs(items: Any, path: str, where: tuple[int, int], what: str) -> None:
     if not isinstance(items, list):
         raise _err(path, where, f"'{what}' must be a list of verbs")
@@ -374,9 +383,11 @@ def load_rule(path: Path, lexicons: Mapping[str, Any], shown: str | None = None)
     suggest = raw.get("suggest", {})
     if suggest:
         _check_keys(suggest, _SUGGEST_KEYS, name, "suggest")
+        _check_strings(suggest, name, "suggest")
     examples = raw.get("examples", {})
     if examples:
         _check_keys(examples, _EXAMPLE_KEYS, name, "examples")
+        _check_strings(examples, name, "examples")
     try:
         raw["message"].format_map(_TemplateProbe())
     except KeyError as exc:

@@ -417,3 +417,30 @@ def test_cutting_a_paragraph_of_blanked_markup_is_linear() -> None:
     pieces = sources.split_segment(Segment(unit=unit, start=0, text=text))
     assert [p.text for p in pieces] == ["a", "The renewal called."]
     assert pieces[1].start == text.index("The")
+
+
+def test_a_long_header_line_inside_a_mime_part_is_cut_too(tmp_path: Path) -> None:
+    """Found by the long fuzz run: a part's own header is parsed by the same quadratic code."""
+    (tmp_path / "m.eml").write_text(
+        'From: support@acme.example\nTo: raj@gmail.com\nSubject: hi\nContent-Type: multipart/alternative; boundary="XX"\n\n'
+        "--XX\nContent-Type: text/plain\nContent-Transfer-Encoding: qu" + "[]" * 20000 + "\n\n" + BAD + "--XX--\n",
+        encoding="utf-8",
+    )
+    proc = run_cli("check", "m.eml", "--format", "json", cwd=tmp_path)
+    report = _json(proc)
+    assert [f["text"] for f in report["findings"]] == ["The renewal"]
+    assert "m.eml:8:1: note: header 'Content-Transfer-Encoding' is 40,029 characters long" in proc.stderr
+
+
+def test_suggestion_templates_must_be_strings(tmp_path: Path) -> None:
+    """Found by the long fuzz run: ``without-name: [1, 2]`` passed validation and failed while linting."""
+    rule = (REPO_RULES / "number-as-person.yaml").read_text(encoding="utf-8").replace("without-name: [the customer]", "without-name: [1, 2]")
+    assert "without-name: [1, 2]" in rule
+    (tmp_path / "pack.yaml").write_text((REPO_RULES / "pack.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "number-as-person.yaml").write_text(rule, encoding="utf-8")
+    with pytest.raises(RuleError, match=r"each entry of suggest.without-name must be a string, not an integer") as info:
+        rulepack.load([tmp_path], builtin=False)
+    assert info.value.line == rule.split("\n").index(next(x for x in rule.split("\n") if "without-name" in x)) + 1
+
+
+REPO_RULES = Path(__file__).resolve().parent.parent / "rules" / "default"

@@ -88,13 +88,14 @@ _UNDECODABLE = (
 # Longest header field read (folded lines included); the rest of a longer one is cut.
 MAX_HEADER = 4096
 _FIELD_NAME = re.compile(r"([\041-\071\073-\176]+)[ \t]*:")
+_LONG_FIELD_LINE = re.compile(r"^[\041-\071\073-\176]+[ \t]*:[^\r\n]{%d,}" % MAX_HEADER, re.MULTILINE)
 
 
 def _truncate_headers(text: str, start: int, end: int) -> tuple[str, list[tuple[str, int, int]]]:
     """The message ``text[start:end]`` with every header field cut to ``MAX_HEADER`` characters,
     and ``(name, length, offset)`` of each field that was cut. The body is untouched."""
     headers_end, _ = _body_start(text, start, end)
-    if headers_end - start <= MAX_HEADER:
+    if headers_end - start <= MAX_HEADER and end - start <= MAX_HEADER:
         return text[start:end], []
     cut: list[tuple[str, int, int]] = []
     pieces: list[str] = []
@@ -112,7 +113,16 @@ def _truncate_headers(text: str, start: int, end: int) -> tuple[str, list[tuple[
     if field_start is not None:
         pos = _close_field(text, field_start, headers_end, pos, pieces, cut)
     pieces.append(text[pos:end])
-    return "".join(pieces), cut
+    source = "".join(pieces)
+    # MIME part headers sit in the body: a header-like line there is cut the same way.
+    if _LONG_FIELD_LINE.search(source, len(source) - (end - pos)):
+        body_from = len(source) - (end - pos)
+        tail = source[body_from:]
+        for m in _LONG_FIELD_LINE.finditer(tail):
+            name = _FIELD_NAME.match(m.group())
+            cut.append((name.group(1) if name else "?", len(m.group()), pos + m.start()))
+        source = source[:body_from] + _LONG_FIELD_LINE.sub(lambda m: m.group()[:MAX_HEADER], tail)
+    return source, cut
 
 
 def _close_field(text: str, a: int, b: int, pos: int, pieces: list[str], cut: list[tuple[str, int, int]]) -> int:
