@@ -481,7 +481,7 @@ def _merge_lexicon(old: Any, new: Any) -> Any:
             out.mark = getattr(ext, "mark", (1, 1))
             out.source = getattr(ext, "source", None)
             out.item_marks = [_mark_of(base, i) for i in range(len(base))] + [_mark_of(ext, i) for i in range(len(ext))]
-            out.item_sources = [_item_source(base, i, "") or None for i in range(len(base))] + [_item_source(ext, i, "") or None for i in range(len(ext))]  # type: ignore[misc]
+            out.item_sources = [_item_source(base, i, "") or None for i in range(len(base))] + [_item_source(ext, i, "") or None for i in range(len(ext))]
             return out
     return new
 

@@ -228,11 +228,13 @@ ErrorTuple = tuple[str, Optional[str], Optional[int], Optional[int]]
 def _unit_error(unit: Unit, exc: BaseException) -> InputError:
     """The one-line error for a unit the engine failed on: where the unit starts, which record."""
     doc = unit.document
+    line: Optional[int] = None
+    column: Optional[int] = None
     try:
         pos = doc.position(unit.to_doc(0))
         line, column = pos.line, pos.column
     except Exception:  # noqa: BLE001 - a broken unit still gets its error
-        line = column = None
+        pass
     what = "while linting" + (f" record {unit.record}" if unit.record is not None else "") + (f", field {unit.field}" if unit.field else "")
     return internal_error(exc, doc.path, line, column, what=what)
 
@@ -619,7 +621,7 @@ class Runner:
             if self.baseline is not None:
                 findings = self.baseline.filter(findings, lambda f: texts[id(f)])
         self._fixed_texts = {}
-        lines: dict[tuple[str, int], str] = {}
+        lines: dict[tuple[str, int], str | LongLine] = {}
         for f in findings:
             report.summary.add_finding(f, groups.get(id(f)))
             if f.severity >= ctx.fail_on:

@@ -503,7 +503,7 @@ _CONTAINERS = frozenset(
 _SKIPPED = frozenset({"fence", "code_block", "hr", "front_matter", "footnote_ref_anchor", "math_block"})
 # Every node name that is not inline content (text, footnote references).
 _NOT_INLINE = _CONTAINERS | _SKIPPED | frozenset({"paragraph", "heading", "lheading", "html_block", "definition", "trow", "table", "code_block", "fence"})
-_BLOCK_RULES = ["blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference", "html_block", "table", "footnote"]
+_BLOCK_RULES: list[Any] = ["blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference", "html_block", "table", "footnote"]
 
 
 @functools.lru_cache(maxsize=1)
