@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from humanize_lint.model import Segment, Unit
-from humanize_lint.sources.text import URL_START, match_url, split_lines
+from humanize_lint.sources.text import URL_START, match_url
 
 __all__ = ["segments"]
 

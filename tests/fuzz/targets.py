@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from humanize_lint import fix, rulepack, sources
-from humanize_lint.model import Document, Finding, HumanizeLintError, InputError, RuleError, Unit
+from humanize_lint.model import Finding, HumanizeLintError, InputError, RuleError, Unit
 
 REPO = Path(__file__).resolve().parent.parent.parent
 
