@@ -444,3 +444,13 @@ def test_suggestion_templates_must_be_strings(tmp_path: Path) -> None:
 
 
 REPO_RULES = Path(__file__).resolve().parent.parent / "rules" / "default"
+
+
+def test_a_long_run_of_punctuation_is_broken_up_before_spacy(lint) -> None:  # type: ignore[no-untyped-def]
+    """Found by the long fuzz run: spaCy's tokenizer is quadratic in a 10,000-character run of ')'."""
+    from humanize_lint.model import Document, Unit
+
+    text = "The renewal called about " + ")" * 10_000 + " again. The renewal phoned."
+    segs = sources.segment(Unit(document=Document(path="a.txt", text=text), text=text))
+    assert all(len(run) <= sources.RUN_BREAK for s in segs for run in s.text.split())
+    assert [(f.text, f.start) for f in lint(text)] == [("The renewal", 0), ("The renewal", text.rindex("The renewal"))]

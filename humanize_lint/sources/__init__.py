@@ -396,12 +396,41 @@ _SENTENCE_END = re.compile(r"[.!?][\"')\]”’]*\s+|\n\s*")
 _BEFORE_CAPITAL = re.compile(r"(?<=\s)(?=[\"'(“‘\[]?[A-Z])")
 
 
+# spaCy's tokenizer strips affixes from a token one at a time, searching the
+# whole token each time: quadratic in a long run without whitespace that is
+# mostly punctuation (")))))…", "[][][]…": 10,000 characters took 20 s). No
+# word is this long, so in a run of more than LONG_RUN characters every
+# RUN_BREAK-th one is read as a space (offsets do not move).
+LONG_RUN = 100
+RUN_BREAK = 25
+_LONG_RUN = re.compile(r"\S{%d,}" % LONG_RUN)
+
+
 def segment(unit: Unit) -> list[Segment]:
-    """Split a unit into segments by its markup (long paragraphs into pieces, see MAX_SEGMENT)."""
+    """Split a unit into segments by its markup (long paragraphs into pieces, see MAX_SEGMENT;
+    very long runs without whitespace broken up, see LONG_RUN)."""
     segs = markdown.segments(unit) if unit.markup == "markdown" else text.segments(unit)
     if any(len(s.text) > MAX_SEGMENT for s in segs):
         segs = [piece for s in segs for piece in split_segment(s, MAX_SEGMENT)]
+    if any(len(s.text) > LONG_RUN and _LONG_RUN.search(s.text) for s in segs):
+        segs = [_break_runs(s) for s in segs]
     return segs
+
+
+def _break_runs(seg: Segment) -> Segment:
+    """``seg`` with a space every RUN_BREAK characters inside each run longer than LONG_RUN."""
+    if len(seg.text) <= LONG_RUN or not _LONG_RUN.search(seg.text):
+        return seg
+    chars = seg.text
+    parts = []
+    pos = 0
+    for m in _LONG_RUN.finditer(chars):
+        for cut in range(m.start() + RUN_BREAK, m.end(), RUN_BREAK):
+            parts.append(chars[pos:cut])
+            parts.append(" ")
+            pos = cut + 1
+    parts.append(chars[pos:])
+    return Segment(unit=seg.unit, start=seg.start, text="".join(parts), masks=seg.masks, kind=seg.kind)
 
 
 def _cut(text: str, start: int, limit: int) -> int:
