@@ -21,6 +21,7 @@ class MarkedMap(dict):  # type: ignore[type-arg]
     """A dict that remembers where it and each of its keys were written."""
 
     mark: tuple[int, int] = (1, 1)
+    source: str | None = None  # the file it was read from
     key_marks: dict[Any, tuple[int, int]]
     value_marks: dict[Any, tuple[int, int]]
 
@@ -36,7 +37,9 @@ class MarkedSeq(list):  # type: ignore[type-arg]
     """A list that remembers where it and each item were written."""
 
     mark: tuple[int, int] = (1, 1)
+    source: str | None = None  # the file it was read from
     item_marks: list[tuple[int, int]]
+    item_sources: list[str | None]  # the file of each item (lexicon items keep theirs when a list is resolved)
 
     def where(self, index: int | None = None) -> tuple[int, int]:
         """(line, column) of an item, or of the sequence itself."""
@@ -53,11 +56,72 @@ def _pos(node: yaml.Node) -> tuple[int, int]:
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# Aliases let a small file stand for a huge tree ("billion laughs"): a rule file
+# whose aliases expand to more values than this is refused before it is built.
+MAX_NODES = 100_000
+
+
+def _expanded_size(root: yaml.Node, budget: int) -> tuple[int, yaml.Node | None]:
+    """How many nodes ``root`` stands for once aliases are expanded (counted up to ``budget``),
+    and the smallest node whose expansion alone goes over the budget (None if none does).
+
+    The composed graph shares a node for each alias, so sizes are memoized
+    per node: linear in the file, whatever the expansion.
+    """
+    size: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    culprit: yaml.Node | None = None
+    while stack:
+        node, done = stack.pop()
+        if id(node) in size:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [x for pair in node.value for x in pair]
+        if not done:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in size)
+            continue
+        total = 1 + sum(size.get(id(c), 0) for c in children)
+        if total > budget and culprit is None:
+            culprit = node
+        size[id(node)] = min(total, budget + 1)
+    return size.get(id(root), 0), culprit
+
+
 class _Loader(_Base):  # type: ignore[valid-type,misc]
+    def construct_document(self, node: yaml.Node) -> Any:
+        total, culprit = _expanded_size(node, MAX_NODES)
+        if culprit is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"aliases here expand to more than {MAX_NODES:,} values; refusing to build them", culprit.start_mark
+            )
+        return super().construct_document(node)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # PyYAML's scalar constructors raise plain Python errors for bad tagged
+        # values (``!!int abc``, ``!!timestamp nope``): give them the node's position.
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except RecursionError:
+            raise yaml.constructor.ConstructorError(None, None, "nested too deeply", node.start_mark) from None
+        except (ValueError, TypeError, AttributeError, OverflowError, IndexError, KeyError) as exc:
+            tag = node.tag.rsplit(":", 1)[-1] if node.tag else "value"
+            if isinstance(node, yaml.ScalarNode):
+                problem = f"{str(node.value)[:40]!r} is not a valid !!{tag}"
+            else:
+                problem = f"cannot build this !!{tag} ({type(exc).__name__})"
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
+
     def construct_marked_map(self, node: yaml.MappingNode) -> MarkedMap:
         self.flatten_mapping(node)
         result = MarkedMap()
         result.mark = _pos(node)
+        result.source = getattr(self, "source_path", None)
         result.key_marks = {}
         result.value_marks = {}
         for key_node, value_node in node.value:
@@ -78,7 +142,9 @@ class _Loader(_Base):  # type: ignore[valid-type,misc]
     def construct_marked_seq(self, node: yaml.SequenceNode) -> MarkedSeq:
         result = MarkedSeq(self.construct_object(child, deep=True) for child in node.value)
         result.mark = _pos(node)
+        result.source = getattr(self, "source_path", None)
         result.item_marks = [_pos(child) for child in node.value]
+        result.item_sources = [result.source] * len(result.item_marks)
         return result
 
 
@@ -101,29 +167,55 @@ _Loader.add_constructor(
 )
 
 
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column (code points) of a character offset."""
+    offset = max(0, min(offset, len(text)))
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
 def load_text(text: str, path: str, error: type[HumanizeLintError]) -> Any:
     """Parse one YAML document; syntax errors become ``error`` with line and column."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        loader = _Loader(text)  # a SafeLoader
+        loader.source_path = path
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         if mark is None:
             raise error(f"invalid YAML: {problem}", path) from None
         raise error(f"invalid YAML: {problem}", path, mark.line + 1, mark.column + 1) from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow (a NUL, a control character): PyYAML's
+        # message is two lines with a character offset; give line and column instead.
+        line, col = _line_col(text, exc.position)
+        what = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+        raise error(f"invalid YAML: character {what} is not allowed ({exc.reason})", path, line, col) from None
     except yaml.YAMLError as exc:
-        raise error(f"invalid YAML: {exc}", path) from None
+        raise error(f"invalid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", path) from None
+    except RecursionError:
+        raise error("invalid YAML: nested too deeply", path) from None
 
 
 def load_file(path: Path, error: type[HumanizeLintError], shown: str | None = None) -> Any:
     """Read and parse a YAML file; I/O, decoding and syntax errors become ``error``."""
     name = shown or str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise error("file not found", name) from None
-    except UnicodeDecodeError as exc:
-        raise error(f"not UTF-8 (byte {exc.start})", name) from None
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror}", name) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        # Where the bad byte is, as line and column of the text before it.
+        skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+        before = data[skip : exc.start + skip].decode("utf-8", "replace")
+        line, col = _line_col(before, len(before))
+        raise error(f"not UTF-8 (byte {exc.start + skip}: {exc.reason})", name, line, col) from None
     return load_text(text, name, error)

@@ -15,9 +15,9 @@ from typing import List, Optional
 import typer
 
 from . import __version__, config as config_mod, rulepack
-from .model import HumanizeLintError, Report, Rule, Severity
+from .model import HumanizeLintError, Report, Rule, Severity, one_line
 from .reporters import REPORTERS, Reporter
-from .runner import FixHook, Flags, Runner, SuppressionHook, default_jobs, existing_parent
+from .runner import FixHook, Flags, Runner, Signals, SuppressionHook, default_jobs, existing_parent
 
 app = typer.Typer(
     add_completion=False,
@@ -29,7 +29,18 @@ app = typer.Typer(
 
 
 def _err(message: str) -> None:
-    sys.stderr.write(f"humanize-lint: {message}\n")
+    sys.stderr.write(f"humanize-lint: {one_line(message)}\n")
+
+
+def _safe_streams() -> None:
+    """Text that cannot be encoded (a lone surrogate from a JSON escape, an undecodable
+    file name) is written as a backslash escape instead of ending the run: in JSON
+    output ``\\udc80`` is itself a valid escape."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
 
 
 def _version(value: bool) -> None:
@@ -86,6 +97,7 @@ def check(
     report_unused: bool = typer.Option(False, "--report-unused-suppressions", help="Report inline suppressions that suppressed nothing (exit 1)."),
 ) -> None:
     """Lint files, directories, record exports or standard input."""
+    _safe_streams()
     if output_format not in REPORTERS:
         _err(f"unknown format '{output_format}'; choose one of: {', '.join(REPORTERS)}")
         raise typer.Exit(2)
@@ -143,7 +155,8 @@ def check(
             runner.hooks.append(fixer)
             if diff or "-" in paths:
                 runner.reporter = Reporter(sys.stdout)  # the diff (or the fixed text) is the output
-        runner.run(paths, stdin_filename)
+        with Signals(runner):
+            runner.run(paths, stdin_filename)
         if write_baseline is not None and runner.to_write is not None:
             from . import baseline
 
@@ -159,6 +172,8 @@ def check(
         _err(str(e))
     if report.error_count > len(report.errors):
         _err(f"... and {report.error_count - len(report.errors)} more input errors")
+    if report.interrupted:
+        _err(f"interrupted by {report.interrupted}: the report covers only the input linted before it")
     if not quiet:
         for note in report.notices:
             _err(note)

@@ -20,8 +20,22 @@ from dataclasses import field as dc_field
 from typing import Any, Mapping
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters escaped (``\\n``, ``\\x00``): one line, always."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(m.group(), f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}"), text)
+
+
 class HumanizeLintError(Exception):
-    """A user-caused error: printed as one line ``path:line:col: message``, exit 2."""
+    """A user-caused error: printed as one line ``path:line:col: message``, exit 2.
+
+    ``str()`` is always one line: control characters in the path or the
+    message (a field name with a newline, a file name with a tab) are escaped.
+    """
 
     def __init__(
         self,
@@ -45,7 +59,7 @@ class HumanizeLintError(Exception):
                 if self.column is not None:
                     where += f":{self.column}"
             where += ": "
-        return where + self.message
+        return one_line(where + self.message)
 
 
 class ConfigError(HumanizeLintError):
@@ -62,6 +76,21 @@ class InputError(HumanizeLintError):
 
 class ModelError(HumanizeLintError):
     """No usable spaCy pipeline."""
+
+
+class InputNote(InputError):
+    """Something about the input worth a line on stderr that is not an error (a skipped FIFO,
+    a truncated mail header): reported as a notice, not counted, no exit 2."""
+
+
+def internal_error(exc: BaseException, path: str | None = None, line: int | None = None, column: int | None = None, what: str = "") -> InputError:
+    """An unexpected exception while reading or linting one file or record, as a one-line input error.
+
+    The run goes on with the next file or record; the exit code is 2.
+    """
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    where = f" {what}" if what else ""
+    return InputError(f"internal error{where}: {type(exc).__name__}{': ' + detail if detail else ''} (please report)", path, line, column)
 
 
 class Severity(enum.IntEnum):
@@ -371,6 +400,7 @@ class Report:
     records: int = 0
     error_count: int = 0  # input errors, kept or not
     failing_count: int = 0  # findings at or above their config's failing severity
+    interrupted: str | None = None  # the signal that stopped the run early ("SIGINT", "SIGTERM")
 
     def add_error(self, error: HumanizeLintError) -> None:
         """Keep an input error (up to MAX_KEPT_ERRORS) and count it."""
@@ -381,6 +411,6 @@ class Report:
     @property
     def exit_code(self) -> int:
         """2 on input errors, else 1 on failing findings, else 0."""
-        if self.error_count or self.errors:
+        if self.error_count or self.errors or self.interrupted:
             return 2
         return 1 if self.failing_count else 0

@@ -20,7 +20,32 @@ from .model import Finding, Report, Severity, Summary
 JSON_VERSION = 1
 TOP_PHRASES = 10
 
-Lines = Mapping[tuple[str, int], str]
+# Source lines of the findings, by (path, line): the text, or for a very long line a
+# LongLine that points into the document without copying it.
+Lines = Mapping[tuple[str, int], "str | LongLine"]
+
+# Lines longer than this are shown as a window around the finding ("…" where cut).
+LONG_LINE = 160
+CONTEXT_BEFORE = 60
+CONTEXT_AFTER = 60
+MAX_SPAN_SHOWN = 80
+
+
+class LongLine:
+    """A long source line, not copied: ``text[start:end]`` of the document (line break excluded)."""
+
+    __slots__ = ("text", "start", "end")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text, self.start, self.end = text, start, end
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def slice(self, a: int, b: int) -> str:
+        """Characters ``[a, b)`` of the line."""
+        a, b = max(0, a), min(len(self), b)
+        return self.text[self.start + a : self.start + b] if b > a else ""
 
 
 def summary_dict(report: Report) -> dict[str, Any]:
@@ -37,6 +62,8 @@ def summary_dict(report: Report) -> dict[str, Any]:
         "top_phrases": [{"text": t, "count": n} for t, n in _top(s.phrases, TOP_PHRASES)],
         "skipped": dict(sorted(s.skipped.items())),
     }
+    if report.interrupted:
+        out["interrupted"] = True
     if s.fixed:
         out["fixed"] = s.fixed
     if s.groups:
@@ -321,13 +348,29 @@ def _display_width(s: str) -> int:
     return cell_len(s.replace("\t", " "))
 
 
-def _source_line(raw: str | None, f: Finding) -> tuple[str, int, int] | None:
+def _source_line(raw: "str | LongLine | None", f: Finding) -> tuple[str, int, int] | None:
+    """The line to show under a finding, the span's start in it and its width.
+
+    A line longer than ``LONG_LINE`` is cut to a window around the span
+    (ruff's way), marked with "…", so output grows with the findings, not
+    with the line: a 50 MB one-line file prints a few hundred characters.
+    """
     if raw is None:
         return None
-    line = raw.replace("\t", " ")
     col0 = f.start_pos.column - 1
-    width = (f.end_pos.column - 1 - col0) if f.end_pos.line == f.start_pos.line else len(line) - col0
-    return line, col0, max(1, width)
+    length = len(raw)
+    span = (f.end_pos.column - 1 - col0) if f.end_pos.line == f.start_pos.line else length - col0
+    span = max(1, span)
+    if length <= LONG_LINE:
+        line = (raw if isinstance(raw, str) else raw.slice(0, length)).replace("\t", " ")
+        return line, col0, span
+    a = max(0, col0 - CONTEXT_BEFORE)
+    shown_span = min(span, MAX_SPAN_SHOWN)
+    b = min(length, col0 + shown_span + CONTEXT_AFTER)
+    piece = raw[a:b] if isinstance(raw, str) else raw.slice(a, b)
+    prefix = "…" if a > 0 else ""
+    suffix = "…" if b < length else ""
+    return (prefix + piece + suffix).replace("\t", " "), len(prefix) + col0 - a, shown_span
 
 
 REPORTERS: dict[str, type[Reporter]] = {

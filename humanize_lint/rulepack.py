@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from . import saferegex
 from ._yaml import MarkedMap, MarkedSeq, load_file
 from .kinds import acronym as acronym_kind
 from .kinds import identifier as identifier_kind
@@ -140,17 +141,33 @@ def _resolve_tree(value: Any, lexicons: Mapping[str, Any], path: str, where: tup
     if isinstance(value, str):
         return _resolve(value, lexicons, path, where)
     if isinstance(value, list):
-        out: list[Any] = []
+        # A MarkedSeq again, so that each item still knows its file, line and
+        # column, also when it came from a lexicon in another file.
+        out = MarkedSeq()
+        out.mark = value.mark if isinstance(value, MarkedSeq) else where
+        out.source = getattr(value, "source", None) or path
+        out.item_marks = []
+        out.item_sources = []
         for i, item in enumerate(value):
             pos = value.where(i) if isinstance(value, MarkedSeq) else where
+            src = _item_source(value, i, path)
             resolved = _resolve_tree(item, lexicons, path, pos)
             if isinstance(item, str) and item.startswith("$") and isinstance(resolved, list):
                 out.extend(resolved)
+                for k in range(len(resolved)):
+                    out.item_marks.append(resolved.where(k) if isinstance(resolved, MarkedSeq) else pos)
+                    out.item_sources.append(_item_source(resolved, k, src))
             else:
                 out.append(resolved)
+                out.item_marks.append(pos)
+                out.item_sources.append(src)
         return out
     if isinstance(value, dict):
-        res = {}
+        res = MarkedMap()  # keeps its marks: a regex in a token pattern is reported where it is written
+        res.mark = value.mark if isinstance(value, MarkedMap) else where
+        res.source = getattr(value, "source", None) or path
+        res.key_marks = dict(getattr(value, "key_marks", {}))
+        res.value_marks = dict(getattr(value, "value_marks", {}))
         for k, v in value.items():
             pos = value.where(k, value=True) if isinstance(value, MarkedMap) else where
             res[k] = _resolve_tree(v, lexicons, path, pos)
@@ -158,18 +175,57 @@ def _resolve_tree(value: Any, lexicons: Mapping[str, Any], path: str, where: tup
     return value
 
 
+def _item_source(values: Any, index: int, default: str) -> str:
+    """The file item ``index`` of a list was written in (a lexicon's items keep their pack.yaml)."""
+    sources = getattr(values, "item_sources", None)
+    if sources and index < len(sources) and sources[index]:
+        return str(sources[index])
+    return str(getattr(values, "source", None) or default)
+
+
 def _check_regexes(values: Iterable[Any], path: str, where: tuple[int, int], what: str) -> None:
+    if isinstance(values, str):
+        if values.startswith("$"):
+            return  # a lexicon reference: checked once resolved
+        raise _err(path, where, f"{what} must be a list of regular expressions")
+    if not isinstance(values, list):
+        raise _err(path, where, f"{what} must be a list of regular expressions")
     for i, v in enumerate(values):
+        at, src = where, path
         if isinstance(values, MarkedSeq):
-            where = values.where(i)
+            at, src = values.where(i), _item_source(values, i, path)
         if not isinstance(v, str):
-            raise _err(path, where, f"{what} must be strings")
+            raise _err(src, at, f"{what} must be strings")
         if len(v) > MAX_REGEX:
-            raise _err(path, where, f"{what} pattern longer than {MAX_REGEX} characters")
-        try:
-            re.compile(v)
-        except re.error as exc:
-            raise _err(path, where, f"invalid regular expression in {what}: {exc}") from None
+            raise _err(src, at, f"{what} pattern longer than {MAX_REGEX} characters")
+        problem = saferegex.check(v)
+        if problem is not None:
+            raise _err(src, at, f"invalid regular expression in {what}: {problem}")
+
+
+def _check_resolved_types(options: Mapping[str, Any], schema: Mapping[str, Any], path: str, marks: Any, context: str) -> None:
+    """After lexicon expansion every option has its real type: where a string was only
+    allowed as a ``$lexicon`` reference, a plain string is an error (not a list of letters)."""
+    for key, value in options.items():
+        expected = schema.get(key)
+        if expected is None:
+            continue
+        types = expected if isinstance(expected, tuple) else (expected,)
+        real = tuple(t for t in types if t is not str) if len(types) > 1 and str in types else types
+        where = marks.where(key, value=True) if isinstance(marks, MarkedMap) and key in marks else (marks.where() if isinstance(marks, MarkedMap) else (1, 1))
+        if isinstance(value, str) and real != types:
+            raise _err(path, where, f"'{key}' in {context} must be {_type_name(real)} or a $lexicon reference, not a plain string")
+        if not isinstance(value, real) or (isinstance(value, bool) and int in real):
+            raise _err(path, where, f"'{key}' in {context} must be {_type_name(real)}, not {_type_name(type(value))} (after lexicon expansion)")
+
+
+def _check_strings(mapping: Mapping[str, Any], path: str, context: str) -> None:
+    """Each list in ``mapping`` holds strings only (suggestion templates, example sentences)."""
+    for key, items in mapping.items():
+        for i, item in enumerate(items if isinstance(items, list) else ()):
+            if not isinstance(item, str):
+                where = items.where(i) if isinstance(items, MarkedSeq) else (mapping.where(key, value=True) if isinstance(mapping, MarkedMap) else (1, 1))
+                raise _err(path, where, f"each entry of {context}.{key} must be a string, not {_type_name(type(item))}")
 
 
 def _validate_kind(raw: MarkedMap, options: dict[str, Any], path: str) -> None:
@@ -204,7 +260,7 @@ def load_rule(path: Path, lexicons: Mapping[str, Any], shown: str | None = None)
     if not isinstance(raw, MarkedMap):
         raise RuleError("a rule file must be a YAML mapping", name, 1, 1)
     kind = raw.get("kind")
-    if kind not in KIND_OPTIONS:
+    if not isinstance(kind, str) or kind not in KIND_OPTIONS:
         where = raw.where("kind", value=True) if "kind" in raw else raw.where()
         known = ", ".join(sorted(KIND_OPTIONS))
         raise _err(name, where, f"unknown kind {kind!r}; expected one of: {known}")
@@ -230,15 +286,24 @@ def load_rule(path: Path, lexicons: Mapping[str, Any], shown: str | None = None)
     # Keep the marks of the raw options for validation messages.
     marked_options = {k: raw[k] for k in KIND_OPTIONS[kind] if k in raw}
     _validate_kind(raw, {**marked_options, **{k: v for k, v in options.items() if k not in marked_options}}, name)
+    _check_resolved_types(options, KIND_OPTIONS[kind], name, raw, "rule")
+    if kind == "person-reference":
+        for key, schema in (("candidates", person_kind.CANDIDATE_KEYS), ("cues", person_kind.CUE_KEYS)):
+            if isinstance(options.get(key), dict):
+                _check_resolved_types(options[key], schema, name, raw[key] if isinstance(raw.get(key), MarkedMap) else raw, key)
+    elif kind == "identifier" and isinstance(options.get("identifiers"), dict):
+        _check_resolved_types(options["identifiers"], _IDENTIFIER_KEYS, name, raw, "identifiers")
     for k in ("cues", "candidates", "identifiers", "terms"):
         if k in options:
             _validate_resolved(options[k], name, raw.where(k, value=True), k)
     suggest = raw.get("suggest", {})
     if suggest:
         _check_keys(suggest, _SUGGEST_KEYS, name, "suggest")
+        _check_strings(suggest, name, "suggest")
     examples = raw.get("examples", {})
     if examples:
         _check_keys(examples, _EXAMPLE_KEYS, name, "examples")
+        # (each entry, a text or a {text, evidence} mapping, is checked by _example_cases)
     try:
         raw["message"].format_map(_TemplateProbe())
     except KeyError as exc:
@@ -360,14 +425,27 @@ def load_pack_manifest(directory: Path, shown: str) -> dict[str, Any]:
 
 
 def _merge_lexicon(old: Any, new: Any) -> Any:
-    """``{extend: [...]}`` adds to a list lexicon, ``{extend: {...}}`` to a mapping one; anything else replaces."""
+    """``{extend: [...]}`` adds to a list lexicon, ``{extend: {...}}`` to a mapping one; anything else replaces.
+
+    An extended list keeps each item's file and position (for error messages).
+    """
     if isinstance(new, dict) and set(new) == {"extend"}:
         ext = new["extend"]
         if isinstance(old, dict) and isinstance(ext, dict):
             return {**old, **ext}
         if isinstance(ext, list):
-            return list(old or []) + list(ext)
+            base = old if isinstance(old, list) else []
+            out = MarkedSeq([*base, *ext])
+            out.mark = getattr(ext, "mark", (1, 1))
+            out.source = getattr(ext, "source", None)
+            out.item_marks = [_mark_of(base, i) for i in range(len(base))] + [_mark_of(ext, i) for i in range(len(ext))]
+            out.item_sources = [_item_source(base, i, "") or None for i in range(len(base))] + [_item_source(ext, i, "") or None for i in range(len(ext))]
+            return out
     return new
+
+
+def _mark_of(values: Any, index: int) -> tuple[int, int]:
+    return values.where(index) if isinstance(values, MarkedSeq) else (1, 1)
 
 
 def _display(path: Path) -> str:

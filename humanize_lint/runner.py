@@ -11,18 +11,20 @@ of an export) is done, so memory stays flat on a 1 GB export.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 from collections import deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from . import config as config_mod, rulepack, sources
+from . import config as config_mod, containers, rulepack, sources
 from .engine import Linter, LintOptions
-from .model import Document, Finding, HumanizeLintError, InputError, ModelError, Report, Rule, Severity, Unit
+from .model import Document, Finding, HumanizeLintError, InputError, InputNote, ModelError, Report, Rule, RuleError, Severity, Unit, internal_error
 from .nlp import LazyModel
-from .reporters import Reporter
+from .reporters import LongLine, Reporter
 
 # Below this much input, worker processes cost more (a model load each) than they save.
 POOL_MIN_BYTES = 1 << 20
@@ -159,18 +161,14 @@ class Contexts:
         )
         model_name = f.model or cfg.model
         lazy = self._models.setdefault(model_name, LazyModel(model_name))
-        linter = Linter(
-            rules,
-            lazy,
-            LintOptions(
-                known_acronyms=cfg.known_acronyms,
-                defined_acronyms=cfg.defined_acronyms,
-                allow=cfg.allow,
-                name_style=f.name_style or cfg.name_style,
-                severity_overrides=severity,
-            ),
-            segment=sources.segment,
+        options = LintOptions(
+            known_acronyms=cfg.known_acronyms,
+            defined_acronyms=cfg.defined_acronyms,
+            allow=cfg.allow,
+            name_style=f.name_style or cfg.name_style,
+            severity_overrides=severity,
         )
+        linter = build_linter(rules, lazy, options)
         if linter.needs_model():
             try:
                 lazy.check()
@@ -187,6 +185,26 @@ class Contexts:
         return Context(path, cfg, linter, opts, f.fail_on or cfg.fail_on, {r.code: r for r in rules}, pack)
 
 
+def build_linter(rules: list[Rule], model: Any, options: LintOptions) -> Linter:
+    """The linter for these rules; a rule the engine cannot compile is that rule file's one-line error.
+
+    Validation in ``rulepack`` should catch every bad rule; this is the net
+    under it, so that a rule file never ends a run with a traceback.
+    """
+    try:
+        return Linter(rules, model, options, segment=sources.segment)
+    except HumanizeLintError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - find the rule, report it where it is written
+        for rule in rules:
+            try:
+                Linter([rule], model, options, segment=sources.segment)
+            except Exception as one:  # noqa: BLE001
+                detail = str(one).splitlines()[0] if str(one) else ""
+                raise RuleError(f"rule {rule.code} cannot be compiled: {type(one).__name__}{': ' + detail if detail else ''}", rule.origin[0], rule.origin[1], 1) from None
+        raise RuleError(f"the rules cannot be compiled together: {type(exc).__name__}: {exc}") from None
+
+
 # -- executing units: here, or in worker processes ---------------------------------
 
 
@@ -200,6 +218,63 @@ class Batch:
     units: list[Unit] = field(default_factory=list)
     results: list[Optional[list[Finding]]] = field(default_factory=list)
     pending: int = 0
+    errors: list[InputError] = field(default_factory=list)  # units that could not be linted (isolated, see lint_isolated)
+
+
+# An input error as it travels back from a worker process: (message, path, line, column).
+ErrorTuple = tuple[str, Optional[str], Optional[int], Optional[int]]
+
+
+def _unit_error(unit: Unit, exc: BaseException) -> InputError:
+    """The one-line error for a unit the engine failed on: where the unit starts, which record."""
+    doc = unit.document
+    line: Optional[int] = None
+    column: Optional[int] = None
+    try:
+        pos = doc.position(unit.to_doc(0))
+        line, column = pos.line, pos.column
+    except Exception:  # noqa: BLE001 - a broken unit still gets its error
+        pass
+    what = "while linting" + (f" record {unit.record}" if unit.record is not None else "") + (f", field {unit.field}" if unit.field else "")
+    return internal_error(exc, doc.path, line, column, what=what)
+
+
+def lint_isolated(linter: Linter, units: list[Unit]) -> tuple[list[list[Finding]], list[InputError]]:
+    """Findings per unit, and the errors of units that could not be linted.
+
+    One bad unit never costs the others: when the batch fails, each unit is
+    linted on its own. An ``InputError`` raised while linting (a rule's regex
+    that ran out of time, see ``humanize_lint.saferegex``) is reported and the
+    unit is linted once more (the regex is off by then), so the other rules'
+    findings are kept. Other user errors (a bad spaCy pattern, a missing
+    pipeline) still end the run; anything unexpected becomes an internal
+    error for that unit.
+    """
+    errors: list[InputError] = []
+    try:
+        return linter.lint_units(units), []
+    except HumanizeLintError as exc:
+        if not isinstance(exc, InputError):
+            raise
+        errors.append(exc)  # a rule regex that timed out: it is off now, the units are linted again
+    except Exception:  # noqa: BLE001 - isolate below, unit by unit
+        pass
+    results: list[list[Finding]] = []
+    for unit in units:
+        found: list[Finding] = []
+        for _attempt in range(2):
+            try:
+                found = linter.lint_units([unit])[0]
+                break
+            except InputError as exc:
+                errors.append(exc)
+            except HumanizeLintError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the contract: one error, the run goes on
+                errors.append(_unit_error(unit, exc))
+                break
+        results.append(found)
+    return results, errors
 
 
 class Serial:
@@ -209,13 +284,18 @@ class Serial:
         linter = batch.ctx.linter
         batch.results = []
         for i in range(0, len(batch.units), TASK_UNITS * 4):
-            batch.results.extend(linter.lint_units(batch.units[i : i + TASK_UNITS * 4]))
+            found, errors = lint_isolated(linter, batch.units[i : i + TASK_UNITS * 4])
+            batch.results.extend(found)
+            batch.errors.extend(errors)
         yield batch
 
     def drain(self) -> Iterator[Batch]:
         return iter(())
 
     def close(self) -> None:
+        pass
+
+    def terminate(self) -> None:
         pass
 
 
@@ -225,16 +305,25 @@ _WORKER: Optional[Contexts] = None
 
 def _worker_init(flags: Flags) -> None:
     global _WORKER
+    import signal
+
+    # The parent owns interruption: it stops the pool (SIGTERM) when it is interrupted.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if _WORKER is None:  # spawned: build the contexts (and load the model) here
         _WORKER = Contexts(flags, Report())
 
 
-def _worker_lint(task: tuple[Optional[Path], list[Unit]]) -> list[list[tuple[str, Finding]]]:
-    """Lint units in a worker; rules travel back as codes, not objects."""
+def _worker_lint(task: tuple[Optional[Path], list[Unit]]) -> tuple[list[list[tuple[str, Finding]]], list[ErrorTuple]]:
+    """Lint units in a worker; rules travel back as codes, not objects, errors as tuples."""
     key, units = task
     assert _WORKER is not None
     linter = _WORKER.by_key(key).linter
-    return [[(f.rule.code, replace(f, rule=None)) for f in found] for found in linter.lint_units(units)]  # type: ignore[arg-type]
+    found, errors = lint_isolated(linter, units)
+    return (
+        [[(f.rule.code, replace(f, rule=None)) for f in one] for one in found],  # type: ignore[arg-type]
+        [(e.message, e.path, e.line, e.column) for e in errors],
+    )
 
 
 class Pool:
@@ -290,8 +379,16 @@ class Pool:
 
     def _collect_one(self) -> None:
         batch, start, result = self.inflight.popleft()
-        for k, found in enumerate(result.get()):
-            batch.results[start + k] = [replace(f, rule=batch.ctx.rules[code]) for code, f in found]
+        try:
+            found, errors = result.get()
+        except HumanizeLintError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a task lost in the pool: its units are errors, the rest goes on
+            batch.errors.append(_unit_error(batch.units[start], exc))
+            found, errors = [], []
+        for k, one in enumerate(found):
+            batch.results[start + k] = [replace(f, rule=batch.ctx.rules[code]) for code, f in one]
+        batch.errors.extend(InputError(*e) for e in errors)
         batch.pending -= 1
 
     def _ready(self) -> Iterator[Batch]:
@@ -308,6 +405,11 @@ class Pool:
         self.pool.close()
         self.pool.join()
 
+    def terminate(self) -> None:
+        """Stop the workers now (the run was interrupted)."""
+        self.pool.terminate()
+        self.pool.join()
+
 
 # -- the run ---------------------------------------------------------------------------
 
@@ -321,6 +423,8 @@ _SKIP_REASONS = (
     ("binary file", "binary file"),
     ("not valid ", "undecodable file"),
     ("message", "broken email message"),
+    ("internal error", "internal error"),
+    ("regular expression ", "rule regex timed out"),
 )
 
 
@@ -367,50 +471,75 @@ class Runner:
         self._fixed_texts: dict[int, str] = {}  # unit texts of findings re-linted after --fix
         self._task: Any = None
         self._done_bytes = 0
+        self.interrupted_by: Optional[str] = None  # set by Signals before it raises KeyboardInterrupt
+        self._in_output = 0
+        self._pending_interrupt = False
 
     def context_for(self, directory: Path) -> Context:
         """The context for files in ``directory``."""
         return self.contexts.for_dir(directory)
 
     def run(self, paths: list[str], stdin_filename: Optional[str]) -> None:
-        """Lint every path; input errors are collected, config errors raise."""
+        """Lint every path; input errors are collected, config errors raise.
+
+        A ``KeyboardInterrupt`` (Ctrl-C, or SIGTERM through ``Signals``) stops
+        the run where it is: what was linted is reported, and
+        ``report.interrupted`` names the signal.
+        """
         inputs: list[tuple[Optional[Path], Context]] = []
         sink = _ErrorSink(self.report)  # sources append input errors as they read
-        for raw in paths:
-            if raw == "-":
-                # Standard input is linted as if it were the file --stdin-filename
-                # names: that file's closest config, and its excludes.
-                where = existing_parent(Path(stdin_filename)) if stdin_filename else Path.cwd()
-                ctx = self.context_for(where)
-                if stdin_filename and sources.is_excluded(Path(stdin_filename), ctx.opts):
-                    continue
-                inputs.append((None, ctx))
-                continue
-            top = Path(raw)
-            walk_ctx = self.context_for(top if top.is_dir() else (top.parent if top.parent.is_dir() else Path.cwd()))
-            before = len(inputs)
-            for path in sources.iter_paths([raw], walk_ctx.opts, sink):
-                inputs.append((path, self.context_for(path.parent)))
-            if len(inputs) == before and top.is_dir():
-                globs = ", ".join(walk_ctx.opts.include)
-                self.report.notices.append(f"note: no files to lint in {raw} (include: {globs}); name exports (.csv, .json, .eml, ...) explicitly or add them to include:")
-        sizes = [_size(p) for p, _ in inputs]
-        total = sum(sizes)
-        executor: Serial | Pool = Pool(self.jobs, self.flags, self.contexts) if self.jobs > 1 and total >= POOL_MIN_BYTES else Serial()
-        if self.show_progress and total >= POOL_MIN_BYTES:
-            self._start_progress(total)
+        executor: Serial | Pool = Serial()
         try:
+            for raw in paths:
+                if raw == "-":
+                    # Standard input is linted as if it were the file --stdin-filename
+                    # names: that file's closest config, and its excludes.
+                    where = existing_parent(Path(stdin_filename)) if stdin_filename else Path.cwd()
+                    ctx = self.context_for(where)
+                    if stdin_filename and sources.is_excluded(Path(stdin_filename), ctx.opts):
+                        continue
+                    inputs.append((None, ctx))
+                    continue
+                top = Path(raw)
+                walk_ctx = self.context_for(top if top.is_dir() else (top.parent if top.parent.is_dir() else Path.cwd()))
+                before = len(inputs)
+                try:
+                    for path in sources.iter_paths([raw], walk_ctx.opts, sink):
+                        inputs.append((path, self.context_for(path.parent)))
+                except HumanizeLintError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - one bad directory entry never ends the run
+                    sink.append(internal_error(exc, raw, what="while listing files"))
+                if len(inputs) == before and top.is_dir():
+                    globs = ", ".join(walk_ctx.opts.include)
+                    self.report.notices.append(f"note: no files to lint in {raw} (include: {globs}); name exports (.csv, .json, .eml, ...) explicitly or add them to include:")
+            sizes = [_size(p) for p, _ in inputs]
+            total = sum(sizes)
+            if self.jobs > 1 and total >= POOL_MIN_BYTES:
+                executor = Pool(self.jobs, self.flags, self.contexts)
+            if self.show_progress and total >= POOL_MIN_BYTES:
+                self._start_progress(total)
             for (path, ctx), size in zip(inputs, sizes):
                 self.current_path = path
-                if path is None:
-                    shown = stdin_filename or "<stdin>"
-                    docs = sources.read_stream(sys.stdin.buffer, shown, sources.detect_format(shown))
-                else:
-                    docs = sources.open_path(path)
-                self._lint_input(docs, ctx, executor, sink, path)
+                shown = (stdin_filename or "<stdin>") if path is None else str(path)
+                try:
+                    if path is None:
+                        docs = sources.read_stream(sys.stdin.buffer, shown, sources.detect_format(shown))
+                    else:
+                        docs = sources.open_path(path)
+                    self._lint_input(docs, ctx, executor, sink, path)
+                except HumanizeLintError as exc:
+                    if not isinstance(exc, InputError):
+                        raise
+                    sink.append(exc)
+                except Exception as exc:  # noqa: BLE001 - isolation: one file's bug is that file's error
+                    sink.append(internal_error(exc, shown, what="while reading"))
                 self._advance_file(size)
             for batch in executor.drain():
                 self._emit(batch)
+        except KeyboardInterrupt:
+            self.report.interrupted = self.interrupted_by or "SIGINT"
+            executor.terminate()
         finally:
             executor.close()
             self._stop_progress()
@@ -440,6 +569,11 @@ class Runner:
                 report.summary.skipped["binary file"] += 1
             else:
                 sink.append(exc)
+        except HumanizeLintError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - what was read so far is still linted below
+            where = batch.doc.path if batch is not None else (str(path) if path is not None else "<stdin>")
+            sink.append(internal_error(exc, where, what="while reading"))
         if batch is not None:
             for done in executor.submit(batch):
                 self._emit(done)
@@ -452,12 +586,17 @@ class Runner:
         ctx = batch.ctx
         findings: list[Finding] = []
         groups: dict[int, Optional[str]] = {}
+        escape = batch.doc.format not in ("text", "markdown")
         for unit, found in zip(batch.units, batch.results):
             group = unit.meta.get("group") if ctx.opts.group_field else None
             for f in found or ():
+                if escape and f.fix is not None:
+                    f = containers.escape_fix(f, unit)  # noqa: PLW2901 - the fix, written for its JSON string or CSV cell
                 findings.append(f)
                 groups[id(f)] = group
         findings.sort(key=lambda f: f.sort_key)
+        for err in batch.errors:
+            _ErrorSink(report).append(err)
         self.current_path = batch.path  # for hooks: batches of a pool finish after later files were read
         if ctx.cfg.per_file_ignores and findings:
             from . import suppress
@@ -467,7 +606,13 @@ class Runner:
                 findings = suppress.drop_ignored(findings, ignored)
         if batch.doc.format not in sources.RECORD_FORMATS:
             for hook in self.hooks:
-                findings = hook(batch.doc, ctx, findings)
+                try:
+                    findings = hook(batch.doc, ctx, findings)
+                except HumanizeLintError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - the findings so far are reported; the error says what is missing
+                    report.add_error(internal_error(exc, batch.doc.path, what=f"in {type(hook).__name__}"))
+                    break
         if self.to_write is not None or self.baseline is not None:
             texts = {id(f): u.text for u, found in zip(batch.units, batch.results) for f in found or ()}
             texts.update(self._fixed_texts)
@@ -476,19 +621,32 @@ class Runner:
             if self.baseline is not None:
                 findings = self.baseline.filter(findings, lambda f: texts[id(f)])
         self._fixed_texts = {}
-        lines: dict[tuple[str, int], str] = {}
+        lines: dict[tuple[str, int], str | LongLine] = {}
         for f in findings:
             report.summary.add_finding(f, groups.get(id(f)))
             if f.severity >= ctx.fail_on:
                 report.failing_count += 1
-            if self.want_lines:
-                text = batch.doc.line_text(f.start_pos.line)
+            if self.want_lines and (f.path, f.start_pos.line) not in lines:
+                text = _line_for(batch.doc, f.start_pos.line)
                 if text is not None:
                     lines[(f.path, f.start_pos.line)] = text
         if self.reporter.collect:
             report.findings.extend(findings)
-        self.reporter.add(findings, lines)
+        with self.output_section():
+            self.reporter.add(findings, lines)
         self._advance_doc(batch.doc)
+
+    @contextlib.contextmanager
+    def output_section(self) -> Iterator[None]:
+        """Writing a reporter's output: an interrupting signal waits until it is whole."""
+        self._in_output += 1
+        try:
+            yield
+        finally:
+            self._in_output -= 1
+        if not self._in_output and self._pending_interrupt:
+            self._pending_interrupt = False
+            raise KeyboardInterrupt
 
     # -- progress ---------------------------------------------------------------
 
@@ -521,6 +679,41 @@ class Runner:
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
+
+
+class Signals:
+    """SIGINT and SIGTERM end a run early, with a valid report of what was done.
+
+    Installed by the CLI around :meth:`Runner.run`: the handler names the
+    signal in ``runner.interrupted_by`` and raises ``KeyboardInterrupt``,
+    which the runner turns into ``report.interrupted``. While a reporter
+    writes (``Runner.output_section``) the signal waits, so a JSON or SARIF
+    document is never cut in the middle of a finding.
+    """
+
+    def __init__(self, runner: "Runner") -> None:
+        self.runner = runner
+        self._old: dict[int, Any] = {}
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        runner = self.runner
+        runner.interrupted_by = runner.interrupted_by or signal.Signals(signum).name
+        if runner._in_output:
+            runner._pending_interrupt = True
+            return
+        raise KeyboardInterrupt
+
+    def __enter__(self) -> "Signals":
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                self._old[sig] = signal.signal(sig, self._handle)
+            except (ValueError, OSError):  # not the main thread
+                pass
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        for sig, old in self._old.items():
+            signal.signal(sig, old)
 
 
 class FixHook:
@@ -617,6 +810,20 @@ def existing_parent(path: Path) -> Path:
     return p if p.is_dir() else Path.cwd()
 
 
+def _line_for(doc: Document, line: int) -> "str | LongLine | None":
+    """The text of a file line for the text reporter; a very long one is referenced, not copied."""
+    i = line - doc.first_line
+    if not 0 <= i < len(doc.line_starts):
+        return None
+    a = doc.line_starts[i]
+    b = doc.line_starts[i + 1] if i + 1 < len(doc.line_starts) else len(doc.text)
+    if b - a <= 4096:
+        return doc.line_text(line)
+    while b > a and doc.text[b - 1] in "\r\n":
+        b -= 1
+    return LongLine(doc.text, a, b)
+
+
 def _relative_posix(path: str, root: Path) -> str:
     try:
         return Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
@@ -632,6 +839,9 @@ class _ErrorSink(list):  # type: ignore[type-arg]
         self.report = report
 
     def append(self, error: HumanizeLintError) -> None:  # type: ignore[override]
+        if isinstance(error, InputNote):
+            self.report.notices.append(str(error))
+            return
         self.report.add_error(error)
         self.report.summary.skipped[skip_reason(error)] += 1
 

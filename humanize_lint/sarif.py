@@ -64,7 +64,7 @@ def sarif_log(report: Report) -> dict[str, Any]:
 
     # ``error_count`` also counts the input errors a very long run did not keep.
     error_count = max(len(report.errors), getattr(report, "error_count", 0))
-    invocation: dict[str, Any] = {"executionSuccessful": error_count == 0}
+    invocation: dict[str, Any] = {"executionSuccessful": error_count == 0 and not report.interrupted}
     errors = sorted(report.errors, key=lambda e: (e.path or "", e.line or 0, e.column or 0))
     notifications = [_error_notification(e) for e in errors]
     if error_count > len(report.errors):
@@ -74,6 +74,9 @@ def sarif_log(report: Report) -> dict[str, Any]:
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     invocation["properties"] = {"files": report.files, "records": report.records}
+    if report.interrupted:
+        invocation["properties"]["interrupted"] = True
+        invocation["exitSignalName"] = report.interrupted
 
     run: dict[str, Any] = {
         "tool": {

@@ -80,3 +80,13 @@ def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
 def spans(findings: Sequence[Finding], rule: str | None = None) -> list[str]:
     """The matched texts of the findings (of one rule, by name), in order."""
     return [f.text for f in findings if rule is None or f.rule.name == rule]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The fuzz tests (tests/fuzz) run only when asked for with ``-m fuzz``: the default run stays quick."""
+    if "fuzz" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(reason="fuzz run: python -m pytest -m fuzz tests/fuzz (README: Fuzzing)")
+    for item in items:
+        if "fuzz" in item.keywords:
+            item.add_marker(skip)

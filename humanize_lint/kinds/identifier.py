@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping, Sequence
 
+from .. import saferegex
 from ..model import Rule, RuleError, Segment
 from . import LIST_OR_REF, Hit
 
@@ -37,22 +38,23 @@ def validate(raw: Any, options: Mapping[str, Any], path: str) -> None:
         raise RuleError("an identifier rule needs 'identifiers'", path, *raw.where("kind"))
 
 
-def patterns(spec: Mapping[str, Any]) -> tuple[re.Pattern[str], ...]:
+def patterns(spec: Mapping[str, Any]) -> tuple[Any, ...]:
     """Regexes for identifiers: labelled ("acct 4471-22"), standalone ("#88213"), and "the 5512 account"."""
-    out: list[re.Pattern[str]] = []
+    out: list[Any] = []
     labels = [re.escape(str(lbl)).replace(r"\ ", r"\s+") for lbl in spec.get("labels", [])]
     shapes = [str(s) for s in spec.get("shapes", [])]
     if labels and shapes:
         out.append(
-            re.compile(
+            saferegex.compile(
                 r"(?<![\w/])(?i:" + "|".join(sorted(labels, key=len, reverse=True)) + r")"
                 r"(?:\s*(?i:no\.?|number|id|\#)\s*|\s+|\s*:\s*)\#?"
-                r"(?:" + "|".join(shapes) + r")(?![\w-])"
+                r"(?:" + "|".join(shapes) + r")(?![\w-])",
+                parts=spec.get("shapes", ()),
             )
         )
     standalone = [str(s) for s in spec.get("standalone", [])]
     if standalone:
-        out.append(re.compile(r"(?<![\w#/-])(?:" + "|".join(standalone) + r")(?![\w-])"))
+        out.append(saferegex.compile(r"(?<![\w#/-])(?:" + "|".join(standalone) + r")(?![\w-])", parts=spec.get("standalone", ())))
     nouns = [re.escape(str(n)) for n in spec.get("label-nouns", [])]
     if nouns:
         out.append(re.compile(r"(?i:\b(?:the|a|an|this|that)\s+\d{3,}\s+(?:" + "|".join(nouns) + r"))\b"))

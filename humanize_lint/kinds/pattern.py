@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from .. import saferegex
 from ..model import Rule, RuleError
 
 NAME = "pattern"
@@ -39,6 +40,6 @@ def add(matcher: Any, keys: dict[str, tuple[Rule, list[str]]], rule: Rule) -> No
         key = f"{rule.code}:p{i}"
         keys[key] = (rule, suggestions)
         try:
-            matcher.add(key, [pat])
+            matcher.add(key, saferegex.spacy_patterns([pat], rule.origin))
         except Exception as exc:  # spaCy's MatchPatternError / ValueError
             raise RuleError(f"invalid spaCy pattern (patterns[{i}]): {str(exc).splitlines()[0]}", rule.origin[0], rule.origin[1], 1) from None

@@ -10,13 +10,16 @@ whose offsets map back to the file. It never runs NLP.
 from __future__ import annotations
 
 import codecs
+import errno
+import re
 import fnmatch
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Sequence
 
-from ..model import Document, HumanizeLintError, InputError, Segment, Unit
+from ..model import Document, HumanizeLintError, InputError, InputNote, Segment, Unit, line_starts_of
 from . import markdown, records, text
 
 FORMATS = {
@@ -88,9 +91,17 @@ def _matches(rel: str, patterns: Sequence[str]) -> bool:
 
 def _relative(path: Path, root: Path) -> str:
     try:
-        return str(path.resolve().relative_to(root.resolve()))
+        return str(_resolve(path).relative_to(_resolve(root)))
     except ValueError:
         return str(path)
+
+
+def _resolve(path: Path) -> Path:
+    """``path.resolve()``, or the absolute path when resolving fails (a symlink loop)."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return Path(os.path.abspath(path))
 
 
 def is_excluded(path: Path, opts: SourceOptions) -> bool:
@@ -98,14 +109,56 @@ def is_excluded(path: Path, opts: SourceOptions) -> bool:
     return _matches(_relative(path, opts.root), opts.exclude)
 
 
+def _special(path: Path) -> str | None:
+    """Why a directory entry met in a walk is not read: None for a regular file.
+
+    Symlink loops and dangling links cannot be opened; FIFOs, sockets and
+    devices would block the walk or never end.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symlink loop"
+        if os.path.islink(path):
+            return "dangling symlink"
+        return f"cannot read: {exc.strerror}"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    return "not a regular file"
+
+
 def iter_paths(paths: Sequence[str], opts: SourceOptions, errors: list[HumanizeLintError]) -> Iterator[Path]:
-    """Files to lint: explicit files as given, directories walked recursively."""
+    """Files to lint: explicit files as given, directories walked recursively.
+
+    A file named explicitly is read whatever it is: a FIFO or a process
+    substitution (``<(cmd)``) is read once, to its end. In a walk, symlink
+    loops, dangling links, FIFOs, sockets and devices are skipped with a
+    one-line note.
+    """
     for raw in paths:
         p = Path(raw)
-        if not p.exists():
+        try:
+            is_dir = p.is_dir()
+            exists = is_dir or p.exists() or os.path.lexists(p)
+        except OSError:
+            is_dir, exists = False, os.path.lexists(p)
+        if not exists:
             errors.append(InputError("no such file or directory", raw))
             continue
-        if p.is_file():
+        if not is_dir:
+            why = _special(p)
+            if why is not None and why not in ("a FIFO (named pipe)", "a device", "a socket"):
+                errors.append(InputError(f"{why}; skipped", raw))
+                continue
             if not _matches(_relative(p, opts.root), opts.exclude):
                 yield p
             continue
@@ -117,6 +170,10 @@ def iter_paths(paths: Sequence[str], opts: SourceOptions, errors: list[HumanizeL
             for name in sorted(filenames):
                 f = Path(dirpath) / name
                 if any(fnmatch.fnmatchcase(name, g) for g in opts.include) and not _matches(_relative(f, opts.root), opts.exclude):
+                    why = _special(f)
+                    if why is not None:
+                        errors.append(InputNote(f"note: {why}; skipped", str(f)))
+                        continue
                     found.append(f)
         yield from found
 
@@ -128,6 +185,15 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+
+
+def _error_position(data: bytes, offset: int, encoding: str) -> tuple[int, int]:
+    """Line and column (code points) of byte ``offset``: the bytes before it decoded in
+    ``encoding`` (a UTF-16 or UTF-32 line break is not a ``0x0A`` byte)."""
+    unit = 4 if "32" in encoding else 2 if "16" in encoding else 1
+    before = data[: offset - offset % unit].decode(encoding, "replace")
+    starts = line_starts_of(before)
+    return len(starts), len(before) - starts[-1] + 1
 
 
 def decode(data: bytes, path: str, fmt: str | None = None) -> Document:
@@ -149,9 +215,9 @@ def decode(data: bytes, path: str, fmt: str | None = None) -> Document:
             content = data.decode("latin-1")
             newline = "\r\n" if "\r\n" in content[:65536] else "\n"
             return Document(path=path, text=content, encoding="latin-1", bom=bom, newline=newline, format=fmt or detect_format(path))
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError(f"not valid {encoding.upper()} (byte {exc.start + (3 if bom and encoding == 'utf-8' else 0)}: {exc.reason}); skipped", path, line, col) from None
+        line, col = _error_position(data, exc.start, encoding)
+        skipped = len(next(mark for mark, enc in _BOMS if enc == encoding)) if bom else 0
+        raise InputError(f"not valid {encoding.upper()} (byte {exc.start + skipped}: {exc.reason}); skipped", path, line, col) from None
     newline = "\r\n" if "\r\n" in content[:65536] else "\n"
     return Document(path=path, text=content, encoding=encoding, bom=bom, newline=newline, format=fmt or detect_format(path))
 
@@ -229,7 +295,7 @@ def read_stream(handle: BinaryIO, name: str, fmt: str, block: int = CHUNK_BYTES)
         try:
             text = carry + decoder.decode(data, final=eof)
         except UnicodeDecodeError as exc:
-            where = line + carry.count("\n") + data[: max(0, exc.start)].count(b"\n")
+            where = line + carry.count("\n") + _error_position(data, max(0, exc.start), encoding)[0] - 1
             raise InputError(
                 f"not valid {encoding.upper()} (byte {consumed + exc.start}: {exc.reason}); rest of file skipped", name, where
             ) from None
@@ -237,10 +303,11 @@ def read_stream(handle: BinaryIO, name: str, fmt: str, block: int = CHUNK_BYTES)
         if newline is None:
             newline = "\r\n" if "\r\n" in text[:65536] else "\n"
         if fmt == "csv":
-            if delimiter is None:
-                probe = Document(path=name, text=text[:65536], format=fmt)
+            if delimiter is None and (text.strip() or eof):
+                # Sniffed from the first block that holds a row: leading blank lines say nothing.
+                probe = Document(path=name, text=text.lstrip("\r\n")[:65536], format=fmt)
                 delimiter = records._csv_delimiter(probe, None)
-            cut = records.complete_prefix(text, delimiter, eof)
+            cut = records.complete_prefix(text, delimiter or ",", eof)
         else:
             cut = len(text) if eof else text.rfind("\n") + 1
         if cut:
@@ -319,8 +386,83 @@ def units(document: Document | Iterable[Document], opts: SourceOptions, errors: 
     yield Unit(document=document, text=document.text, customer=opts.customer, markup="markdown" if fmt == "markdown" else "text")
 
 
+# A paragraph longer than this is cut into pieces of at most this many characters
+# (at a sentence end, a line break or a space if it can): spaCy refuses texts
+# over its max_length (1,000,000) and needs memory in proportion to the text,
+# and the cheap stages keep a word list per segment. Real paragraphs are far shorter.
+MAX_SEGMENT = 10_000
+_SENTENCE_END = re.compile(r"[.!?][\"')\]”’]*\s+|\n\s*")
+# Zero-width, after one whitespace character: "\s+(?=...)" would be quadratic on a long run of spaces.
+_BEFORE_CAPITAL = re.compile(r"(?<=\s)(?=[\"'(“‘\[]?[A-Z])")
+
+
+# spaCy's tokenizer strips affixes from a token one at a time, searching the
+# whole token each time: quadratic in a long run without whitespace that is
+# mostly punctuation (")))))…", "[][][]…": 10,000 characters took 20 s). No
+# word is this long, so in a run of more than LONG_RUN characters every
+# RUN_BREAK-th one is read as a space (offsets do not move).
+LONG_RUN = 100
+RUN_BREAK = 25
+_LONG_RUN = re.compile(r"\S{%d,}" % LONG_RUN)
+
+
 def segment(unit: Unit) -> list[Segment]:
-    """Split a unit into segments by its markup."""
-    if unit.markup == "markdown":
-        return markdown.segments(unit)
-    return text.segments(unit)
+    """Split a unit into segments by its markup (long paragraphs into pieces, see MAX_SEGMENT;
+    very long runs without whitespace broken up, see LONG_RUN)."""
+    segs = markdown.segments(unit) if unit.markup == "markdown" else text.segments(unit)
+    if any(len(s.text) > MAX_SEGMENT for s in segs):
+        segs = [piece for s in segs for piece in split_segment(s, MAX_SEGMENT)]
+    if any(len(s.text) > LONG_RUN and _LONG_RUN.search(s.text) for s in segs):
+        segs = [_break_runs(s) for s in segs]
+    return segs
+
+
+def _break_runs(seg: Segment) -> Segment:
+    """``seg`` with a space every RUN_BREAK characters inside each run longer than LONG_RUN."""
+    if len(seg.text) <= LONG_RUN or not _LONG_RUN.search(seg.text):
+        return seg
+    chars = seg.text
+    parts = []
+    pos = 0
+    for m in _LONG_RUN.finditer(chars):
+        for cut in range(m.start() + RUN_BREAK, m.end(), RUN_BREAK):
+            parts.append(chars[pos:cut])
+            parts.append(" ")
+            pos = cut + 1
+    parts.append(chars[pos:])
+    return Segment(unit=seg.unit, start=seg.start, text="".join(parts), masks=seg.masks, kind=seg.kind)
+
+
+def _cut(text: str, start: int, limit: int) -> int:
+    """Where to end the piece of ``text`` that starts at ``start`` (at most ``limit`` long)."""
+    hi = start + limit
+    lo = start + limit // 2
+    for pattern in (_SENTENCE_END, _BEFORE_CAPITAL):
+        last = None
+        for m in pattern.finditer(text, lo, hi):
+            last = m
+        if last is not None:
+            return last.end() if pattern is _SENTENCE_END else last.start()
+    space = max(text.rfind(" ", lo, hi), text.rfind("\t", lo, hi), text.rfind("\n", lo, hi))
+    return space if space > start else hi
+
+
+def split_segment(seg: Segment, limit: int = MAX_SEGMENT) -> list[Segment]:
+    """``seg`` cut into pieces of at most ``limit`` characters; offsets and masks kept exact."""
+    t = seg.text
+    if len(t) <= limit:
+        return [seg]
+    out: list[Segment] = []
+    start = 0
+    while start < len(t):
+        end = len(t) if len(t) - start <= limit else _cut(t, start, limit)
+        piece = t[start:end]
+        lead = len(piece) - len(piece.lstrip())
+        body = piece.strip()
+        if body:
+            a = start + lead
+            b = a + len(body)
+            masks = tuple((max(x, a) - a, min(y, b) - a) for x, y in seg.masks if x < b and y > a)
+            out.append(Segment(unit=seg.unit, start=seg.start + a, text=body, masks=masks, kind=seg.kind))
+        start = end
+    return out

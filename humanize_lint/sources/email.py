@@ -65,7 +65,7 @@ from collections.abc import Iterator
 from email.message import EmailMessage, Message
 from email.parser import Parser
 
-from humanize_lint.model import Document, HumanizeLintError, InputError, Run, Unit
+from humanize_lint.model import Document, HumanizeLintError, InputError, InputNote, Run, Unit
 from humanize_lint.sources.html import element_spans, visible_text
 from humanize_lint.sources.text import split_lines
 from humanize_lint.suggest import customer_from_text, personal_name, same_person
@@ -79,6 +79,62 @@ _MBOX_SEPARATOR = re.compile(r"^From ", re.MULTILINE)
 _FROM_LINE = re.compile(r"From \S+ +[A-Z][a-z]{2},? +[A-Z][a-z]{2} +\d{1,2} +\d{1,2}:\d{2}")
 _SUBJECT = re.compile(r"^subject[ \t]*:[ \t]*", re.IGNORECASE | re.MULTILINE)
 _RAW_ENCODINGS = frozenset({"", "7bit", "8bit", "binary"})
+# Defects the email package records when a part's transfer encoding does not decode.
+_UNDECODABLE = (
+    email.errors.InvalidBase64CharactersDefect,
+    email.errors.InvalidBase64PaddingDefect,
+    email.errors.InvalidBase64LengthDefect,
+)
+# Longest header field read (folded lines included); the rest of a longer one is cut.
+MAX_HEADER = 4096
+_FIELD_NAME = re.compile(r"([\041-\071\073-\176]+)[ \t]*:")
+_LONG_FIELD_LINE = re.compile(r"^[\041-\071\073-\176]+[ \t]*:[^\r\n]{%d,}" % MAX_HEADER, re.MULTILINE)
+
+
+def _truncate_headers(text: str, start: int, end: int) -> tuple[str, list[tuple[str, int, int]]]:
+    """The message ``text[start:end]`` with every header field cut to ``MAX_HEADER`` characters,
+    and ``(name, length, offset)`` of each field that was cut. The body is untouched."""
+    headers_end, _ = _body_start(text, start, end)
+    if headers_end - start <= MAX_HEADER and end - start <= MAX_HEADER:
+        return text[start:end], []
+    cut: list[tuple[str, int, int]] = []
+    pieces: list[str] = []
+    pos = start
+    field_start: int | None = None
+    i = start
+    while i < headers_end:
+        brk = _LINE_BREAK.search(text, i, headers_end)
+        line_end = headers_end if brk is None else brk.end()
+        if text[i] not in " \t":  # a new field starts here
+            if field_start is not None:
+                pos = _close_field(text, field_start, i, pos, pieces, cut)
+            field_start = i
+        i = line_end
+    if field_start is not None:
+        pos = _close_field(text, field_start, headers_end, pos, pieces, cut)
+    pieces.append(text[pos:end])
+    source = "".join(pieces)
+    # MIME part headers sit in the body: a header-like line there is cut the same way.
+    if _LONG_FIELD_LINE.search(source, len(source) - (end - pos)):
+        body_from = len(source) - (end - pos)
+        tail = source[body_from:]
+        for m in _LONG_FIELD_LINE.finditer(tail):
+            name = _FIELD_NAME.match(m.group())
+            cut.append((name.group(1) if name else "?", len(m.group()), pos + m.start()))
+        source = source[:body_from] + _LONG_FIELD_LINE.sub(lambda m: m.group()[:MAX_HEADER], tail)
+    return source, cut
+
+
+def _close_field(text: str, a: int, b: int, pos: int, pieces: list[str], cut: list[tuple[str, int, int]]) -> int:
+    if b - a <= MAX_HEADER:
+        return pos
+    brk = _LINE_BREAK.search(text, b - 2 if b - 2 > a else a, b)
+    ending = brk.group() if brk is not None and brk.end() == b else ""
+    name = _FIELD_NAME.match(text, a)
+    pieces.append(text[pos:a])
+    pieces.append(text[a : a + MAX_HEADER].rstrip("\r\n") + (ending or "\n"))
+    cut.append((name.group(1) if name else "?", b - a, a))
+    return b
 
 # --- replies and signatures ---------------------------------------------------------
 
@@ -444,12 +500,25 @@ def _message_units(
     include_signature: bool,
     mbox: bool,
     customer: str | None = None,
+    notes: list[HumanizeLintError] | None = None,
 ) -> list[Unit]:
-    """The units of the message in ``document.text[start:end]``; raises :class:`_Skip`."""
+    """The units of the message in ``document.text[start:end]``; raises :class:`_Skip`.
+
+    Header fields longer than ``MAX_HEADER`` are cut before parsing (a note
+    per field goes to ``notes``): the standard library's header parser is
+    quadratic in a field's parameters.
+    """
     text = document.text
+    source, long_headers = _truncate_headers(text, start, end)
+    for name, length, offset in long_headers:
+        if notes is not None:
+            pos = document.position(offset)
+            notes.append(
+                InputNote(f"note: header '{name}' is {length:,} characters long; only its first {MAX_HEADER:,} are read", document.path, pos.line, 1)
+            )
     try:
-        msg = Parser(policy=email.policy.default).parsestr(text[start:end])
-    except (email.errors.MessageError, ValueError, LookupError, TypeError, IndexError) as exc:
+        msg = Parser(policy=email.policy.default).parsestr(source)
+    except (email.errors.MessageError, ValueError, LookupError, TypeError, IndexError, AttributeError, RecursionError) as exc:
         raise _Skip(f"cannot parse message: {exc}", report) from None
     if not isinstance(msg, EmailMessage) or not msg.keys():
         raise _Skip("message has no headers; skipped", report)
@@ -466,7 +535,7 @@ def _message_units(
         meta: dict[str, object] = {name: str(msg[name]) for name in ("from", "to", "date") if msg.get(name) is not None}
         try:
             found = _mail_customer(msg, meta)
-        except (email.errors.MessageError, ValueError, LookupError, TypeError, IndexError, AttributeError):
+        except (email.errors.MessageError, ValueError, LookupError, TypeError, IndexError, AttributeError, RecursionError):
             found = None  # the body reader reports what is wrong with the message
         units: list[Unit] = []
         subject = _subject_unit(document, msg, start, headers_end, record, meta, customer or found)
@@ -475,7 +544,7 @@ def _message_units(
         body = _body_unit(document, msg, regions, body_start, report, record, meta, include_quoted, include_signature, mbox, customer or found)
     except _Skip:
         raise
-    except (email.errors.MessageError, ValueError, LookupError, TypeError, IndexError, AttributeError) as exc:
+    except (email.errors.MessageError, ValueError, LookupError, TypeError, IndexError, AttributeError, RecursionError) as exc:
         raise _Skip(f"cannot parse message: {exc}", report) from None
     if body is not None:
         units.append(body)
@@ -513,6 +582,13 @@ def _body_unit(
         runs: tuple[Run, ...] = (Run(0, body_start, len(raw)),)
     else:
         content = part.get_content()
+        bad = [d for d in part.defects if isinstance(d, _UNDECODABLE)]
+        if bad:
+            # Not silently nothing: a body that is not what its encoding says is this message's error.
+            where = part_start if region is not None and part is not msg else report
+            raise _Skip(
+                f"the {part.get_content_type()} part's {encoding or 'encoded'} body cannot be decoded ({bad[0].__class__.__name__}); message skipped", where
+            )
         if not isinstance(content, str):
             return None
         raw = content
@@ -568,6 +644,7 @@ def _read(
                 include_signature=include_signature,
                 mbox=mbox,
                 customer=customer,
+                notes=errors,
             )
         except _Skip as skip:
             pos = document.position(skip.offset)

@@ -1,30 +1,38 @@
 """Split a Markdown unit into prose segments with markup blanked out.
 
-This module owns the Markdown reading of a unit: a line-based, stdlib-only
-scanner that finds the blocks holding prose (paragraphs, ATX and setext
-headings, list items, block-quoted paragraphs, table rows, footnote text and
-the text inside HTML blocks) and skips those that hold none (front matter,
-fenced and indented code, HTML comments, ``<script>``/``<style>``/``<pre>``
-blocks, link reference definitions, thematic breaks, table delimiter rows).
-Within a block, markup is replaced by spaces: block markers (``#``, ``>``,
-list markers, task boxes, table pipes), emphasis and strikethrough
-delimiters, code spans, link brackets and destinations, images, autolinks,
-bare URLs, HTML tags and comments, and escaping backslashes. Every character
-of a segment is the unit character at the same offset, or a space standing
-for markup or a ``\\r``, so segment offset ``i`` is unit offset
-``start + i``; newlines are kept. It follows CommonMark/GFM where that is
-cheap and otherwise errs towards skipping code rather than linting it.
+This module owns the Markdown reading of a unit. Block structure comes from
+a CommonMark parser, markdown-it (its Rust implementation through
+``markdown-it-pyrs``; the spec's block examples are tested in
+``tests/test_markdown_commonmark.py``): paragraphs, ATX and setext headings,
+list items, block quotes, GFM tables, footnote definitions and HTML blocks,
+each with its source range. Front matter (``---``/``+++``), fenced and
+indented code, HTML comments, ``<script>``/``<style>``/``<pre>``/
+``<textarea>`` and other non-prose HTML blocks, link reference definitions
+and thematic breaks hold no prose and are skipped. Within a block, this
+module's own inline pass replaces markup by spaces: container prefixes
+(``>`` markers and indentation on continuation lines), task boxes, table
+pipes, emphasis and strikethrough delimiters, code spans, link brackets and
+destinations, images, autolinks, bare URLs, HTML tags and comments, and
+escaping backslashes. Every character of a segment is the unit character at
+the same offset, or a space standing for markup or a ``\\r``, so segment
+offset ``i`` is unit offset ``start + i``; newlines are kept.
+
+A line whose leading container markers run longer than ``MAX_PREFIX``
+characters is read with the rest of that run as text: the parser nests one
+block per marker, and nesting that deep is no document anyone writes.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from humanize_lint.model import Segment, Unit
-from humanize_lint.sources.text import URL_START, match_url, split_lines
+from humanize_lint.sources.text import URL_START, match_url
 
 __all__ = ["segments"]
 
@@ -73,7 +81,7 @@ _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Block:
     """A stretch of unit text that becomes one or more segments."""
 
@@ -114,16 +122,18 @@ class _Buffer:
     not with the number of characters.
     """
 
-    __slots__ = ("base", "mask")
+    __slots__ = ("base", "mask", "changes")
 
     def __init__(self, text: str) -> None:
         self.base = text.replace("\r", " ")
         self.mask = bytearray(len(self.base))
+        self.changes = 0  # blank() calls so far: a reader can tell that nothing changed
 
     def blank(self, start: int, end: int) -> None:
         """Replace ``[start, end)`` by spaces, keeping newlines."""
         if end > start:
             self.mask[start:end] = b"\x01" * (end - start)
+            self.changes += 1
 
     def text(self, lo: int, hi: int) -> str:
         """The current text of ``[lo, hi)``."""
@@ -145,70 +155,6 @@ class _Buffer:
             j = mask.find(1, i, hi)
         parts.append(base[i:hi])
         return "".join(parts)
-
-
-def _indent(text: str, start: int, end: int, cols: int = 0) -> tuple[int, int]:
-    """Column after the blanks at ``start`` (tabs stop every 4, counting from
-    column ``cols``) and the offset of the first non-blank."""
-    i = start
-    while i < end:
-        char = text[i]
-        if char == " ":
-            cols += 1
-        elif char == "\t":
-            cols += 4 - cols % 4
-        else:
-            break
-        i += 1
-    return cols, i
-
-
-def _quote_prefix(text: str, start: int, end: int) -> tuple[int, int, list[int]]:
-    """Block-quote depth, offset after the ``>`` markers, and the markers' offsets."""
-    if text.find(">", start, min(start + 4, end)) == -1:
-        return 0, start, []  # the common case: no marker within the first four characters
-    depth = 0
-    pos = start
-    marks: list[int] = []
-    while True:
-        k = pos
-        while k < end and k - pos < 3 and text[k] == " ":
-            k += 1
-        if k < end and text[k] == ">":
-            marks.append(k)
-            pos = k + 1
-            if pos < end and text[pos] in " \t":
-                pos += 1
-            depth += 1
-        else:
-            return depth, pos, marks
-
-
-# A backslash escapes the character after it (whatever it is), so matching
-# escape pairs as single tokens leaves only the unescaped pipes.
-_PIPE_OR_ESCAPE = re.compile(r"\\[\s\S]|\|")
-
-
-def _unescaped_pipes(text: str, start: int, end: int) -> list[int]:
-    """Offsets of the pipes in ``text[start:end]`` that no backslash escapes."""
-    if text.find("|", start, end) == -1:
-        return []
-    return [m.start() for m in _PIPE_OR_ESCAPE.finditer(text, start, end) if m[0] == "|"]
-
-
-def _cell_count(text: str, start: int, end: int) -> int:
-    """Number of table cells in ``text[start:end]`` (outer pipes optional)."""
-    while start < end and text[start] in " \t":
-        start += 1
-    while end > start and text[end - 1] in " \t":
-        end -= 1
-    pipes = _unescaped_pipes(text, start, end)
-    count = len(pipes) + 1
-    if pipes and pipes[0] == start:
-        count -= 1
-    if pipes and pipes[-1] == end - 1 and end - 1 != start:
-        count -= 1
-    return count
 
 
 def _label(text: str) -> str:
@@ -439,8 +385,11 @@ _INLINE_STOP = re.compile(r"(?=[\\`<\[*_~!hHwW])(?:[\\`<\[*_~!]|(?i:" + URL_STAR
 _DELIM_RUN = re.compile(r"\*+|_+|~+")
 
 
-def _inline(buf: _Buffer, lo: int, hi: int, refs: frozenset[str], cuts: list[tuple[int, int]]) -> None:
-    """Blank inline markup in ``buf[lo:hi]``; record block-level HTML tags in ``cuts``."""
+def _inline(buf: _Buffer, lo: int, hi: int, refs: frozenset[str], cuts: list[tuple[int, int]]) -> str:
+    """Blank inline markup in ``buf[lo:hi]``; record block-level HTML tags in ``cuts``.
+
+    Returns the text of ``buf[lo:hi]`` as it was before (the caller reuses it
+    when nothing was blanked)."""
     src = buf.text(lo, hi)
     n = len(src)
     spans = _Spans(src) if "`" in src or "[" in src else _NO_SPANS
@@ -532,307 +481,222 @@ def _inline(buf: _Buffer, lo: int, hi: int, refs: frozenset[str], cuts: list[tup
         i += 1
     if delims:
         _match_emphasis(delims, buf, lo)
+    return src
 
 
-# --- block scanning -----------------------------------------------------------------
+# --- block structure from the CommonMark parser ----------------------------------------
+
+_HEADING_ATTRS = re.compile(r"[ \t]+\{[#.][^{}]*\}[ \t]*$")  # ``## Title {#id}``
+_TASK = re.compile(r"\[[ xX]\](?=[ \t]|$)")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_DEF_LABEL = re.compile(r"[ \t]*\[((?:[^\\\[\]]|\\.){1,999})\]:")
+# HTML blocks that hold no prose: comments, processing instructions, declarations,
+# CDATA, and the raw-text elements (CommonMark HTML block types 1-5).
+_HTML_SKIP = re.compile(r"[ \t]*<(?:!--|\?|![A-Za-z]|!\[CDATA\[|(?i:script|pre|style|textarea)(?=[\s>]|$))")
+# Leading container markers and indentation: each nesting level takes at least one character.
+MAX_PREFIX = 4000
+_DEEP_PREFIX = re.compile(r"^[ \t>*+\-0-9.)]{%d,}" % MAX_PREFIX, re.MULTILINE)
+
+_CONTAINERS = frozenset(
+    {"root", "blockquote", "bullet_list", "ordered_list", "list_item", "footnote_container", "footnote_def", "table", "thead", "tbody"}
+)
+_SKIPPED = frozenset({"fence", "code_block", "hr", "front_matter", "footnote_ref_anchor", "math_block"})
+# Every node name that is not inline content (text, footnote references).
+_NOT_INLINE = _CONTAINERS | _SKIPPED | frozenset({"paragraph", "heading", "lheading", "html_block", "definition", "trow", "table", "code_block", "fence"})
+_BLOCK_RULES: list[Any] = ["blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference", "html_block", "table", "footnote"]
 
 
-def _front_matter_end(text: str, lines: list[tuple[int, int]]) -> int:
-    """Index of the first line after YAML (``---``) or TOML (``+++``) front matter, or 0."""
-    start, end = lines[0]
-    opener = text[start:end].rstrip()
-    if opener not in ("---", "+++"):
+@functools.lru_cache(maxsize=1)
+def _parser() -> Any:
+    """markdown-it with the CommonMark block rules, GFM tables and footnotes, and no inline rules
+    (inline markup is this module's job, so the tree stays small)."""
+    from markdown_it_pyrs import MarkdownIt
+
+    return MarkdownIt("zero").enable_many(_BLOCK_RULES)
+
+
+def _front_matter_end(text: str) -> int:
+    """Offset just after YAML (``---``) or TOML (``+++``) front matter that opens the text, or 0."""
+    first = text.find("\n")
+    opener = (text if first < 0 else text[:first]).rstrip()
+    if opener not in ("---", "+++") or first < 0:
         return 0
     closers = ("---", "...") if opener == "---" else ("+++",)
-    for index in range(1, len(lines)):
-        s, e = lines[index]
-        if text[s:e].rstrip() in closers:
-            return index + 1
+    pos = first + 1
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        if text[pos:end].rstrip() in closers:
+            return end
+        pos = end + 1
     return 0
 
 
-class _Scanner:
-    """Walks the lines of one unit, blanking block markup and collecting blocks."""
+def _parser_text(text: str) -> str:
+    """The text as the parser is given it: ASCII, the same length, the same block structure.
+    Line breaks become ``\\n`` (``\\r\\n`` as `` \\n``), every other non-ASCII character
+    an ASCII letter, front matter blank lines, and the part of a pathologically long
+    marker run past ``MAX_PREFIX`` plain text."""
+    src = text
+    if "\r" in src:
+        src = src.replace("\r\n", " \n").replace("\r", "\n")
+    if not src.isascii():
+        # Block structure is made of ASCII (markers, indentation, fences, pipes,
+        # tag names); any other character is just "some text" to the parser. An
+        # ASCII letter in its place makes the parser's byte offsets our character
+        # offsets (and a lone surrogate harmless).
+        src = _NON_ASCII.sub("a", src)
+    fm = _front_matter_end(src) if src[:1] in "-+" else 0
+    if fm:
+        src = _NOT_NEWLINE.sub(" ", src[:fm]) + src[fm:]
+    if _DEEP_PREFIX.search(src):
+        src = _DEEP_PREFIX.sub(lambda m: m.group()[:MAX_PREFIX] + "x" * (len(m.group()) - MAX_PREFIX), src)
+    return src
+
+
+def _inline_range(node: Any) -> tuple[int, int] | None:
+    """Range of a block's inline content: from its first child to its last."""
+    maps = [c.srcmap for c in node.children if c.srcmap is not None]
+    if not maps:
+        return None
+    return maps[0][0], maps[-1][1]
+
+
+class _Reader:
+    """Turns the parser's tree into blocks of prose, blanking container markup in the buffer."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.buf = _Buffer(text)
-        self.lines = split_lines(text)
         self.blocks: list[_Block] = []
         self.refs: set[str] = set()
-        self.cur: _Block | None = None  # the open paragraph or list-item text
-        self.stack: list[int] = []  # content columns of the open list items
-        self.quote = 0  # block-quote depth of the open blocks
-
-    # -- helpers
-
-    def close(self) -> None:
-        if self.cur is not None:
-            self.blocks.append(self.cur)
-            self.cur = None
-
-    def classify(self, f: int, e: int) -> str:
-        """What kind of line ``text[f:e]`` (from its first non-blank) starts."""
-        text = self.text
-        char = text[f] if f < e else ""
-        if char.isalpha():
-            return "text"  # the common case: no block marker starts with a letter
-        if char in "`~":
-            m = _FENCE_OPEN.match(text, f, e)
-            if m is not None and not (char == "`" and "`" in m.group(2)):
-                return "fence"
-        if char == "#" and _ATX.match(text, f, e):
-            return "heading"
-        if char == "=" and _SETEXT_EQ.match(text, f, e):
-            return "setext-eq"
-        if char == "-" and _SETEXT_DASH.match(text, f, e):
-            return "setext-dash"
-        if char in "*-_" and _THEMATIC.match(text, f, e):
-            return "thematic"
-        if _BULLET.match(text, f, e) or _ORDERED.match(text, f, e):
-            return "list"
-        if char == "<":
-            if text.startswith("<!--", f):
-                return "html-comment"
-            m = _HTML_OPEN.match(text, f, e)
-            if m is not None:
-                name = m.group(1).lower()
-                if name in _RAW_TAGS and text[f + 1] != "/":
-                    return "html-raw"
-                return "html-block" if name in _BLOCK_TAGS else "html-inline"
-        if char == "[":
-            if _FOOTNOTE_DEF.match(text, f, e):
-                return "footnote"
-            if _REF_DEF.match(text, f, e):
-                return "ref-def"
-        return "text"
-
-    def is_table_start(self, index: int, f: int, e: int, depth: int) -> bool:
-        """Whether line ``index`` (content ``text[f:e]``) heads a GFM table."""
-        if index + 1 >= len(self.lines) or not _unescaped_pipes(self.text, f, e):
-            return False
-        s2, e2 = self.lines[index + 1]
-        depth2, p2, _ = _quote_prefix(self.text, s2, e2)
-        if depth2 != depth or "|" not in self.text[p2:e2] or not _DELIM_ROW.match(self.text, p2, e2):
-            return False
-        return _cell_count(self.text, f, e) == _cell_count(self.text, p2, e2)
-
-    def table_row(self, f: int, e: int) -> None:
-        pipes = _unescaped_pipes(self.text, f, e)
-        cells = []
-        prev = f
-        for pipe in pipes:
-            self.buf.blank(pipe, pipe + 1)
-            cells.append((prev, pipe))
-            prev = pipe + 1
-        cells.append((prev, e))
-        self.blocks.append(_Block("table-row", f, e, cells))
-
-    def heading(self, f: int, e: int) -> None:
-        m = _ATX.match(self.text, f, e)
-        assert m is not None
-        self.buf.blank(f, m.end())
-        for pattern in (_HEADING_ATTRS, _ATX_CLOSE):
-            tail = pattern.search(self.text, m.end(), e)
-            if tail is not None:
-                self.buf.blank(tail.start(), tail.end())
-                e = tail.start()
-        self.blocks.append(_Block("heading", m.end(), e))
-
-    # -- the line loop
+        self.src = _parser_text(text)
 
     def run(self) -> list[_Block]:
-        text = self.text
-        lines = self.lines
-        index = _front_matter_end(text, lines)
-        mode = ""  # "", "fence", "code", "comment", "raw", "table"
-        fence = ""  # the opening fence's run of characters
-        mode_depth = 0  # quote depth the mode started at
-        code_base = 0  # list content column an indented code block is relative to
-        raw_close = ""
-        while index < len(lines):
-            s, e = lines[index]
-            depth, p, marks = _quote_prefix(text, s, e)
-            if mode == "fence":
-                if depth >= mode_depth:
-                    index += 1
-                    line = text[p:e].strip(" \t")
-                    if line.startswith(fence) and not line.strip(fence[0]):
-                        mode = ""
-                    continue
-                mode = ""
-            elif mode == "raw":
-                index += 1
-                if raw_close in text[s:e].lower():
-                    mode = ""
+        root = _parser().tree(self.src)
+        add = self.add
+        # (node, block-quote depth, inside a list item, first block of its list item):
+        # an explicit stack, no recursion, however deep the nesting.
+        stack: list[tuple[Any, int, bool, bool]] = [(root, 0, False, False)]
+        pop, push = stack.pop, stack.append
+        while stack:
+            node, depth, in_item, first = pop()
+            name = node.name
+            if name in _CONTAINERS:
+                if name == "blockquote":
+                    depth += 1
+                is_item = name == "list_item"
+                if is_item:
+                    in_item = True
+                # Block children go on the stack; a tight list item's text has no
+                # paragraph node, so its runs of inline children are blocks here.
+                pending: list[tuple[Any, int, bool, bool]] = []
+                run_start = run_end = -1
+                leading = True
+                for child in node.children:
+                    cname = child.name
+                    if cname in _NOT_INLINE:
+                        if run_start >= 0:
+                            add("list-item", run_start, run_end, depth, task=leading)
+                            run_start = -1
+                            leading = False
+                        pending.append((child, depth, in_item, is_item and leading))
+                        leading = False
+                    elif is_item:
+                        m = child.srcmap
+                        if m is not None:
+                            if run_start < 0:
+                                run_start = m[0]
+                            run_end = m[1]
+                if run_start >= 0:
+                    add("list-item", run_start, run_end, depth, task=leading)
+                pending.reverse()
+                stack.extend(pending)
+            elif name == "paragraph":
+                m = node.srcmap
+                if m is not None:
+                    add("list-item" if in_item else "paragraph", m[0], m[1], depth, task=first)
+            elif name == "heading" or name == "lheading":
+                span = _inline_range(node)
+                if span is not None:
+                    add("heading", span[0], span[1], depth, heading=True)
+            elif name == "trow":
+                self.row(node)
+            elif name == "html_block":
+                m = node.srcmap
+                if m is not None and not _HTML_SKIP.match(self.text, m[0], m[1]):
+                    add("paragraph", m[0], m[1], depth)
+            elif name == "definition":
+                m = node.srcmap
+                label = _DEF_LABEL.match(self.text, m[0], m[1]) if m is not None else None
+                if label is not None:
+                    self.refs.add(_label(label.group(1)))
+            elif name in _SKIPPED:
                 continue
-            elif mode == "comment":
-                index += 1
-                if "-->" in text[s:e]:
-                    mode = ""
-                continue
-            elif mode == "code":
-                cols, f = _indent(text, p, e)
-                if depth == mode_depth and (f == e or cols >= code_base + 4):
-                    index += 1
-                    continue
-                mode = ""
-            for mark in marks:
-                self.buf.blank(mark, mark + 1)
-            cols, f = _indent(text, p, e)
-            blank = not text[f:e].strip()
-            if mode == "table":
-                if depth == mode_depth and not blank and "|" in text[f:e] and self.classify(f, e) == "text":
-                    self.table_row(f, e)
-                    index += 1
-                    continue
-                mode = ""
-            index += 1
-            para_open = self.cur is not None
-            if depth != self.quote:
-                lazy = (
-                    para_open
-                    and depth < self.quote
-                    and not blank
-                    and self.classify(f, e) == "text"
-                    and not self.is_table_start(index - 1, f, e, depth)
-                )
-                if lazy:
-                    assert self.cur is not None
-                    self.cur.add(f, e)
-                    continue
-                self.close()
-                self.stack = []
-                self.quote = depth
-                para_open = False
-            if blank:
-                self.close()
-                continue
-            inner = [c for c in self.stack if c <= cols]
-            rel = cols - (inner[-1] if inner else 0)
-            if rel >= 4:
-                if para_open:
-                    assert self.cur is not None
-                    self.cur.add(f, e)
-                else:
-                    self.stack = inner
-                    mode, mode_depth, code_base = "code", depth, inner[-1] if inner else 0
-                continue
-            kind = self.classify(f, e)
-            cur = self.cur
-            if kind == "setext-dash" and (cur is None or cur.kind != "paragraph"):
-                if _THEMATIC.match(text, f, e):
-                    kind = "thematic"
-                else:
-                    kind = "list" if _BULLET.match(text, f, e) else "text"
-            if kind == "fence":
-                self.close()
-                self.stack = inner
-                m = _FENCE_OPEN.match(text, f, e)
-                assert m is not None
-                mode, mode_depth, fence = "fence", depth, m.group(1)
-            elif kind == "heading":
-                self.close()
-                self.stack = inner
-                self.heading(f, e)
-            elif kind in ("setext-eq", "setext-dash"):
-                if cur is not None and cur.kind == "paragraph":
-                    cur.kind = "heading"
-                self.close()
-                self.stack = inner
-            elif kind == "thematic":
-                self.close()
-                self.stack = inner
-            elif kind == "list":
-                if not self.list_item(f, e, cols, inner):
-                    assert cur is not None
-                    cur.add(f, e)
-            elif kind == "html-comment" and "-->" in text[f + 4 : e] and text[f:e].rstrip().endswith("-->"):
-                self.close()
-            elif kind == "html-comment" and "-->" not in text[f + 4 : e]:
-                self.close()
-                mode = "comment"
-            elif kind == "html-raw":
-                self.close()
-                m = _HTML_OPEN.match(text, f, e)
-                assert m is not None
-                raw_close = f"</{m.group(1).lower()}>"
-                if raw_close not in text[f:e].lower():
-                    mode = "raw"
-            elif kind == "ref-def":
-                m = _REF_DEF.match(text, f, e)
-                assert m is not None
-                self.refs.add(_label(m.group(1)))
-                self.close()
-            elif kind == "footnote":
-                self.close()
-                self.stack = inner
-                m = _FOOTNOTE_DEF.match(text, f, e)
-                assert m is not None
-                self.buf.blank(f, m.end())
-                self.cur = _Block("paragraph")
-                self.cur.add(m.end(), e)
-            elif kind == "text" and self.is_table_start(index - 1, f, e, depth):
-                self.close()
-                self.stack = inner
-                self.table_row(f, e)
-                s2, e2 = lines[index]
-                for mark in _quote_prefix(text, s2, e2)[2]:
-                    self.buf.blank(mark, mark + 1)
-                index += 1  # the delimiter row
-                mode, mode_depth = "table", depth
-            elif kind == "text" and not para_open and self.is_pipe_row(f, e):
-                self.stack = inner
-                self.table_row(f, e)
-            elif para_open and kind != "html-block":
-                assert cur is not None
-                cur.add(f, e)
-            else:
-                self.close()
-                self.stack = inner
-                self.cur = _Block("list-item" if inner else "paragraph")
-                self.cur.add(f, e)
-        self.close()
+            elif name in _NOT_INLINE:  # a block this module does not know: read what is in it
+                for child in reversed(node.children):
+                    push((child, depth, in_item, False))
+        self.blocks.sort(key=lambda blk: blk.start if blk.start is not None else -1)
         return self.blocks
 
-    def is_pipe_row(self, f: int, e: int) -> bool:
-        """A ``| a | b |`` line outside a recognised table is still read as a row."""
-        line = self.text[f:e].rstrip(" \t")
-        return len(line) >= 2 and line[0] == "|" and line[-1] == "|"
-
-    def list_item(self, f: int, e: int, cols: int, inner: list[int]) -> bool:
-        """Open a list item at ``f``; ``False`` if it may not interrupt the paragraph."""
+    def add(self, kind: str, b0: int, b1: int, depth: int, *, task: bool = False, heading: bool = False) -> None:
+        """A block over ``[b0, b1)``; markers on its continuation lines are blanked."""
+        a, b = b0, b1  # the parser's text is ASCII: its byte offsets are ours
         text = self.text
-        ordered = _ORDERED.match(text, f, e)
-        marker = ordered or _BULLET.match(text, f, e)
-        assert marker is not None
-        width = marker.end() - f
-        after_cols, content = _indent(text, marker.end(), e, cols + width)
-        spaces = after_cols - cols - width
-        empty = content == e
-        cur = self.cur
-        if cur is not None and cur.kind == "paragraph" and (
-            empty or (ordered is not None and int(ordered.group(1)) != 1)
-        ):
-            return False
-        self.close()
-        self.stack = [c for c in inner if c <= cols]
-        self.stack.append(cols + width + (spaces if 1 <= spaces <= 4 else 1))
-        self.buf.blank(f, marker.end())
-        task = _TASK.match(text, content, e)
-        if task is not None:
-            self.buf.blank(task.start(), task.end())
-            content = _indent(text, task.end(), e)[1]
-        kind = self.classify(content, e) if content < e else "text"
-        if kind == "list" and content < e:
-            return self.list_item(content, e, self.stack[-1], self.stack)
-        if kind == "heading":
-            self.heading(content, e)
-            return True
-        self.cur = _Block("list-item")
-        if content < e:
-            self.cur.add(content, e)
-        return True
+        while b > a and text[b - 1] in "\r\n":
+            b -= 1
+        if b <= a:
+            return
+        if task and text[a] == "[":
+            m = _TASK.match(text, a, b)
+            if m is not None:
+                self.buf.blank(m.start(), m.end())
+        if heading and text.find("{", a, b) >= 0:
+            tail = _HEADING_ATTRS.search(text, a, b)
+            if tail is not None:
+                self.buf.blank(tail.start(), tail.end())
+                b = tail.start()
+        if self.src.find("\n", a, b) >= 0:
+            self.blank_prefixes(a, b, depth)
+        self.blocks.append(_Block(kind, a, b))
+
+    def blank_prefixes(self, a: int, b: int, depth: int) -> None:
+        """Blank the container prefix (``>`` markers, indentation) of each line after the first."""
+        text = self.src
+        nl = text.find("\n", a, b)
+        while nl >= 0:
+            start = pos = nl + 1
+            nl = text.find("\n", start, b)
+            if pos >= b or text[pos] not in " \t>":
+                continue
+            for _ in range(depth):
+                while pos < b and text[pos] in " \t":
+                    pos += 1
+                if pos < b and text[pos] == ">":
+                    pos += 1
+                else:
+                    break
+            while pos < b and text[pos] in " \t":
+                pos += 1
+            self.buf.blank(start, pos)
+
+    def row(self, node: Any) -> None:
+        """A table row: its cells are read one by one; pipes and padding between them are blanked."""
+        cells = []
+        for cell in node.children:
+            if cell.srcmap is None:
+                continue
+            a, b = cell.srcmap
+            if b > a:
+                cells.append((a, b))
+        if not cells:
+            return
+        start, end = cells[0][0], cells[-1][1]
+        prev = start
+        for a, b in cells:
+            self.buf.blank(prev, a)
+            prev = b
+        self.blocks.append(_Block("table-row", start, end, cells))
 
 
 def _pieces(start: int, end: int, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -849,20 +713,23 @@ def _pieces(start: int, end: int, cuts: list[tuple[int, int]]) -> list[tuple[int
 
 def segments(unit: Unit) -> list[Segment]:
     """Prose segments of a Markdown unit, in document order."""
-    scanner = _Scanner(unit.text)
-    blocks = scanner.run()
-    refs = frozenset(scanner.refs)
-    buf = scanner.buf
+    reader = _Reader(unit.text)
+    blocks = reader.run()
+    refs = frozenset(reader.refs)
+    buf = reader.buf
     result: list[Segment] = []
     for block in blocks:
         if block.start is None or block.end <= block.start:
             continue
         cuts: list[tuple[int, int]] = []
+        before = buf.changes
+        src = ""
         for lo, hi in block.cells if block.cells is not None else [(block.start, block.end)]:
-            _inline(buf, lo, hi, refs, cuts)
+            src = _inline(buf, lo, hi, refs, cuts)
+        unchanged = block.cells is None and buf.changes == before  # no inline markup: the text is read already
         cuts.sort()
         for lo, hi in _pieces(block.start, block.end, cuts) if cuts else ((block.start, block.end),):
-            piece = buf.text(lo, hi)
+            piece = src if unchanged else buf.text(lo, hi)
             kept = piece.strip()  # str.strip() and str.isspace() agree on what is blank
             if kept:
                 lead = len(piece) - len(piece.lstrip())

@@ -66,6 +66,7 @@ _SIMPLE_ESCAPES = {
 }
 
 Key = str | int
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # --- scanner over raw JSON text ------------------------------------------------------
@@ -454,7 +455,14 @@ def _field_unit(
     html: bool | None,
     meta: Mapping[str, Any] | None = None,
 ) -> Unit | None:
-    """The unit of one non-empty field; HTML becomes visible text (None if none is left)."""
+    """The unit of one non-empty field; HTML becomes visible text (None if none is left).
+
+    A lone surrogate (a JSON escape such as ``\\udc80`` that is half of a pair)
+    is no character at all: it becomes U+FFFD, one code point for one, so
+    offsets stay exact and nothing downstream has to encode it.
+    """
+    if _SURROGATE.search(value):
+        value = _SURROGATE.sub("\ufffd", value)
     if html or (html is None and looks_like_html(value)):
         text = visible_text(value)
         if not text.strip():
@@ -851,6 +859,8 @@ def read_csv(
         text = document.text
         path = document.path
         if delim is None:
+            if not text.strip():
+                continue  # only blank lines so far: the delimiter is sniffed from the first row
             delim = _csv_delimiter(document, None)
 
         def error(message: str, offset: int, column: int | None = None, document: Document = document) -> InputError:
@@ -893,7 +903,11 @@ def read_csv(
                     value = _cell_text(text, cell)
                     if not value:
                         continue
-                    unit = _field_unit(document, value, _cell_runs(text, cell), label, name, customer, html, meta)
+                    # How a fix must be written into this cell (humanize_lint.containers).
+                    quoted = cell[2] >= 0
+                    tail = len(text[cell[0] + 1 : cell[2]].replace('""', '"')) if quoted and cell[1] > cell[2] + 1 else None
+                    cell_meta = {**(meta or {}), "csv": (quoted, tail, delim)}
+                    unit = _field_unit(document, value, _cell_runs(text, cell), label, name, customer, html, cell_meta)
                     if unit is not None:
                         yield unit
         except _UnterminatedQuote as exc:

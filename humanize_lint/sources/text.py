@@ -85,10 +85,18 @@ def _last_non_space(text: str, start: int, end: int) -> int:
 
 
 def _segment(unit: Unit, start: int, end: int) -> Segment | None:
-    chars = list(unit.text[start:end].replace("\r", " "))
-    for url_start, url_end in url_spans(unit.text[start:end]):
-        chars[url_start:url_end] = " " * (url_end - url_start)
-    text = "".join(chars)
+    raw = unit.text[start:end]
+    text = raw.replace("\r", " ")
+    urls = list(url_spans(raw))
+    if urls:  # blank them by slicing (no list of characters: a paragraph may be 50 MB)
+        parts = []
+        pos = 0
+        for url_start, url_end in urls:
+            parts.append(text[pos:url_start])
+            parts.append(" " * (url_end - url_start))
+            pos = url_end
+        parts.append(text[pos:])
+        text = "".join(parts)
     lo = _first_non_space(text, 0, len(text))
     hi = _last_non_space(text, lo, len(text))
     if lo == hi:
