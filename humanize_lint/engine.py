@@ -869,9 +869,11 @@ class Linter:
         """Findings per unit; the segments of all units that need a parse go through spaCy in one batch."""
         segs = [sources.segment(u) for u in units]
         parsed = self._parsed_hits(units, segs)
-        return [self._finish(u, s, h) for u, s, h in zip(units, segs, parsed)]
+        # The acronym kind's NER stage: names in the sentences that still hold a candidate.
+        names = acronym_kind.entity_names(self.acronym, units, segs, self.model, self.options.defined_acronyms)
+        return [self._finish(u, s, h, n) for u, s, h, n in zip(units, segs, parsed, names)]
 
-    def _finish(self, unit: Unit, segments: Sequence[Segment], hits: list[Hit]) -> list[Finding]:
+    def _finish(self, unit: Unit, segments: Sequence[Segment], hits: list[Hit], names: frozenset[str] = frozenset()) -> list[Finding]:
         all_masks = [(seg.start + a, seg.start + b) for seg in segments for a, b in list(seg.masks) + quote_masks(seg.text)]
         for rule, regexes in self.identifier:
             for seg in segments:
@@ -879,7 +881,7 @@ class Linter:
                     for m in rx.finditer(seg.text):
                         hits.append(Hit(rule, seg.start + m.start(), seg.start + m.end(), {"text": m.group(0)}))
         for acr in self.acronym:
-            hits.extend(acronym_kind.hits(acr, unit, segments, self.options.defined_acronyms))
+            hits.extend(acronym_kind.hits(acr, unit, segments, self.options.defined_acronyms, names, all_masks))
         hits = [h for h in hits if not _overlaps_any(h.start, h.end, all_masks)]
         if self._allow_re is not None:
             allowed = [m.span() for m in self._allow_re.finditer(unit.text)]
