@@ -78,6 +78,7 @@ FAIL: ``Book the QBR for next week.``
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
@@ -138,7 +139,7 @@ def check_expansions(exps: Mapping[str, Any], path: str, where: tuple[int, int])
 # A candidate: capitals and digits (and "&" inside), maybe a plural "s". Not part
 # of a longer token: a path, an e-mail address, a hyphenated code (CWE-287,
 # US-West), a hashtag or an amount.
-_ACRONYM_RE = re.compile(r"(?<![\w\-/.@#$&'’])([A-Z][A-Z0-9&]*[A-Z0-9])(s?)(?![\w\-/@&])(?![.’'][A-Za-z0-9])")
+_ACRONYM_RE = re.compile(r"(?<![\w\-/.@#$&'’])([A-Z][A-Z0-9&]*[A-Z0-9])(s?)(?![\w\-/@&])(?!\.[A-Za-z0-9])(?![’'](?![sS]\b)[A-Za-z0-9])")
 _WORD_RE = re.compile(r"[\w][\w'’-]*")
 _CAPS_TOKEN_RE = re.compile(r"(?<![\w&])[A-Z][A-Z0-9&'’]*(?![\w&])")
 _ROMAN_RE = re.compile(r"(?=[IVX]{2,})X{0,3}(?:IX|IV|V?I{0,3})")
@@ -159,6 +160,8 @@ _AMOUNT_AFTER_RE = re.compile(r"^\s?[$€£¥]?\d")
 _AMOUNT_BEFORE_RE = re.compile(r"\d[\d,.]*\s?(?:[kKmM]|bn)?\s?$")
 _DISTANCE_BEFORE_RE = re.compile(r"(?i)(?:\d\s*(?:mi|miles?|km|kilometers?|kilometres?|nm|nautical miles?|m|ft|feet|yards?|blocks?|degrees?|°)\.?|\bwinds?|\bheading|\bbearing|\bdirection|\bto the|\bfrom the)\s+$")
 _STANDARD_NUMBER_RE = re.compile(r"^ (\d{1,5})(?![\d/:.,]\d|[\w%])(?!\s*(?:hours?|hrs?|h|days?|weeks?|months?|years?|minutes?|mins?|business|calendar|am|pm|a\.m|p\.m|x|times|percent|per)\b)")
+# What follows a standard's name and number ("SOC 2 Type II", "SOC 2 report", "PCI 4 compliance").
+_STANDARD_WORD_RE = re.compile(r"(?i)\s+(?:type|compliance|compliant|report|reports|audit|audits|certification|certified|attestation|standard|requirements?)\b")
 _TICKER_RE = re.compile(r"\(\s*[A-Z][A-Za-z]{1,9}\s*:\s*$")
 _POSTAL_AFTER_RE = re.compile(r"^,?\s+(?:\d{5}(?:-\d{4})?|\d{4}|[A-Z]\d[A-Z] ?\d[A-Z]\d)\b")
 # Unit symbols written in capitals after a number ("20 KB", "18 MW", "8500 MT"): an SI
@@ -319,7 +322,8 @@ def _long_form_after(short: str, after: str) -> bool:
 
 _ACR = r"([A-Z][A-Za-z0-9&]*[A-Z0-9])(s?)"
 _ACR_TOKEN_RE = re.compile(r"(?<![\w&])" + _ACR + r"(?![\w&])")
-_MEANS_AFTER_RE = re.compile(r"[*_`]*\s*(?:stands for|means|is short for|is an abbreviation (?:for|of)|is the abbreviation (?:for|of)|refers to|=)\s*\S")
+_STANDS_FOR_AFTER_RE = re.compile(r"[*_`]*\s*(?:stands for|is short for|is an abbreviation (?:for|of)|is the abbreviation (?:for|of))\s*\S")
+_MEANS_AFTER_RE = re.compile(r"[*_`]*\s*(?:means|refers to|=)\s*\S")
 _IS_A_AFTER_RE = re.compile(r"[*_`]*\s+(?:is|are)\s+(?:a|an|the|our|when|where|any)\s+[a-z]")
 _SHORT_FOR_AFTER_RE = re.compile(r",?\s*\(?\s*short for\s+\S")
 _FOR_SHORT_AFTER_RE = re.compile(r"\)?,?\s*for short\b")
@@ -361,15 +365,16 @@ def _is_definition(short: str, text: str, s: int, e: int, before: str, after: st
         inner_words = _WORD_RE.findall(pm.group(1))
         if inner_words and len(inner_words) <= len(short) + 5 and _initials_match(short, inner_words):
             return True  # "SLA (service level agreement)"
-    if _MEANS_AFTER_RE.match(after):
-        return True  # "SLA stands for / means ...": any explanation
+    if _STANDS_FOR_AFTER_RE.match(after):
+        return True  # "SLA stands for ...": any explanation
     if _SHORT_FOR_AFTER_RE.match(after):
         return True  # "TAM, short for technical account manager"
     if _FOR_SHORT_AFTER_RE.match(after) and _long_form_before(short, before):
         return True  # "deployment engineers, DEs for short"
     line_head = before[before.rfind("\n") + 1 :]
-    if _IS_A_AFTER_RE.match(after) and (not line_head.strip(" *_`>-") or re.search(r"[.!?;:]\s+[*_`]*$", line_head)):
-        return True  # "P1 is an outage" at the start of a sentence
+    starts_sentence = not line_head.strip(" *_`>-") or bool(re.search(r"[.!?;:]\s+[*_`]*$", line_head))
+    if starts_sentence and (_MEANS_AFTER_RE.match(after) or _IS_A_AFTER_RE.match(after)):
+        return True  # "P1 means an outage", "P1 is an outage": the acronym opens the sentence
     sm = _SEP_AFTER_RE.match(after)
     if sm and _long_form_after(short, sm.group(1)):
         return True  # "CAM - Customer Advocacy Manager", "CAM: customer advocacy manager"
@@ -392,12 +397,14 @@ def _table_row_definitions(unit_text: str, start: int, length: int) -> list[tupl
         cells.append((pos, part))
         pos += len(part) + 1
     out = []
-    for i, (off, cell) in enumerate(cells):
+    filled = [(off, cell) for off, cell in cells if cell.strip(" *_`")]
+    for i, (off, cell) in enumerate(filled[:-1]):
         m = re.fullmatch(r"[\s*_`]*" + _ACR + r"[\s*_`]*", cell)
         if not m:
             continue
-        others = [c.strip(" *_`") for j, (_, c) in enumerate(cells) if j != i and c.strip(" *_`")]
-        if any(re.match(r"[A-Za-z(]", c) and (len(_WORD_RE.findall(c)) >= 2 or _long_form_after(m.group(1), c)) for c in others):
+        nxt = filled[i + 1][1].strip(" *_`")
+        # The next cell spells it out, or (in the first column) explains it in words.
+        if _long_form_after(m.group(1), nxt) or (i == 0 and re.match(r"[A-Za-z(]", nxt) and len(_WORD_RE.findall(nxt)) >= 3):
             out.append((off + m.start(1), m.group(1)))
     return out
 
@@ -457,8 +464,9 @@ def _reason_code(ctx: _Context, u: Use) -> str:
         return "code"
     if text[u.e : u.e + 3] == ";DR" or (u.base == "DR" and text[max(0, u.s - 3) : u.s] == "TL;") or u.base == "TLDR":
         return "code"  # TL;DR
-    if u.base.isalpha() and _STANDARD_NUMBER_RE.match(text[u.e : u.e + 40]) and not _DETERMINER_RE.search(text[max(0, u.s - 30) : u.s]):
-        return "code"  # "SOC 2", "ISO 27001": a standard's name and number
+    num = _STANDARD_NUMBER_RE.match(text[u.e : u.e + 60])
+    if u.base.isalpha() and num and _STANDARD_WORD_RE.match(text[u.e + num.end() : u.e + num.end() + 30]):
+        return "code"  # "ISO 27001", "SOC 2 Type II", "SOC 2 report": a standard's name and number
     return ""
 
 
@@ -533,13 +541,18 @@ def _reason_name(ctx: _Context, u: Use) -> str:
     if _LEGAL_SUFFIX_RE.match(after):
         return "name"  # "ABB Ltd", "DLJ Capital Funding, Inc."
     if ctx.seg.kind not in ("heading", "table-row") and not ctx.title_case:
-        if re.match(r" [A-Z][a-z][A-Za-z'’-]*", after):
+        nm = re.match(r" ([A-Z][a-z][A-Za-z'’-]*)", after)
+        if nm and nm.group(1).rstrip(".").lower() not in _CALENDAR_WORDS:
             return "name"  # "UBS Warburg", "EES Wholesale": part of a proper name
         if _in_name_list(text, u):
             return "name"  # "Cinergy, Entergy, ERCOT and PJM"
     return ""
 
 
+# "EOD Friday", "COB Mon", "WFH in June": a capitalised day or month after the acronym is a date, not a name.
+_CALENDAR_WORDS = frozenset(
+    w.lower() for w in list(calendar.day_name) + list(calendar.day_abbr) + list(calendar.month_name) + list(calendar.month_abbr) if w
+) | {"tues", "thur", "thurs", "sept"}
 _LIST_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|or|&)\s+")
 
 
@@ -701,13 +714,12 @@ def sentence_of(u: Use) -> tuple[int, str]:
     return u.seg.start + a, text[a:b]
 
 
-# Labels of named entities that make capitals a name; value labels make them part of a value.
+# Labels of named entities that make capitals part of a name.
 _NAME_LABELS = frozenset(["ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "NORP", "WORK_OF_ART", "LAW", "PERSON"])
-_VALUE_LABELS = frozenset(["MONEY", "TIME", "DATE", "QUANTITY", "PERCENT"])
 
 
 def entity_names(rules: Sequence[AcronymRule], units: Sequence[Unit], segs: Sequence[Sequence[Segment]], model: Any, defined_acronyms: Mapping[str, str]) -> list[frozenset[str]]:
-    """Per unit, the acronyms that spaCy's NER puts inside a multi-word name or value
+    """Per unit, the acronyms that spaCy's NER puts inside a multi-word name
     (in the sentences that still hold a candidate after the cheap checks).
 
     One ``nlp.pipe`` over those sentences with only the NER component; no
@@ -746,7 +758,7 @@ def entity_names(rules: Sequence[AcronymRule], units: Sequence[Unit], segs: Sequ
                     if not (ent.start_char <= s and e <= ent.end_char):
                         continue
                     others = [t.text for t in ent if not (t.idx <= s < t.idx + len(t.text))]
-                    if ent.label_ in _VALUE_LABELS or (ent.label_ in _NAME_LABELS and any(re.fullmatch(r"[A-Z][a-z][\w'’.-]*", w) for w in others)):
+                    if ent.label_ in _NAME_LABELS and any(re.fullmatch(r"[A-Z][a-z][\w'’.-]*", w) and w.rstrip(".").lower() not in _CALENDAR_WORDS for w in others):
                         found[k].add(base)
     return [frozenset(f) for f in found]
 
