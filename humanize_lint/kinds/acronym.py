@@ -153,7 +153,13 @@ _VALEDICTION_RE = re.compile(
     r"(?i)\b(?:thanks|thank you|thx|thanx|tks|ty|regards|best|cheers|sincerely|rgds|yours|kind regards|best regards|warm regards|many thanks|ta)\b[\s,.!-]*$"
 )
 # Legal forms after a company name (ISO 20275 abbreviations in English-language use).
-_LEGAL_SUFFIX_RE = re.compile(r"^\s*(?:[A-Z][\w&'-]*\s+){0,3}(?:,\s*)?(?:Inc|Corp|Co|Corporation|Company|LLC|L\.L\.C|LLP|LP|L\.P|Ltd|Limited|PLC|plc|AG|SA|S\.A|SpA|GmbH|NV|N\.V|BV|B\.V|AB|ASA|Oyj|Pty|KK)\b\.?")
+_LEGAL_FORMS = ("Inc", "Corp", "Co", "Corporation", "Company", "LLC", "LLP", "LP", "Ltd", "Limited", "PLC", "plc", "AG", "SA", "SpA", "SPA", "GmbH", "NV", "BV", "AB", "ASA", "Oyj", "Pty", "KK", "INC", "CORP", "CO", "LTD")
+_LEGAL_SUFFIX_RE = re.compile(r"^\s*(?:[A-Z][\w&'-]*\s+){0,3}(?:,\s*)?(?:" + "|".join(_LEGAL_FORMS) + r"|L\.L\.C|L\.P|S\.A|N\.V|B\.V)\b\.?")
+_LEGAL_FORM_SET = frozenset(f.upper() for f in _LEGAL_FORMS)
+# "talked with Frank at NYISO.", "bought 500 from COH", "agreements with KCS and ...": an
+# organisation after a preposition of place or company, with no determiner, ending the phrase.
+_ORG_PREP_BEFORE_RE = re.compile(r"(?:^|[^\w])(?:at|with|from|w/)\s+$")
+_PHRASE_END_AFTER_RE = re.compile(r"^(?:\s*[.,;:!?)\n]|\s*$|\s+(?:and|or|on|in|for|about|to|today|yesterday|last|this|next)\b)")
 _DETERMINER_RE = re.compile(r"(?i)(?:^|[^\w])(?:the|a|an|our|your|their|his|her|my|its|this|that|these|those|each|every|any|no|per)\s+(?:[a-z][\w-]*\s+)?$")
 _CLOCK_RE = re.compile(r"(?i)(?:\b\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|\bnoon|\bmidnight)\s*[(\[]?\s*$")
 _AMOUNT_AFTER_RE = re.compile(r"^\s?[$€£¥]?\d")
@@ -485,8 +491,8 @@ def _reason_place_or_value(ctx: _Context, u: Use) -> str:
     if b in _THREE_POINT_COMPASS or (b in _COMPASS and (after.startswith(" of ") or _DISTANCE_BEFORE_RE.search(before))):
         return "compass point"
     if b in k.countries or b in k.subdivisions:
-        if _CITY_BEFORE_RE.search(before) or _POSTAL_AFTER_RE.match(after):
-            return "place code"
+        if _CITY_BEFORE_RE.search(before) or _POSTAL_AFTER_RE.match(after) or re.match(r"\s+time\b", after):
+            return "place code"  # "Houston, TX", "TX 77002", "2:30 NY time"
         if _in_code_list(text, u, k.countries | k.subdivisions):
             return "place code"
     return ""
@@ -540,6 +546,18 @@ def _reason_name(ctx: _Context, u: Use) -> str:
         return "name"  # "(NYSE: ENE)"
     if _LEGAL_SUFFIX_RE.match(after):
         return "name"  # "ABB Ltd", "DLJ Capital Funding, Inc."
+    if u.base in _LEGAL_FORM_SET and re.search(r"(?:[A-Za-z][\w.&'-]*,?\s+)$", before):
+        return "name"  # "Upstream Company LLC", "ECS, LLC": a legal form ends a company name
+    if u.base not in ctx.acr.expansions:
+        # Context that only names take (an acronym with a known business long form is jargon).
+        if _ORG_PREP_BEFORE_RE.search(before) and _PHRASE_END_AFTER_RE.match(after):
+            return "name"
+        if re.match(r"['’]s\b", after) and not _DETERMINER_RE.search(before[-30:]):
+            return "name"  # "FERC's ruling": a bare possessive is a proper noun's
+        if _coordinated_with_name(ctx, text, u):
+            return "name"  # "between Enron and AEP"
+        if re.search(r"\b\w+ed\s+by\s+$", before) and _PHRASE_END_AFTER_RE.match(after):
+            return "name"  # "received by ENA": the agent of a passive
     if ctx.seg.kind not in ("heading", "table-row") and not ctx.title_case:
         nm = re.match(r" ([A-Z][a-z][A-Za-z'’-]*)", after)
         if nm and nm.group(1).rstrip(".").lower() not in _CALENDAR_WORDS:
@@ -553,6 +571,17 @@ def _reason_name(ctx: _Context, u: Use) -> str:
 _CALENDAR_WORDS = frozenset(
     w.lower() for w in list(calendar.day_name) + list(calendar.day_abbr) + list(calendar.month_name) + list(calendar.month_abbr) if w
 ) | {"tues", "thur", "thurs", "sept"}
+def _coordinated_with_name(ctx: _Context, text: str, u: Use) -> bool:
+    """"Enron and AEP", "AEP and Delmarva", "AEP or Enron": joined to a capitalised name that
+    is not an ordinary word (a common English word capitalised at a sentence start is not)."""
+    nxt = re.match(r"\s+(?:and|or|&)\s+([A-Z][a-z][\w'’-]*)", text[u.e : u.e + 40])
+    prv = re.search(r"(?<![.!?:]\s)(?<!^)\b([A-Z][a-z][\w'’-]*)\s+(?:and|or|&)\s+$", text[max(0, u.s - 40) : u.s])
+    for m in (nxt, prv):
+        if m and m.group(1).lower() not in _CALENDAR_WORDS and not ctx.acr.is_common(m.group(1)):
+            return True
+    return False
+
+
 _LIST_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|or|&)\s+")
 
 
@@ -605,7 +634,7 @@ def _shouting_spans(text: str, acr: AcronymRule) -> list[tuple[int, int]]:
                 spans.append((run[0].start(), run[-1].end()))
 
     for t in tokens:
-        if run and re.fullmatch(r"[ \t]*[:,/!?-]?[ \t]+|[ \t]*[:,/!?-][ \t]*|[ \t]+", text[run[-1].end() : t.start()]) is None:
+        if run and re.fullmatch(r"[ \t]*[:,/!?&()-]?[ \t]+|[ \t]*[:,/!?&()-][ \t]*|[ \t]+", text[run[-1].end() : t.start()]) is None:
             close()
             run = []
         run.append(t)
