@@ -449,6 +449,7 @@ class _Context:
     shouting: list[tuple[int, int]]
     title_case: bool
     is_last_lines: Callable[[int], bool]
+    spelled_out: frozenset[str] = frozenset()
 
 
 def _reason_known(ctx: _Context, u: Use) -> str:
@@ -536,6 +537,43 @@ def _reason_initials(ctx: _Context, u: Use) -> str:
     return ""
 
 
+def _reason_title_line(ctx: _Context, u: Use) -> str:
+    """A line of capitalised words in running text (a signature, an address, a subject or
+    header line): the capitals on it are names ("Richard Sanders EWS Legal Department")."""
+    if ctx.seg.kind == "paragraph" and ctx.title_case and u.base not in ctx.acr.expansions:
+        return "name line"
+    return ""
+
+
+def _reason_name_spelled_out(ctx: _Context, u: Use) -> str:
+    """The text spells the acronym out as a capitalised name somewhere ("Enron North America ...
+    ENA"): a reader can tell what it names."""
+    return "name spelled out" if u.base in ctx.spelled_out else ""
+
+
+_TITLE_PHRASE_RE = re.compile(r"(?<![\w&])[A-Z][a-z][\w'’]*(?:[ \t]+(?:of|and|for|the|de|&|[A-Z][a-z][\w'’]*))+")
+_SMALL_WORDS = frozenset(["of", "and", "for", "the", "de", "&"])
+
+
+def _spelled_out_names(text: str, bases: Iterable[str]) -> frozenset[str]:
+    """Acronyms among ``bases`` that are the initials of consecutive capitalised words on one
+    line of ``text`` ("Enron North America" for ENA, "Bank of America" for BOA or BA)."""
+    want = {b for b in bases if b.isalpha() and b.isupper() and len(b) >= 2}
+    if not want:
+        return frozenset()
+    found: set[str] = set()
+    for m in _TITLE_PHRASE_RE.finditer(text):
+        words = m.group(0).split()
+        every = "".join(w[0] for w in words).upper()
+        content = "".join(w[0] for w in words if w not in _SMALL_WORDS)
+        for b in want:
+            # Two letters match only a two-word name ("Transwestern Pipeline"): in a longer
+            # run of names, two initials meet by chance.
+            if (b in content or b in every) and (len(b) > 2 or len(content) == 2):
+                found.add(b)
+    return frozenset(found)
+
+
 def _reason_name(ctx: _Context, u: Use) -> str:
     text = ctx.seg.text
     after = text[u.e : u.e + 80]
@@ -616,6 +654,8 @@ _REASONS: tuple[tuple[Callable[[_Context, Use], str], str], ...] = (
     (_reason_initials, "use"),
     (_reason_place_or_value, "text"),
     (_reason_name, "text"),
+    (_reason_name_spelled_out, "text"),
+    (_reason_title_line, "use"),
 )
 
 
@@ -662,6 +702,7 @@ def analyse(acr: AcronymRule, unit: Unit, segments: Sequence[Segment], defined_a
     defined: set[str] = set(defined_acronyms)
     heading_defs = _heading_definitions(segments)
     tail_start = _last_lines_start(unit.text)
+    spelled_out = _spelled_out_names(unit.text, {base for seg in segments for _, _, base in acr.candidates(seg.text)})
     uses: list[Use] = []
     for i, seg in enumerate(segments):
         defs = find_definitions(seg.text, seg.kind, unit.text, seg.start)
@@ -672,6 +713,7 @@ def analyse(acr: AcronymRule, unit: Unit, segments: Sequence[Segment], defined_a
             shouting=_shouting_spans(seg.text, acr),
             title_case=_is_title_case(_line_at(seg.text, 0)) if seg.kind == "paragraph" else False,
             is_last_lines=lambda off: off >= tail_start,
+            spelled_out=spelled_out,
         )
         if i in heading_defs:
             defined.add(heading_defs[i])
