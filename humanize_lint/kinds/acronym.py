@@ -164,7 +164,7 @@ _DETERMINER_RE = re.compile(r"(?i)(?:^|[^\w])(?:the|a|an|our|your|their|his|her|
 _CLOCK_RE = re.compile(r"(?i)(?:\b\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|\bnoon|\bmidnight)\s*[(\[]?\s*$")
 _AMOUNT_AFTER_RE = re.compile(r"^\s?[$€£¥]?\d")
 _AMOUNT_BEFORE_RE = re.compile(r"\d[\d,.]*\s?(?:[kKmM]|bn)?\s?$")
-_DISTANCE_BEFORE_RE = re.compile(r"(?i)(?:\d\s*(?:mi|miles?|km|kilometers?|kilometres?|nm|nautical miles?|m|ft|feet|yards?|blocks?|degrees?|°)\.?|\bwinds?|\bheading|\bbearing|\bdirection|\bto the|\bfrom the)\s+$")
+_DISTANCE_BEFORE_RE = re.compile(r"(?i)(?:\d\s*(?:mi|miles?|km|kilometers?|kilometres?|nm|nautical miles?|m|ft|feet|yards?|blocks?|degrees?|°)\.?|\bwinds?|\bheading|\bbearing|\bdirection|\bwinds? from the)\s+$")
 _STANDARD_NUMBER_RE = re.compile(r"^ (\d{1,5})(?![\d/:.,]\d|[\w%])(?!\s*(?:hours?|hrs?|h|days?|weeks?|months?|years?|minutes?|mins?|business|calendar|am|pm|a\.m|p\.m|x|times|percent|per)\b)")
 # What follows a standard's name and number ("SOC 2 Type II", "SOC 2 report", "PCI 4 compliance").
 _STANDARD_WORD_RE = re.compile(r"(?i)\s+(?:type|compliance|compliant|report|reports|audit|audits|certification|certified|attestation|standard|requirements?)\b")
@@ -313,6 +313,34 @@ def _initials_match(short: str, words: list[str]) -> bool:
     return first[:1] == s[0] or first.lstrip("(")[:1] == s[0]
 
 
+def _initials_strict(short: str, words: list[str]) -> bool:
+    """The long form really spells the acronym: its letters match the words' initials in order,
+    or Schwartz-Hearst matches with at least half of them at word starts ("customer
+    satisfaction" for CSAT), not letters scattered inside a sentence ("call them" for CAM)."""
+    letters = [c for c in short.lower() if c.isalpha()]
+    parts = [p for w in words for p in re.split(r"[-/]", w.lower()) if p]
+    if not letters or not parts or parts[0][:1] != letters[0]:
+        return False
+    i = 0
+    for p in parts:
+        if i < len(letters) and p[:1] == letters[i]:
+            i += 1
+    if i == len(letters):
+        return True
+    return _initials_match(short, words) and i * 2 >= len(letters)
+
+
+def _long_form_before_strict(short: str, before: str) -> bool:
+    words = _WORD_RE.findall(before)
+    n = min(len(short) + 5, len(short) * 2, len(words))
+    return any(_initials_strict(short, words[-k:]) and _initials_match(short, words[-k:]) for k in range(1, n + 1))
+
+
+def _long_form_after_strict(short: str, after: str) -> bool:
+    words = _WORD_RE.findall(after)[: len(short) + 4]
+    return any(_initials_strict(short, words[:k]) and _initials_match(short, words[:k]) for k in range(len(words), 0, -1))
+
+
 def _long_form_before(short: str, before: str) -> bool:
     """Whether the words just before end in a long form of ``short``."""
     words = _WORD_RE.findall(before)
@@ -349,14 +377,16 @@ def find_definitions(text: str, kind: str = "paragraph", unit_text: str = "", st
         short, s, e = m.group(1), m.start(1), m.end()
         before = text[max(0, s - 200) : s]
         after = text[e : e + 200]
-        if _is_definition(short, text, s, e, before, after, kind):
+        # The source's markup around the term (removed from the segment text): "**SLA**", "`SLA`".
+        emphasised = bool(unit_text) and unit_text[max(0, start + s - 2) : start + s][-1:] in ("*", "_", "`")
+        if _is_definition(short, text, s, e, before, after, kind, emphasised):
             defs.append((s, short))
     if kind == "table-row" and unit_text:
         defs.extend(_table_row_definitions(unit_text, start, len(text)))
     return defs
 
 
-def _is_definition(short: str, text: str, s: int, e: int, before: str, after: str, kind: str) -> bool:
+def _is_definition(short: str, text: str, s: int, e: int, before: str, after: str, kind: str, emphasised: bool = False) -> bool:
     if before.endswith("(") and (after.startswith(")") or _FOR_SHORT_AFTER_RE.match(after)):
         inner_before = before[:-1]
         close = after.find(")")
@@ -375,22 +405,21 @@ def _is_definition(short: str, text: str, s: int, e: int, before: str, after: st
         return True  # "SLA stands for ...": any explanation
     if _SHORT_FOR_AFTER_RE.match(after):
         return True  # "TAM, short for technical account manager"
-    if _FOR_SHORT_AFTER_RE.match(after) and _long_form_before(short, before):
+    if _FOR_SHORT_AFTER_RE.match(after) and _long_form_before_strict(short, before):
         return True  # "deployment engineers, DEs for short"
     line_head = before[before.rfind("\n") + 1 :]
     starts_sentence = not line_head.strip(" *_`>-") or bool(re.search(r"[.!?;:]\s+[*_`]*$", line_head))
     if starts_sentence and (_MEANS_AFTER_RE.match(after) or _IS_A_AFTER_RE.match(after)):
         return True  # "P1 means an outage", "P1 is an outage": the acronym opens the sentence
     sm = _SEP_AFTER_RE.match(after)
-    if sm and _long_form_after(short, sm.group(1)):
+    if sm and _long_form_after_strict(short, sm.group(1)):
         return True  # "CAM - Customer Advocacy Manager", "CAM: customer advocacy manager"
     bm = _SEP_BEFORE_RE.search(before)
-    if bm and _long_form_before(short, before[: bm.start()]):
+    if bm and _long_form_before_strict(short, before[: bm.start()]):
         return True  # "Customer Advocacy Manager - CAM", "Technical Account Manager, or TAM"
-    if kind in ("list-item", "paragraph") and _GLOSSARY_HEAD_RE.fullmatch(line_head):
-        gm = _GLOSSARY_AFTER_RE.match(after)
-        if gm and (kind == "list-item" or line_head.strip().startswith(("*", "_")) or re.match(r"[*_`]*\s*[:—–]", after)):
-            return True  # a glossary entry: "- **SLA**: ...", "SLA — ..."
+    if kind in ("list-item", "paragraph") and _GLOSSARY_HEAD_RE.fullmatch(line_head) and emphasised:
+        if _GLOSSARY_AFTER_RE.match(after):
+            return True  # a glossary entry: "- **SLA**: service level agreement", "**P1** - an outage"
     return False
 
 
@@ -489,7 +518,7 @@ def _reason_place_or_value(ctx: _Context, u: Use) -> str:
         return "time zone"
     if b in k.currencies and (_AMOUNT_AFTER_RE.match(after) or _AMOUNT_BEFORE_RE.search(before) or _other_code_in_line(text, u, k.currencies)):
         return "currency code"
-    if b in _THREE_POINT_COMPASS or (b in _COMPASS and (after.startswith(" of ") or _DISTANCE_BEFORE_RE.search(before))):
+    if u.word == b and (b in _THREE_POINT_COMPASS or (b in _COMPASS and (after.startswith(" of ") or _DISTANCE_BEFORE_RE.search(before)))):
         return "compass point"
     if b in k.countries or b in k.subdivisions:
         if _CITY_BEFORE_RE.search(before) or _POSTAL_AFTER_RE.match(after) or re.match(r"\s+time\b", after):
@@ -582,6 +611,8 @@ def _reason_name(ctx: _Context, u: Use) -> str:
         return "name"  # PG&E, AT&T, S&P: names and set terms, never internal shorthand
     if _TICKER_RE.search(before) and after.lstrip().startswith(")"):
         return "name"  # "(NYSE: ENE)"
+    if before.endswith("(") and re.match(r"\s*:\s*[A-Z]{1,6}\s*\)", after):
+        return "name"  # the exchange in "(NYSE: ENE)"
     if _LEGAL_SUFFIX_RE.match(after):
         return "name"  # "ABB Ltd", "DLJ Capital Funding, Inc."
     if u.base in _LEGAL_FORM_SET and re.search(r"(?:[A-Za-z][\w.&'-]*,?\s+)$", before):
@@ -596,6 +627,10 @@ def _reason_name(ctx: _Context, u: Use) -> str:
             return "name"  # "between Enron and AEP"
         if re.search(r"\b\w+ed\s+by\s+$", before) and _PHRASE_END_AFTER_RE.match(after):
             return "name"  # "received by ENA": the agent of a passive
+    if re.match(r" (?:19|20)\d\d\b(?![/:.,-]\d)", after) and u.base.isalpha():
+        return "name"  # "FOSDEM 2024": an event and its year
+    if re.fullmatch(r"[A-Z]{1,2}\d", u.base) and re.search(r"(?<![.!?:]\s)(?<!^)\b[A-Z][a-z][\w'’-]* $", before) and not _sentence_start(before[:-1].rsplit(" ", 1)[0] + " "):
+        return "name"  # "Amazon S3", "Transco Z6": a model or product of a named maker
     if ctx.seg.kind not in ("heading", "table-row") and not ctx.title_case:
         nm = re.match(r" ([A-Z][a-z][A-Za-z'’-]*)", after)
         if nm and nm.group(1).rstrip(".").lower() not in _CALENDAR_WORDS:
@@ -637,10 +672,16 @@ def _in_name_list(text: str, u: Use) -> bool:
         return False
     names = 0
     for it in items:
-        words = it.split()
-        if it.strip() == u.word or not 1 <= len(words) <= 4:
+        if it.strip() == u.word:
             continue
-        if all(w[:1].isupper() for w in words) and any(re.fullmatch(r"[A-Z][a-z][\w'-]*", w) for w in words):
+        # The item's trailing capitalised words ("include Cinergy" -> "Cinergy", "Duke Energy").
+        words = it.split()
+        tail: list[str] = []
+        for w in reversed(words):
+            if not w[:1].isupper():
+                break
+            tail.insert(0, w)
+        if tail and len(tail) <= 4 and any(re.fullmatch(r"[A-Z][a-z][\w'’-]*", w) for w in tail):
             names += 1
     return names >= 2
 
@@ -670,7 +711,11 @@ def _shouting_spans(text: str, acr: AcronymRule) -> list[tuple[int, int]]:
         if len(run) >= 2:
             words = [t.group(0).strip("'’") for t in run]
             ordinary = sum(1 for w in words if len(w) > acr.max_len or (w.isalpha() and acr.is_common(w)))
-            if len(run) >= 3 or ordinary >= 1:
+            spaced = all(re.fullmatch(r"[ \t]+", text[a.end() : b.start()]) for a, b in zip(run, run[1:]))
+            # A run with an ordinary word is emphasis or a form dump; three or more capitalised
+            # words in a row with only spaces between them are a shouted phrase. A list of
+            # acronyms ("DPA, SOW and MSA") is neither.
+            if ordinary >= 1 or (len(run) >= 3 and spaced):
                 spans.append((run[0].start(), run[-1].end()))
 
     for t in tokens:
