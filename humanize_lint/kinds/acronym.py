@@ -733,9 +733,10 @@ def _shouting_spans(text: str, acr: AcronymRule) -> list[tuple[int, int]]:
 
 
 def _is_title_case(text: str) -> bool:
-    """Most longer words capitalised: a title, a heading, a name line."""
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text) if len(w) > 3]
-    return len(words) >= 2 and sum(w[:1].isupper() for w in words) >= 0.6 * len(words)
+    """Most longer words capitalised: a title, a heading, a name or address line (acronyms
+    themselves are not counted, so a sentence full of them is not a title)."""
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text) if len(w) > 3 and not w.isupper()]
+    return len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words)
 
 
 # ---------------------------------------------------------------------------
