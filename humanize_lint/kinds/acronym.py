@@ -161,7 +161,7 @@ _LEGAL_FORM_SET = frozenset(f.upper() for f in _LEGAL_FORMS)
 _ORG_PREP_BEFORE_RE = re.compile(r"(?:^|[^\w])(?:at|with|from|w/)\s+$")
 _PHRASE_END_AFTER_RE = re.compile(r"^(?:\s*[.,;:!?)\n]|\s*$|\s+(?:and|or|on|in|for|about|to|today|yesterday|last|this|next)\b)")
 _DETERMINER_RE = re.compile(r"(?i)(?:^|[^\w])(?:the|a|an|our|your|their|his|her|my|its|this|that|these|those|each|every|any|no|per)\s+(?:[a-z][\w-]*\s+)?$")
-_CLOCK_RE = re.compile(r"(?i)(?:\b\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|\bnoon|\bmidnight)\s*[(\[]?\s*$")
+_CLOCK_RE = re.compile(r"(?i)(?:\b\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|\b\d{3,4}|\bnoon|\bmidnight)\s*[(\[]?\s*$")
 _AMOUNT_AFTER_RE = re.compile(r"^\s?[$€£¥]?\d")
 _AMOUNT_BEFORE_RE = re.compile(r"\d[\d,.]*\s?(?:[kKmM]|bn)?\s?$")
 _DISTANCE_BEFORE_RE = re.compile(r"(?i)(?:\d\s*(?:mi|miles?|km|kilometers?|kilometres?|nm|nautical miles?|m|ft|feet|yards?|blocks?|degrees?|°)\.?|\bwinds?|\bheading|\bbearing|\bdirection|\bwinds? from the)\s+$")
@@ -550,7 +550,8 @@ def _reason_initials(ctx: _Context, u: Use) -> str:
     line_end = text.find("\n", u.e)
     head = text[line_start : u.s]
     tail = text[u.e : len(text) if line_end < 0 else line_end]
-    if not re.fullmatch(r"[\s.!,]*", tail):
+    # What may follow a signature's initials on its line: punctuation, a phone extension.
+    if not re.fullmatch(r"[\s.!,]*(?:(?:x|ext\.?\s*)?\d[\d-]{3,}[\s.]*)?", tail):
         return ""
     if _VALEDICTION_RE.search(head):
         return "initials"  # "thanks, KF"
@@ -668,7 +669,8 @@ def _in_name_list(text: str, u: Use) -> bool:
     if len(items) < 3:
         return False
     mine = [it for it in items if u.word in it.split()]
-    if not mine or mine[0].strip() != u.word:
+    # The acronym is an item by itself, or ends the first item ("offers to APS, Duke, and Panda").
+    if not mine or not (mine[0].strip() == u.word or (mine[0] is items[0] and mine[0].split()[-1] == u.word)):
         return False
     names = 0
     for it in items:
