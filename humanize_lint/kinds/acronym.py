@@ -232,6 +232,8 @@ class AcronymRule:
     max_per_text: int = DEFAULT_MAX_PER_TEXT
     use_ner: bool = True
     knowledge: Knowledge = field(default_factory=load_knowledge)
+    # Uses found by entity_names for a unit, reused by hits for the same unit (then dropped).
+    analysed: dict[int, tuple[Unit, list["Use"]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def compile(cls, rule: Rule, extra_known: Iterable[str] = (), extra_defined: Mapping[str, str] | None = None) -> "AcronymRule":
@@ -478,7 +480,7 @@ class _Context:
     shouting: list[tuple[int, int]]
     title_case: bool
     is_last_lines: Callable[[int], bool]
-    spelled_out: frozenset[str] = frozenset()
+    spelled_out: Callable[[], frozenset[str]] = frozenset
 
 
 def _reason_known(ctx: _Context, u: Use) -> str:
@@ -578,7 +580,7 @@ def _reason_title_line(ctx: _Context, u: Use) -> str:
 def _reason_name_spelled_out(ctx: _Context, u: Use) -> str:
     """The text spells the acronym out as a capitalised name somewhere ("Enron North America ...
     ENA"): a reader can tell what it names."""
-    return "name spelled out" if u.base in ctx.spelled_out else ""
+    return "name spelled out" if u.base in ctx.spelled_out() else ""
 
 
 _TITLE_PHRASE_RE = re.compile(r"(?<![\w&])[A-Z][a-z][\w'’]*(?:[ \t]+(?:of|and|for|the|de|&|[A-Z][a-z][\w'’]*))+")
@@ -748,24 +750,36 @@ def _is_title_case(text: str) -> bool:
 def analyse(acr: AcronymRule, unit: Unit, segments: Sequence[Segment], defined_acronyms: Mapping[str, str]) -> list[Use]:
     """Every candidate of a unit with the reason it is not a finding (empty: it may be one)."""
     defined: set[str] = set(defined_acronyms)
+    found = [list(acr.candidates(seg.text)) for seg in segments]
+    if not any(found):
+        return []  # most texts: nothing acronym-shaped, nothing to decide
     heading_defs = _heading_definitions(segments)
     tail_start = _last_lines_start(unit.text)
-    spelled_out = _spelled_out_names(unit.text, {base for seg in segments for _, _, base in acr.candidates(seg.text)})
+    bases = {base for cands in found for _, _, base in cands}
+    spelled: list[frozenset[str]] = []
+
+    def spelled_out() -> frozenset[str]:
+        if not spelled:
+            spelled.append(_spelled_out_names(unit.text, bases))
+        return spelled[0]
+
     uses: list[Use] = []
     for i, seg in enumerate(segments):
+        if not found[i]:
+            continue  # a definition always holds the acronym, so this segment defines nothing either
         defs = find_definitions(seg.text, seg.kind, unit.text, seg.start)
         ctx = _Context(
             acr=acr,
             unit=unit,
             seg=seg,
             shouting=_shouting_spans(seg.text, acr),
-            title_case=_is_title_case(_line_at(seg.text, 0)) if seg.kind == "paragraph" else False,
+            title_case=False,
             is_last_lines=lambda off: off >= tail_start,
             spelled_out=spelled_out,
         )
         if i in heading_defs:
             defined.add(heading_defs[i])
-        for s, e, base in acr.candidates(seg.text):
+        for s, e, base in found[i]:
             if any(a < e and s < b for a, b in seg.masks):
                 continue  # code, URLs, link targets: never flagged
             word = seg.text[s:e]
@@ -853,9 +867,21 @@ def entity_names(rules: Sequence[AcronymRule], units: Sequence[Unit], segs: Sequ
     for k, (unit, segments) in enumerate(zip(units, segs)):
         sentences: dict[int, tuple[str, list[tuple[int, int, str]]]] = {}
         for acr in active:
-            for u in analyse(acr, unit, segments, defined_acronyms):
-                if u.reason:
+            uses = analyse(acr, unit, segments, defined_acronyms)
+            acr.analysed[id(unit)] = (unit, uses)
+            seen: set[str] = set()
+            firsts: list[Use] = []
+            for u in uses:
+                # The first use of each acronym that may be a finding; an acronym with a
+                # known business long form is jargon whatever NER says.
+                if u.reason or u.base in seen or u.base in acr.expansions:
                     continue
+                seen.add(u.base)
+                firsts.append(u)
+            if acr.max_per_text:
+                # Only the sentences that can change what is reported: twice the findings kept per text.
+                firsts = sorted(sorted(firsts, key=lambda u: (_rank(acr, u), u.start))[: 2 * acr.max_per_text], key=lambda u: u.start)
+            for u in firsts:
                 off, sent = sentence_of(u)
                 sentences.setdefault(off, (sent, []))[1].append((u.start - off, u.end - off, u.base))
         todo.extend((k, off, sent, spans) for off, (sent, spans) in sentences.items())
@@ -869,7 +895,12 @@ def entity_names(rules: Sequence[AcronymRule], units: Sequence[Unit], segs: Sequ
         return out
     found: list[set[str]] = [set() for _ in units]
     with nlp.memory_zone() if hasattr(nlp, "memory_zone") else _null():
-        for (k, _, _, spans), doc in zip(todo, nlp.pipe((t[2] for t in todo), batch_size=128)):
+        # Tokenize, then run the pipes directly: Language.pipe's per-call overhead is
+        # larger than the work on a file's few sentences.
+        docs = [nlp.make_doc(t[2]) for t in todo]
+        for _, pipe in nlp.pipeline:
+            docs = list(pipe.pipe(docs, batch_size=256)) if hasattr(pipe, "pipe") else [pipe(d) for d in docs]
+        for (k, _, _, spans), doc in zip(todo, docs):
             for ent in doc.ents:
                 if len(ent) < 2:
                     continue
@@ -901,7 +932,8 @@ def hits(
     """Acronym findings of one unit, in text order: uses before any definition in the unit,
     at most ``max-per-text`` of them. ``names``: acronyms NER found to be names
     (``entity_names``); ``masks``: unit spans never flagged (quotes, code)."""
-    uses = analyse(acr, unit, segments, defined_acronyms)
+    cached = acr.analysed.pop(id(unit), None)
+    uses = cached[1] if cached is not None and cached[0] is unit else analyse(acr, unit, segments, defined_acronyms)
     flagged = [u for u in uses if not u.reason and u.base not in names and not any(a < u.end and u.start < b for a, b in masks)]
     by_base: dict[str, list[Use]] = {}
     for u in flagged:
@@ -910,7 +942,7 @@ def hits(
     words = frozenset(w.lower() for w in _WORD_RE.findall(unit.text))
     dropped: list[Use] = []
     if acr.max_per_text and len(chosen) > acr.max_per_text:
-        ranked = sorted(chosen, key=lambda u: (_rank(acr, u, words), u.start))
+        ranked = sorted(chosen, key=lambda u: (_rank(acr, u), u.start))
         keep = {id(u) for u in ranked[: acr.max_per_text]}
         dropped = [u for u in chosen if id(u) not in keep]
         chosen = [u for u in chosen if id(u) in keep]
@@ -941,7 +973,7 @@ def hits(
         yield Hit(acr.rule, u.start, u.end, values, suggestions, fixable, evidence=("undefined", f"not common (zipf {acr.knowledge.frequency(u.base):.2f} < {acr.common_zipf})"))
 
 
-def _rank(acr: AcronymRule, u: Use, words: frozenset[str]) -> int:
+def _rank(acr: AcronymRule, u: Use) -> int:
     """Lower is likelier jargon: a known business expansion, then use as a noun, then the rest."""
     if u.base in acr.expansions:
         return 0
