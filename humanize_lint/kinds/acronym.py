@@ -839,14 +839,23 @@ def _last_lines_start(text: str, n: int = 3) -> int:
 
 
 def sentence_of(u: Use) -> tuple[int, str]:
-    """(unit offset, text) of the sentence around a use, for NER."""
+    """(unit offset, text) of the words around a use, within its sentence and line, for NER:
+    up to six words either side, enough for the multi-word name it may belong to."""
     text = u.seg.text
-    a = max(text.rfind(". ", 0, u.s) + 2 if text.rfind(". ", 0, u.s) >= 0 else 0, text.rfind("\n", 0, u.s) + 1, u.s - 250)
+    a = max(text.rfind(". ", 0, u.s) + 2 if text.rfind(". ", 0, u.s) >= 0 else 0, text.rfind("\n", 0, u.s) + 1)
     ends = [i for i in (text.find(". ", u.e), text.find("\n", u.e)) if i >= 0]
-    b = min(ends + [len(text), u.e + 250])
+    b = min(ends + [len(text)])
+    left = list(re.finditer(r"\S+", text[a : u.s]))
+    if len(left) > 6:
+        a += left[-6].start()
+    right = list(re.finditer(r"\S+", text[u.e : b]))
+    if len(right) > 6:
+        b = u.e + right[5].end()
     return u.seg.start + a, text[a:b]
 
 
+# A capitalised word (not opening a sentence) within the three words before a candidate.
+_NAME_BEFORE_RE = re.compile(r"(?<![.!?:\n]\s)(?<!^)\b[A-Z][a-z][\w'’.-]*(?:\s+\S+){0,2}\s+$")
 # Labels of named entities that make capitals part of a name.
 _NAME_LABELS = frozenset(["ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "NORP", "WORK_OF_ART", "LAW", "PERSON"])
 
@@ -878,9 +887,13 @@ def entity_names(rules: Sequence[AcronymRule], units: Sequence[Unit], segs: Sequ
                     continue
                 seen.add(u.base)
                 firsts.append(u)
+            # NER can add only what the cheap checks cannot see: capitals that end a multi-word
+            # name begun by capitalised words before them ("The Bank of America NA desk"). A
+            # name after a capitalised word is also written bare, never "the QBR".
+            firsts = [u for u in firsts if _NAME_BEFORE_RE.search(u.seg.text[max(0, u.s - 60) : u.s]) and not _DETERMINER_RE.search(u.seg.text[max(0, u.s - 30) : u.s])]
             if acr.max_per_text:
-                # Only the sentences that can change what is reported: twice the findings kept per text.
-                firsts = sorted(sorted(firsts, key=lambda u: (_rank(acr, u), u.start))[: 2 * acr.max_per_text], key=lambda u: u.start)
+                # Only the sentences that can change what is reported.
+                firsts = firsts[: acr.max_per_text]
             for u in firsts:
                 off, sent = sentence_of(u)
                 sentences.setdefault(off, (sent, []))[1].append((u.start - off, u.end - off, u.base))
@@ -939,7 +952,14 @@ def hits(
     for u in flagged:
         by_base.setdefault(u.base, []).append(u)
     chosen = [u for u in flagged if not acr.first_only or u is by_base[u.base][0]]
-    words = frozenset(w.lower() for w in _WORD_RE.findall(unit.text))
+    words_memo: list[frozenset[str]] = []
+
+    def words() -> frozenset[str]:
+        """The text's lower-case words, for expansions that depend on context (built once, on need)."""
+        if not words_memo:
+            words_memo.append(frozenset(w.lower() for w in _WORD_RE.findall(unit.text)))
+        return words_memo[0]
+
     dropped: list[Use] = []
     if acr.max_per_text and len(chosen) > acr.max_per_text:
         ranked = sorted(chosen, key=lambda u: (_rank(acr, u), u.start))
@@ -949,7 +969,7 @@ def hits(
     for n, u in enumerate(chosen):
         uses_of = by_base[u.base]
         exp = acr.expansions.get(u.base)
-        expansion = exp.text if exp is not None and exp.sure_in(words) else ""
+        expansion = exp.text if exp is not None and (not (exp.context or exp.unless) or exp.sure_in(words())) else ""
         word = u.word
         if expansion and word.endswith("s") and not u.base.endswith("s") and not expansion.endswith("s"):
             expansion += "s"  # "quarterly business reviews (QBRs)"
