@@ -32,9 +32,12 @@ is one small function below, returning its reason; in order:
 - **name**: capitals that name a company, brand, product or place:
   written with ``&`` (PG&E, AT&T), followed by a capitalised name or a legal
   suffix ("UBS Warburg", "ABB Ltd"), a ticker ("(NYSE: ENE)"), listed among
-  capitalised names ("Cinergy, Entergy, ERCOT and PJM"), or inside a
-  multi-word named entity that spaCy's NER finds in the sentence (NER runs
-  only on sentences that still hold a candidate). One such use makes the
+  capitalised names ("Cinergy, Entergy, ERCOT and PJM"), coordinated with a
+  capitalised name, bare after "at"/"with"/"from", a bare possessive, spelled
+  out as a capitalised name in the text, on a line of capitalised words (a
+  signature), or inside a multi-word named entity that spaCy's NER finds
+  around it. NER runs only on candidates the cheap checks leave open that
+  follow a capitalised word, six words either side. One such use makes the
   acronym a name for the whole text.
 
 Definitions, anywhere before the use in the same text (a glossary at the
@@ -67,7 +70,7 @@ Options:
   no limit). The ones kept are the likeliest jargon: acronyms with a known
   expansion, then those used as nouns ("the QBR", "an RMA"), then the rest,
   each group in text order; the first finding's message names the others.
-- ``names``: run NER on candidate sentences (default true).
+- ``names``: run NER around open candidates (default true).
 
 Fix safety: the expansion replaces the acronym only when it is sure and
 reads as a definition ("expansion (ACR)"); otherwise display only.
