@@ -869,7 +869,7 @@ class Linter:
         """Findings per unit; the segments of all units that need a parse go through spaCy in one batch."""
         segs = [sources.segment(u) for u in units]
         parsed = self._parsed_hits(units, segs)
-        # The acronym kind's NER stage: names in the sentences that still hold a candidate.
+        # The acronym kind's NER stage: names around the candidates its cheap checks leave open.
         names = acronym_kind.entity_names(self.acronym, units, segs, self.model, self.options.defined_acronyms)
         return [self._finish(u, s, h, n) for u, s, h, n in zip(units, segs, parsed, names)]
 
