@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from .kinds import Hit
 from .kinds import acronym as acronym_kind
@@ -115,7 +115,9 @@ class Linter:
                 raise TypeError("Linter needs the units' segments (pass segments=, or segment= to the constructor)")
             segments = [self.segment(u) for u in units]
         parsed = self._parsed_hits(units, segments)
-        return [self._finish(u, s, h) for u, s, h in zip(units, segments, parsed)]
+        # The acronym kind's NER stage: names around the candidates its cheap checks leave open.
+        names = acronym_kind.entity_names(self.acronym, units, segments, self.model, self.options.defined_acronyms)
+        return [self._finish(u, s, h, n) for u, s, h, n in zip(units, segments, parsed, names)]
 
     def gate(self) -> CueGate:
         """The cheap stage for the person rules (built on first use)."""
@@ -130,24 +132,34 @@ class Linter:
         todo: list[_Sentence] = []
         if not self.needs_model() or self.skipped_parse_rules:
             return todo
-        every = bool(self.matchers) or not self.options.prefilter
-        gate = self.gate() if self.person and not every else None
         for k, segs in enumerate(segments):
             for seg in segs:
-                ptext = parse_text(seg.text)
-                if gate is not None and not (gate.passes(ptext) and _CANDIDATE_RE.search(ptext)):
-                    continue
-                starts = speaker_starts(seg.text)
-                spans = sentence_spans(ptext)
-                for i, (cs, ce) in enumerate(spans):
-                    text = ptext[cs:ce]
-                    if not text.strip():
-                        continue
-                    if gate is not None and not (gate.passes(text) and _CANDIDATE_RE.search(text)):
-                        continue
-                    after = ptext[spans[i + 1][0] : spans[i + 1][1]] if i + 1 < len(spans) else ""
-                    todo.append(_Sentence(k, seg.start + cs, text, [x - cs for x in starts if cs <= x < ce], after))
+                for sent, skipped in self.plan(seg):
+                    if skipped is None:
+                        todo.append(_Sentence(k, sent.base, sent.text, sent.starts, sent.after))
         return todo
+
+    def plan(self, seg: Segment) -> Iterator[tuple[_Sentence, str | None]]:
+        """Each sentence of a segment, with None if it goes through the parser or the
+        reason the cheap stage skips it (``explain`` shows the reasons)."""
+        every = bool(self.matchers) or not self.options.prefilter
+        gate = self.gate() if self.person and not every else None
+        ptext = parse_text(seg.text)
+        if gate is not None and not (gate.passes(ptext) and _CANDIDATE_RE.search(ptext)):
+            yield _Sentence(-1, seg.start, ptext, [], ""), _skip_reason(gate, ptext)
+            return
+        starts = speaker_starts(seg.text)
+        spans = sentence_spans(ptext)
+        for i, (cs, ce) in enumerate(spans):
+            text = ptext[cs:ce]
+            if not text.strip():
+                continue
+            after = ptext[spans[i + 1][0] : spans[i + 1][1]] if i + 1 < len(spans) else ""
+            sent = _Sentence(-1, seg.start + cs, text, [x - cs for x in starts if cs <= x < ce], after)
+            if gate is not None and not (gate.passes(text) and _CANDIDATE_RE.search(text)):
+                yield sent, _skip_reason(gate, text)
+            else:
+                yield sent, None
 
     # -- stages 2 and 3: parse, then the parse-based kinds --------------------
 
@@ -214,16 +226,16 @@ class Linter:
             "strength": "strong" if ev.strong else "weak",
             "support": found.support,
         }
-        return Hit(pr.rule, start, end, values, suggestions, fixable, evidence=(explanation,))
+        return Hit(pr.rule, start, end, values, suggestions, fixable, explanation=explanation)
 
     # -- stages 4 and 5 -------------------------------------------------------
 
-    def _finish(self, unit: Unit, segments: Sequence[Segment], hits: list[Hit]) -> list[Finding]:
+    def _finish(self, unit: Unit, segments: Sequence[Segment], hits: list[Hit], names: frozenset[str] = frozenset()) -> list[Finding]:
         all_masks = [(seg.start + a, seg.start + b) for seg in segments for a, b in list(seg.masks) + quote_masks(seg.text)]
         for ir in self.identifier:
             hits.extend(ir.hits(segments))
         for acr in self.acronym:
-            hits.extend(acronym_kind.hits(acr, unit, segments, self.options.defined_acronyms))
+            hits.extend(acronym_kind.hits(acr, unit, segments, self.options.defined_acronyms, names, all_masks))
         hits = [h for h in hits if not _overlaps_any(h.start, h.end, all_masks)]
         if self._allow_re is not None:
             allowed = [m.span() for m in self._allow_re.finditer(unit.text)]
@@ -260,7 +272,7 @@ class Linter:
             suggestions=hit.suggestions,
             severity=severity,
             fix=fix,
-            explanation=hit.evidence[0] if hit.evidence else None,
+            explanation=hit.explanation,
         )
 
 
@@ -272,6 +284,12 @@ def _words_regex(words: Iterable[str]) -> re.Pattern[str] | None:
     if not alts:
         return None
     return re.compile(r"(?<![\w-])(?:" + "|".join(alts) + r")(?![\w-])", re.IGNORECASE)
+
+
+def _skip_reason(gate: CueGate, text: str) -> str:
+    if gate.reason(text) is None:
+        return "no cue: no word some evidence needs, where it needs it (a verb after a noun phrase, a verb before one, 'who', a kin word with a possessive ...)"
+    return "no candidate: no article, demonstrative, number or acronym plural"
 
 
 def _article(word: str) -> str:

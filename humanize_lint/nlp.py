@@ -67,6 +67,8 @@ class LazyModel:
     def __init__(self, requested: str | None = None) -> None:
         self.requested = requested
         self._nlp: Any = None
+        self._ner: Any = None
+        self._ner_failed = False
         self.name: str | None = None
 
     def check(self) -> str:
@@ -90,6 +92,29 @@ class LazyModel:
             fastpipes.install(nlp)
             self._nlp = nlp
         return self._nlp
+
+
+    def ner(self) -> Any:
+        """The pipeline's named-entity recognizer alone, loaded on first use (None when
+        there is no pipeline or it has no NER). The acronym kind runs it on the few
+        sentences that still hold a candidate; the parse pipeline never loads it."""
+        if self._ner is None and not self._ner_failed:
+            try:
+                name = self.check()
+                spacy = import_spacy()
+                nlp = spacy.load(name, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer"])
+                if "ner" not in nlp.pipe_names:
+                    raise ModelError(f"spaCy pipeline '{name}' has no NER")
+                # The small and medium English NER embeds its own tok2vec; keep the
+                # shared one only when NER listens to it.
+                arch = str(nlp.get_pipe_config("ner").get("model", {}).get("tok2vec", {}).get("@architectures", ""))
+                keep = ["ner"] + ([p for p in nlp.pipe_names if p in ("tok2vec", "transformer")] if "Listener" in arch else [])
+                for pipe in [p for p in nlp.pipe_names if p not in keep]:
+                    nlp.remove_pipe(pipe)
+                self._ner = nlp
+            except (ModelError, OSError, ImportError, ValueError, KeyError):
+                self._ner_failed = True
+        return self._ner
 
 
 # Official English pipelines whose saved tokenizer is spaCy's English default

@@ -122,6 +122,10 @@ class CueGate:
 
     def passes(self, text: str) -> bool:
         """Whether ``text`` holds something some evidence needs, where it needs it."""
+        return self.reason(text) is not None
+
+    def reason(self, text: str) -> str | None:
+        """The cue that lets ``text`` through (a few words, for ``explain``), or None."""
         words = [w.lower() for w in _WORD_RUN_RE.findall(text)]
         present = set(words)
         mark = _SUBJECT_MARK_RE.search(text)
@@ -129,27 +133,31 @@ class CueGate:
             if self.after.present(text, words):
                 for start, end in self.after.spans(text):
                     if start >= mark.end() and not _PRONOUN_SUBJECT_RE.search(text, 0, start) and not _NOUN_BEFORE_RE.search(text, 0, start):
-                        return True
+                        return f"'{text[start:end]}' after '{mark.group()}'"
             if not self.words.isdisjoint(present):
                 for m in _WORD_RUN_RE.finditer(text, mark.end()):
                     if m.group().lower() in self.words:
-                        return True
+                        return f"'{m.group()}' after '{mark.group()}'"
             if not self.adverbs.isdisjoint(present) or not self.places.isdisjoint(present):
                 for m in _WORD_RUN_RE.finditer(text, mark.end()):
                     w = m.group().lower()
                     if (w in self.adverbs and _BE_BEFORE_RE.search(text, 0, m.start())) or (w in self.places and _PLACE_BEFORE_RE.search(text, 0, m.start())):
-                        return True
+                        return f"'{m.group()}' (somebody present somewhere)"
         if self.before.present(text, words):
             for start, end in self.before.spans(text):
                 if _OBJECT_AFTER_RE.match(text, end) and not _NOUN_BEFORE_RE.search(text, 0, start):
-                    return True
+                    return f"'{text[start:end]}' before an object"
         if self.giving.present(text, words):
             for start, end in self.giving.spans(text):
                 if _GIVING_AFTER_RE.match(text, end):
-                    return True
-        if any(w in present and forms.present(text, words) for w, forms in self.with_word.items()):
-            return True
-        return _POSSESSIVE_RE.search(text) is not None and self.kin.present(text, words)
+                    return f"'{text[start:end]}' before two objects"
+        for w, forms in self.with_word.items():
+            if w in present and forms.present(text, words):
+                hit = next(iter(forms.spans(text)), None)
+                return f"'{text[hit[0]:hit[1]]}' with '{w}'" if hit else f"a word that counts with '{w}'"
+        if _POSSESSIVE_RE.search(text) is not None and self.kin.present(text, words):
+            return "a kin word and a possessive"
+        return None
 
 
 # Sentence ends: . ! ? (and closing quotes or brackets), space, then a capital.

@@ -408,7 +408,7 @@ class _TemplateProbe(dict):  # type: ignore[type-arg]
         return ""
 
 
-TEMPLATE_FIELDS = ("text", "suggestion", "trigger", "a_trigger", "cue", "customer", "expansion", "uses", "term")
+TEMPLATE_FIELDS = ("text", "suggestion", "trigger", "a_trigger", "cue", "customer", "expansion", "uses", "term", "more")
 
 
 def load_pack_manifest(directory: Path, shown: str) -> dict[str, Any]:

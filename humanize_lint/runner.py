@@ -348,6 +348,8 @@ class Pool:
                         ctx.linter.model.get()
                     except ModelError:
                         pass  # reported when a unit needs it
+                if any(a.use_ner for a in ctx.linter.acronym) and hasattr(ctx.linter.model, "ner"):
+                    ctx.linter.model.ner()  # the acronym kind's NER, shared the same way (None without a pipeline)
             _WORKER = contexts
             gc.freeze()
         self.pool = mp.get_context(method).Pool(jobs, initializer=_worker_init, initargs=(flags,))

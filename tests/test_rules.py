@@ -18,7 +18,7 @@ import yaml
 from humanize_lint import rulepack
 
 CASES_DIR = Path(__file__).parent / "rules"
-CASE_KEYS = {"id", "text", "flag", "evidence", "customer", "suggest", "markdown", "xfail"}
+CASE_KEYS = {"id", "text", "flag", "evidence", "customer", "suggest", "markdown", "xfail", "why", "message"}
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PACK = rulepack.load()
 RULE_NAMES = {r.name for r in PACK.rules.values()}
@@ -86,12 +86,38 @@ def test_case(lint: Any, rule: str, case: dict[str, Any]) -> None:
         # The finding must be raised for the stated reason, not just raised.
         want = case["evidence"] if isinstance(case["evidence"], list) else [case["evidence"]] * len(mine)
         assert [f.explanation["evidence"] if f.explanation else None for f in mine] == want, [(f.text, f.explanation) for f in mine]
-    if "suggest" in case:
+    if case.get("suggest") == "":
+        # No sure expansion: the finding asks to spell it out without guessing one.
+        assert mine and not mine[0].suggestions and "<full form>" in mine[0].message, mine[0].suggestions if mine else None
+    elif "suggest" in case:
         assert mine and mine[0].suggestions, "expected a suggestion"
         assert mine[0].suggestions[0] == case["suggest"]
+    if "message" in case:
+        assert mine and case["message"] in mine[0].message, mine[0].message if mine else None
+    if "why" in case:
+        # The evidence, not just the outcome: each acronym is left alone for the stated reason.
+        reasons = _acronym_reasons(text, bool(case.get("markdown")))
+        for acronym, reason in case["why"].items():
+            assert reasons.get(acronym, "").startswith(reason), (acronym, reasons)
     if case.get("customer") and rule in PERSON_RULES:
         for f in mine:
             assert f.suggestions[0] == case["customer"], f.suggestions
+
+
+def _acronym_reasons(text: str, markdown: bool) -> dict[str, str]:
+    """First-use reason of each acronym-shaped word, as the acronym kind decides it (cheap stages)."""
+    from humanize_lint import sources
+    from humanize_lint.kinds import acronym as acronym_kind
+    from humanize_lint.model import Document, Unit
+
+    rule = next(r for r in PACK.rules.values() if r.kind == "acronym")
+    acr = acronym_kind.AcronymRule.compile(rule)
+    markup = "markdown" if markdown else "text"
+    unit = Unit(document=Document(path="t", text=text, format=markup), text=text, markup=markup)
+    out: dict[str, str] = {}
+    for use in acronym_kind.analyse(acr, unit, sources.segment(unit), {}):
+        out.setdefault(use.word, use.reason)
+    return out
 
 
 # Built-in examples the linter gets wrong today (rule, kind, text) -> reason.

@@ -14,7 +14,7 @@ parsed docs from the engine and gives back ``Hit``s in unit offsets.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from ..model import Rule
 
@@ -29,7 +29,7 @@ class Hit:
     values: dict[str, str] = field(default_factory=dict)
     suggestions: tuple[str, ...] = ()
     fixable: bool = False  # suggestions[0] may replace the span without a human choosing
-    evidence: tuple[Any, ...] = ()  # why it fired (person kind: Evidence records), for --explain
+    explanation: Mapping[str, Any] | None = None  # why it fired, for --explain and the JSON report
 
 
 LIST_OR_REF = (list, str)

@@ -1,26 +1,79 @@
-"""``kind: acronym``: an all-caps acronym used before the text defines it.
+"""``kind: acronym``: internal jargon in capitals, used before the text defines it.
 
-A candidate is a word of 2 to 6 capitals, digits or ``&`` (``SLA``, ``L2``,
-``R&D``), maybe with a plural ``s``. It is flagged when the unit (a file, a
-record's field, a message) has not defined it earlier, it is not common
-knowledge (``known``, plus ``acronyms.known`` in the config) and it is not
-an ordinary word in capitals (``ignore-words``, runs of shouting).
+A candidate is a word of 2 to 6 capitals and digits (``SLA``, ``L2``,
+``CSAT``), maybe with a plural ``s`` (``QBRs``). It is flagged when the text
+(a file, a record's field, a message) has not defined it earlier and nothing
+says it is something other than jargon. Each reason a candidate is left alone
+is one small function below, returning its reason; in order:
 
-Definitions, anywhere before the use in the same unit:
+- **known**: the rule's ``known`` list (the never-flagged floor: OK, PDF,
+  CEO, ...), the config's ``acronyms.known``, ``ignore-words``; fiscal
+  periods, versions and Roman numerals (FY24, Q3, H1, V2, IV).
+- **common in English**: its lower-case form is at least as frequent in
+  general English as ``common-zipf`` (wordfreq's Zipf scale, default 4.5:
+  about 30 per million words): an ordinary word in capitals ("SOON",
+  "PLEASE") or an acronym everybody reads (a word list compiled from
+  ``wordfreq``, shipped in ``acronym-data.json``).
+- **shouting**: inside a run of capitalised words that holds an ordinary
+  word ("SALE ENDS TONIGHT", "ADVICE TYPE: NONE"), a run of three or more
+  capitalised words, or a line written mostly in capitals (subject lines, form
+  dumps).
+- **code**: identifiers and codes (``QX7731``, ``NP15``, ``3D`` inside a
+  word, a standard's name and number such as ``SOC 2`` or ``ISO 27001``),
+  ``TL;DR``.
+- **place or value code**: an ISO 3166 country code or a US, Canadian or
+  Australian state code where a place is written ("Houston, TX", "TX 77002",
+  "NY, NJ and CT"); an ISO 4217 currency code beside an amount ("GTQ 500") or
+  another currency code; a time zone after a clock time ("9 AM CST"); a
+  compass point ("WNW", "10 miles NE of"). The codes come from ``pycountry``
+  and ``tzdata``, compiled into ``acronym-data.json``.
+- **initials**: a person's initials signing off ("thanks, KF", "-- SS" on
+  the last lines).
+- **name**: capitals that name a company, brand, product or place:
+  written with ``&`` (PG&E, AT&T), followed by a capitalised name or a legal
+  suffix ("UBS Warburg", "ABB Ltd"), a ticker ("(NYSE: ENE)"), listed among
+  capitalised names ("Cinergy, Entergy, ERCOT and PJM"), coordinated with a
+  capitalised name, bare after "at"/"with"/"from", a bare possessive, spelled
+  out as a capitalised name in the text, on a line of capitalised words (a
+  signature), or inside a multi-word named entity that spaCy's NER finds
+  around it. NER runs only on candidates the cheap checks leave open that
+  follow a capitalised word, six words either side. One such use makes the
+  acronym a name for the whole text.
+
+Definitions, anywhere before the use in the same text (a glossary at the
+top of a page defines for the page):
 ``service level agreement (SLA)``, ``SLA (service level agreement)``,
-``SLA stands for / means / is short for ...``, ``SLA: ...``, ``SLA - ...``.
-A link on the acronym (``[CE](glossary#ce)``) counts as a definition.
+``(CAM) Customer Advocacy Manager``, ``CAM - Customer Advocacy Manager``,
+``CAM: Customer Advocacy Manager``, ``Customer Advocacy Manager - CAM``,
+``Technical Account Manager, or TAM``, ``deployment engineers, DEs for
+short``, ``ARR stands for / means / is short for ...``, ``P1 is an
+outage``; a glossary list item or a table row that pairs the acronym with
+its meaning (``- **SLA**: service level agreement``, ``| MRR | monthly
+recurring revenue |``); a heading that is the acronym, followed by its
+explanation; a link on the acronym (``[CE](glossary#ce)``).
 
 Options:
 - ``known``: acronyms never flagged (a list or ``$lexicon``).
-- ``expansions``: long forms used in suggestions (``{SLA: service level agreement}``).
+- ``expansions``: long forms used in suggestions. ``SLA: service level
+  agreement`` is always used; ``MVP: {expansion: minimum viable product,
+  context: [product, launch], unless: [player, season]}`` only when a
+  ``context`` word and no ``unless`` word occurs in the text (any case, with
+  plural ``s``). Without a sure expansion the message asks to spell it out
+  without guessing.
 - ``ignore-words``: capitalised ordinary words (``NOTE``, ``TODO``).
 - ``min-length`` / ``max-length``: letters in a candidate (default 2 and 6).
-- ``occurrences``: ``first`` (one finding per acronym per unit, at its first
+- ``occurrences``: ``first`` (one finding per acronym per text, at its first
   use) or ``all``.
+- ``common-zipf``: the frequency threshold above (default 4.5; the table
+  holds frequencies from 3.0 up, so lower values act as 3.0).
+- ``max-per-text``: at most this many findings per text (default 3; 0 means
+  no limit). The ones kept are the likeliest jargon: acronyms with a known
+  expansion, then those used as nouns ("the QBR", "an RMA"), then the rest,
+  each group in text order; the first finding's message names the others.
+- ``names``: run NER around open candidates (default true).
 
-Fix safety: the expansion replaces the acronym only when it is configured
-and reads as a definition ("expansion (ACR)"); otherwise display only.
+Fix safety: the expansion replaces the acronym only when it is sure and
+reads as a definition ("expansion (ACR)"); otherwise display only.
 
 PASS: ``A service level agreement (SLA) sets response times. The SLA is 4 hours.``
 FAIL: ``Book the QBR for next week.``
@@ -28,10 +81,12 @@ FAIL: ``Book the QBR for next week.``
 
 from __future__ import annotations
 
+import calendar
 import re
-from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
+from ..acronym_data import Knowledge, load as load_knowledge
 from ..model import Rule, RuleError, Segment, Unit
 from . import LIST_OR_REF, Hit
 
@@ -44,7 +99,13 @@ OPTIONS: dict[str, Any] = {
     "min-length": int,
     "max-length": int,
     "occurrences": str,
+    "common-zipf": (int, float),
+    "max-per-text": int,
+    "names": bool,
 }
+
+DEFAULT_COMMON_ZIPF = 4.5
+DEFAULT_MAX_PER_TEXT = 3
 
 
 def validate(raw: Any, options: Mapping[str, Any], path: str) -> None:
@@ -52,10 +113,111 @@ def validate(raw: Any, options: Mapping[str, Any], path: str) -> None:
     occ = options.get("occurrences", "all")
     if occ not in ("all", "first"):
         raise RuleError("'occurrences' must be 'all' or 'first'", path, *raw.where("occurrences", value=True))
+    if "max-per-text" in options and (isinstance(options["max-per-text"], bool) or int(options["max-per-text"]) < 0):
+        raise RuleError("'max-per-text' must be 0 (no limit) or more", path, *raw.where("max-per-text", value=True))
+    if "common-zipf" in options and not 0 <= float(options["common-zipf"]) <= 8:
+        raise RuleError("'common-zipf' must be between 0 and 8 (Zipf scale)", path, *raw.where("common-zipf", value=True))
+    exps = options.get("expansions")
+    where = raw.where("expansions", value=True) if "expansions" in options else (1, 1)
+    check_expansions(exps if isinstance(exps, Mapping) else {}, path, where)
 
 
-_ACRONYM_RE = re.compile(r"(?<![\w\-/.@#$&])([A-Z][A-Z0-9&]*[A-Z0-9])(s?)(?![\w\-/@])(?!\.\w)")
+def check_expansions(exps: Mapping[str, Any], path: str, where: tuple[int, int]) -> None:
+    """Each expansion is a long form, or a mapping with ``expansion`` and optional ``context`` and ``unless`` word lists."""
+    for key, value in exps.items():
+        if isinstance(value, str):
+            continue
+        if not isinstance(value, Mapping) or not isinstance(value.get("expansion"), str):
+            raise RuleError(f"expansion of '{key}' must be a string or a mapping with 'expansion' (and optional 'context', 'unless')", path, *where)
+        for k, v in value.items():
+            if k not in ("expansion", "context", "unless"):
+                raise RuleError(f"unknown key '{k}' in the expansion of '{key}'; expected one of: context, expansion, unless", path, *where)
+            if k != "expansion" and not (isinstance(v, list) and all(isinstance(x, str) for x in v)):
+                raise RuleError(f"'{k}' in the expansion of '{key}' must be a list of words", path, *where)
+
+
+# ---------------------------------------------------------------------------
+# Shapes
+
+# A candidate: capitals and digits (and "&" inside), maybe a plural "s". Not part
+# of a longer token: a path, an e-mail address, a hyphenated code (CWE-287,
+# US-West), a hashtag or an amount.
+_ACRONYM_RE = re.compile(r"(?<![\w\-/.@#$&'’])([A-Z][A-Z0-9&]*[A-Z0-9])(s?)(?![\w\-/@&])(?!\.[A-Za-z0-9])(?![’'](?![sS]\b)[A-Za-z0-9])")
 _WORD_RE = re.compile(r"[\w][\w'’-]*")
+_CAPS_TOKEN_RE = re.compile(r"(?<![\w&])[A-Z][A-Z0-9&'’]*(?![\w&])")
+_ROMAN_RE = re.compile(r"(?=[IVX]{2,})X{0,3}(?:IX|IV|V?I{0,3})")
+_PERIOD_RE = re.compile(r"FY\d{2}(?:\d{2})?|H[12]|Q[1-4]|V\d{1,2}|[A-Z]\d{2,}|A[0-6]")
+_COMPASS = frozenset(
+    ["NE", "NW", "SE", "SW", "NNE", "ENE", "ESE", "SSE", "SSW", "WSW", "WNW", "NNW"]
+)
+_THREE_POINT_COMPASS = frozenset(c for c in _COMPASS if len(c) == 3)
+# Parting words before a signature ("Thanks, KF"): the closings of a letter.
+_VALEDICTION_RE = re.compile(
+    r"(?i)\b(?:thanks|thank you|thx|thanx|tks|ty|regards|best|cheers|sincerely|rgds|yours|kind regards|best regards|warm regards|many thanks|ta)\b[\s,.!-]*$"
+)
+# Legal forms after a company name (ISO 20275 abbreviations in English-language use).
+_LEGAL_FORMS = ("Inc", "Corp", "Co", "Corporation", "Company", "LLC", "LLP", "LP", "Ltd", "Limited", "PLC", "plc", "AG", "SA", "SpA", "SPA", "GmbH", "NV", "BV", "AB", "ASA", "Oyj", "Pty", "KK", "INC", "CORP", "CO", "LTD")
+_LEGAL_SUFFIX_RE = re.compile(r"^\s*(?:[A-Z][\w&'-]*\s+){0,3}(?:,\s*)?(?:" + "|".join(_LEGAL_FORMS) + r"|L\.L\.C|L\.P|S\.A|N\.V|B\.V)\b\.?")
+_LEGAL_FORM_SET = frozenset(f.upper() for f in _LEGAL_FORMS)
+# "talked with Frank at NYISO.", "bought 500 from COH", "agreements with KCS and ...": an
+# organisation after a preposition of place or company, with no determiner, ending the phrase.
+_ORG_PREP_BEFORE_RE = re.compile(r"(?:^|[^\w])(?:at|with|from|w/)\s+$")
+_PHRASE_END_AFTER_RE = re.compile(r"^(?:\s*[.,;:!?)\n]|\s*$|\s+(?:and|or|on|in|for|about|to|today|yesterday|last|this|next)\b)")
+_DETERMINER_RE = re.compile(r"(?i)(?:^|[^\w])(?:the|a|an|our|your|their|his|her|my|its|this|that|these|those|each|every|any|no|per)\s+(?:[a-z][\w-]*\s+)?$")
+_CLOCK_RE = re.compile(r"(?i)(?:\b\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|\b\d{3,4}|\bnoon|\bmidnight)\s*[(\[]?\s*$")
+_AMOUNT_AFTER_RE = re.compile(r"^\s?[$€£¥]?\d")
+_AMOUNT_BEFORE_RE = re.compile(r"\d[\d,.]*\s?(?:[kKmM]|bn)?\s?$")
+_DISTANCE_BEFORE_RE = re.compile(r"(?i)(?:\d\s*(?:mi|miles?|km|kilometers?|kilometres?|nm|nautical miles?|m|ft|feet|yards?|blocks?|degrees?|°)\.?|\bwinds?|\bheading|\bbearing|\bdirection|\bwinds? from the)\s+$")
+_STANDARD_NUMBER_RE = re.compile(r"^ (\d{1,5})(?![\d/:.,]\d|[\w%])(?!\s*(?:hours?|hrs?|h|days?|weeks?|months?|years?|minutes?|mins?|business|calendar|am|pm|a\.m|p\.m|x|times|percent|per)\b)")
+# What follows a standard's name and number ("SOC 2 Type II", "SOC 2 report", "PCI 4 compliance").
+_STANDARD_WORD_RE = re.compile(r"(?i)\s+(?:type|compliance|compliant|report|reports|audit|audits|certification|certified|attestation|standard|requirements?)\b")
+_TICKER_RE = re.compile(r"\(\s*[A-Z][A-Za-z]{1,9}\s*:\s*$")
+_POSTAL_AFTER_RE = re.compile(r"^,?\s+(?:\d{5}(?:-\d{4})?|\d{4}|[A-Z]\d[A-Z] ?\d[A-Z]\d)\b")
+# Unit symbols written in capitals after a number ("20 KB", "18 MW", "8500 MT"): an SI
+# prefix with bytes, watts, watt-hours, hertz, volts or volt-amperes, and the metric units
+# people capitalise.
+_UNIT_RE = re.compile(r"[KMGTP](?:B|W|WH|HZ|V|VA)|KG|KM|MT|CM|MM|BCF|MCF|BTU")
+_CITY_BEFORE_RE = re.compile(r"(?<![\w])[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*,\s*$")
+
+
+def _base_of(word: str) -> str:
+    return word[:-1] if len(word) > 2 and word.endswith("s") and word[:-1].isupper() else word
+
+
+@dataclass
+class Use:
+    """One acronym-shaped word in a segment, and what is known about it."""
+
+    seg: Segment
+    s: int  # segment offsets
+    e: int
+    word: str  # as written, with the plural s
+    base: str  # without it
+    reason: str = ""  # why it is not a finding; empty while it may be one
+    scope: str = ""  # "text" when the reason holds for every use of the acronym in the text
+
+    @property
+    def start(self) -> int:
+        return self.seg.start + self.s
+
+    @property
+    def end(self) -> int:
+        return self.seg.start + self.e
+
+
+@dataclass
+class Expansion:
+    """A long form and the words that must (or must not) be in the text for it to be the meaning."""
+
+    text: str
+    context: frozenset[str] = frozenset()
+    unless: frozenset[str] = frozenset()
+
+    def sure_in(self, words: frozenset[str]) -> bool:
+        """Whether the text's lower-case words make this the meaning."""
+        if self.unless and not self.unless.isdisjoint(words):
+            return False
+        return not self.context or not self.context.isdisjoint(words)
 
 
 @dataclass
@@ -64,17 +226,33 @@ class AcronymRule:
 
     rule: Rule
     known: frozenset[str]
-    expansions: Mapping[str, str]
+    expansions: Mapping[str, Expansion]
     ignore_words: frozenset[str]
     min_len: int
     max_len: int
     first_only: bool
+    common_zipf: float = DEFAULT_COMMON_ZIPF
+    max_per_text: int = DEFAULT_MAX_PER_TEXT
+    use_ner: bool = True
+    knowledge: Knowledge = field(default_factory=load_knowledge)
+    # Uses found by entity_names for a unit, reused by hits for the same unit (then dropped).
+    analysed: dict[int, tuple[Unit, list["Use"]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def compile(cls, rule: Rule, extra_known: Iterable[str] = (), extra_defined: Mapping[str, str] | None = None) -> "AcronymRule":
         """From validated options plus config allow-lists."""
         o = rule.options
-        expansions = {str(k): str(v) for k, v in (o.get("expansions") or {}).items()}
+        check_expansions(o.get("expansions") or {}, rule.origin[0], (rule.origin[1], 1))
+        expansions: dict[str, Expansion] = {}
+        for k, v in (o.get("expansions") or {}).items():
+            if isinstance(v, Mapping):
+                expansions[str(k)] = Expansion(
+                    str(v["expansion"]),
+                    frozenset(_word_forms(v.get("context", []))),
+                    frozenset(_word_forms(v.get("unless", []))),
+                )
+            else:
+                expansions[str(k)] = Expansion(str(v))
         return cls(
             rule=rule,
             known=frozenset(str(k) for k in list(o.get("known", [])) + list(extra_known)),
@@ -83,31 +261,41 @@ class AcronymRule:
             min_len=int(o.get("min-length", 2)),
             max_len=int(o.get("max-length", 6)),
             first_only=o.get("occurrences", "all") == "first",
+            common_zipf=float(o.get("common-zipf", DEFAULT_COMMON_ZIPF)),
+            max_per_text=int(o.get("max-per-text", DEFAULT_MAX_PER_TEXT)),
+            use_ner=bool(o.get("names", True)),
         )
 
     def candidates(self, text: str) -> Iterator[tuple[int, int, str]]:
         """(start, end, base form) for every acronym-shaped word."""
         for m in _ACRONYM_RE.finditer(text):
-            word = m.group(1)
-            base = word
+            base = m.group(1)
             if not (self.min_len <= len(base) <= self.max_len):
                 continue
-            if not any(ch.isalpha() for ch in base[1:]) and not any(ch.isdigit() for ch in base):
-                continue
-            if sum(ch.isalpha() for ch in base) < 1 or base.isdigit():
+            if sum(ch.isalpha() for ch in base) < 1 or base.replace("&", "").isdigit():
                 continue
             yield m.start(), m.end(), base
 
     def is_known(self, base: str) -> bool:
-        """Common knowledge, allowed by config, or an ordinary word in capitals."""
+        """Common knowledge by list: the floor, the config, ignore-words, periods and numerals."""
         if base in self.known or base in self.ignore_words:
             return True
-        # Fiscal periods, versions, and codes such as room B12 or paper size A4.
-        if re.fullmatch(r"FY\d{2}(?:\d{2})?|H[12]|Q[1-4]|V\d{1,2}|[A-Z]\d{2,}|A[0-6]", base):
-            return True
-        if re.fullmatch(r"Q[1-4]|[MDCLXVI]{2,}|[A-Z]\d{3,}", base) and re.fullmatch(r"Q[1-4]|M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})", base):
-            return True
-        return False
+        return bool(_PERIOD_RE.fullmatch(base) or _ROMAN_RE.fullmatch(base))
+
+    def is_common(self, base: str) -> bool:
+        """As frequent in general English as the threshold: a word, or an acronym everyone reads."""
+        return self.knowledge.frequency(base) >= self.common_zipf
+
+
+def _word_forms(words: Iterable[str]) -> Iterator[str]:
+    for w in words:
+        w = str(w).lower()
+        yield w
+        yield w + "s"
+
+
+# ---------------------------------------------------------------------------
+# Definitions
 
 
 def _initials_match(short: str, words: list[str]) -> bool:
@@ -130,94 +318,691 @@ def _initials_match(short: str, words: list[str]) -> bool:
     return first[:1] == s[0] or first.lstrip("(")[:1] == s[0]
 
 
-def find_definitions(text: str) -> list[tuple[int, str]]:
-    """(offset, acronym) for each definition: "long form (LF)", "LF (long form)", "LF stands for long form"."""
+def _initials_strict(short: str, words: list[str]) -> bool:
+    """The long form really spells the acronym: its letters match the words' initials in order,
+    or Schwartz-Hearst matches with at least half of them at word starts ("customer
+    satisfaction" for CSAT), not letters scattered inside a sentence ("call them" for CAM)."""
+    letters = [c for c in short.lower() if c.isalpha()]
+    parts = [p for w in words for p in re.split(r"[-/]", w.lower()) if p]
+    if not letters or not parts or parts[0][:1] != letters[0]:
+        return False
+    i = 0
+    for p in parts:
+        if i < len(letters) and p[:1] == letters[i]:
+            i += 1
+    if i == len(letters):
+        return True
+    return _initials_match(short, words) and i * 2 >= len(letters)
+
+
+def _long_form_before_strict(short: str, before: str) -> bool:
+    words = _WORD_RE.findall(before)
+    n = min(len(short) + 5, len(short) * 2, len(words))
+    return any(_initials_strict(short, words[-k:]) and _initials_match(short, words[-k:]) for k in range(1, n + 1))
+
+
+def _long_form_after_strict(short: str, after: str) -> bool:
+    words = _WORD_RE.findall(after)[: len(short) + 4]
+    return any(_initials_strict(short, words[:k]) and _initials_match(short, words[:k]) for k in range(len(words), 0, -1))
+
+
+def _long_form_before(short: str, before: str) -> bool:
+    """Whether the words just before end in a long form of ``short``."""
+    words = _WORD_RE.findall(before)
+    n = min(len(short) + 5, len(short) * 2, len(words))
+    return any(_initials_match(short, words[-k:]) for k in range(1, n + 1))
+
+
+def _long_form_after(short: str, after: str) -> bool:
+    """Whether the words just after start with a long form of ``short``."""
+    words = _WORD_RE.findall(after)[: len(short) + 4]
+    return any(_initials_match(short, words[:k]) for k in range(len(words), 0, -1))
+
+
+_ACR = r"([A-Z][A-Za-z0-9&]*[A-Z0-9])(s?)"
+_ACR_TOKEN_RE = re.compile(r"(?<![\w&])" + _ACR + r"(?![\w&])")
+_STANDS_FOR_AFTER_RE = re.compile(r"[*_`]*\s*(?:stands for|is short for|is an abbreviation (?:for|of)|is the abbreviation (?:for|of))\s*\S")
+_MEANS_AFTER_RE = re.compile(r"[*_`]*\s*(?:means|refers to|=)\s*\S")
+_IS_A_AFTER_RE = re.compile(r"[*_`]*\s+(?:is|are)\s+(?:a|an|the|our|when|where|any)\s+[a-z]")
+_SHORT_FOR_AFTER_RE = re.compile(r",?\s*\(?\s*short for\s+\S")
+_FOR_SHORT_AFTER_RE = re.compile(r"\)?,?\s*for short\b")
+_SEP_AFTER_RE = re.compile(r"[*_`]*\s*(?::|—|–|\s-\s|\s--\s)\s*[*_`]*([A-Za-z][^\n]{3,100})")
+_SEP_BEFORE_RE = re.compile(r"(?:[:—–]|\s-\s|\s--\s|,\s*or|,?\s+aka|,?\s+also known as|,\s*abbreviated(?: as)?)\s*[*_`]*$")
+_GLOSSARY_HEAD_RE = re.compile(r"[\s>]*(?:(?:[-*+]|\d+[.)])\s+)?[*_`]*$")
+_GLOSSARY_AFTER_RE = re.compile(r"[*_`]*\s*(?::|—|–|-|--)\s*[*_`]*[A-Za-z(]\S*(?:\s+\S+){1,}")
+
+
+def find_definitions(text: str, kind: str = "paragraph", unit_text: str = "", start: int = 0) -> list[tuple[int, str]]:
+    """(offset, acronym) for each definition in a segment, in any of the documented forms.
+
+    Each form is tried at an acronym-shaped word, looking only at the text
+    around it, so the cost is linear in the segment."""
     defs: list[tuple[int, str]] = []
-    for m in re.finditer(r"\(([^()\n]{1,120})\)", text):
-        inner = m.group(1).strip()
-        before = text[max(0, m.start() - 200) : m.start()]
-        words_before = _WORD_RE.findall(before)
-        sm = re.fullmatch(r"([A-Z][A-Za-z0-9&]*[A-Z0-9])(s?)", inner)
-        if sm:
-            short = sm.group(1)
-            n = min(len(short) + 5, len(short) * 2)
-            for k in range(1, min(n, len(words_before)) + 1):
-                if _initials_match(short, words_before[-k:]) and len(words_before[-k:]) >= 1:
-                    defs.append((m.start(1), short))
-                    break
-            else:
-                # "Team Lead (P3)": a short form introduced right after a noun phrase labels it.
-                if before.rstrip() and before.rstrip()[-1].isalpha() and words_before and words_before[-1][:1].isupper():
-                    defs.append((m.start(1), short))
-            continue
-        # "SLA (service level agreement)": the acronym right before the parenthesis.
-        am = re.search(r"([A-Z][A-Za-z0-9&]*[A-Z0-9])(s?)\s*$", before)
-        if am:
-            short = am.group(1)
-            inner_words = _WORD_RE.findall(inner)
-            if inner_words and len(inner_words) <= len(short) + 5 and _initials_match(short, inner_words):
-                defs.append((m.start() - (len(before) - am.start()), short))
-    for m in re.finditer(r"\b([A-Z][A-Z0-9&]*[A-Z0-9])s?\b\s*(?:stands for|means|is short for|=|:|—|–| - )\s*([A-Za-z][\w -]{3,80})", text):
-        short = m.group(1)
-        words = _WORD_RE.findall(m.group(2))[: len(short) + 3]
-        for k in range(len(words), 0, -1):
-            if _initials_match(short, words[:k]):
-                defs.append((m.start(1), short))
-                break
+    for m in _ACR_TOKEN_RE.finditer(text):
+        short, s, e = m.group(1), m.start(1), m.end()
+        before = text[max(0, s - 200) : s]
+        after = text[e : e + 200]
+        # The source's markup around the term (removed from the segment text): "**SLA**", "`SLA`".
+        emphasised = bool(unit_text) and unit_text[max(0, start + s - 2) : start + s][-1:] in ("*", "_", "`")
+        if _is_definition(short, text, s, e, before, after, kind, emphasised):
+            defs.append((s, short))
+    if kind == "table-row" and unit_text:
+        defs.extend(_table_row_definitions(unit_text, start, len(text)))
     return defs
+
+
+def _is_definition(short: str, text: str, s: int, e: int, before: str, after: str, kind: str, emphasised: bool = False) -> bool:
+    if before.endswith("(") and (after.startswith(")") or _FOR_SHORT_AFTER_RE.match(after)):
+        inner_before = before[:-1]
+        close = after.find(")")
+        if _long_form_before(short, inner_before) or _long_form_after(short, after[close + 1 :]):
+            return True  # "long form (LF)", "(LF) Long Form"
+        words = _WORD_RE.findall(inner_before[-60:])
+        if inner_before.rstrip()[-1:].isalpha() and words and words[-1][:1].isupper():
+            return True  # "Team Lead (P3)", "Enron Corp. (ENE)": a short form right after a name labels it
+        return False
+    pm = re.match(r"\s*\(([^()\n]{1,120})\)", after)
+    if pm:
+        inner_words = _WORD_RE.findall(pm.group(1))
+        if inner_words and len(inner_words) <= len(short) + 5 and _initials_match(short, inner_words):
+            return True  # "SLA (service level agreement)"
+    if _STANDS_FOR_AFTER_RE.match(after):
+        return True  # "SLA stands for ...": any explanation
+    if _SHORT_FOR_AFTER_RE.match(after):
+        return True  # "TAM, short for technical account manager"
+    if _FOR_SHORT_AFTER_RE.match(after) and _long_form_before_strict(short, before):
+        return True  # "deployment engineers, DEs for short"
+    line_head = before[before.rfind("\n") + 1 :]
+    starts_sentence = not line_head.strip(" *_`>-") or bool(re.search(r"[.!?;:]\s+[*_`]*$", line_head))
+    if starts_sentence and (_MEANS_AFTER_RE.match(after) or _IS_A_AFTER_RE.match(after)):
+        return True  # "P1 means an outage", "P1 is an outage": the acronym opens the sentence
+    sm = _SEP_AFTER_RE.match(after)
+    if sm and _long_form_after_strict(short, sm.group(1)):
+        return True  # "CAM - Customer Advocacy Manager", "CAM: customer advocacy manager"
+    bm = _SEP_BEFORE_RE.search(before)
+    if bm and _long_form_before_strict(short, before[: bm.start()]):
+        return True  # "Customer Advocacy Manager - CAM", "Technical Account Manager, or TAM"
+    if kind in ("list-item", "paragraph") and _GLOSSARY_HEAD_RE.fullmatch(line_head) and emphasised:
+        if _GLOSSARY_AFTER_RE.match(after):
+            return True  # a glossary entry: "- **SLA**: service level agreement", "**P1** - an outage"
+    return False
+
+
+def _table_row_definitions(unit_text: str, start: int, length: int) -> list[tuple[int, str]]:
+    """A row that pairs a cell holding only an acronym with a cell of words: ``| MRR | monthly recurring revenue |``."""
+    row = unit_text[start : start + length]
+    cells: list[tuple[int, str]] = []
+    pos = 0
+    for part in row.split("|"):
+        cells.append((pos, part))
+        pos += len(part) + 1
+    out = []
+    filled = [(off, cell) for off, cell in cells if cell.strip(" *_`")]
+    for i, (off, cell) in enumerate(filled[:-1]):
+        m = re.fullmatch(r"[\s*_`]*" + _ACR + r"[\s*_`]*", cell)
+        if not m:
+            continue
+        nxt = filled[i + 1][1].strip(" *_`")
+        # The next cell spells it out, or (in the first column) explains it in words.
+        if _long_form_after(m.group(1), nxt) or (i == 0 and re.match(r"[A-Za-z(]", nxt) and len(_WORD_RE.findall(nxt)) >= 3):
+            out.append((off + m.start(1), m.group(1)))
+    return out
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
+def _heading_definitions(segments: Sequence[Segment]) -> dict[int, str]:
+    """Headings that are an acronym (maybe with its long form) followed by a paragraph: seg index -> acronym."""
+    out: dict[int, str] = {}
+    for i, seg in enumerate(segments[:-1]):
+        if seg.kind != "heading":
+            continue
+        m = re.fullmatch(r"[\s*_`]*" + _ACR + r"[\s*_`]*(?:\(([^()]*)\)|[:—–-].*)?\s*", seg.text)
+        nxt = segments[i + 1]
+        if m and nxt.kind in ("paragraph", "list-item") and len(_WORD_RE.findall(nxt.text)) >= 3:
+            out[i] = m.group(1)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Why a candidate is not jargon: one function per reason, each returning it or "".
+
+
+@dataclass
+class _Context:
+    """What the reason functions may look at for one segment."""
+
+    acr: AcronymRule
+    unit: Unit
+    seg: Segment
+    shouting: list[tuple[int, int]]
+    title_case: bool
+    is_last_lines: Callable[[int], bool]
+    spelled_out: Callable[[], frozenset[str]] = frozenset
+
+
+def _reason_known(ctx: _Context, u: Use) -> str:
+    return "known" if ctx.acr.is_known(u.base) or ctx.acr.is_known(u.word) else ""
+
+
+def _reason_common(ctx: _Context, u: Use) -> str:
+    return "common in English" if ctx.acr.is_common(u.base) or ctx.acr.is_common(u.word) else ""
+
+
+def _reason_shouting(ctx: _Context, u: Use) -> str:
+    return "shouting" if any(a <= u.s and u.e <= b for a, b in ctx.shouting) else ""
+
+
+def _reason_code(ctx: _Context, u: Use) -> str:
+    text = ctx.seg.text
+    digits = sum(ch.isdigit() for ch in u.base)
+    if digits >= 2 or re.search(r"\d[A-Z]", u.base):
+        return "code"
+    if text[u.e : u.e + 3] == ";DR" or (u.base == "DR" and text[max(0, u.s - 3) : u.s] == "TL;") or u.base == "TLDR":
+        return "code"  # TL;DR
+    num = _STANDARD_NUMBER_RE.match(text[u.e : u.e + 60])
+    if u.base.isalpha() and num and _STANDARD_WORD_RE.match(text[u.e + num.end() : u.e + num.end() + 30]):
+        return "code"  # "ISO 27001", "SOC 2 Type II", "SOC 2 report": a standard's name and number
+    return ""
+
+
+def _reason_place_or_value(ctx: _Context, u: Use) -> str:
+    k = ctx.acr.knowledge
+    text = ctx.seg.text
+    before = text[max(0, u.s - 40) : u.s]
+    after = text[u.e : u.e + 40]
+    b = u.base
+    if _UNIT_RE.fullmatch(b) and _AMOUNT_BEFORE_RE.search(before):
+        return "unit"
+    if b in k.time_zones and _CLOCK_RE.search(before) and re.search(r"\d|noon|midnight", before, re.I):
+        return "time zone"
+    if b in k.currencies and (_AMOUNT_AFTER_RE.match(after) or _AMOUNT_BEFORE_RE.search(before) or _other_code_in_line(text, u, k.currencies)):
+        return "currency code"
+    if u.word == b and (b in _THREE_POINT_COMPASS or (b in _COMPASS and (after.startswith(" of ") or _DISTANCE_BEFORE_RE.search(before)))):
+        return "compass point"
+    if b in k.countries or b in k.subdivisions:
+        if _CITY_BEFORE_RE.search(before) or _POSTAL_AFTER_RE.match(after) or re.match(r"\s+time\b", after):
+            return "place code"  # "Houston, TX", "TX 77002", "2:30 NY time"
+        if _in_code_list(text, u, k.countries | k.subdivisions):
+            return "place code"
+    return ""
+
+
+def _other_code_in_line(text: str, u: Use, codes: frozenset[str]) -> bool:
+    line_start = text.rfind("\n", 0, u.s) + 1
+    line_end = text.find("\n", u.e)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    return any(m.group(1) in codes and m.group(1) != u.base for m in _ACRONYM_RE.finditer(line))
+
+
+def _in_code_list(text: str, u: Use, codes: frozenset[str]) -> bool:
+    """"NY, NJ and CT", "DE/BR", "from DE to BR": the code next to another code of the same table."""
+    nxt = re.match(r"\s*(?:,|/|\band\b|\bor\b|\bto\b|&)\s*(?:and\s+|or\s+)?([A-Z]{2,3})\b", text[u.e : u.e + 12])
+    prv = re.search(r"\b([A-Z]{2,3})\s*(?:,|/|\band|\bor|\bto|&)\s*(?:and\s+|or\s+)?$", text[max(0, u.s - 12) : u.s])
+    return bool((nxt and nxt.group(1) in codes) or (prv and prv.group(1) in codes))
+
+
+def _reason_initials(ctx: _Context, u: Use) -> str:
+    if not (2 <= len(u.base) <= 3 and u.base.isalpha() and u.word == u.base):
+        return ""
+    text = ctx.seg.text
+    line_start = text.rfind("\n", 0, u.s) + 1
+    line_end = text.find("\n", u.e)
+    head = text[line_start : u.s]
+    tail = text[u.e : len(text) if line_end < 0 else line_end]
+    # What may follow a signature's initials on its line: punctuation, a phone extension.
+    if not re.fullmatch(r"[\s.!,]*(?:(?:x|ext\.?\s*)?\d[\d-]{3,}[\s.]*)?", tail):
+        return ""
+    if _VALEDICTION_RE.search(head):
+        return "initials"  # "thanks, KF"
+    dash = re.search(r"(?:^|[.!?]\s*)(?:-{1,2}|~|—|–)\s?$", head)
+    if dash:
+        return "initials"  # "Call me when you can. -KF", "-- SS"
+    if not head.strip():
+        # Alone on its line: a sign-off when a closing precedes it or the text ends here.
+        prev = text[:line_start].rstrip()
+        prev_line = prev[prev.rfind("\n") + 1 :]
+        if _VALEDICTION_RE.search(prev_line) or ctx.is_last_lines(ctx.seg.start + u.s):
+            return "initials"
+    return ""
+
+
+def _reason_title_line(ctx: _Context, u: Use) -> str:
+    """A line of capitalised words in running text (a signature, an address, a subject or
+    header line): the capitals on it are names ("Richard Sanders EWS Legal Department")."""
+    if ctx.seg.kind == "paragraph" and ctx.title_case and u.base not in ctx.acr.expansions:
+        return "name line"
+    return ""
+
+
+def _reason_name_spelled_out(ctx: _Context, u: Use) -> str:
+    """The text spells the acronym out as a capitalised name somewhere ("Enron North America ...
+    ENA"): a reader can tell what it names."""
+    return "name spelled out" if u.base in ctx.spelled_out() else ""
+
+
+_TITLE_PHRASE_RE = re.compile(r"(?<![\w&])[A-Z][a-z][\w'’]*(?:[ \t]+(?:of|and|for|the|de|&|[A-Z][a-z][\w'’]*))+")
+_SMALL_WORDS = frozenset(["of", "and", "for", "the", "de", "&"])
+
+
+def _spelled_out_names(text: str, bases: Iterable[str]) -> frozenset[str]:
+    """Acronyms among ``bases`` that are the initials of consecutive capitalised words on one
+    line of ``text`` ("Enron North America" for ENA, "Bank of America" for BOA or BA)."""
+    want = {b for b in bases if b.isalpha() and b.isupper() and len(b) >= 2}
+    if not want:
+        return frozenset()
+    found: set[str] = set()
+    for m in _TITLE_PHRASE_RE.finditer(text):
+        words = m.group(0).split()
+        every = "".join(w[0] for w in words).upper()
+        content = "".join(w[0] for w in words if w not in _SMALL_WORDS)
+        for b in want:
+            # Two letters match only a two-word name ("Transwestern Pipeline"): in a longer
+            # run of names, two initials meet by chance.
+            if (b in content or b in every) and (len(b) > 2 or len(content) == 2):
+                found.add(b)
+    return frozenset(found)
+
+
+def _reason_name(ctx: _Context, u: Use) -> str:
+    text = ctx.seg.text
+    after = text[u.e : u.e + 80]
+    before = text[max(0, u.s - 200) : u.s]
+    if "&" in u.base:
+        return "name"  # PG&E, AT&T, S&P: names and set terms, never internal shorthand
+    if _TICKER_RE.search(before) and after.lstrip().startswith(")"):
+        return "name"  # "(NYSE: ENE)"
+    if before.endswith("(") and re.match(r"\s*:\s*[A-Z]{1,6}\s*\)", after):
+        return "name"  # the exchange in "(NYSE: ENE)"
+    if _LEGAL_SUFFIX_RE.match(after):
+        return "name"  # "ABB Ltd", "DLJ Capital Funding, Inc."
+    if u.base in _LEGAL_FORM_SET and re.search(r"(?:[A-Za-z][\w.&'-]*,?\s+)$", before):
+        return "name"  # "Upstream Company LLC", "ECS, LLC": a legal form ends a company name
+    if u.base not in ctx.acr.expansions:
+        # Context that only names take (an acronym with a known business long form is jargon).
+        if _ORG_PREP_BEFORE_RE.search(before) and _PHRASE_END_AFTER_RE.match(after):
+            return "name"
+        if re.match(r"['’]s\b", after) and not _DETERMINER_RE.search(before[-30:]):
+            return "name"  # "FERC's ruling": a bare possessive is a proper noun's
+        if _coordinated_with_name(ctx, text, u):
+            return "name"  # "between Enron and AEP"
+        if re.search(r"\b\w+ed\s+by\s+$", before) and _PHRASE_END_AFTER_RE.match(after):
+            return "name"  # "received by ENA": the agent of a passive
+    if re.match(r" (?:19|20)\d\d\b(?![/:.,-]\d)", after) and u.base.isalpha():
+        return "name"  # "FOSDEM 2024": an event and its year
+    if re.fullmatch(r"[A-Z]{1,2}\d", u.base) and re.search(r"(?<![.!?:]\s)(?<!^)\b[A-Z][a-z][\w'’-]* $", before) and not _sentence_start(before[:-1].rsplit(" ", 1)[0] + " "):
+        return "name"  # "Amazon S3", "Transco Z6": a model or product of a named maker
+    if ctx.seg.kind not in ("heading", "table-row") and not ctx.title_case:
+        nm = re.match(r" ([A-Z][a-z][A-Za-z'’-]*)", after)
+        if nm and nm.group(1).rstrip(".").lower() not in _CALENDAR_WORDS:
+            return "name"  # "UBS Warburg", "EES Wholesale": part of a proper name
+        if _in_name_list(text, u):
+            return "name"  # "Cinergy, Entergy, ERCOT and PJM"
+    return ""
+
+
+# "EOD Friday", "COB Mon", "WFH in June": a capitalised day or month after the acronym is a date, not a name.
+_CALENDAR_WORDS = frozenset(
+    w.lower() for w in list(calendar.day_name) + list(calendar.day_abbr) + list(calendar.month_name) + list(calendar.month_abbr) if w
+) | {"tues", "thur", "thurs", "sept"}
+def _coordinated_with_name(ctx: _Context, text: str, u: Use) -> bool:
+    """"Enron and AEP", "AEP and Delmarva", "AEP or Enron": joined to a capitalised name that
+    is not an ordinary word (a common English word capitalised at a sentence start is not)."""
+    nxt = re.match(r"\s+(?:and|or|&)\s+([A-Z][a-z][\w'’-]*)", text[u.e : u.e + 40])
+    prv = re.search(r"(?<![.!?:]\s)(?<!^)\b([A-Z][a-z][\w'’-]*)\s+(?:and|or|&)\s+$", text[max(0, u.s - 40) : u.s])
+    for m in (nxt, prv):
+        if m and m.group(1).lower() not in _CALENDAR_WORDS and not ctx.acr.is_common(m.group(1)):
+            return True
+    return False
+
+
+_LIST_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|or|&)\s+")
+
+
+def _in_name_list(text: str, u: Use) -> bool:
+    """The acronym is a bare item of a list in which two other items are capitalised names."""
+    a = max(text.rfind(ch, 0, u.s) for ch in ".;:!?()\n") + 1
+    ends = [i for i in (text.find(ch, u.e) for ch in ".;:!?()\n") if i >= 0]
+    b = min(ends) if ends else len(text)
+    clause = text[a:b]
+    items = _LIST_SPLIT_RE.split(clause)
+    if len(items) < 3:
+        return False
+    mine = [it for it in items if u.word in it.split()]
+    # The acronym is an item by itself, or ends the first item ("offers to APS, Duke, and Panda").
+    if not mine or not (mine[0].strip() == u.word or (mine[0] is items[0] and mine[0].split()[-1] == u.word)):
+        return False
+    names = 0
+    for it in items:
+        if it.strip() == u.word:
+            continue
+        # The item's trailing capitalised words ("include Cinergy" -> "Cinergy", "Duke Energy").
+        words = it.split()
+        tail: list[str] = []
+        for w in reversed(words):
+            if not w[:1].isupper():
+                break
+            tail.insert(0, w)
+        if tail and len(tail) <= 4 and any(re.fullmatch(r"[A-Z][a-z][\w'’-]*", w) for w in tail):
+            names += 1
+    return names >= 2
+
+
+_REASONS: tuple[tuple[Callable[[_Context, Use], str], str], ...] = (
+    # (function, scope): "text" reasons hold for the acronym everywhere in the text.
+    (_reason_known, "text"),
+    (_reason_common, "text"),
+    (_reason_shouting, "use"),
+    (_reason_code, "use"),
+    (_reason_initials, "use"),
+    (_reason_place_or_value, "text"),
+    (_reason_name, "text"),
+    (_reason_name_spelled_out, "text"),
+    (_reason_title_line, "use"),
+)
+
+
+def _shouting_spans(text: str, acr: AcronymRule) -> list[tuple[int, int]]:
+    """Runs of capitalised words that are emphasis or a form dump, not acronyms."""
+    spans: list[tuple[int, int]] = []
+    tokens = [m for m in _CAPS_TOKEN_RE.finditer(text)]
+    # Runs: capitalised tokens separated only by spaces, tabs and light punctuation on one line.
+    run: list[re.Match[str]] = []
+
+    def close() -> None:
+        if len(run) >= 2:
+            words = [t.group(0).strip("'’") for t in run]
+            ordinary = sum(1 for w in words if len(w) > acr.max_len or (w.isalpha() and acr.is_common(w)))
+            spaced = all(re.fullmatch(r"[ \t]+", text[a.end() : b.start()]) for a, b in zip(run, run[1:]))
+            # A run with an ordinary word is emphasis or a form dump; three or more capitalised
+            # words in a row with only spaces between them are a shouted phrase. A list of
+            # acronyms ("DPA, SOW and MSA") is neither.
+            if ordinary >= 1 or (len(run) >= 3 and spaced):
+                spans.append((run[0].start(), run[-1].end()))
+
+    for t in tokens:
+        if run and re.fullmatch(r"[ \t]*[:,/!?&()-]?[ \t]+|[ \t]*[:,/!?&()-][ \t]*|[ \t]+", text[run[-1].end() : t.start()]) is None:
+            close()
+            run = []
+        run.append(t)
+    close()
+    # Lines written mostly in capitals (subject lines, notices, form dumps).
+    for line_start, line in _lines(text):
+        words = re.findall(r"[A-Za-z][A-Za-z'’]*", line)
+        if len(words) >= 4 and sum(w.isupper() and len(w) > 1 for w in words) >= 0.6 * len(words):
+            spans.append((line_start, line_start + len(line)))
+    return spans
+
+
+def _is_title_case(text: str) -> bool:
+    """Most longer words capitalised: a title, a heading, a name or address line (acronyms
+    themselves are not counted, so a sentence full of them is not a title)."""
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text) if len(w) > 3 and not w.isupper()]
+    return len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words)
 
 
 # ---------------------------------------------------------------------------
 # The linter
 
 
-def hits(acr: AcronymRule, unit: Unit, segments: Sequence[Segment], defined_acronyms: Mapping[str, str]) -> Iterator[Hit]:
-    """Acronym findings of one unit, in text order: uses before any definition in the unit."""
-    defined: set[str] = set(defined_acronyms) | set(acr.known)
-    pending: dict[str, list[tuple[int, int, str]]] = {}
-    order: list[tuple[int, int, str, str]] = []
-    for seg in segments:
-        defs = find_definitions(seg.text)
-        shouty = _shouting_spans(seg.text)
-        for s, e, base in acr.candidates(seg.text):
-            singular = base[:-1] if base.endswith("S") and len(base) > 2 and base[:-1] in defined else base
-            # The defining use itself ("... (SLA)" or "SLA (...)") is never flagged.
-            if any(d == base and off in (s, s - 1) for off, d in defs):
+def analyse(acr: AcronymRule, unit: Unit, segments: Sequence[Segment], defined_acronyms: Mapping[str, str]) -> list[Use]:
+    """Every candidate of a unit with the reason it is not a finding (empty: it may be one)."""
+    defined: set[str] = set(defined_acronyms)
+    found = [list(acr.candidates(seg.text)) for seg in segments]
+    if not any(found):
+        return []  # most texts: nothing acronym-shaped, nothing to decide
+    heading_defs = _heading_definitions(segments)
+    tail_start = _last_lines_start(unit.text)
+    bases = {base for cands in found for _, _, base in cands}
+    spelled: list[frozenset[str]] = []
+
+    def spelled_out() -> frozenset[str]:
+        if not spelled:
+            spelled.append(_spelled_out_names(unit.text, bases))
+        return spelled[0]
+
+    uses: list[Use] = []
+    for i, seg in enumerate(segments):
+        if not found[i]:
+            continue  # a definition always holds the acronym, so this segment defines nothing either
+        defs = find_definitions(seg.text, seg.kind, unit.text, seg.start)
+        ctx = _Context(
+            acr=acr,
+            unit=unit,
+            seg=seg,
+            shouting=_shouting_spans(seg.text, acr),
+            title_case=False,
+            is_last_lines=lambda off: off >= tail_start,
+            spelled_out=spelled_out,
+        )
+        if i in heading_defs:
+            defined.add(heading_defs[i])
+        for s, e, base in found[i]:
+            if any(a < e and s < b for a, b in seg.masks):
+                continue  # code, URLs, link targets: never flagged
+            word = seg.text[s:e]
+            u = Use(seg, s, e, word, base)
+            uses.append(u)
+            ctx.title_case = _is_title_case(_line_at(seg.text, s)) if seg.kind == "paragraph" else ctx.title_case
+            # The defining use itself ("... (SLA)", "SLA (...)", "SLA: ...") is never flagged.
+            if any(d == base and off in (s, s - 1) for off, d in defs) or i in heading_defs:
                 defined.add(base)
+                u.reason, u.scope = "defined", "text"
                 continue
             for off, d in defs:
                 if off < s:
                     defined.add(d)
-            if base in defined or singular in defined or acr.is_known(base) or _inside(s, e, shouty):
+            singular = base[:-1] if base.endswith("S") and len(base) > 2 and base[:-1] in defined else base
+            if base in defined or singular in defined:
+                u.reason, u.scope = "defined", "text"
                 continue
-            u_start, u_end = seg.start + s, seg.start + e
             # "[CE](glossary#ce)": a link on the acronym points the reader to its meaning.
-            if unit.text[u_start - 1 : u_start] == "[" and unit.text[u_end : u_end + 2] == "](":
+            if unit.text[u.start - 1 : u.start] == "[" and unit.text[u.end : u.end + 2] == "](":
+                u.reason = "linked"
                 continue
-            word = seg.text[s:e]
-            pending.setdefault(base, []).append((u_start, u_end, word))
-            order.append((u_start, u_end, word, base))
+            for fn, scope in _REASONS:
+                why = fn(ctx, u)
+                if why:
+                    u.reason, u.scope = why, scope
+                    break
         for _, d in defs:
             defined.add(d)
-    for u_start, u_end, word, base in order:
-        uses = pending[base]
-        if acr.first_only and (u_start, u_end, word) != uses[0]:
-            continue
-        expansion = acr.expansions.get(base, "")
-        if expansion and word.endswith("s") and not base.endswith("s") and not expansion.endswith("s"):
+    # A reason that holds for the acronym (a name, a place code) holds for all its uses in the text,
+    # except uses before its definition.
+    text_wide = {u.base: u.reason for u in uses if u.scope == "text" and u.reason not in ("defined",)}
+    for u in uses:
+        if not u.reason and u.base in text_wide:
+            u.reason = text_wide[u.base]
+    return uses
+
+
+def _line_at(text: str, off: int) -> str:
+    a = text.rfind("\n", 0, off) + 1
+    b = text.find("\n", off)
+    return text[a : len(text) if b < 0 else b]
+
+
+def _last_lines_start(text: str, n: int = 3) -> int:
+    """Offset where the last ``n`` non-blank lines of a text begin (a signature's place)."""
+    pos = len(text.rstrip())
+    for _ in range(n):
+        pos = text.rfind("\n", 0, pos)
+        if pos < 0:
+            return 0
+        while pos > 0 and text[pos - 1] in " \t\r\n":
+            pos -= 1
+        if pos <= 0:
+            return 0
+    return text.find("\n", pos) + 1 if text.find("\n", pos) >= 0 else pos
+
+
+def sentence_of(u: Use) -> tuple[int, str]:
+    """(unit offset, text) of the words around a use, within its sentence and line, for NER:
+    up to six words either side, enough for the multi-word name it may belong to."""
+    text = u.seg.text
+    a = max(text.rfind(". ", 0, u.s) + 2 if text.rfind(". ", 0, u.s) >= 0 else 0, text.rfind("\n", 0, u.s) + 1)
+    ends = [i for i in (text.find(". ", u.e), text.find("\n", u.e)) if i >= 0]
+    b = min(ends + [len(text)])
+    left = list(re.finditer(r"\S+", text[a : u.s]))
+    if len(left) > 6:
+        a += left[-6].start()
+    right = list(re.finditer(r"\S+", text[u.e : b]))
+    if len(right) > 6:
+        b = u.e + right[5].end()
+    return u.seg.start + a, text[a:b]
+
+
+# A capitalised word (not opening a sentence) within the three words before a candidate.
+_NAME_BEFORE_RE = re.compile(r"(?<![.!?:\n]\s)(?<!^)\b[A-Z][a-z][\w'’.-]*(?:\s+\S+){0,2}\s+$")
+# Labels of named entities that make capitals part of a name.
+_NAME_LABELS = frozenset(["ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "NORP", "WORK_OF_ART", "LAW", "PERSON"])
+
+
+def entity_names(rules: Sequence[AcronymRule], units: Sequence[Unit], segs: Sequence[Sequence[Segment]], model: Any, defined_acronyms: Mapping[str, str]) -> list[frozenset[str]]:
+    """Per unit, the acronyms that spaCy's NER puts inside a multi-word name
+    (in the sentences that still hold a candidate after the cheap checks).
+
+    One ``nlp.pipe`` over those sentences with only the NER component; no
+    other sentence is read. Without a pipeline, or with ``names: false`` on
+    every rule, nothing is found and the cheap checks alone decide.
+    """
+    out: list[frozenset[str]] = [frozenset() for _ in units]
+    active = [acr for acr in rules if acr.use_ner]
+    if not active or model is None:
+        return out
+    todo: list[tuple[int, int, str, list[tuple[int, int, str]]]] = []  # (unit index, unit offset, sentence, [(start, end, base)])
+    for k, (unit, segments) in enumerate(zip(units, segs)):
+        sentences: dict[int, tuple[str, list[tuple[int, int, str]]]] = {}
+        for acr in active:
+            uses = analyse(acr, unit, segments, defined_acronyms)
+            acr.analysed[id(unit)] = (unit, uses)
+            seen: set[str] = set()
+            firsts: list[Use] = []
+            for u in uses:
+                # The first use of each acronym that may be a finding; an acronym with a
+                # known business long form is jargon whatever NER says.
+                if u.reason or u.base in seen or u.base in acr.expansions:
+                    continue
+                seen.add(u.base)
+                firsts.append(u)
+            # NER can add only what the cheap checks cannot see: capitals that end a multi-word
+            # name begun by capitalised words before them ("The Bank of America NA desk"). A
+            # name after a capitalised word is also written bare, never "the QBR".
+            firsts = [u for u in firsts if _NAME_BEFORE_RE.search(u.seg.text[max(0, u.s - 60) : u.s]) and not _DETERMINER_RE.search(u.seg.text[max(0, u.s - 30) : u.s])]
+            if acr.max_per_text:
+                # Only the sentences that can change what is reported.
+                firsts = firsts[: acr.max_per_text]
+            for u in firsts:
+                off, sent = sentence_of(u)
+                sentences.setdefault(off, (sent, []))[1].append((u.start - off, u.end - off, u.base))
+        todo.extend((k, off, sent, spans) for off, (sent, spans) in sentences.items())
+    if not todo:
+        return out
+    try:
+        nlp = model.ner() if hasattr(model, "ner") else None
+    except Exception:  # noqa: BLE001 - no pipeline (ModelError) or one without NER: the cheap checks decide
+        nlp = None
+    if nlp is None:
+        return out
+    found: list[set[str]] = [set() for _ in units]
+    with nlp.memory_zone() if hasattr(nlp, "memory_zone") else _null():
+        # Tokenize, then run the pipes directly: Language.pipe's per-call overhead is
+        # larger than the work on a file's few sentences.
+        docs = [nlp.make_doc(t[2]) for t in todo]
+        for _, pipe in nlp.pipeline:
+            docs = list(pipe.pipe(docs, batch_size=256)) if hasattr(pipe, "pipe") else [pipe(d) for d in docs]
+        for (k, _, _, spans), doc in zip(todo, docs):
+            for ent in doc.ents:
+                if len(ent) < 2:
+                    continue
+                for s, e, base in spans:
+                    if not (ent.start_char <= s and e <= ent.end_char):
+                        continue
+                    others = [t.text for t in ent if not (t.idx <= s < t.idx + len(t.text))]
+                    if ent.label_ in _NAME_LABELS and any(re.fullmatch(r"[A-Z][a-z][\w'’.-]*", w) and w.rstrip(".").lower() not in _CALENDAR_WORDS for w in others):
+                        found[k].add(base)
+    return [frozenset(f) for f in found]
+
+
+class _null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+
+def hits(
+    acr: AcronymRule,
+    unit: Unit,
+    segments: Sequence[Segment],
+    defined_acronyms: Mapping[str, str],
+    names: frozenset[str] = frozenset(),
+    masks: Sequence[tuple[int, int]] = (),
+) -> Iterator[Hit]:
+    """Acronym findings of one unit, in text order: uses before any definition in the unit,
+    at most ``max-per-text`` of them. ``names``: acronyms NER found to be names
+    (``entity_names``); ``masks``: unit spans never flagged (quotes, code)."""
+    cached = acr.analysed.pop(id(unit), None)
+    uses = cached[1] if cached is not None and cached[0] is unit else analyse(acr, unit, segments, defined_acronyms)
+    flagged = [u for u in uses if not u.reason and u.base not in names and not any(a < u.end and u.start < b for a, b in masks)]
+    by_base: dict[str, list[Use]] = {}
+    for u in flagged:
+        by_base.setdefault(u.base, []).append(u)
+    chosen = [u for u in flagged if not acr.first_only or u is by_base[u.base][0]]
+    words_memo: list[frozenset[str]] = []
+
+    def words() -> frozenset[str]:
+        """The text's lower-case words, for expansions that depend on context (built once, on need)."""
+        if not words_memo:
+            words_memo.append(frozenset(w.lower() for w in _WORD_RE.findall(unit.text)))
+        return words_memo[0]
+
+    dropped: list[Use] = []
+    if acr.max_per_text and len(chosen) > acr.max_per_text:
+        ranked = sorted(chosen, key=lambda u: (_rank(acr, u), u.start))
+        keep = {id(u) for u in ranked[: acr.max_per_text]}
+        dropped = [u for u in chosen if id(u) not in keep]
+        chosen = [u for u in chosen if id(u) in keep]
+    for n, u in enumerate(chosen):
+        uses_of = by_base[u.base]
+        exp = acr.expansions.get(u.base)
+        expansion = exp.text if exp is not None and (not (exp.context or exp.unless) or exp.sure_in(words())) else ""
+        word = u.word
+        if expansion and word.endswith("s") and not u.base.endswith("s") and not expansion.endswith("s"):
             expansion += "s"  # "quarterly business reviews (QBRs)"
         suggestions = (f"{expansion} ({word})",) if expansion else ()
-        before = unit.text[max(0, u_start - 40) : u_start]
+        before = unit.text[max(0, u.start - 40) : u.start]
         if suggestions and _sentence_start(before):
             suggestions = (suggestions[0][0].upper() + suggestions[0][1:],)
-        fixable = bool(suggestions) and acr.rule.options.get("fix", True) and _safe_expansion(before, unit.text[u_end : u_end + 2], expansion, word)
+        fixable = bool(suggestions) and acr.rule.options.get("fix", True) and _safe_expansion(before, unit.text[u.end : u.end + 2], expansion, word)
+        more = ""
+        if n == 0 and dropped:
+            names_more = list(dict.fromkeys(d.word for d in dropped))
+            shown = ", ".join(names_more[:8]) + (", ..." if len(names_more) > 8 else "")
+            more = f" (and {len(dropped)} more undefined in this text: {shown})"
         values = {
             "text": word,
             "expansion": expansion,
-            "suggestion": f"{expansion or '<full form>'} ({word})",
-            "uses": f" (used {len(uses)} times)" if acr.first_only and len(uses) > 1 else "",
+            "suggestion": f"{expansion} ({word})" if expansion else f"<full form> ({word})",
+            "uses": f" (used {len(uses_of)} times)" if acr.first_only and len(uses_of) > 1 else "",
+            "more": more,
         }
-        yield Hit(acr.rule, u_start, u_end, values, suggestions, fixable)
+        yield Hit(acr.rule, u.start, u.end, values, suggestions, fixable, explanation={"evidence": "undefined", "reason": f"no definition before this use; not common English (zipf {acr.knowledge.frequency(u.base):.2f} < {acr.common_zipf}), not a name, code or known acronym"})
+
+
+def _rank(acr: AcronymRule, u: Use) -> int:
+    """Lower is likelier jargon: a known business expansion, then use as a noun, then the rest."""
+    if u.base in acr.expansions:
+        return 0
+    if _DETERMINER_RE.search(u.seg.text[max(0, u.s - 30) : u.s]):
+        return 1
+    return 2
 
 
 def _sentence_start(before: str) -> bool:
@@ -239,15 +1024,3 @@ def _safe_expansion(before: str, after: str, expansion: str, word: str) -> bool:
 
 def _article_for(phrase: str) -> str:
     return "an" if phrase[:1].lower() in "aeiou" else "a"
-
-
-
-def _inside(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
-    return any(a <= start and end <= b for a, b in spans)
-
-
-
-def _shouting_spans(text: str) -> list[tuple[int, int]]:
-    """Runs of three or more capitalised words ("DO NOT CALL BEFORE 9"): emphasis, not acronyms."""
-    return [m.span() for m in re.finditer(r"\b[A-Z]{2,}(?:[ \t]+[A-Z]{2,}\b){2,}", text)]
-

@@ -52,7 +52,9 @@ Options:
   ("the 2pm"), ``identifiers`` (labelled or shaped numbers, for
   number-as-person), ``add-nouns`` (always candidates, taken as
   abstract: for words WordNet misreads in your trade) and ``skip-nouns``
-  (never candidates).
+  (never candidates); ``acronym-expansions`` (what acronyms stand for,
+  usually ``$acronym-expansions``: one whose spelled-out head is a person
+  noun is a role, never a candidate).
 - ``cues``: the word lists each evidence type uses (see the table of keys
   in rules/README.md); a missing list turns that evidence off.
 - ``evidence``: the evidence types this rule uses (default: all).
@@ -63,8 +65,13 @@ Options:
 Known problems: the small English pipeline misparses terse notes ("The
 7:30 tasting rang" tags *rang* as a noun); a noun WordNet knows mostly as
 an organisation or a device is never flagged ("the corporate membership
-called"); acronym heads ("the MQL called") are not candidates, because
-most capitalised heads in running prose are organisations.
+called"); a definite acronym head ("the SR called") is a candidate only
+when it is counted ("an MQL", "two MQLs") or comes from somewhere ("the SR
+from finance"), because most capitalised heads in running prose are
+organisations ("the SEC said"); an acronym whose expansion
+(``candidates.acronym-expansions``) ends in a person noun names a role, not
+a stand-in ("the SDRs", "the CSM"), and is never a candidate; one with no
+known expansion in the plural after "the" is left alone ("talk to the SEs").
 
 Fix safety: replacing the phrase with the customer's name is unsafe (the
 sentence may need more rewording); offered only when the export gives the
@@ -83,7 +90,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from .. import wordnet
 from ..model import Rule, RuleError
 from . import LIST_OR_REF
-from .person_evidence import EVIDENCE, Candidate, Evidence, candidate, support
+from .person_evidence import EVIDENCE, Candidate, Evidence, candidate, candidate_or_reason, support
 
 NAME = "person-reference"
 
@@ -100,7 +107,14 @@ RENAMED = {
     "not-when": "list nouns that are never a stand-in under 'candidates: {skip-nouns: [...]}' (see rules/README.md)",
 }
 
-CANDIDATE_KEYS: dict[str, Any] = {"nouns": bool, "times": bool, "identifiers": bool, "add-nouns": LIST_OR_REF, "skip-nouns": LIST_OR_REF}
+CANDIDATE_KEYS: dict[str, Any] = {
+    "nouns": bool,
+    "times": bool,
+    "identifiers": bool,
+    "add-nouns": LIST_OR_REF,
+    "skip-nouns": LIST_OR_REF,
+    "acronym-expansions": (dict, str),
+}
 CUE_KEYS: dict[str, Any] = {
     "subject-of": LIST_OR_REF,
     "strong-subject-of": LIST_OR_REF,
@@ -259,6 +273,20 @@ def settle(found: Sequence[Finding]) -> list[Finding]:
     return out
 
 
+def _acronym_heads(expansions: Mapping[str, Any]) -> dict[str, str]:
+    """Acronym -> the head noun of its expansion ("MQL" -> "lead", "SDR" -> "representative").
+
+    The acronym rule's expansion table says what an acronym stands for; its last
+    word is the head of the spelled-out phrase, which WordNet can classify.
+    """
+    out = {}
+    for acronym, entry in expansions.items():
+        text = entry.get("expansion") if isinstance(entry, Mapping) else entry
+        if isinstance(text, str) and text.split():
+            out[str(acronym)] = text.split()[-1].split("-")[-1].lower()
+    return out
+
+
 @dataclass
 class PersonRule:
     """A compiled person-reference rule: the word sets its evidence functions use."""
@@ -269,6 +297,7 @@ class PersonRule:
     identifiers: bool
     add_nouns: frozenset[str]
     skip_nouns: frozenset[str]
+    acronym_heads: Mapping[str, str]
     subject_table: Mapping[str, tuple[VerbSpec, ...]]
     strong_table: Mapping[str, tuple[VerbSpec, ...]]
     passive_table: Mapping[str, tuple[VerbSpec, ...]]
@@ -325,6 +354,7 @@ class PersonRule:
             identifiers=bool(cand.get("identifiers", False)),
             add_nouns=_words(cand.get("add-nouns", [])),
             skip_nouns=_words(cand.get("skip-nouns", [])),
+            acronym_heads=_acronym_heads(cand.get("acronym-expansions") or {}),
             subject_table=_table(cues.get("subject-of", [])),
             strong_table={**{c: (VerbSpec(c),) for c in contact}, **strong_table},
             passive_table=_table(cues.get("passive-subject-of", [])),
@@ -386,22 +416,50 @@ class PersonRule:
             cand = candidate(tok, merged, self)
             if cand is None or cand.category != self.rule.category:
                 continue
-            # A head WordNet does not know and that is no coinage ("the munis", "the app") may
-            # be jargon for anything: every piece of evidence needs support.
-            plain_unknown = cand.cls == "unknown" and cand.kind == "noun" and support(cand, "", ("coinage",)) is None
-            weak: Evidence | None = None
-            for name in self.evidence:
-                ev = EVIDENCE[name](cand, self)
-                if ev is None:
-                    continue
-                if ev.strong and not plain_unknown:
-                    yield Finding(cand, ev, None)
-                    break
-                weak = weak or ev
-            else:
-                if weak is not None:
-                    why = support(cand, after, self.weak_needs)
-                    yield Finding(cand, weak, why, pending=why is None and "repeated" in self.weak_needs)
+            found, _ = self.decide(cand, after)
+            if found is not None:
+                yield found
+
+    def decide(self, cand: Candidate, after: str = "") -> tuple[Finding | None, str]:
+        """The finding for one candidate (or None), and a few words on why (``explain``)."""
+        # A head WordNet does not know and that is no coinage ("the munis", "the app") may
+        # be jargon for anything: every piece of evidence needs support.
+        plain_unknown = cand.cls == "unknown" and cand.kind == "noun" and support(cand, "", ("coinage",)) is None
+        weak: Evidence | None = None
+        for name in self.evidence:
+            ev = EVIDENCE[name](cand, self)
+            if ev is None:
+                continue
+            if ev.strong and not plain_unknown:
+                return Finding(cand, ev, None), f"strong evidence {ev.name}: {ev.reason}"
+            weak = weak or ev
+        if weak is None:
+            return None, "no evidence that the sentence treats it as a person"
+        what = f"{'evidence' if weak.strong else 'weak evidence'} {weak.name} ({weak.reason})"
+        if plain_unknown:
+            what += f", on a head WordNet does not know ('{cand.head.lemma_.lower()}'), so it needs support"
+        why = support(cand, after, self.weak_needs)
+        if why is not None:
+            return Finding(cand, weak, why), f"{what}, supported: {explain_support_name(why)}"
+        if "repeated" in self.weak_needs:
+            return Finding(cand, weak, None, pending=True), f"{what}; nothing in the sentence supports it, so it is flagged only if the same phrase is flagged elsewhere in the text"
+        return None, f"{what}; nothing supports it (weak-evidence-needs: {', '.join(self.weak_needs) or 'none'})"
+
+    def trace(self, doc: Any, merged: Mapping[int, str], after: str = "") -> Iterator[tuple[Any, Finding | None, str]]:
+        """For ``explain``: each noun-like token of the sentence, its finding (or None) and why."""
+        for tok in doc:
+            if tok.pos_ not in ("NOUN", "PROPN", "NUM", "X") and not merged.get(tok.idx) and tok.pos_ != "ADJ":
+                continue
+            got = candidate_or_reason(tok, merged, self)
+            if isinstance(got, str):
+                if tok.pos_ in ("NOUN", "PROPN", "NUM", "X") or merged.get(tok.idx):
+                    yield tok, None, f"not a candidate: {got}"
+                continue
+            if got.category != self.rule.category:
+                continue  # the other person rule's candidate
+            found, why = self.decide(got, after)
+            phrase = doc[got.start : got.end].text
+            yield tok, found, f"candidate '{phrase}' ({got.kind}; WordNet: {got.cls}): {why}"
 
     # -- what the cheap gate must let through ---------------------------------
 
@@ -475,6 +533,11 @@ class Cues:
 
 def explain_support(finding: Finding) -> str:
     """A few words on why weak evidence was enough."""
+    return explain_support_name(finding.support)
+
+
+def explain_support_name(name: str | None) -> str:
+    """A few words on one kind of support."""
     return {
         "identifier": "the phrase is an identifier",
         "time": "the phrase carries a time",
@@ -482,7 +545,7 @@ def explain_support(finding: Finding) -> str:
         "coinage": "its head is not a dictionary noun",
         "pronoun": "she/he follows",
         "repeated": "the same phrase is flagged elsewhere in the text",
-    }.get(finding.support or "", "")
+    }.get(name or "", "")
 
 
 def evidence_names() -> Sequence[str]:

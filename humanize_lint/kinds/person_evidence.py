@@ -164,6 +164,11 @@ def _agentive(lemma: str) -> bool:
     return False
 
 
+def _person_share(lemma: str) -> float:
+    profile = wordnet.noun_profile(lemma) or {}
+    return profile.get("person", 0.0)
+
+
 def _time_share(lemma: str) -> float:
     profile = wordnet.noun_profile(lemma) or {}
     return profile.get("time", 0.0)
@@ -225,73 +230,88 @@ def _identifier_ok(tok: Token) -> bool:
 
 def candidate(tok: Token, merged: Mapping[int, str], rule: "PersonRule") -> Candidate | None:
     """The candidate headed by ``tok``, or None."""
+    got = candidate_or_reason(tok, merged, rule)
+    return got if isinstance(got, Candidate) else None
+
+
+def candidate_or_reason(tok: Token, merged: Mapping[int, str], rule: "PersonRule") -> Candidate | str:
+    """The candidate headed by ``tok``, or a few words on why there is none (``explain``)."""
     doc = tok.doc
     kind = merged.get(tok.idx)
     if kind in ("labelled", "id"):
         if not rule.identifiers:
-            return None
+            return "an identifier, and this rule takes no identifiers"
         start, end = tok.i, tok.i + 1
         if start > 0 and doc[start - 1].lower_ in DEFINITE | GENERIC and not doc[start - 1].whitespace_.count("\n"):
             start -= 1  # "the #88213"
-        if not _not_label(doc, end) or not _identifier_ok(tok):
-            return None
+        if not _not_label(doc, end):
+            return "a label or heading (a colon follows)"
+        if not _identifier_ok(tok):
+            return "a date, phone number, postcode, year or numbered part, not a record"
         return _make(tok, start, end, "identifier", "number-as-person", merged, rule)
     if tok.lower_ in PRONOUNS or tok.pos_ in _NOT_CANDIDATE_POS:
-        return None
+        return f"a pronoun or a {tok.pos_} word"
     if tok.dep_ in ("compound", "amod", "nmod", "nummod") and tok.head.i > tok.i and tok.head.pos_ in ("NOUN", "PROPN"):
-        return None  # a modifier: "the renewal team"
+        return f"a modifier of '{tok.head.text}'"  # "the renewal team"
     if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "VERB", "NUM", "X"):
-        return None
+        return f"not a noun ({tok.pos_})"
     start, end = np_span(tok)
     if start == tok.i and tok.i > 0 and doc[tok.i - 1].lower_ in DEFINITE | GENERIC:
         start = tok.i - 1  # "The expired wants ...": the parser hung the article elsewhere
     left = list(doc[start : tok.i])
     if any(t.dep_ == "poss" for t in left) and not any(t.lower_ in ("my", "our", "your") for t in left):
-        return None  # "NYISO's request", "her refund": a thing someone has
+        return "owned by someone (a possessive)"  # "NYISO's request", "her refund": a thing someone has
     if left and left[0].lower_ in OWNERS:
-        return None
+        return f"owned by someone ('{left[0].text}')"
     det = next((t for t in left if t.lower_ in DEFINITE | GENERIC | COUNTING), None)
     if any(t.lower_ in ("all", "each", "every", "any", "no") for t in left) or (start > 0 and doc[start - 1].lower_ in ("all", "each", "every")):
-        return None  # "All the interactions call ...": a statement about a kind, not a reference
+        return "quantified (all, each, every, any, no): a statement about a kind, not a reference"
     small = [c for c in tok.rights if c.dep_ in ("nummod", "appos", "npadvmod") and c.i == tok.i + 1 and re.fullmatch(r"#?\d{1,3}", c.text)]
     if small and det is None and tok.pos_ in ("NOUN", "PROPN") and tok.text.isalpha():
         if not rule.identifiers or not _not_label(doc, small[0].i + 1) or _time_share(tok.lemma_.lower()) >= 0.5:
-            return None
+            return "a numbered thing that is a label, a time, or not this rule's kind"
         return _make(tok, tok.i, small[0].i + 1, "identifier", "number-as-person", merged, rule)  # "table 12"
     if det is None:
-        return None
+        return "no article, number or demonstrative: most bare nouns in notes name things"
     lemma = tok.lemma_.lower()
     if lemma in rule.skip_nouns or tok.lower_ in rule.skip_nouns:
-        return None
+        return "listed under candidates.skip-nouns"
+    if lemma in rule.presence_places and not any(merged.get(t.idx) for t in doc[start:end]):
+        return "a place where staff work (presence-places): the staff there"  # "the front desk called"
     nominal = det.i == tok.i - 1 or (tok.i > 0 and doc[tok.i - 1].pos_ in ("PROPN", "NOUN", "ADJ") and det.i < tok.i)
     if tok.pos_ == "VERB" and tok.tag_ not in ("VBN", "VBD", "VBG") and not (nominal and (tok.tag_ in ("VB", "VBP") or det.lower_ in COUNTING)):
-        return None  # a verb; but "the install", "the Oslo install", "two mortgage leads" are nouns
+        return "parsed as a verb"  # but "the install", "the Oslo install", "two mortgage leads" are nouns
     if tok.text[:1].isupper() and not tok.text.isupper() and not _acronym(tok.text) and not tok.is_sent_start and doc[tok.i - 1].lower_ not in ("the", "a", "an"):
-        return None  # a name or a title: "the Working Group", "the Licensor"
+        return "capitalised mid-sentence: a name or a title"  # "the Working Group", "the Licensor"
     if _acronym(tok.text) and lemma not in rule.add_nouns:
         # An acronym head names an organisation more often than a customer ("the SEC said"),
         # unless it is counted like a common noun ("an MQL", "two MQLs") or comes from
         # somewhere or some time ("the SMB from Gdansk", "the P1 from last night").
-        counted = det.lower_ in GENERIC | COUNTING or tok.text.endswith("s")
+        singular = tok.text[:-1] if tok.text.endswith("s") and tok.text[:-1] in rule.acronym_heads else tok.text
+        head = rule.acronym_heads.get(singular)
+        if head is not None and _person_share(head) >= 0.5:
+            return f"the acronym stands for a person ('{head}')"  # "the SDRs", "an AE"
+        plural = tok.text.endswith("s") and (head is not None or det.lower_ not in DEFINITE)
+        counted = det.lower_ in GENERIC | COUNTING or plural
         origin = any(ch.dep_ == "prep" and ch.lower_ in ("from", "on") and ch.i > tok.i for ch in tok.children) or (tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("from", "on"))
         if not counted and not origin:
-            return None
+            return "a definite acronym that is neither counted nor from somewhere: most are organisations"
     if not re.fullmatch(r"[A-Za-z0-9][\w'’.-]*", tok.text):
-        return None
+        return "not a word"
     time_head = merged.get(tok.idx) == "time"
     if len(tok.text) <= 2 and tok.text.islower() and not time_head:
-        return None  # "the pt": an abbreviation nobody can classify
+        return "a short lower-case abbreviation nobody can classify"  # "the pt"
     if not _not_label(doc, end):
-        return None
+        return "a label or heading (a colon follows)"
     if "  " in doc[start:end].text or "\n" in doc[start:end].text:
-        return None  # the phrase runs across removed markup: not one noun phrase
+        return "the phrase runs across removed markup"
     if det.lower_ in ("my", "our", "your") and not (time_head or any(merged.get(t.idx) == "time" for t in left)):
-        return None  # "your attachments", "my asst": the writer's or reader's own things; "my 3pm" is kept
+        return "the writer's or reader's own thing (my, our, your)"  # "my 3pm" is kept
     numbered = any(merged.get(t.idx) in ("id", "labelled") or (t.dep_ == "nummod" and t.text.isdigit() and len(t.text) >= 3) for t in left)
     if numbered and not rule.identifiers:
-        return None
+        return "numbered, and this rule takes no identifiers"
     if not numbered and not (rule.nouns or (time_head and rule.times)):
-        return None
+        return "a noun phrase, and this rule takes none"
     category = "number-as-person" if numbered else "thing-as-person"
     return _make(tok, start, end, "time" if time_head else "noun", category, merged, rule)
 
@@ -301,10 +321,10 @@ def _acronym(text: str) -> bool:
     return bool(re.fullmatch(r"[A-Z][A-Z0-9&]*[A-Z0-9]s?", text)) and len(text) > 1
 
 
-def _make(tok: Token, start: int, end: int, kind: str, category: str, merged: Mapping[int, str], rule: "PersonRule") -> Candidate | None:
+def _make(tok: Token, start: int, end: int, kind: str, category: str, merged: Mapping[int, str], rule: "PersonRule") -> Candidate | str:
     cls, shares = classify(tok, kind, start, end, merged, rule)
     if cls in ("person", "quantity"):
-        return None
+        return f"WordNet: '{tok.lemma_.lower()}' is a {cls} noun"
     role = tok
     while role.dep_ == "conj" and role.head.i < role.i and role.head.pos_ in ("NOUN", "PROPN"):
         role = role.head
