@@ -95,6 +95,7 @@ def check(
     baseline_file: Optional[Path] = typer.Option(None, "--baseline", help="Report only findings not recorded in this baseline file."),
     write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record today's findings in this baseline file."),
     report_unused: bool = typer.Option(False, "--report-unused-suppressions", help="Report inline suppressions that suppressed nothing (exit 1)."),
+    explain_findings: bool = typer.Option(False, "--explain", help="Text output: under each finding, why it was raised (the evidence and what supported it). JSON and SARIF always carry it ('why')."),
 ) -> None:
     """Lint files, directories, record exports or standard input."""
     _safe_streams()
@@ -142,6 +143,8 @@ def check(
         runner = Runner(flags, report, None, want_lines=output_format == "text", jobs=jobs or default_jobs(), progress=progress)  # type: ignore[arg-type]
         runner.context_for(first)
         runner.reporter = reporter_cls(sys.stdout, show_summary=summary or output_format == "summary")
+        if explain_findings and hasattr(runner.reporter, "explain"):
+            runner.reporter.explain = True
         runner.hooks.append(SuppressionHook(runner, report_unused))
         if baseline_file is not None:
             from . import baseline
@@ -317,12 +320,77 @@ def _explain(r: Rule, fmt: str) -> None:
         lines.append(f"More: {r.link}")
     if r.why:
         lines += ["", "## Why", "", r.why]
-    flag, ok = r.examples.get("flag", ()), r.examples.get("pass", ())
-    if flag:
-        lines += ["", "## Flagged", ""] + [f"- {e}" for e in flag]
-    if ok:
-        lines += ["", "## Not flagged", ""] + [f"- {e}" for e in ok]
+    for kind, title in (("flag", "Flagged"), ("pass", "Not flagged")):
+        cases = [c for c in r.example_cases if c[0] == kind]
+        if cases:
+            lines += ["", f"## {title}", ""]
+            for _, text, spans, evidence in cases:
+                note = ", ".join(f"'{s}'" for s in spans)
+                if evidence:
+                    note += f" ({evidence})"
+                lines.append(f"- {text}" + (f"  -> {note}" if note else ""))
     typer.echo("\n".join(lines))
+
+
+@app.command("explain")
+def explain_cmd(
+    texts: List[str] = typer.Argument(None, help="Text to explain (each argument is one text); '-' reads standard input."),
+    file: Optional[Path] = typer.Option(None, "--file", help="Explain this plain-text or Markdown file instead."),
+    output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
+    config_file: Optional[Path] = typer.Option(None, "--config", help="Config file (default: closest .humanize-lint.yaml or pyproject.toml)."),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rules."),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rules."),
+    model: Optional[str] = typer.Option(None, "--model", help="spaCy pipeline to load."),
+    customer: Optional[str] = typer.Option(None, "--customer", help="The customer's name, used in suggestions."),
+    show_parse: bool = typer.Option(False, "--parse", help="Also print each parsed sentence's tokens (text/POS/dependency>head)."),
+) -> None:
+    """Show what each stage decided about a text: why it is flagged, or why not."""
+    import json
+
+    from . import explain as explain_mod
+    from .model import Document, Unit
+
+    _safe_streams()
+    if output_format not in ("text", "json"):
+        _err(f"unknown format '{output_format}'; choose text or json")
+        raise typer.Exit(2)
+    items: list[tuple[str, str, str]] = []  # (path, text, markup)
+    if file is not None:
+        try:
+            raw = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            _err(f"{file}:1:1: cannot read: {exc}")
+            raise typer.Exit(2)
+        markup = "markdown" if file.suffix.lower() in (".md", ".markdown", ".mdx") else "text"
+        items.append((str(file), raw, markup))
+    for t in texts or []:
+        items.append(("-", sys.stdin.read() if t == "-" else t, "text"))
+    if not items:
+        _err("give a text to explain, '-' for standard input, or --file PATH")
+        raise typer.Exit(2)
+    try:
+        runner = Runner(Flags(config_file=config_file, select=_split(select), ignore=_split(ignore), model=model, customer=customer), Report(), None, want_lines=False, jobs=1)  # type: ignore[arg-type]
+        linter = runner.context_for(Path.cwd()).linter
+    except HumanizeLintError as exc:
+        _err(str(exc))
+        raise typer.Exit(2)
+    out: list[dict[str, object]] = []
+    any_findings = False
+    for path, text, markup in items:
+        unit = Unit(document=Document(path=path, text=text, format=markup), text=text, markup=markup, customer=customer)
+        steps, findings = explain_mod.explain(linter, unit, show_parse=show_parse)
+        any_findings = any_findings or bool(findings)
+        if output_format == "json":
+            out.append({"path": path, "steps": [s.as_dict() for s in steps], "findings": len(findings)})
+            continue
+        typer.echo(f"== {path if path != '-' else explain_mod._short(text, 60)}")
+        for step in steps:
+            head = f"{step.line}:{step.column} {step.stage}" + (f" [{step.rule}]" if step.rule else "")
+            typer.echo(f"{head}: {step.text!r}: {step.verdict}" if step.text else f"{head}: {step.verdict}")
+        typer.echo(f"-> {len(findings)} finding{'s' if len(findings) != 1 else ''}")
+    if output_format == "json":
+        typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    raise typer.Exit(1 if any_findings else 0)
 
 
 def run() -> None:

@@ -118,6 +118,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "end_line": f.end_pos.line,
         "end_column": f.end_pos.column,
         "suggestions": list(f.suggestions),
+        "why": dict(f.explanation) if f.explanation else None,
     }
 
 
@@ -209,6 +210,7 @@ class TextReporter(Reporter):
         self.styled = not self.no_color and (tty or bool(os.environ.get("FORCE_COLOR")))
         self._console: Any = None
         self.only_summary = only_summary
+        self.explain = False  # check --explain: a "why" line under each finding
         self.counts: Counter[str] = Counter()
 
     @property
@@ -260,6 +262,10 @@ class TextReporter(Reporter):
                 self._line((f"  {gutter} | " + " " * _display_width(line_text[:col0]) + "^" * max(1, _display_width(line_text[col0 : col0 + width])), colour))
             if f.suggestions:
                 self._line((f"  help: {f.suggestions[0]}" + (f"  (or: {', '.join(f.suggestions[1:])})" if len(f.suggestions) > 1 else ""), "green"))
+            if self.explain and f.explanation:
+                from .explain import describe
+
+                self._line((f"  why: {describe(f.explanation)}", "dim"))
 
     def finish(self, report: Report) -> None:
         if self.show_summary:

@@ -149,6 +149,8 @@ def _result(f: Finding, rule_index: int, fingerprint: str) -> dict[str, Any]:
             }
         ]
     props: dict[str, Any] = {"suggestions": list(f.suggestions)}
+    if f.explanation:
+        props["why"] = dict(f.explanation)
     if f.record is not None:
         props["record"] = f.record
     if f.field is not None:

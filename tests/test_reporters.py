@@ -193,7 +193,8 @@ def test_sarif_for_markdown_with_crlf_emoji_and_tab_is_valid_and_points_at_the_s
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
         location = result["locations"][0]["physicalLocation"]["artifactLocation"]
         assert location == {"uri": NOTE_URI, "uriBaseId": "%SRCROOT%"}
-        assert set(result["properties"]) == {"suggestions"}  # no record or field for a plain file
+        assert set(result["properties"]) == {"suggestions", "why"}  # no record or field for a plain file
+        assert result["properties"]["why"]["evidence"]  # why it was raised (check --explain)
     assert CUSTOMER in proc.stdout  # ensure_ascii=False
 
     renewal = run["results"][0]
