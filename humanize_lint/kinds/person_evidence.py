@@ -58,6 +58,8 @@ PRONOUNS = frozenset(
 )
 _NP_LEFT_DEPS = frozenset({"det", "predet", "amod", "compound", "nummod", "poss", "nmod", "npadvmod", "quantmod", "punct"})
 _NOT_CANDIDATE_POS = frozenset({"PRON", "DET", "ADP", "CCONJ", "SCONJ", "PUNCT", "AUX", "PART", "INTJ", "SYM", "SPACE"})
+# Verbs of phoning: what is phoned is someone at a number, never a document ("call the claim back").
+_PHONE_VERBS = frozenset({"call", "phone", "ring"})
 _PHONE_RE = re.compile(r"(?:\+?1[-. ])?\(?\d{3}\)?[-. /]\d{3}[-. ]\d{4}|\b1-8\d\d-|\d{3}/\d{3}-\d{4}")
 _PERSON_PRONOUN_RE = re.compile(r"(?i)(?<![\w'’])(?:he|she|him|her|his|hers|himself|herself)(?![\w'’])")
 # Verbs whose object can only be someone (so a document-like head is still a stand-in): "thanked the claim".
@@ -225,7 +227,15 @@ def _identifier_ok(tok: Token) -> bool:
             return False  # "June 11", "day 7"
         if re.fullmatch(r"(?:19|20)\d\d", parts[-1]):
             return False  # a year
+        if label.isupper() and label in _subdivisions() and re.fullmatch(r"\d{5}(?:-\d{4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{4}", parts[-1]):
+            return False  # "TX 77079-6909", "QC H2X 1Y4", "NSW 2000": a state and its postcode (ISO 3166-2)
     return True
+
+
+def _subdivisions() -> frozenset[str]:
+    from ..acronym_data import load
+
+    return load().subdivisions
 
 
 def candidate(tok: Token, merged: Mapping[int, str], rule: "PersonRule") -> Candidate | None:
@@ -276,9 +286,9 @@ def candidate_or_reason(tok: Token, merged: Mapping[int, str], rule: "PersonRule
     lemma = tok.lemma_.lower()
     if lemma in rule.skip_nouns or tok.lower_ in rule.skip_nouns:
         return "listed under candidates.skip-nouns"
-    if lemma in rule.presence_places and not any(merged.get(t.idx) for t in doc[start:end]):
+    if _presence_place(lemma, rule) and not any(merged.get(t.idx) for t in doc[start:end]):
         return "a place where staff work (presence-places): the staff there"  # "the front desk called"
-    nominal = det.i == tok.i - 1 or (tok.i > 0 and doc[tok.i - 1].pos_ in ("PROPN", "NOUN", "ADJ") and det.i < tok.i)
+    nominal = det.i == tok.i - 1 or (tok.i > 0 and (doc[tok.i - 1].pos_ in ("PROPN", "NOUN", "ADJ") or merged.get(doc[tok.i - 1].idx) == "time") and det.i < tok.i)
     if tok.pos_ == "VERB" and tok.tag_ not in ("VBN", "VBD", "VBG") and not (nominal and (tok.tag_ in ("VB", "VBP") or det.lower_ in COUNTING)):
         return "parsed as a verb"  # but "the install", "the Oslo install", "two mortgage leads" are nouns
     if tok.text[:1].isupper() and not tok.text.isupper() and not _acronym(tok.text) and not tok.is_sent_start and doc[tok.i - 1].lower_ not in ("the", "a", "an"):
@@ -314,6 +324,11 @@ def candidate_or_reason(tok: Token, merged: Mapping[int, str], rule: "PersonRule
         return "a noun phrase, and this rule takes none"
     category = "number-as-person" if numbered else "thing-as-person"
     return _make(tok, start, end, "time" if time_head else "noun", category, merged, rule)
+
+
+def _presence_place(lemma: str, rule: "PersonRule") -> bool:
+    """A place where staff serve, or a solid compound whose head is one ("helpdesk", "hotline")."""
+    return lemma in rule.presence_places or any(lemma.endswith(p) and len(p) >= 4 and lemma != p for p in rule.presence_places if " " not in p)
 
 
 def _acronym(text: str) -> bool:
@@ -378,11 +393,17 @@ def predicates(c: Candidate, rule: "PersonRule") -> list[Token]:
     role, doc = c.role, c.role.doc
     found = []
     if role.dep_ == "nsubj" and role.head.pos_ in ("VERB", "AUX", "ADJ"):
-        found.append(role.head)
+        verb = role.head
+        imperative = any(ch.lower_ == "please" for ch in verb.children)
+        apart = verb.i > c.end and any(t.pos_ == "SCONJ" or (t.is_punct and t.text not in (",", "-", "—")) for t in doc[c.end : verb.i])
+        if not imperative and not apart:
+            found.append(verb)  # (not "ECS 6990 *~*~* If you have questions, please call")
     elif role.dep_ == "nsubjpass" and not any(ch.dep_ in ("auxpass", "aux") for ch in role.head.children):
         found.append(role.head)  # "Acct 4471-22 called back": a passive with no auxiliary is a misparsed past tense
     elif c.kind == "identifier" and role.head.i > role.i and (role.head.pos_ in ("VERB", "AUX") or wordnet.verb_lemmas(role.head.lower_)) and role.dep_ not in ("dobj", "pobj", "dative", "nsubjpass", "nsubj") \
-            and not any(ch.dep_ in ("nsubj", "nsubjpass") for ch in role.head.children):
+            and not any(ch.dep_ in ("nsubj", "nsubjpass") for ch in role.head.children) \
+            and role.head.tag_ != "VB" and not any(t.is_punct or t.pos_ in ("SCONJ", "SYM") or "\n" in t.text for t in doc[c.end : role.head.i]):
+        # "acct 2208 just called" misparsed; not "ECS 6990 *~*~* If you have questions, please call"
         found.append(role.head)
     elif role.dep_ in ("ROOT", "dep", "npadvmod", "nmod", "appos", "auxpass", "meta", "intj", "punct", "cc"):
         i = c.end
@@ -538,7 +559,8 @@ def described_as(c: Candidate, rule: "PersonRule") -> Evidence | None:
         return None
     preds = predicates(c, rule)
     role = c.role
-    if role.dep_ == "nsubjpass" and role.head.lower_ in rule.feelings and not any(ch.dep_ == "agent" for ch in role.head.children):
+    if role.dep_ == "nsubjpass" and role.head.lower_ in rule.feelings and not any(ch.dep_ == "agent" for ch in role.head.children) \
+            and not ("content" in c.shares and any(ch.lower_ == "been" for ch in role.head.children)):  # "the requirements have been satisfied": fulfilled
         return Evidence("described-as", f"it is {role.head.text}", (role.head.text,), not (c.cls == "physical" and c.kind == "noun"))
     for verb in preds:
         if verb.pos_ == "ADJ" and verb.lower_ in rule.feelings:
@@ -560,9 +582,13 @@ def described_as(c: Candidate, rule: "PersonRule") -> Evidence | None:
             doc = verb.doc
             while j < len(doc) and doc[j].pos_ in ("ADV", "PART") and doc[j].lower_ not in ("not", "n't", "never"):
                 j += 1
-            if j < len(doc) and doc[j].lower_ in rule.feelings and doc[j].tag_ in ("JJ", "VBN") and not (c.cls == "physical" and c.kind == "noun"):
+            # "have been satisfied": for a document or requirement, fulfilled, not pleased
+            passive_participle = j < len(doc) and verb.lower_ in ("been", "be", "being") and (doc[j].tag_ == "VBN" or ("content" in c.shares and doc[j].lower_.endswith("ed")))
+            if j < len(doc) and doc[j].lower_ in rule.feelings and doc[j].tag_ in ("JJ", "VBN") and not passive_participle and not (c.cls == "physical" and c.kind == "noun"):
                 return Evidence("described-as", f"it {verb.text} {doc[j].text}", (doc[j].text,), True)  # "the case is happy now - ..." (misparsed)
         for ch in verb.children:
+            if (ch.tag_ == "VBN" or ch.lower_.endswith("ed")) and verb.lower_ in ("been", "be", "being"):
+                continue  # "have been satisfied": a passive verb ("the requirements were met"), not a feeling
             if ch.dep_ in ("oprd", "acomp", "advcl", "xcomp") and ch.lower_ in rule.feelings and ch.i > verb.i and not (c.cls == "physical" and c.kind == "noun"):
                 return Evidence("described-as", f"it {verb.text} {ch.text}", (ch.text,), True)  # "rang in upset"
     return None
@@ -574,14 +600,22 @@ def present_at(c: Candidate, rule: "PersonRule") -> Evidence | None:
         return None
     doc = c.role.doc
     for verb in predicates(c, rule):
-        if lemma_of(verb, rule.known_verbs) not in ("be", "wait", "sit", "stand", "hold"):
+        lemma = lemma_of(verb, rule.known_verbs)
+        # Being somewhere, or coming there ("came to the front desk", "walked into reception").
+        moving = lemma in rule.motion_verbs
+        if lemma not in ("be", "wait", "sit", "stand", "hold") and not moving:
             continue
-        strong = c.cls in ("abstract", "unknown") or c.kind != "noun"
+        if moving and c.kind == "noun" and c.cls not in ("abstract", "unknown"):
+            continue  # "the parcel came to reception": things are brought
+        # Coming to a place is weak: deliveries come to the front desk too.
+        strong = (c.cls in ("abstract", "unknown") or c.kind != "noun") and not moving
         kids = list(verb.children) + [g for ch in verb.children if ch.dep_ == "advmod" and ch.lower_ in ("back", "already", "still", "now") for g in ch.children]
         for ch in kids:
-            if ch.dep_ == "advmod" and ch.lower_ in rule.presence_adverbs and ch.i > verb.i and not any(t.tag_ in ("WDT", "WP", "WRB", "EX") for t in doc[: c.start]):
+            # "is here", "is home now" (the small pipeline tags "home" a noun attribute)
+            if ch.dep_ in ("advmod", "attr") and not moving and ch.lower_ in rule.presence_adverbs and ch.i > verb.i and not any(g.dep_ in ("det", "poss", "amod") for g in ch.children) \
+                    and not any(t.tag_ in ("WDT", "WP", "WRB", "EX") for t in doc[: c.start]):
                 return Evidence("present-at", f"it {verb.text} {ch.text}", (ch.text,), strong)
-            if ch.dep_ == "prep" and ch.lower_ in ("in", "at", "on"):
+            if ch.dep_ == "prep" and ch.lower_ in (("to", "into", "at", "in") if moving else ("in", "at", "on")):
                 for place in ch.children:
                     words = {place.lemma_.lower(), place.lower_.split(" ")[0]}
                     compounds = {g.lower_ for g in place.children if g.dep_ == "compound"}
@@ -637,8 +671,8 @@ def addressee_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
         return None  # "call it a day", "a band called the Titans"
     if lemma in rule.contact_verbs and any(ch.dep_ == "prep" and ch.lower_ == "to" for ch in verb.children) and lemma not in ("call", "phone", "ring"):
         return None  # "e-mail the report to Sam": the report is sent, not addressed
-    if c.shares & {"content"} and lemma not in PERSON_ONLY_OBJECTS and not _specified(c, names=False):
-        return None  # "tell the story", "tell the Sourcegraph story", "text the link"
+    if c.shares & {"content"} and lemma not in PERSON_ONLY_OBJECTS and lemma not in _PHONE_VERBS and not _specified(c, names=False):
+        return None  # "tell the story", "tell the Sourcegraph story", "text the link"; but a claim is not phoned
     if c.cls == "physical":
         return None  # "call the airline", "contact the ICE help desk": a service, not a stand-in
     if c.kind == "noun" and any(t.lower_ in ("my", "our", "your") for t in doc[c.start : c.end]):
@@ -698,8 +732,17 @@ def doc_lower(c: Candidate, i: int) -> str:
 
 
 def _naming(verb: Token) -> bool:
-    """*call* in its naming sense: a name or description after the object, and no "back"."""
-    return any(ch.dep_ == "oprd" for ch in verb.children) and not any(ch.lower_ == "back" for ch in verb.children)
+    """*call* in its naming sense: a name or description after the object, and no "back".
+    A time after the object is no name ("call the Brennan divorce first thing", "call the renewal today")."""
+    return any(ch.dep_ == "oprd" and not _time_phrase(ch) for ch in verb.children) and not any(ch.lower_ == "back" for ch in verb.children)
+
+
+def _time_phrase(tok: Token) -> bool:
+    """A time adverbial: "today", "first thing", "this morning", "tomorrow"."""
+    low = tok.lower_
+    if low in ("today", "tonight", "tomorrow", "now") or _time_share(tok.lemma_.lower()) >= 0.5:
+        return True
+    return low == "thing" and any(ch.lower_ == "first" for ch in tok.children)
 
 
 def _subject_is_person(verb: Token) -> bool:
