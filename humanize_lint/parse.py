@@ -70,6 +70,8 @@ def classify_run(run: str) -> str | None:
             return None  # "2nd", "90s", "30k", "16ft"
         if re.fullmatch(r"\d+(?:-[a-z]+)+", run):
             return "hyphen"  # "10-pack", "8-top", "3-day"
+        if re.fullmatch(r"[A-Z]{1,2}\d", run):
+            return None  # "P1", "L2", "Q3": a priority, tier or quarter, written like an acronym
         if _digits(run) >= 3 or re.search(r"[A-Za-z]", run):
             return "id"
         return None
@@ -143,7 +145,7 @@ class MergePlan:
                 elif (
                     label.whitespace_
                     and not counted
-                    and re.fullmatch(r"[A-Za-z][A-Za-z.]{1,14}", label.text)
+                    and re.fullmatch(r"[A-Za-z][A-Za-z.]{1,14}|[A-Za-z]/[A-Za-z]", label.text)
                     and low not in FUNCTION_WORDS
                     and low not in UNITS
                     and (not label.text.isupper() or len(label.text) <= 5)

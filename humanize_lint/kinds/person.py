@@ -438,10 +438,11 @@ class PersonRule:
         what = f"{'evidence' if weak.strong else 'weak evidence'} {weak.name} ({weak.reason})"
         if plain_unknown:
             what += f", on a head WordNet does not know ('{cand.head.lemma_.lower()}'), so it needs support"
-        why = support(cand, after, self.weak_needs)
+        needs = tuple(n for n in weak.needs if n in self.weak_needs) if weak.needs else self.weak_needs
+        why = support(cand, after, needs)
         if why is not None:
             return Finding(cand, weak, why), f"{what}, supported: {explain_support_name(why)}"
-        if "repeated" in self.weak_needs:
+        if "repeated" in self.weak_needs and not weak.needs:
             return Finding(cand, weak, None, pending=True), f"{what}; nothing in the sentence supports it, so it is flagged only if the same phrase is flagged elsewhere in the text"
         return None, f"{what}; nothing supports it (weak-evidence-needs: {', '.join(self.weak_needs) or 'none'})"
 

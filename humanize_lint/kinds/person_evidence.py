@@ -58,6 +58,12 @@ PRONOUNS = frozenset(
 )
 _NP_LEFT_DEPS = frozenset({"det", "predet", "amod", "compound", "nummod", "poss", "nmod", "npadvmod", "quantmod", "punct"})
 _NOT_CANDIDATE_POS = frozenset({"PRON", "DET", "ADP", "CCONJ", "SCONJ", "PUNCT", "AUX", "PART", "INTJ", "SYM", "SPACE"})
+# What supports a document-like head that asks or wants: a she or he, a time, a number.
+_CONTENT_NEEDS = ("pronoun", "time", "identifier")
+# Verbs of conversation: a numbered record spoken with is someone ("spoke with policy 88-204411").
+_CONVERSE = frozenset({"speak", "talk", "chat", "meet"})
+# Prepositions as notes abbreviate them ("spoke w/ #88213").
+_PREP_ABBREVIATIONS = {"w/": "with", "w": "with", "wth": "with"}
 # Verbs of phoning: what is phoned is someone at a number, never a document ("call the claim back").
 _PHONE_VERBS = frozenset({"call", "phone", "ring"})
 _PHONE_RE = re.compile(r"(?:\+?1[-. ])?\(?\d{3}\)?[-. /]\d{3}[-. ]\d{4}|\b1-8\d\d-|\d{3}/\d{3}-\d{4}")
@@ -93,6 +99,7 @@ class Evidence:
     reason: str  # short, for the message: "it called"
     words: tuple[str, ...]  # the words that gave it
     strong: bool
+    needs: tuple[str, ...] = ()  # weak evidence: the only support that counts for it (empty: the rule's)
 
 
 # ---------------------------------------------------------------------------
@@ -418,6 +425,10 @@ def predicates(c: Candidate, rule: "PersonRule") -> list[Token]:
                 found.append(verb if verb.tag_ != "MD" else verb.head)
     if c.start < len(doc) and doc[c.start].lower_ in GENERIC:
         found = [v for v in found if v.tag_ in ("VBZ", "VBD", "MD") or any(a.tag_ == "MD" for a in v.children)]  # "If a delivery calls"; not "a chance email me"
+    # A reduced relative clause: "an MQL asking for a call back", "the renewal wanting a refund".
+    # Not after "a": "a message thanking the reporter", "a function calling another" describe a kind.
+    if not (c.start < len(doc) and doc[c.start].lower_ in GENERIC):
+        found.extend(ch for ch in role.children if ch.dep_ == "acl" and ch.tag_ == "VBG" and ch.i > role.i and not any(g.dep_ in ("nsubj", "mark", "aux") for g in ch.children))
     out: list[Token] = []
     seen: set[int] = set()
     queue = list(found)
@@ -502,6 +513,7 @@ def subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
     """It does what people do: calls, e-mails, hangs up, complains (strong); asks, wants, says (weak)."""
     if _acts(c) or not (rule.subject_verbs or rule.strong_subject_verbs):
         return None
+    held: Evidence | None = None
     for verb in predicates(c, rule):
         lemma = lemma_of(verb, rule.known_verbs)
         strong = lemma in rule.strong_subject_verbs
@@ -523,7 +535,12 @@ def subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
         numbered = c.kind == "identifier" or c.category == "number-as-person"
         if lemma in rule.content_verbs and lemma not in rule.contact_verbs and c.shares & {"content", "agent", "group"} \
                 and not (numbered and lemma in rule.desire_verbs):
-            continue  # "the policy says", "the form asks", "ticket #4412 is waiting on the vendor"
+            # "the policy says", "the form asks", "ticket #4412 is waiting on the vendor"; but
+            # "the return wants a label ... she": a content head that asks and wants is a
+            # person only when a she or he follows (or it carries a time or a number).
+            if c.cls == "content" and not c.shares & {"agent", "group"} and lemma != "say":
+                held = held or Evidence("subject-of", f"it {_verb_phrase(verb)}", (verb.text,), False, _CONTENT_NEEDS)
+            continue
         if lemma == "wait" and timed:
             return Evidence("subject-of", f"it is {verb.text}", (verb.text,), True)
         if lemma == "say" and not (timed or c.cls == "unknown") and c.shares & {"content", "agent", "group"}:
@@ -537,7 +554,7 @@ def subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
         if lemma in rule.motion_verbs and c.cls not in ("abstract", "unknown"):
             continue  # "the parcel arrived": things move
         return Evidence("subject-of", f"it {_verb_phrase(verb)}", (verb.text,), strong)
-    return None
+    return held
 
 
 def passive_subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
@@ -619,6 +636,8 @@ def present_at(c: Candidate, rule: "PersonRule") -> Evidence | None:
                 for place in ch.children:
                     words = {place.lemma_.lower(), place.lower_.split(" ")[0]}
                     compounds = {g.lower_ for g in place.children if g.dep_ == "compound"}
+                    if place.tag_ == "VBG":
+                        words = compounds  # "is on the phone asking": the parser hung "phone" on "asking"
                     if place.dep_ == "pobj" and (words | {f"{x} {place.lower_}" for x in compounds}) & rule.presence_places \
                             and not any(g.lower_ in ("my", "your", "our", "his", "her", "their") for g in place.children):
                         return Evidence("present-at", f"it {verb.text} {ch.text} the {place.text}", (place.text,), strong)
@@ -688,7 +707,7 @@ def object_of_prep(c: Candidate, rule: "PersonRule") -> Evidence | None:
     prep = c.role.head
     if prep.dep_ not in ("prep", "dative", "agent"):
         return None
-    word = prep.norm_.lower() if prep.norm_.lower() in rule.preps else prep.lower_
+    word = prep.norm_.lower() if prep.norm_.lower() in rule.preps else _PREP_ABBREVIATIONS.get(prep.lower_, prep.lower_)
     head = prep.head
     if c.kind == "noun" and _time_share(c.head.lemma_.lower()) >= 0.5:
         return None
@@ -696,8 +715,8 @@ def object_of_prep(c: Candidate, rule: "PersonRule") -> Evidence | None:
         return None  # "the enclosed meets with your approval"
     lemma = lemma_of(head, rule.known_verbs)
     allowed = rule.preps.get(word, frozenset())
-    if c.shares & {"content"} and lemma not in rule.strong_prep_heads:
-        return None  # "talk to the report", "listen to the message"
+    if c.shares & {"content"} and lemma not in rule.strong_prep_heads and not (c.kind == "identifier" and lemma in _CONVERSE and word in ("with", "to")):
+        return None  # "talk to the report", "listen to the message"; but "spoke with policy 88-204411"
     prts = [ch.lower_ for ch in head.children if ch.dep_ == "prt"]
     for prt in prts:
         phrase = f"{lemma} {prt} {word}"
