@@ -2,7 +2,7 @@
 """Time humanize-lint against the prose linters people use today, on the same files.
 
 Peers: proselint (PyPI), alex and write-good (npm), a plain ``grep -E`` over
-the default pack's trigger terms (the floor: what any word list costs), and a
+the default pack's cue words (the floor: what any word list costs), and a
 bare ``spacy.blank("en")`` tokenizer pass (what reading the text with spaCy
 costs before any model runs). The peers are installed into a scratch
 directory; a peer that cannot be installed is skipped with a note.
@@ -274,7 +274,7 @@ def setup_npm(scratch: Path, packages: dict[str, str], install: bool, notes: lis
 
 
 def default_lexicon_regex(rules_dir: Path, notes: list[str]) -> Optional[str]:
-    """ERE alternation of the default pack's trigger words (trigger lexicons + identifier labels/nouns)."""
+    """ERE alternation of the default pack's words: the person rules' cue words, acronym expansion keys, terms."""
     py = None
     try:
         import yaml  # type: ignore  # noqa: F401
@@ -312,11 +312,17 @@ for f in sorted(glob.glob(os.path.join(d, "*.yaml"))):
     if os.path.basename(f) == "pack.yaml":
         continue
     rule = yaml.safe_load(open(f)) or {}
-    trig = rule.get("trigger")
-    if isinstance(trig, dict):
-        for k, v in trig.items():
-            if v is not True and v is not False:
-                take(v, k)
+    # The person rules have no noun list any more (open vocabulary): the floor greps
+    # their cue words (the verbs and words the cheap gate looks for), the acronym
+    # rule's expansion keys, and any terms.
+    for key in ("cues", "expansions", "terms"):
+        v = rule.get(key)
+        if isinstance(v, str):
+            v = lex.get(v[1:], {}) if v.startswith("$") else v
+        if isinstance(v, dict) and key == "expansions":
+            words.extend(k for k in v if isinstance(k, str))
+        elif v is not None:
+            take(v, key)
 print(json.dumps(sorted(set(words), key=lambda w: (-len(w), w.lower()))))
 """
     r = run_quiet([py, "-c", script, str(rules_dir)])
@@ -373,7 +379,7 @@ def build_tools(args: argparse.Namespace, scratch: Path, notes: list[str]) -> li
             notes.append("grep: skipped (not found)")
         elif rx:
             ver = first_line([grep, "--version"])
-            tools.append(Tool("grep -E (trigger terms)", ver, [grep, "-E", "-i", "-w", "-o", "-h", "-e", rx, "--"], count_lines))
+            tools.append(Tool("grep -E (cue words)", ver, [grep, "-E", "-i", "-w", "-o", "-h", "-e", rx, "--"], count_lines))
             tools[-1].note = f"{rx.count('|') + 1} terms"
     if want("spacy-blank"):
         ver = first_line([hl_py, "-c", "import spacy; print(spacy.__version__)"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import typer
 
@@ -32,15 +32,45 @@ def _err(message: str) -> None:
     sys.stderr.write(f"humanize-lint: {one_line(message)}\n")
 
 
+class OutputClosed(BaseException):
+    """Whoever reads our output has gone (``| head``): stop quietly. A BaseException, so
+    that the per-file isolation (which catches Exception) does not report it as a bug."""
+
+
+class _ClosedAware:
+    """A text stream whose writes raise :class:`OutputClosed` when the reader has gone."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._stream.write(text))
+        except BrokenPipeError:
+            raise OutputClosed() from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise OutputClosed() from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def _safe_streams() -> None:
     """Text that cannot be encoded (a lone surrogate from a JSON escape, an undecodable
     file name) is written as a backslash escape instead of ending the run: in JSON
-    output ``\\udc80`` is itself a valid escape."""
+    output ``\\udc80`` is itself a valid escape. A closed pipe on standard output
+    ends the run quietly."""
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
         except (AttributeError, ValueError):
             pass
+    if not isinstance(sys.stdout, _ClosedAware):
+        sys.stdout = _ClosedAware(sys.stdout)  # type: ignore[assignment]
 
 
 def _version(value: bool) -> None:
@@ -198,7 +228,7 @@ def check(
 
 def _load(config_path: Optional[Path], start: Path) -> tuple[config_mod.Config, rulepack.Pack]:
     cfg = config_mod.discover(start, config_path)
-    pack = rulepack.load(cfg.rule_paths, builtin=cfg.builtin, lexicon_overrides=cfg.lexicons)
+    pack = rulepack.load(cfg.rule_paths, builtin=cfg.builtin, lexicon_overrides=cfg.lexicons, overrides_origin=str(cfg.path) if cfg.path else None)
     return cfg, pack
 
 
@@ -217,7 +247,7 @@ def config_cmd(
     try:
         found = config_file or config_mod.find(start if start.exists() else Path.cwd())
         cfg = config_mod.discover(Path.cwd(), found) if found else config_mod.Config()
-        pack = rulepack.load(cfg.rule_paths, builtin=cfg.builtin, lexicon_overrides=cfg.lexicons)
+        pack = rulepack.load(cfg.rule_paths, builtin=cfg.builtin, lexicon_overrides=cfg.lexicons, overrides_origin=str(cfg.path) if cfg.path else None)
         from .runner import select_rules, severity_overrides
 
         active = select_rules(pack, list(cfg.select), list(cfg.ignore))
@@ -402,7 +432,12 @@ def run() -> None:
         sys.exit(2)
     except KeyboardInterrupt:  # pragma: no cover
         sys.exit(130)
-    except BrokenPipeError:  # pragma: no cover - e.g. piped into `head`
+    except (BrokenPipeError, OutputClosed):  # piped into `head`: the reader has what it wanted
+        import os
+
+        # Python would flush stdout again at exit and complain; point it at /dev/null.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
         sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - last resort, keep the exit contract
         import os

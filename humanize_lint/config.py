@@ -176,7 +176,7 @@ def load(path: Path) -> Config:
         known_acronyms=tuple(str(x) for x in acr.get("known", [])),
         defined_acronyms={str(k): str(v) for k, v in acr.get("defined", {}).items()},
         allow=tuple(str(x) for x in raw.get("allow", [])),
-        lexicons=dict(raw.get("lexicons", {})),
+        lexicons=raw.get("lexicons") or {},  # (keeps its marks for error positions)
         model=raw.get("model"),
         include=tuple(str(x) for x in raw.get("include", [])),
         exclude=tuple(str(x) for x in raw.get("exclude", [])),

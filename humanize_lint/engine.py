@@ -208,6 +208,8 @@ class Linter:
             trigger = "identifier"
         elif c.kind == "time" and c.head.i == c.start + (1 if c.end - c.start > 1 else 0):
             trigger = "appointment time"
+        elif re.fullmatch(r"[A-Z][A-Z0-9&]*[A-Z0-9]s?", c.head.text):
+            trigger = c.head.text[:-1] if c.head.text.endswith("s") else c.head.text  # "an MQL", as written
         else:
             trigger = c.head.lemma_.lower() if c.head.pos_ in ("NOUN", "PROPN") else c.head.lower_
         values = {"text": text, "trigger": trigger, "a_trigger": f"{_article(trigger)} {trigger}", "cue": ev.reason, "customer": unit.customer or ""}

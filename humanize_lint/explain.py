@@ -43,6 +43,10 @@ class Step:
         return out
 
 
+# Evidence found by a function of another name (recipients are addressees with two objects).
+EVIDENCE_FUNCTIONS = {"recipient-of": "addressee_of"}
+
+
 def _position(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
@@ -86,7 +90,8 @@ def explain(linter: Linter, unit: Unit, *, show_parse: bool = False) -> tuple[li
                     verdict = ("flagged: " if found is not None and not found.pending else ("pending: " if found is not None else "")) + why
                     details: dict[str, Any] = {}
                     if found is not None:
-                        details = {"evidence": found.evidence.name, "function": f"humanize_lint/kinds/person_evidence.py:{found.evidence.name.replace('-', '_')}", "words": list(found.evidence.words)}
+                        function = EVIDENCE_FUNCTIONS.get(found.evidence.name, found.evidence.name.replace("-", "_"))
+                        details = {"evidence": found.evidence.name, "function": f"humanize_lint/kinds/person_evidence.py:{function}", "words": list(found.evidence.words)}
                     by_token.setdefault(tok.i, []).append(Step("person", line, col, tok.text, verdict, pr.rule.name, details))
             for i in sorted(by_token):
                 # A phrase one person rule does not take at all is the other rule's: say it once.

@@ -460,8 +460,11 @@ def load(
     *,
     builtin: bool = True,
     lexicon_overrides: Mapping[str, Any] | None = None,
+    overrides_origin: str | None = None,
 ) -> Pack:
-    """Load the built-in pack and any extra rule files or pack directories."""
+    """Load the built-in pack and any extra rule files or pack directories.
+
+    ``lexicon_overrides``: the config's ``lexicons`` (``overrides_origin``: its file, for errors)."""
     pack = Pack()
     sources: list[tuple[Path, str]] = []
     if builtin:
@@ -477,6 +480,11 @@ def load(
             for key, value in load_pack_manifest(path, shown).items():
                 pack.lexicons[key] = _merge_lexicon(pack.lexicons.get(key), value)
     for key, value in (lexicon_overrides or {}).items():
+        if isinstance(value, dict) and set(value) == {"extend"} and key not in pack.lexicons:
+            close = difflib.get_close_matches(key, list(pack.lexicons), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; the lexicons are: {', '.join(sorted(pack.lexicons))}"
+            where = lexicon_overrides.where(key) if isinstance(lexicon_overrides, MarkedMap) and key in lexicon_overrides else (None, None)
+            raise RuleError(f"lexicons: cannot extend unknown lexicon '{key}'{hint}", overrides_origin, *where)
         pack.lexicons[key] = _merge_lexicon(pack.lexicons.get(key), value)
     for path, shown in sources:
         files = sorted(f for f in path.glob("*.y*ml") if f.name != "pack.yaml") if path.is_dir() else [path]

@@ -133,7 +133,7 @@ class Contexts:
     def _build(self, path: Optional[Path]) -> Context:
         f = self.flags
         cfg = config_mod.discover(Path.cwd(), path) if path else config_mod.Config()
-        pack = rulepack.load(cfg.rule_paths, builtin=cfg.builtin, lexicon_overrides=cfg.lexicons)
+        pack = rulepack.load(cfg.rule_paths, builtin=cfg.builtin, lexicon_overrides=cfg.lexicons, overrides_origin=str(cfg.path) if cfg.path else None)
         rules = select_rules(pack, f.select or list(cfg.select), f.ignore + list(cfg.ignore))
         severity = severity_overrides(pack, cfg)
         for glob, keys in cfg.per_file_ignores.items():

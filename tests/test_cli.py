@@ -327,3 +327,27 @@ def test_config_command_shows_the_closest_config_and_active_rules(tmp_path: Path
     (tmp_path / "docs" / ".humanize-lint.yaml").write_text("selct: [HL101]\n", encoding="utf-8")
     broken = run_cli("config", "docs/team/note.md", cwd=tmp_path)
     assert broken.returncode == 2 and "unknown key 'selct'" in broken.stderr and "Traceback" not in broken.stderr
+
+
+def test_a_closed_output_pipe_ends_the_run_quietly(tmp_path: Path) -> None:
+    # `humanize-lint check . | head -1`: the reader goes away; no "internal error".
+    import subprocess
+    import sys
+
+    (tmp_path / "notes.md").write_text("The renewal called again and is upset.\n\n" * 400, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "humanize_lint", "check", "notes.md"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "NO_COLOR": "1"})
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode("utf-8", "replace")
+    proc.wait(timeout=120)
+    assert b"HL101" in first
+    assert "internal error" not in err and "Traceback" not in err, err
+
+
+def test_extending_a_lexicon_that_does_not_exist_is_an_error_at_its_line(tmp_path: Path) -> None:
+    (tmp_path / ".humanize-lint.yaml").write_text("lexicons:\n  transaction-nouns:\n    extend: [booking]\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("The renewal called.\n", encoding="utf-8")
+    proc = run_cli("check", "a.md", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().endswith(".humanize-lint.yaml:2:3: lexicons: cannot extend unknown lexicon 'transaction-nouns'; did you mean 'person-nouns'?"), proc.stderr

@@ -203,6 +203,39 @@ def test_a_version_1_person_rule_gets_a_migration_hint(tmp_path: Path) -> None:
     )
 
 
+def test_a_version_1_cue_key_gets_a_migration_hint(tmp_path: Path) -> None:
+    path = _write(tmp_path, "rule.yaml", PERSON + "  object-of: [call]\n")
+    assert _error(path) == (
+        f"{path}:12:3: cue 'object-of' is gone: verbs whose object is a person are 'addressee-of' (call, tell, thank) "
+        "and 'telling-verbs' (see rules/README.md)"
+    )
+
+
+def test_a_word_list_cue_takes_words_not_verb_mappings(tmp_path: Path) -> None:
+    path = _write(tmp_path, "rule.yaml", PERSON + "  addressee-of:\n    - {lemma: call, particle: [back]}\n")
+    assert _error(path) == (
+        f"{path}:13:7: each entry of 'addressee-of' must be a word (only subject-of, strong-subject-of, passive-subject-of take mappings with 'lemma')"
+    )
+
+
+def test_a_person_rule_with_its_own_category_flags(tmp_path: Path) -> None:
+    from humanize_lint.engine import Linter
+    from humanize_lint import sources
+    from humanize_lint.model import Document, Unit
+    from humanize_lint.nlp import LazyModel
+
+    model = LazyModel()
+    try:
+        model.check()
+    except Exception as exc:  # noqa: BLE001
+        pytest.skip(f"no spaCy pipeline: {exc}")
+    path = _write(tmp_path, "rule.yaml", PERSON.replace("subject-of: [call]", "strong-subject-of: [call]"))
+    pack = rulepack.load([path], builtin=False)
+    text = "The renewal called twice."
+    found = Linter(list(pack.rules.values()), model, segment=sources.segment).lint_unit(Unit(document=Document(path="t", text=text), text=text))
+    assert [(f.rule.category, f.text) for f in found] == [("custom", "The renewal")]
+
+
 def test_duplicate_rule_code_points_at_the_second_rule(tmp_path: Path) -> None:
     first = _write(tmp_path, "first.yaml", BASE)
     second = _write(tmp_path, "second.yaml", "# a comment\n\n" + BASE.replace("name: base", "name: other"))

@@ -138,7 +138,15 @@ CUE_KEYS: dict[str, Any] = {
     "relative-pronouns": LIST_OR_REF,
     "phone-labels": LIST_OR_REF,
 }
-VERB_LIST_KEYS = ("subject-of", "strong-subject-of", "passive-subject-of", "addressee-of")
+VERB_LIST_KEYS = ("subject-of", "strong-subject-of", "passive-subject-of")
+# Cue keys of the version 1 schema, with what to write now.
+RENAMED_CUES = {
+    "object-of": "verbs whose object is a person are 'addressee-of' (call, tell, thank) and 'telling-verbs'",
+    "coordinated-with": "coordination is no longer evidence; remove the key",
+    "head-of": "list nouns that are never a stand-in under 'candidates: {skip-nouns: [...]}'",
+    "modified-by": "list nouns that are never a stand-in under 'candidates: {skip-nouns: [...]}'",
+}
+
 SUPPORT = ("identifier", "time", "specified", "coinage", "pronoun", "repeated")
 VERB_SPEC_KEYS: dict[str, Any] = {
     "lemma": str,
@@ -162,7 +170,17 @@ def validate(raw: Any, options: Mapping[str, Any], path: str, check_keys: Any) -
     if "cues" not in options:
         raise RuleError("a person-reference rule needs 'cues'", path, *raw.where("kind"))
     cues = options["cues"]
+    for old, hint in RENAMED_CUES.items():
+        if isinstance(cues, Mapping) and old in cues:
+            raise RuleError(f"cue '{old}' is gone: {hint} (see rules/README.md)", path, *(cues.where(old) if hasattr(cues, "where") else (1, 1)))
     check_keys(cues, CUE_KEYS, path, "cues")
+    for key, value in cues.items():
+        if key in VERB_LIST_KEYS or not isinstance(value, list):
+            continue
+        for i, item in enumerate(value):
+            if not isinstance(item, str):
+                pos = value.where(i) if hasattr(value, "where") else where(cues, key)
+                raise RuleError(f"each entry of '{key}' must be a word (only {', '.join(VERB_LIST_KEYS)} take mappings with 'lemma')", path, *pos)
     for key in VERB_LIST_KEYS:
         items = cues.get(key)
         if isinstance(items, list):
@@ -343,7 +361,10 @@ class PersonRule:
         strong_table = _table(cues.get("strong-subject-of", []))
         contact = _words(cues.get("contact-verbs", []))
         labels = sorted(_words(cues.get("phone-labels", [])), key=len, reverse=True)
-        phone_re = re.compile(r"(?:(?i:" + "|".join(map(re.escape, labels)) + r")\.?\s*)?[\d().\s+-]{4,}" if labels else r"[\d().\s+-]{4,}")
+        # A phone number: a label and digits ("ext 4432", "tel. 555 0100"), or seven digits or more
+        # ("(713) 853-0100"); not "4471-22", which is an account.
+        bare = r"(?=(?:[().\s+-]*\d){7})[\d().\s+-]{7,}|\d{1,3}[-.]\d{4}"  # (and "3-9390": an internal extension)
+        phone_re = re.compile(r"(?i:" + "|".join(map(re.escape, labels)) + r")\.?\s*[\d().\s+-]{3,}|" + bare if labels else bare)
         kin = _words(cues.get("possessor-of", []))
         if cues.get("wordnet-kin", True) and "possessor-of" in cues:
             kin |= wordnet.kin()
@@ -414,11 +435,17 @@ class PersonRule:
         """Flagged candidates of one parsed sentence. ``after``: the text of the next sentence of the unit."""
         for tok in doc:
             cand = candidate(tok, merged, self)
-            if cand is None or cand.category != self.rule.category:
+            if cand is None or not self.takes(cand):
                 continue
             found, _ = self.decide(cand, after)
             if found is not None:
                 yield found
+
+    def takes(self, cand: Candidate) -> bool:
+        """Whether this rule looks at the candidate: numbered ones with ``identifiers``, others with ``nouns``/``times``."""
+        if cand.category == "number-as-person":
+            return self.identifiers
+        return self.nouns or (self.times and cand.kind == "time")
 
     def decide(self, cand: Candidate, after: str = "") -> tuple[Finding | None, str]:
         """The finding for one candidate (or None), and a few words on why (``explain``)."""
@@ -456,7 +483,7 @@ class PersonRule:
                 if tok.pos_ in ("NOUN", "PROPN", "NUM", "X") or merged.get(tok.idx):
                     yield tok, None, f"not a candidate: {got}"
                 continue
-            if got.category != self.rule.category:
+            if not self.takes(got):
                 continue  # the other person rule's candidate
             found, why = self.decide(got, after)
             phrase = doc[got.start : got.end].text

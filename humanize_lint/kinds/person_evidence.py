@@ -134,6 +134,8 @@ def classify(tok: Token, kind: str, start: int, end: int, merged: Mapping[int, s
     for cls in ("group", "agent"):
         if profile.get(cls, 0) >= 0.5:
             return cls, shares
+    if profile.get("group", 0) >= 0.4:
+        return "group", shares  # "the bank called", "the pharmacy called": as often an organisation as a thing
     best = max(profile.items(), key=lambda kv: kv[1])[0]
     if best == "time":
         return "time", shares
@@ -234,6 +236,8 @@ def _identifier_ok(tok: Token) -> bool:
             return False  # "June 11", "day 7"
         if re.fullmatch(r"(?:19|20)\d\d", parts[-1]):
             return False  # a year
+        if label[:1].isupper() and re.fullmatch(r"\d{5}(?:-\d{4})?", parts[-1]) and (wordnet.noun_profile(label.lower()) or {}).get("group", 0) >= 0.5:
+            return False  # "Texas 77554": a place and its postcode
         if label.isupper() and label in _subdivisions() and re.fullmatch(r"\d{5}(?:-\d{4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{4}", parts[-1]):
             return False  # "TX 77079-6909", "QC H2X 1Y4", "NSW 2000": a state and its postcode (ISO 3166-2)
     return True
@@ -424,7 +428,8 @@ def predicates(c: Candidate, rule: "PersonRule") -> list[Token]:
             if not any(ch.dep_ in ("nsubj", "nsubjpass") and ch.i >= c.end for ch in verb.children):
                 found.append(verb if verb.tag_ != "MD" else verb.head)
     if c.start < len(doc) and doc[c.start].lower_ in GENERIC:
-        found = [v for v in found if v.tag_ in ("VBZ", "VBD", "MD") or any(a.tag_ == "MD" for a in v.children)]  # "If a delivery calls"; not "a chance email me"
+        # "If a delivery calls", "An MQL called again" (a past tense the tagger took for a participle); not "a chance email me"
+        found = [v for v in found if v.tag_ in ("VBZ", "VBD", "MD") or any(a.tag_ == "MD" for a in v.children) or (v.tag_ == "VBN" and (c.start == 0 or doc[c.start].is_sent_start) and not any(a.dep_ in ("aux", "auxpass") for a in v.children))]
     # A reduced relative clause: "an MQL asking for a call back", "the renewal wanting a refund".
     # Not after "a": "a message thanking the reporter", "a function calling another" describe a kind.
     if not (c.start < len(doc) and doc[c.start].lower_ in GENERIC):

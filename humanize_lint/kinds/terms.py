@@ -8,8 +8,8 @@ Options:
   "ping" finds "pinged"), ``lower`` (case-insensitive as written) or
   ``exact``.
 
-A term with exactly one suggestion is a safe fix unless the rule says
-``fix: false``.
+A term with exactly one suggestion is a safe fix (``--fix`` applies it);
+one with several suggestions is left to a human.
 
 PASS: ``I'll include your account manager.``
 FAIL: ``I'll loop in the TAM.`` (with terms [loop in, TAM])
