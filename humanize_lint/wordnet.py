@@ -321,6 +321,12 @@ def _anchors(wn: _WordNet) -> dict[int, str]:
         anchors[wn.synset(word, lex, gloss)] = "content"
     # A request, a claim, an offer are acts of a person: metonymy-prone, not content.
     anchors[wn.synset("speech_act", "noun.communication")] = "abstract"
+    # Proportions and remainders are quantities of something else ("the majority
+    # called", "the rest arriving"): the people meant are in the "of" phrase.
+    # (Only senses filed under noun.attribute or noun.relation take these, not
+    # the physical parts that share an ancestor.)
+    anchors[wn.synset("magnitude", "noun.attribute", "relative size")] = "quantity"
+    anchors[wn.synset("part", "noun.relation", "determined in relation")] = "quantity"
     # Places of business stand for the people in them ("the shop called"): groups.
     for word, lex, gloss in (
         ("establishment", "noun.artifact", "public or private structure"),
@@ -362,6 +368,8 @@ def _sense_class(wn: _WordNet, ss: _Synset, anchors: Mapping[int, str]) -> str:
     if ss.lex == "noun.quantity":
         return "quantity"
     hits = {anchors[o] for o in wn.ancestors(ss) | {ss.offset} if o in anchors}
+    if "quantity" in hits and ss.lex in ("noun.attribute", "noun.relation"):
+        return "quantity"
     for cls in _PRIORITY:
         if cls in hits:
             return cls

@@ -27,7 +27,7 @@ evidence                      example                                           
                               no-cool **back**; **walked** it **through**; **let**
                               the transfer **know**
 ``addressee-of``              **call** the Brennan divorce; **thank** the claim   weak
-``recipient-of``              **send** the trial day a copy                       strong
+``recipient-of``              **send** the renewal a gift card                    strong
 ``object-of-prep``            **apologized to** the refund                        strong
 ``object-of-prep``            **spoke with** #88213; **talk to** the delivery     weak
 ``relative-who``              the upgrade **who** called                          weak
@@ -40,11 +40,15 @@ no-cool", "the prepaid"), or she/he/her/his in the same or the next
 sentence.
 
 Counter-evidence, from WordNet: a head that names a group, organisation or
-place ("the bank called") or an agent such as a device, system or
-software ("the app asks") is never flagged; content such as documents and
-policies may say, ask and want (``content-verbs``: "the policy says"); a
-physical thing is no subject of a verb that mostly takes things as
-subjects ("the boiler wants descaling").
+place, or is as often one as a thing ("the bank called"), or an agent such
+as a device, system or web site ("the website asks") is never flagged; a
+proportion is no reference ("the majority called"); content such as
+documents and policies may say, ask and want (``content-verbs``: "the
+policy says"), unless a she or he, a time or a number says it is someone
+("the return wants a label emailed ... she"); a physical thing is no
+subject of a verb that mostly takes things as subjects ("the boiler wants
+descaling"). A head WordNet does not know ("the app asks") needs support
+for any evidence.
 
 Options:
 
@@ -59,8 +63,8 @@ Options:
   in rules/README.md); a missing list turns that evidence off.
 - ``evidence``: the evidence types this rule uses (default: all).
 - ``weak-evidence-needs``: which support makes weak evidence enough
-  (default: identifier, time, specified, coinage, pronoun; ``[]`` turns weak
-  evidence off).
+  (default: identifier, time, specified, coinage, pronoun, repeated; ``[]``
+  turns weak evidence off).
 
 Known problems: the small English pipeline misparses terse notes ("The
 7:30 tasting rang" tags *rang* as a noun); a noun WordNet knows mostly as
@@ -77,7 +81,7 @@ Fix safety: replacing the phrase with the customer's name is unsafe (the
 sentence may need more rewording); offered only when the export gives the
 name and the phrase is a bare noun.
 
-PASS: ``The renewal is due March 1.`` / ``The app asks for a photo.``
+PASS: ``The renewal is due March 1.`` / ``The website asks for a photo.``
 FAIL: ``The renewal called again.`` / ``The 11:45 filling is in the lobby.``
 """
 

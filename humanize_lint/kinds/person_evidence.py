@@ -126,7 +126,8 @@ def classify(tok: Token, kind: str, start: int, end: int, merged: Mapping[int, s
             return cls, frozenset({"unknown"})
     if profile.get("person", 0) >= 0.15 or (profile.get("person", 0) > 0 and _agentive(lemma)):
         return "person", frozenset({"person"})
-    if profile.get("quantity", 0) >= 0.5 and lemma not in rule.add_nouns:
+    numbered = any(merged.get(t.idx) in ("id", "labelled") or (t.text.isdigit() and len(t.text) >= 3) for t in tok.doc[start:end])
+    if profile.get("quantity", 0) >= 0.6 and lemma not in rule.add_nouns and not numbered:  # (but "the 0412 number rang")
         return "quantity", frozenset({"quantity"})  # "two thirds", "the majority": not a reference
     shares = frozenset(k for k, v in profile.items() if v >= 0.25)
     if any(merged.get(t.idx) == "time" for t in tok.doc[start:end]) or kind == "time":
@@ -136,10 +137,14 @@ def classify(tok: Token, kind: str, start: int, end: int, merged: Mapping[int, s
             return cls, shares
     if profile.get("group", 0) >= 0.4:
         return "group", shares  # "the bank called", "the pharmacy called": as often an organisation as a thing
-    best = max(profile.items(), key=lambda kv: kv[1])[0]
+    # (a quantity sense that did not win above is not the reading: "the 4pm drop", "the 0412 number")
+    best = max(((k, v) for k, v in profile.items() if k != "quantity"), key=lambda kv: kv[1], default=("abstract", 1.0))[0]
     if best == "time":
         return "time", shares
     return best, shares
+
+
+_PARTICLES = ("back", "up", "out", "off", "in", "on", "over", "down", "away", "through")
 
 
 def _unknown_class(lemma: str) -> tuple[str, Mapping[str, float] | None]:
@@ -148,7 +153,8 @@ def _unknown_class(lemma: str) -> tuple[str, Mapping[str, float] | None]:
     A hyphenated word ending in a person word is one ("co-founder"); other
     hyphenated words are coinages and stay unknown ("no-cool", "8-top"). A
     word written solid takes the class of the longest noun it ends with
-    ("helpdesk" a desk, "hotline" a line, "counterparty" a party); an agent
+    ("helpdesk" a desk, "hotline" a line, "counterparty" a party), unless it
+    is a verb and a particle ("chargeback", "signup": an event); an agent
     noun made from a verb is a person ("installer")."""
     if "-" in lemma:
         first, last = lemma.split("-")[0], lemma.split("-")[-1]
@@ -158,6 +164,10 @@ def _unknown_class(lemma: str) -> tuple[str, Mapping[str, float] | None]:
         return "unknown", None
     if _agentive(lemma):
         return "person", None
+    for particle in _PARTICLES:
+        stem = lemma[: -len(particle)]
+        if lemma.endswith(particle) and len(stem) >= 3 and wordnet.is_verb(stem):
+            return "abstract", {"abstract": 1.0}  # "chargeback", "signup", "rollback": a phrasal verb made a noun, an event
     for k in range(1, max(1, len(lemma) - 3)):
         profile = wordnet.noun_profile(lemma[k:])
         if profile is not None:
