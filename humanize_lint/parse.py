@@ -42,6 +42,7 @@ UNITS = frozenset("min mins minute minutes hr hrs hour hours day days week weeks
 _AMPM = re.compile(r"(?i)^(?:am|pm|a\.m\.|p\.m\.)$")
 _DATE = re.compile(r"^\d{1,2}/\d{1,2}(?:/\d{2,4})?$")
 _TIME = re.compile(r"(?i)\d{1,2}(?::\d{2})?(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}")
+_MERGEABLE_RE = re.compile(r"[\d-]")
 _ID_RUN = re.compile(r"#?[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*")
 _MEASURE = re.compile(r"\d+(?:st|nd|rd|th|s|k|m|ft|mo|yr|yrs|hr|hrs|min|mins|lb|lbs|kg|gb|mb|x\d+|[a-z]{1,2})", re.IGNORECASE)
 _CLOSERS = frozenset(",.;:!?)]}\"'’”")
@@ -107,6 +108,8 @@ class MergePlan:
     @classmethod
     def of(cls, doc: Any) -> "MergePlan":
         """The plan for a doc that is tokenized but not yet merged."""
+        if not _MERGEABLE_RE.search(doc.text):
+            return cls([])  # ids, times and hyphenated words all hold a digit or a hyphen
         toks = list(doc)
         n = len(toks)
         found: list[tuple[int, int, str]] = []

@@ -82,7 +82,11 @@ _POSSESSIVE_RE = re.compile(r"(?i)(?:(?<=\w)(?:'s|’s|'|’)(?![\w])|(?<![\w])(
 _SUBJECT_MARK_RE = re.compile(r"(?i:(?<![\w'’])(?:the|a|an|this|that|these|those|my|our|your|both|two|three|four|five|six)(?![\w'’]))|\d|(?<![\w])[A-Z]{2,}s(?![\w])")
 # What an object or recipient starts with, right after its verb (a word or two may come
 # between: "call back the renewal", "call acct 2208"); never "a": people addressed are definite.
-_OBJECT_AFTER_RE = re.compile(r"(?:[ \t\r\n]+[\w'’-]+){0,2}?[ \t\r\n]+(?:(?i:(?:the|this|that|these|those|my|our|your|both|two|three|four|five|six)(?![\w'’]))|[\w#-]*\d)")
+_OBJECT_AFTER_RE = re.compile(r"(?:[ \t\r\n]+[\w'’-]+){0,2}?[ \t\r\n]+(?:(?i:(?:the|this|that|these|those|both|two|three|four|five|six)(?![\w'’]))|(?i:my|our|your)[ \t]+[\w#-]*\d|[\w#-]*\d)")
+# What the object of a preposition starts with when it could be a candidate: an article,
+# a determiner, a number or an identifier; "my", "our", "your" only before a time ("my 3pm").
+_OBJECT_AFTER_PREP_RE = re.compile(r"[ \t\r\n]+(?:(?i:(?:the|a|an|this|that|these|those|both|two|three|four|five|six)(?![\w'’]))|(?i:my|our|your)[ \t]+[\w#-]*\d|(?:[\w./]+[ \t]+(?:(?i:no\.?|number|id|ending|ending in)[ \t]+)?)?\#?[\w#-]*\d|[A-Z]{2,}s?(?![\w'’]))")
+_PREPOSITIONS = frozenset({"to", "with", "on", "from", "for", "w"})
 _RUN_OR_OTHER = re.compile(r"\w+")
 
 
@@ -95,6 +99,39 @@ _PLACE_BEFORE_RE = re.compile(r"(?i)(?<![\w'’])(?:in|at|on)(?:[ \t]+[\w'’-]+
 # The word before a verb that says its subject is a pronoun, or that it is a noun ("an email").
 _PRONOUN_SUBJECT_RE = re.compile(r"(?i)(?<![\w'’])(?:i|you|we|they|he|she|it|who|which|that)(?:[ \t]+(?:will|would|can|could|should|may|might|must|shall|do|does|did|also|just|then|not|never|still|always|often|usually|already|has|have|had))*[ \t]+$|(?:'ll|’ll|'d|’d|'ve|’ve)[ \t]+$")
 _NOUN_BEFORE_RE = re.compile(r"(?i)(?<![\w'’])(?:a|an|the|your|our|my|his|her|their|its|this|that|each|every|any|no)[ \t]+$")
+
+
+# How far back the patterns anchored at a cue look (they end at the cue; a few words).
+_LOOKBACK = 80
+# How many words may come between a word and the partner it counts with ("spoke at length with").
+_WITH_WINDOW = 8
+
+
+# A bare verb form right after a noun phrase that starts with a determiner is a noun ("the
+# PIP email", "a 20 min call", "the on-call engineer"): a singular subject takes "calls",
+# "called" or an auxiliary ("the renewal will call"), a plural one ends in -s ("two MQLs call").
+_DET_PHRASE_BEFORE_RE = re.compile(
+    r"(?i)(?:^|(?<=[^\w'’]))(?P<pre>[\w'’]+[ \t]+)?(?:the|a|an|this|that|your|our|my|his|her|their|its|each|every|any|no)"
+    r"(?:[ \t]+[\w'’:.-]+){0,2}?[ \t]+$"
+)
+_NOT_NOUN_BEFORE = frozenset({
+    "do", "does", "did", "will", "would", "can", "could", "should", "may", "might", "must", "shall", "to",
+    "just", "also", "still", "then", "never", "always", "often", "already", "now", "again", "please", "not",
+    "didn't", "doesn't", "don't", "won't", "can't", "couldn't", "wouldn't", "shouldn't",
+})
+
+
+def _bare_noun_use(text: str, start: int) -> bool:
+    """Whether the bare cue form at ``start`` follows a determiner phrase as its head noun."""
+    m = _DET_PHRASE_BEFORE_RE.search(text, max(0, start - _LOOKBACK), start)
+    if m is None:
+        return False
+    words = text[m.start() : start].split()
+    last = words[-1].lower() if words else ""
+    pre = (m.group("pre") or "").strip().lower()
+    if pre in _NOT_NOUN_BEFORE:
+        return False  # "Did the 2pm call?", "to the renewal call"
+    return not (last.endswith("s") and len(words) > 1) and last not in _NOT_NOUN_BEFORE
 
 
 class CueGate:
@@ -112,12 +149,15 @@ class CueGate:
 
     def __init__(self, cues: "Cues") -> None:
         self.after = Forms(cues.after)
+        self.after_bare = frozenset(w.lower() for w in cues.after)  # the lemmas themselves: "call", "email", "want"
         self.before = Forms(cues.before)
         self.giving = Forms(cues.giving)
         self.words = frozenset(w.lower() for w in cues.words)
         self.adverbs = frozenset(cues.presence_adverbs)
         self.places = frozenset(cues.presence_places)
         self.with_word = {w.lower(): Forms(lemmas) for w, lemmas in cues.with_word.items()}
+        self.predicate_nouns = Forms(cues.predicate_nouns)
+        self.linking = Forms(cues.linking)
         self.kin = Forms(cues.kin)
 
     def passes(self, text: str) -> bool:
@@ -132,7 +172,8 @@ class CueGate:
         if mark is not None:
             if self.after.present(text, words):
                 for start, end in self.after.spans(text):
-                    if start >= mark.end() and not _PRONOUN_SUBJECT_RE.search(text, 0, start) and not _NOUN_BEFORE_RE.search(text, 0, start):
+                    if start >= mark.end() and not _PRONOUN_SUBJECT_RE.search(text, max(0, start - _LOOKBACK), start) and not _NOUN_BEFORE_RE.search(text, max(0, start - _LOOKBACK), start) \
+                            and not (text[start:end].lower() in self.after_bare and _bare_noun_use(text, start)):
                         return f"'{text[start:end]}' after '{mark.group()}'"
             if not self.words.isdisjoint(present):
                 for m in _WORD_RUN_RE.finditer(text, mark.end()):
@@ -141,11 +182,11 @@ class CueGate:
             if not self.adverbs.isdisjoint(present) or not self.places.isdisjoint(present):
                 for m in _WORD_RUN_RE.finditer(text, mark.end()):
                     w = m.group().lower()
-                    if (w in self.adverbs and _BE_BEFORE_RE.search(text, 0, m.start())) or (w in self.places and _PLACE_BEFORE_RE.search(text, 0, m.start())):
+                    if (w in self.adverbs and _BE_BEFORE_RE.search(text, max(0, m.start() - _LOOKBACK), m.start())) or (w in self.places and _PLACE_BEFORE_RE.search(text, max(0, m.start() - _LOOKBACK), m.start())):
                         return f"'{m.group()}' (somebody present somewhere)"
         if self.before.present(text, words):
             for start, end in self.before.spans(text):
-                if _OBJECT_AFTER_RE.match(text, end) and not _NOUN_BEFORE_RE.search(text, 0, start):
+                if _OBJECT_AFTER_RE.match(text, end) and not _NOUN_BEFORE_RE.search(text, max(0, start - _LOOKBACK), start):
                     return f"'{text[start:end]}' before an object"
         if self.giving.present(text, words):
             for start, end in self.giving.spans(text):
@@ -153,8 +194,24 @@ class CueGate:
                     return f"'{text[start:end]}' before two objects"
         for w, forms in self.with_word.items():
             if w in present and forms.present(text, words):
-                hit = next(iter(forms.spans(text)), None)
-                return f"'{text[hit[0]:hit[1]]}' with '{w}'" if hit else f"a word that counts with '{w}'"
+                # The word comes after its partner, a few words on: "apologized to",
+                # "spoke at length with", "let the transfer know", "walked it through".
+                places = [m.start() for m in _WORD_RUN_RE.finditer(text) if m.group().lower() == w]
+                if w in _PREPOSITIONS:
+                    # the candidate follows the preposition: "apologized to the refund", not "to your manager"
+                    places = [p for p in places if _OBJECT_AFTER_PREP_RE.match(text, p + len(w))]
+                for a, b in forms.spans(text):
+                    if any(p >= b and len(_WORD_RUN_RE.findall(text, b, p)) <= _WITH_WINDOW for p in places):
+                        return f"'{text[a:b]}' with '{w}'"
+        if self.predicate_nouns.present(text, words) and not self.linking.empty:
+            # "is a lovely lady": a linking verb, "a" or "an", then the noun.
+            runs = list(_WORD_RUN_RE.finditer(text))
+            low = [m.group().lower() for m in runs]
+            for i, w in enumerate(low):
+                if w in ("a", "an") and any(x in self.linking.plain for x in low[max(0, i - 2) : i]):
+                    for j in range(i + 1, min(len(runs), i + 4)):
+                        if low[j] in self.predicate_nouns.plain:
+                            return f"'{runs[j].group()}' after a linking verb and '{w}'"
         if _POSSESSIVE_RE.search(text) is not None and self.kin.present(text, words):
             return "a kin word and a possessive"
         return None

@@ -514,8 +514,6 @@ class PersonRule:
             with_word.setdefault(particle, set()).add(verb)  # "reach out to"
         with_word.setdefault("know", set()).add("let")  # "let the transfer know"
         with_word.setdefault("through", set()).update({"walk", "put"})  # "walked the stop payment through"
-        with_word.setdefault("a", set()).update(self.person_nouns)  # "is a lovely lady"
-        with_word.setdefault("an", set()).update(self.person_nouns)
         return Cues(
             frozenset(after),
             frozenset(before),
@@ -525,6 +523,8 @@ class PersonRule:
             frozenset(self.giving_verbs - before),
             frozenset(self.presence_adverbs),
             frozenset(p.split()[-1] for p in self.presence_places),
+            frozenset(self.person_nouns),
+            frozenset(self.linking),
         )
 
 
@@ -551,7 +551,10 @@ class Cues:
         def merged(name: str) -> frozenset[str]:
             return frozenset().union(*(getattr(c, name) for c in items)) if items else frozenset()
 
-        return Cues(merged("after"), merged("before"), merged("words"), with_word, merged("kin"), merged("giving"), merged("presence_adverbs"), merged("presence_places"))
+        return Cues(
+            merged("after"), merged("before"), merged("words"), with_word, merged("kin"), merged("giving"),
+            merged("presence_adverbs"), merged("presence_places"), merged("predicate_nouns"), merged("linking"),
+        )
 
     after: frozenset[str]
     before: frozenset[str]
@@ -561,6 +564,8 @@ class Cues:
     giving: frozenset[str] = frozenset()  # verbs that count only before two objects ("send the renewal a card")
     presence_adverbs: frozenset[str] = frozenset()  # count only after a form of be or wait ("is here")
     presence_places: frozenset[str] = frozenset()  # count only after in, at or on ("in the lobby")
+    predicate_nouns: frozenset[str] = frozenset()  # count only after a linking verb and "a" ("is a lovely lady")
+    linking: frozenset[str] = frozenset()
 
 
 def explain_support(finding: Finding) -> str:

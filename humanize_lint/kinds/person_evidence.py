@@ -259,6 +259,21 @@ def _subdivisions() -> frozenset[str]:
     return load().subdivisions
 
 
+_DETERMINING = DEFINITE | GENERIC | COUNTING
+
+
+def _may_have_determiner(tok: Token, doc: Any) -> bool:
+    """A quick necessary condition for what ``candidate_or_reason`` checks next: a
+    determiner or counting word somewhere left of the head in its phrase ("the Oslo
+    install"), or a small number right after it ("table 12"). Most tokens fail it."""
+    for j in range(tok.left_edge.i, tok.i):
+        if doc[j].lower_ in _DETERMINING:
+            return True
+    if tok.i > 0 and doc[tok.i - 1].lower_ in _DETERMINING:
+        return True
+    return tok.i + 1 < len(doc) and doc[tok.i + 1].text[:1] in "#0123456789"
+
+
 def candidate(tok: Token, merged: Mapping[int, str], rule: "PersonRule") -> Candidate | None:
     """The candidate headed by ``tok``, or None."""
     got = candidate_or_reason(tok, merged, rule)
@@ -286,6 +301,8 @@ def candidate_or_reason(tok: Token, merged: Mapping[int, str], rule: "PersonRule
         return f"a modifier of '{tok.head.text}'"  # "the renewal team"
     if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "VERB", "NUM", "X"):
         return f"not a noun ({tok.pos_})"
+    if not _may_have_determiner(tok, doc):
+        return "no article, number or demonstrative: most bare nouns in notes name things"
     start, end = np_span(tok)
     if start == tok.i and tok.i > 0 and doc[tok.i - 1].lower_ in DEFINITE | GENERIC:
         start = tok.i - 1  # "The expired wants ...": the parser hung the article elsewhere
