@@ -139,14 +139,14 @@ class Linter:
                         todo.append(_Sentence(k, sent.base, sent.text, sent.starts, sent.after))
         return todo
 
-    def plan(self, seg: Segment) -> Iterator[tuple[_Sentence, str | None]]:
-        """Each sentence of a segment, with None if it goes through the parser or the
-        reason the cheap stage skips it (``explain`` shows the reasons)."""
+    def plan(self, seg: Segment, *, reasons: bool = False) -> Iterator[tuple[_Sentence, str | None]]:
+        """Each sentence of a segment, with None if it goes through the parser, else why
+        the cheap stage skips it (spelled out with ``reasons``, for ``explain``)."""
         every = bool(self.matchers) or not self.options.prefilter
         gate = self.gate() if self.person and not every else None
         ptext = parse_text(seg.text)
         if gate is not None and not (gate.passes(ptext) and _CANDIDATE_RE.search(ptext)):
-            yield _Sentence(-1, seg.start, ptext, [], ""), _skip_reason(gate, ptext)
+            yield _Sentence(-1, seg.start, ptext, [], ""), _skip_reason(gate, ptext) if reasons else "skipped"
             return
         starts = speaker_starts(seg.text)
         spans = sentence_spans(ptext)
@@ -157,7 +157,7 @@ class Linter:
             after = ptext[spans[i + 1][0] : spans[i + 1][1]] if i + 1 < len(spans) else ""
             sent = _Sentence(-1, seg.start + cs, text, [x - cs for x in starts if cs <= x < ce], after)
             if gate is not None and not (gate.passes(text) and _CANDIDATE_RE.search(text)):
-                yield sent, _skip_reason(gate, text)
+                yield sent, _skip_reason(gate, text) if reasons else "skipped"
             else:
                 yield sent, None
 

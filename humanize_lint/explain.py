@@ -69,7 +69,7 @@ def explain(linter: Linter, unit: Unit, *, show_parse: bool = False) -> tuple[li
     todo = []
     if parse_ready:
         for seg in segments:
-            for sent, skipped in linter.plan(seg):
+            for sent, skipped in linter.plan(seg, reasons=True):
                 line, col = at(sent.base)
                 if skipped is not None:
                     steps.append(Step("gate", line, col, _short(sent.text), f"skipped: {skipped}"))

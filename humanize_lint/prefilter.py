@@ -82,11 +82,19 @@ _POSSESSIVE_RE = re.compile(r"(?i)(?:(?<=\w)(?:'s|’s|'|’)(?![\w])|(?<![\w])(
 _SUBJECT_MARK_RE = re.compile(r"(?i:(?<![\w'’])(?:the|a|an|this|that|these|those|my|our|your|both|two|three|four|five|six)(?![\w'’]))|\d|(?<![\w])[A-Z]{2,}s(?![\w])")
 # What an object or recipient starts with, right after its verb (a word or two may come
 # between: "call back the renewal", "call acct 2208"); never "a": people addressed are definite.
-_OBJECT_AFTER_RE = re.compile(r"(?:[ \t\r\n]+[\w'’-]+){0,2}?[ \t\r\n]+(?:(?i:(?:the|this|that|these|those|both|two|three|four|five|six)(?![\w'’]))|(?i:my|our|your)[ \t]+[\w#-]*\d|[\w#-]*\d)")
+_OBJECT_AFTER_RE = re.compile(r"(?:[ \t\r\n]+(?!(?i:about|to|for|with|on|in|at|from|of|into|over|by|after|before|up|out|off|down|through|around|regarding|re)(?![\w'’-]))[\w'’-]+){0,2}?[ \t\r\n]+(?:(?i:(?:the|this|that|these|those|both|two|three|four|five|six)(?![\w'’]))|(?i:my|our|your)[ \t]+[\w#-]*\d|[\w#-]*\d)")
 # What the object of a preposition starts with when it could be a candidate: an article,
 # a determiner, a number or an identifier; "my", "our", "your" only before a time ("my 3pm").
 _OBJECT_AFTER_PREP_RE = re.compile(r"[ \t\r\n]+(?:(?i:(?:the|a|an|this|that|these|those|both|two|three|four|five|six)(?![\w'’]))|(?i:my|our|your)[ \t]+[\w#-]*\d|(?:[\w./]+[ \t]+(?:(?i:no\.?|number|id|ending|ending in)[ \t]+)?)?\#?[\w#-]*\d|[A-Z]{2,}s?(?![\w'’]))")
 _PREPOSITIONS = frozenset({"to", "with", "on", "from", "for", "w"})
+_PARTICLES = frozenset({"out", "back", "up"})
+_PREPOSITION_AFTER_RE = re.compile(r"[ \t]+(?:to|with|on|for|from)(?![\w'’])")
+
+
+def _after_preposition(text: str, at: int) -> int:
+    """Where the object of a preposition right after ``at`` starts ("out| to the X"), or ``at``."""
+    m = _PREPOSITION_AFTER_RE.match(text, at)
+    return m.end() if m else at
 _RUN_OR_OTHER = re.compile(r"\w+")
 
 
@@ -98,6 +106,9 @@ _BE_BEFORE_RE = re.compile(r"(?i)(?<![\w'’])(?:is|are|was|were|be|been|being|a
 _PLACE_BEFORE_RE = re.compile(r"(?i)(?<![\w'’])(?:in|at|on)(?:[ \t]+[\w'’-]+){0,3}?[ \t]+$")
 # The word before a verb that says its subject is a pronoun, or that it is a noun ("an email").
 _PRONOUN_SUBJECT_RE = re.compile(r"(?i)(?<![\w'’])(?:i|you|we|they|he|she|it|who|which|that)(?:[ \t]+(?:will|would|can|could|should|may|might|must|shall|do|does|did|also|just|then|not|never|still|always|often|usually|already|has|have|had))*[ \t]+$|(?:'ll|’ll|'d|’d|'ve|’ve)[ \t]+$")
+# A preposition right before a word makes it a noun ("over email", "on leave", "of contact");
+# not "to", which may start an infinitive the subject still governs ("wants to call").
+_PREPOSITION_BEFORE_RE = re.compile(r"(?i)(?<![\w'’-])(?:over|via|by|in|on|with|for|of|from|about|into|through|per|during|under|without|upon)[ \t]+$")
 _NOUN_BEFORE_RE = re.compile(r"(?i)(?<![\w'’])(?:a|an|the|your|our|my|his|her|their|its|this|that|each|every|any|no)[ \t]+$")
 
 
@@ -134,6 +145,77 @@ def _bare_noun_use(text: str, start: int) -> bool:
     return not (last.endswith("s") and len(words) > 1) and last not in _NOT_NOUN_BEFORE
 
 
+# The noun phrase right before a verb, when it is plainly its subject: a determiner at the
+# start of a clause, up to three lower-case words, the head, maybe an adverb or auxiliary.
+_FUNCTION = (
+    r"(?:the|a|an|this|that|these|those|my|our|your|his|her|their|its|of|from|to|for|in|on|at|with|by|about|into|over|after|"
+    r"before|and|or|but|who|whom|whose|which|what|as|than|if|when|not|no|is|are|was|were|be|been|has|have|had|do|does|did)(?![\w'’-])"
+)
+_NP_WORD = r"(?!" + _FUNCTION + r")[a-z][a-z'’-]*"
+_NP_MODIFIER = r"(?!(?i:" + _FUNCTION + r"))[A-Za-z][\w'’-]*"
+_SUBJECT_NP_RE = re.compile(
+    r"(?:^|(?<=[^\w'’-]))(?P<det>(?i:the|a|an|this|that|these|those|my|our|your))[ \t]+(?:" + _NP_MODIFIER + r"[ \t]+){0,3}?"
+    r"(?P<head>" + _NP_WORD + r")[ \t]+(?:(?i:just|also|still|already|then|never|not|always|often|usually|again|really|will|would|can|"
+    r"could|should|may|might|must|did|does|do|has|have|had|is|are|was|were|been)[ \t]+)*$"
+)
+_CLAUSE_OPENERS = frozenset({
+    "and", "but", "or", "so", "then", "if", "when", "whenever", "because", "while", "since", "once", "after", "before",
+    "until", "whether", "although", "though", "as", "unless", "where", "that", "once",
+})
+# The noun phrase after a verb or preposition: a determiner, up to three lower-case words and
+# the head, which ends at punctuation, the end, or a function word.
+_OBJECT_NP_RE = re.compile(
+    r"[ \t\r\n]+(?i:the|this|that|these|those|both|a|an)[ \t]+(?:" + _NP_WORD + r"[ \t]+){0,3}?(?P<head>" + _NP_WORD + r")"
+    r"(?=[ \t]*(?:[.,;:!?)\]]|$)|[ \t]+(?:of|to|for|in|on|at|with|about|and|or|that|who|whom|which|if|when|before|after|until|by|"
+    r"from|as|so|because|but|while|whether|into|via|through|back|today|tomorrow|now|again|asap|please)(?![\w'’]))"
+)
+
+
+# How many words a candidate phrase may run before its verb ("The 4pm collection from
+# yesterday called") or before "who" ("the upgrade who").
+_SUBJECT_WINDOW = 8
+_WHO_WINDOW = 5
+_MARK_WORD_RE = re.compile(r"(?i:the|a|an|this|that|these|those|my|our|your|both|two|three|four|five|six)|[\w#-]*\d[\w#-]*|[A-Z]{2,}s")
+_CLAUSE_BREAK = frozenset(".;:!?")
+
+
+# A possessive right before a kin noun, a word or two between: "the renewal's (new) wife",
+# "and his wife"; the owner, when it is a plain word ("the customer's wife": never a candidate).
+_KIN_OWNER_RE = re.compile(r"(?:(?P<owner>[A-Za-z][\w-]*)?(?:'s|’s|'|’)|(?<![\w'’])(?i:his|her|their))(?:[ \t]+[\w'’-]+){0,2}?[ \t]+$")
+
+
+def _mark_near(text: str, start: int, window: int = _SUBJECT_WINDOW) -> bool:
+    """Whether something that could start a candidate (an article, a determiner, a number,
+    an acronym plural) is among the ``window`` words before ``start``, in the same clause,
+    and the word right before is not "please" (an imperative has no subject)."""
+    left = text[max(0, start - _LOOKBACK * 2) : start]
+    cut = max(left.rfind(ch) for ch in _CLAUSE_BREAK)
+    if cut >= 0:
+        left = left[cut + 1 :]
+    words = left.split()[-window:]
+    if words and words[-1].lower() == "please":
+        return False
+    return any(_MARK_WORD_RE.fullmatch(w.strip(",()[]\"'“”‘’")) for w in words)
+
+
+def _word_before(text: str, at: int) -> str | None:
+    """The plain lower-case word right before ``at`` ("customers" in "customers who"), or None."""
+    m = re.search(r"(?<![\w'’-])(" + _NP_WORD + r")[ \t]+$", text[max(0, at - 40) : at])
+    return m.group(1) if m else None
+
+
+def _plain_subject_head(text: str, start: int) -> str | None:
+    """The head of the noun phrase that is plainly the subject of the verb at ``start``, or None."""
+    m = _SUBJECT_NP_RE.search(text, max(0, start - _LOOKBACK), start)
+    if m is None:
+        return None
+    before = text[: m.start("det")].rstrip()
+    last = before.rsplit(None, 1)[-1].lower() if before else ""
+    if before and before[-1] not in ".,;:!?([\"“—–-" and last not in _CLAUSE_OPENERS:
+        return None  # "the renewal from the bank called": the phrase may belong to another word
+    return m.group("head")
+
+
 class CueGate:
     """``passes(text)`` is False only when no parse of ``text`` could give any
     evidence for the rules the gate was built for (see ``PersonRule.cues``).
@@ -156,9 +238,20 @@ class CueGate:
         self.adverbs = frozenset(cues.presence_adverbs)
         self.places = frozenset(cues.presence_places)
         self.with_word = {w.lower(): Forms(lemmas) for w, lemmas in cues.with_word.items()}
+        self.never_head = cues.never_head
         self.predicate_nouns = Forms(cues.predicate_nouns)
         self.linking = Forms(cues.linking)
         self.kin = Forms(cues.kin)
+
+    def _never(self, head: str | None) -> bool:
+        """Whether a head noun is never a candidate of any rule (a person, team, system ...)."""
+        return head is not None and self.never_head is not None and self.never_head(head)
+
+    def _object_never(self, text: str, end: int) -> bool:
+        """Whether the noun phrase right after ``end`` ("call the team", "to the customer") is plainly
+        one whose head is never a candidate."""
+        m = _OBJECT_NP_RE.match(text, end)
+        return m is not None and self._never(m.group("head"))
 
     def passes(self, text: str) -> bool:
         """Whether ``text`` holds something some evidence needs, where it needs it."""
@@ -172,12 +265,13 @@ class CueGate:
         if mark is not None:
             if self.after.present(text, words):
                 for start, end in self.after.spans(text):
-                    if start >= mark.end() and not _PRONOUN_SUBJECT_RE.search(text, max(0, start - _LOOKBACK), start) and not _NOUN_BEFORE_RE.search(text, max(0, start - _LOOKBACK), start) \
-                            and not (text[start:end].lower() in self.after_bare and _bare_noun_use(text, start)):
+                    if start >= mark.end() and _mark_near(text, start) and not _PRONOUN_SUBJECT_RE.search(text, max(0, start - _LOOKBACK), start) and not _NOUN_BEFORE_RE.search(text, max(0, start - _LOOKBACK), start) \
+                            and not _PREPOSITION_BEFORE_RE.search(text, max(0, start - 20), start) \
+                            and not (text[start:end].lower() in self.after_bare and _bare_noun_use(text, start)) and not self._never(_plain_subject_head(text, start)):
                         return f"'{text[start:end]}' after '{mark.group()}'"
             if not self.words.isdisjoint(present):
                 for m in _WORD_RUN_RE.finditer(text, mark.end()):
-                    if m.group().lower() in self.words:
+                    if m.group().lower() in self.words and _mark_near(text, m.start(), _WHO_WINDOW) and not self._never(_word_before(text, m.start())):
                         return f"'{m.group()}' after '{mark.group()}'"
             if not self.adverbs.isdisjoint(present) or not self.places.isdisjoint(present):
                 for m in _WORD_RUN_RE.finditer(text, mark.end()):
@@ -186,7 +280,7 @@ class CueGate:
                         return f"'{m.group()}' (somebody present somewhere)"
         if self.before.present(text, words):
             for start, end in self.before.spans(text):
-                if _OBJECT_AFTER_RE.match(text, end) and not _NOUN_BEFORE_RE.search(text, max(0, start - _LOOKBACK), start):
+                if _OBJECT_AFTER_RE.match(text, end) and not _NOUN_BEFORE_RE.search(text, max(0, start - _LOOKBACK), start) and not self._object_never(text, end):
                     return f"'{text[start:end]}' before an object"
         if self.giving.present(text, words):
             for start, end in self.giving.spans(text):
@@ -199,7 +293,10 @@ class CueGate:
                 places = [m.start() for m in _WORD_RUN_RE.finditer(text) if m.group().lower() == w]
                 if w in _PREPOSITIONS:
                     # the candidate follows the preposition: "apologized to the refund", not "to your manager"
-                    places = [p for p in places if _OBJECT_AFTER_PREP_RE.match(text, p + len(w))]
+                    places = [p for p in places if _OBJECT_AFTER_PREP_RE.match(text, p + len(w)) and not self._object_never(text, p + len(w))]
+                elif w in _PARTICLES:
+                    # "reach out to the renewal": the candidate follows the preposition after the particle
+                    places = [p for p in places if _OBJECT_AFTER_PREP_RE.match(text, _after_preposition(text, p + len(w))) and not self._object_never(text, _after_preposition(text, p + len(w)))]
                 for a, b in forms.spans(text):
                     if any(p >= b and len(_WORD_RUN_RE.findall(text, b, p)) <= _WITH_WINDOW for p in places):
                         return f"'{text[a:b]}' with '{w}'"
@@ -213,7 +310,10 @@ class CueGate:
                         if low[j] in self.predicate_nouns.plain:
                             return f"'{runs[j].group()}' after a linking verb and '{w}'"
         if _POSSESSIVE_RE.search(text) is not None and self.kin.present(text, words):
-            return "a kin word and a possessive"
+            for a, b in self.kin.spans(text):
+                m = _KIN_OWNER_RE.search(text, max(0, a - 60), a)
+                if m is not None and not (m.group("owner") and self._never(m.group("owner").lower())):
+                    return f"'{text[a:b]}' after a possessive"  # "the renewal's wife", "acct 2201-77 and his wife"
         return None
 
 

@@ -87,6 +87,7 @@ FAIL: ``The renewal called again.`` / ``The 11:45 filling is in the lobby.``
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Sequence
@@ -94,7 +95,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from .. import wordnet
 from ..model import Rule, RuleError
 from . import LIST_OR_REF
-from .person_evidence import EVIDENCE, Candidate, Evidence, candidate, candidate_or_reason, support
+from .person_evidence import EVIDENCE, Candidate, Evidence, candidate, candidate_or_reason, head_never_candidate, support
 
 NAME = "person-reference"
 
@@ -309,6 +310,10 @@ def _acronym_heads(expansions: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
+# The parts of speech a candidate's head can have (the tagger's view of a misparsed noun included).
+_CANDIDATE_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "NUM", "X"})
+
+
 @dataclass
 class PersonRule:
     """A compiled person-reference rule: the word sets its evidence functions use."""
@@ -438,6 +443,8 @@ class PersonRule:
     def check(self, doc: Any, merged: Mapping[int, str], after: str = "") -> Iterator[Finding]:
         """Flagged candidates of one parsed sentence. ``after``: the text of the next sentence of the unit."""
         for tok in doc:
+            if tok.pos_ not in _CANDIDATE_POS and tok.idx not in merged:
+                continue  # (candidate() says no to these too; this saves the call)
             cand = candidate(tok, merged, self)
             if cand is None or not self.takes(cand):
                 continue
@@ -525,6 +532,7 @@ class PersonRule:
             frozenset(p.split()[-1] for p in self.presence_places),
             frozenset(self.person_nouns),
             frozenset(self.linking),
+            functools.partial(head_never_candidate, rule=self),
         )
 
 
@@ -551,9 +559,15 @@ class Cues:
         def merged(name: str) -> frozenset[str]:
             return frozenset().union(*(getattr(c, name) for c in items)) if items else frozenset()
 
+        tests = [c.never_head for c in items]
+
+        def never(word: str) -> bool:
+            return all(t is not None and t(word) for t in tests)
+
         return Cues(
             merged("after"), merged("before"), merged("words"), with_word, merged("kin"), merged("giving"),
             merged("presence_adverbs"), merged("presence_places"), merged("predicate_nouns"), merged("linking"),
+            never if tests else None,
         )
 
     after: frozenset[str]
@@ -566,6 +580,7 @@ class Cues:
     presence_places: frozenset[str] = frozenset()  # count only after in, at or on ("in the lobby")
     predicate_nouns: frozenset[str] = frozenset()  # count only after a linking verb and "a" ("is a lovely lady")
     linking: frozenset[str] = frozenset()
+    never_head: Any = None  # head noun -> True when it is never a candidate ("the customer asked", "call the team")
 
 
 def explain_support(finding: Finding) -> str:

@@ -262,6 +262,38 @@ def _subdivisions() -> frozenset[str]:
 _DETERMINING = DEFINITE | GENERIC | COUNTING
 
 
+def head_never_candidate(word: str, rule: "PersonRule") -> bool:
+    """For the cheap gate: whether a plain lower-case head noun (no digit, no capital)
+    is never a candidate of ``rule``, whatever the parse: a person, group, agent or
+    quantity noun by WordNet (as ``classify`` decides), a skip noun or a staff place.
+    False when in doubt (unknown words, words WordNet reads several ways)."""
+    if not rule.nouns:
+        return True  # (a rule without noun candidates takes only numbered phrases)
+    forms = {word}
+    if word.endswith("ies") and len(word) > 4:
+        forms.add(word[:-3] + "y")
+    if word.endswith("es") and len(word) > 3:
+        forms.add(word[:-2])
+    if word.endswith("s") and len(word) > 2:
+        forms.add(word[:-1])
+    verdicts = []
+    for w in forms:
+        if w in rule.add_nouns:
+            return False
+        if w in rule.skip_nouns or _presence_place(w, rule):
+            verdicts.append(True)
+            continue
+        profile = wordnet.noun_profile(w)
+        if profile is None:
+            continue
+        person = profile.get("person", 0)
+        verdicts.append(
+            person >= 0.15 or (person > 0 and _agentive(w)) or profile.get("quantity", 0) >= 0.6
+            or profile.get("group", 0) >= 0.4 or profile.get("agent", 0) >= 0.5
+        )
+    return bool(verdicts) and all(verdicts)
+
+
 def _may_have_determiner(tok: Token, doc: Any) -> bool:
     """A quick necessary condition for what ``candidate_or_reason`` checks next: a
     determiner or counting word somewhere left of the head in its phrase ("the Oslo
