@@ -156,7 +156,7 @@ class Linter:
                 continue
             after = ptext[spans[i + 1][0] : spans[i + 1][1]] if i + 1 < len(spans) else ""
             sent = _Sentence(-1, seg.start + cs, text, [x - cs for x in starts if cs <= x < ce], after)
-            if gate is not None and not (gate.passes(text) and _CANDIDATE_RE.search(text)):
+            if gate is not None and len(text) < len(ptext) and not (gate.passes(text) and _CANDIDATE_RE.search(text)):  # (a one-sentence segment passed above)
                 yield sent, _skip_reason(gate, text) if reasons else "skipped"
             else:
                 yield sent, None

@@ -48,18 +48,22 @@ class Forms:
         self.plain = frozenset(f for f in forms if _WORD_RUN_RE.fullmatch(f))
         other = sorted((f for f in forms if f not in self.plain), key=len, reverse=True)
         self.other = re.compile(r"(?i)(?<![\w])(?:" + "|".join(map(re.escape, other)) + r")(?![\w])") if other else None
+        # A form such as "front desk" or "e-mail" cannot be in a text without its first word run.
+        self.other_first = frozenset(m.group().lower() for f in other for m in [_WORD_RUN_RE.search(f)] if m)
         self.empty = not forms
 
     def present(self, text: str, words: Sequence[str]) -> bool:
         """Any form in ``text`` (``words``: its lower-cased word runs)."""
-        return not self.plain.isdisjoint(words) or (self.other is not None and self.other.search(text) is not None)
+        return not self.plain.isdisjoint(words) or (self.other is not None and not self.other_first.isdisjoint(words) and self.other.search(text) is not None)
 
-    def spans(self, text: str) -> Iterator[tuple[int, int]]:
-        """Where the forms are in ``text``."""
-        for m in _WORD_RUN_RE.finditer(text):
-            if m.group().lower() in self.plain:
-                yield m.span()
-        if self.other is not None:
+    def spans(self, text: str, runs: Sequence[tuple[int, int, str]] | None = None) -> Iterator[tuple[int, int]]:
+        """Where the forms are in ``text`` (``runs``: its word runs as (start, end, lower-cased))."""
+        if runs is None:
+            runs = [(m.start(), m.end(), m.group().lower()) for m in _WORD_RUN_RE.finditer(text)]
+        for a, b, low in runs:
+            if low in self.plain:
+                yield a, b
+        if self.other is not None and any(low in self.other_first for _, _, low in runs):
             yield from (m.span() for m in self.other.finditer(text))
 
 
@@ -108,7 +112,10 @@ _PLACE_BEFORE_RE = re.compile(r"(?i)(?<![\w'’])(?:in|at|on)(?:[ \t]+[\w'’-]+
 _PRONOUN_SUBJECT_RE = re.compile(r"(?i)(?<![\w'’])(?:i|you|we|they|he|she|it|who|which|that)(?:[ \t]+(?:will|would|can|could|should|may|might|must|shall|do|does|did|also|just|then|not|never|still|always|often|usually|already|has|have|had))*[ \t]+$|(?:'ll|’ll|'d|’d|'ve|’ve)[ \t]+$")
 # A preposition right before a word makes it a noun ("over email", "on leave", "of contact");
 # not "to", which may start an infinitive the subject still governs ("wants to call").
-_PREPOSITION_BEFORE_RE = re.compile(r"(?i)(?<![\w'’-])(?:over|via|by|in|on|with|for|of|from|about|into|through|per|during|under|without|upon)[ \t]+$")
+_NOUN_OR_PREPOSITION_BEFORE_RE = re.compile(
+    r"(?i)(?<![\w'’-])(?:over|via|by|in|on|with|for|of|from|about|into|through|per|during|under|without|upon|"
+    r"a|an|the|your|our|my|his|her|their|its|this|that|each|every|any|no)[ \t]+$"
+)
 _NOUN_BEFORE_RE = re.compile(r"(?i)(?<![\w'’])(?:a|an|the|your|our|my|his|her|their|its|this|that|each|every|any|no)[ \t]+$")
 
 
@@ -259,14 +266,15 @@ class CueGate:
 
     def reason(self, text: str) -> str | None:
         """The cue that lets ``text`` through (a few words, for ``explain``), or None."""
-        words = [w.lower() for w in _WORD_RUN_RE.findall(text)]
+        runs = [(m.start(), m.end(), m.group().lower()) for m in _WORD_RUN_RE.finditer(text)]
+        words = [r[2] for r in runs]
         present = set(words)
         mark = _SUBJECT_MARK_RE.search(text)
         if mark is not None:
             if self.after.present(text, words):
-                for start, end in self.after.spans(text):
-                    if start >= mark.end() and _mark_near(text, start) and not _PRONOUN_SUBJECT_RE.search(text, max(0, start - _LOOKBACK), start) and not _NOUN_BEFORE_RE.search(text, max(0, start - _LOOKBACK), start) \
-                            and not _PREPOSITION_BEFORE_RE.search(text, max(0, start - 20), start) \
+                for start, end in self.after.spans(text, runs):
+                    if start >= mark.end() and _mark_near(text, start) and not _NOUN_OR_PREPOSITION_BEFORE_RE.search(text, max(0, start - _LOOKBACK), start) \
+                            and not _PRONOUN_SUBJECT_RE.search(text, max(0, start - _LOOKBACK), start) \
                             and not (text[start:end].lower() in self.after_bare and _bare_noun_use(text, start)) and not self._never(_plain_subject_head(text, start)):
                         return f"'{text[start:end]}' after '{mark.group()}'"
             if not self.words.isdisjoint(present):
@@ -279,11 +287,11 @@ class CueGate:
                     if (w in self.adverbs and _BE_BEFORE_RE.search(text, max(0, m.start() - _LOOKBACK), m.start())) or (w in self.places and _PLACE_BEFORE_RE.search(text, max(0, m.start() - _LOOKBACK), m.start())):
                         return f"'{m.group()}' (somebody present somewhere)"
         if self.before.present(text, words):
-            for start, end in self.before.spans(text):
+            for start, end in self.before.spans(text, runs):
                 if _OBJECT_AFTER_RE.match(text, end) and not _NOUN_BEFORE_RE.search(text, max(0, start - _LOOKBACK), start) and not self._object_never(text, end):
                     return f"'{text[start:end]}' before an object"
         if self.giving.present(text, words):
-            for start, end in self.giving.spans(text):
+            for start, end in self.giving.spans(text, runs):
                 if _GIVING_AFTER_RE.match(text, end):
                     return f"'{text[start:end]}' before two objects"
         for w, forms in self.with_word.items():
@@ -297,20 +305,19 @@ class CueGate:
                 elif w in _PARTICLES:
                     # "reach out to the renewal": the candidate follows the preposition after the particle
                     places = [p for p in places if _OBJECT_AFTER_PREP_RE.match(text, _after_preposition(text, p + len(w))) and not self._object_never(text, _after_preposition(text, p + len(w)))]
-                for a, b in forms.spans(text):
+                for a, b in forms.spans(text, runs):
                     if any(p >= b and len(_WORD_RUN_RE.findall(text, b, p)) <= _WITH_WINDOW for p in places):
                         return f"'{text[a:b]}' with '{w}'"
         if self.predicate_nouns.present(text, words) and not self.linking.empty:
             # "is a lovely lady": a linking verb, "a" or "an", then the noun.
-            runs = list(_WORD_RUN_RE.finditer(text))
-            low = [m.group().lower() for m in runs]
+            low = words
             for i, w in enumerate(low):
                 if w in ("a", "an") and any(x in self.linking.plain for x in low[max(0, i - 2) : i]):
                     for j in range(i + 1, min(len(runs), i + 4)):
                         if low[j] in self.predicate_nouns.plain:
-                            return f"'{runs[j].group()}' after a linking verb and '{w}'"
+                            return f"'{text[runs[j][0]:runs[j][1]]}' after a linking verb and '{w}'"
         if _POSSESSIVE_RE.search(text) is not None and self.kin.present(text, words):
-            for a, b in self.kin.spans(text):
+            for a, b in self.kin.spans(text, runs):
                 m = _KIN_OWNER_RE.search(text, max(0, a - 60), a)
                 if m is not None and not (m.group("owner") and self._never(m.group("owner").lower())):
                     return f"'{text[a:b]}' after a possessive"  # "the renewal's wife", "acct 2201-77 and his wife"
