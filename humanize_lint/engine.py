@@ -290,7 +290,9 @@ def _words_regex(words: Iterable[str]) -> re.Pattern[str] | None:
 
 def _skip_reason(gate: CueGate, text: str) -> str:
     if gate.reason(text) is None:
-        return "no cue: no word some evidence needs, where it needs it (a verb after a noun phrase, a verb before one, 'who', a kin word with a possessive ...)"
+        return ("no cue: no word some evidence needs, where it needs it (a verb after a noun phrase that could be a candidate, "
+                "a verb or preposition before one, 'who', a kin word after a possessive ...); a phrase that is plainly a person, "
+                "team or system by WordNet ('the customer', 'the support team') is no candidate")
     return "no candidate: no article, demonstrative, number or acronym plural"
 
 

@@ -43,8 +43,14 @@ def test_a_sentence_without_a_cue_is_skipped_before_the_parse_and_says_so() -> N
     assert item["findings"] == 0
 
 
-def test_a_candidate_without_evidence_and_a_non_candidate_say_why() -> None:
+def test_a_sentence_whose_subject_is_plainly_staff_is_skipped_before_the_parse() -> None:
     [item] = _explain("The front desk called about the wire transfer.")
+    [gate] = [s for s in item["steps"] if s["stage"] == "gate"]
+    assert gate["verdict"].startswith("skipped: no cue"), gate
+
+
+def test_a_candidate_without_evidence_and_a_non_candidate_say_why() -> None:
+    [item] = _explain("The renewal called the front desk about the wire transfer.")
     verdicts = {s["text"]: s["verdict"] for s in item["steps"] if s["stage"] == "person"}
     assert verdicts["desk"].startswith("not a candidate: a place where staff work")
     assert "no evidence" in verdicts["transfer"]
