@@ -184,6 +184,8 @@ _SUBJECT_WINDOW = 8
 _WHO_WINDOW = 5
 _MARK_WORD_RE = re.compile(r"(?i:the|a|an|this|that|these|those|my|our|your|both|two|three|four|five|six)|[\w#-]*\d[\w#-]*|[A-Z]{2,}s")
 _CLAUSE_BREAK = frozenset(".;:!?")
+# Markup and punctuation around a word ("`the", "(the", "**two").
+_MARK_PUNCT = ",()[]{}<>\"'“”‘’`*_~"
 
 
 # A possessive right before a kin noun, a word or two between: "the renewal's (new) wife",
@@ -202,7 +204,7 @@ def _mark_near(text: str, start: int, window: int = _SUBJECT_WINDOW) -> bool:
     words = left.split()[-window:]
     if words and words[-1].lower() == "please":
         return False
-    return any(_MARK_WORD_RE.fullmatch(w.strip(",()[]\"'“”‘’")) for w in words)
+    return any(_MARK_WORD_RE.fullmatch(w.strip(_MARK_PUNCT)) for w in words)
 
 
 def _word_before(text: str, at: int) -> str | None:
