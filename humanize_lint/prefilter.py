@@ -18,7 +18,7 @@ speech (parsed, never flagged). Nothing here imports spaCy.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
     from .kinds.person import Cues
@@ -99,7 +99,6 @@ def _after_preposition(text: str, at: int) -> int:
     """Where the object of a preposition right after ``at`` starts ("out| to the X"), or ``at``."""
     m = _PREPOSITION_AFTER_RE.match(text, at)
     return m.end() if m else at
-_RUN_OR_OTHER = re.compile(r"\w+")
 
 
 _GIVING_AFTER_RE = re.compile(
