@@ -779,6 +779,9 @@ def object_of_prep(c: Candidate, rule: "PersonRule") -> Evidence | None:
         return None  # "the enclosed meets with your approval"
     lemma = lemma_of(head, rule.known_verbs)
     allowed = rule.preps.get(word, frozenset())
+    if lemma == "leave" and word == "for" and any(ch.dep_ == "dobj" and ch.lemma_.lower() in rule.preps.get("for", ()) for ch in head.children):
+        # "left a voicemail for the weekly": messages are left for people, whatever the head names
+        return Evidence("object-of-prep", "left a message for it", (head.text, word), True)
     if c.shares & {"content"} and lemma not in rule.strong_prep_heads and not (c.kind == "identifier" and lemma in _CONVERSE and word in ("with", "to")):
         return None  # "talk to the report", "listen to the message"; but "spoke with policy 88-204411"
     prts = [ch.lower_ for ch in head.children if ch.dep_ == "prt"]
@@ -786,8 +789,6 @@ def object_of_prep(c: Candidate, rule: "PersonRule") -> Evidence | None:
         phrase = f"{lemma} {prt} {word}"
         if phrase in rule.phrasal_preps:  # "reach out to the renewal": the preposition hangs on the verb
             return Evidence("object-of-prep", f"{head.text} {prt} {word} it", (head.text, prt, word), phrase in rule.strong_prep_heads)
-    if lemma == "leave" and word == "for" and any(ch.dep_ == "dobj" and ch.lemma_.lower() in rule.preps.get("for", ()) for ch in head.children):
-        return Evidence("object-of-prep", f"left a message for it", (head.text, word), True)  # "left a voicemail for the renewal"
     if lemma in allowed and head.pos_ in ("VERB", "ADJ", "NOUN"):
         if word == "with" and head.pos_ != "VERB":
             return None
