@@ -1,13 +1,17 @@
 """The cheap stages before spaCy: which sentences could be flagged at all.
 
 A person-reference rule can only flag a sentence that holds some form of
-one of its cue lemmas: a contact or person verb, a feeling, a presence
-word, a kin noun, "who" (``PersonRule.cue_lemmas``). ``CueGate`` answers
-that with set lookups over every surface form the pipeline's lemmatizer can
-map to those lemmas (``lemmas.forms``, from the lemmatizer's own tables)
-plus WordNet's verb morphology, so it never drops a sentence that a full
-parse would flag; ``LintOptions(prefilter=False)`` parses every sentence
-and is what the tests hold this stage to.
+one of its cue lemmas (a contact or person verb, a feeling, a presence
+word, a kin noun, "who": ``PersonRule.cues``) in the place where its
+evidence needs it, next to a phrase that could be a candidate.
+``CueGate`` answers that with set lookups over every surface form the
+pipeline's lemmatizer can map to those lemmas (``lemmas.forms``, from the
+lemmatizer's own tables) plus WordNet's verb morphology, a few word-order
+checks, and the same WordNet decision the candidate stage makes about a
+plain head noun ("the customer", "the support team" are never
+candidates). Every check is a necessary condition of some evidence
+function; ``LintOptions(prefilter=False)`` parses every sentence and is
+what the tests hold this stage to (same findings).
 
 Also here: the cheap sentence splitter (each sentence is parsed on its
 own, so a sentence without a cue is never parsed), the blanking of chat
@@ -230,12 +234,18 @@ class CueGate:
 
     A form of a verb whose *subject* the candidate would be counts after
     something that could start a candidate (an article, a determiner, a
-    number), unless its own subject is a pronoun ("you want to") or it is a
-    noun ("an email"). A verb whose *object* the candidate would be counts
-    right before one; a giving verb only before two objects ("send the
-    renewal a card"). "here" counts after a form of *be* or *wait*, "lobby"
-    after *in*, *at* or *on*. Some words count only together ("kind" with
-    "to", "let" with "know"), kin nouns only with a possessive."""
+    number) in the same clause and a few words back, unless its own subject
+    is a pronoun ("you want to"), it is a noun ("an email", "over email",
+    "the PIP email") or an imperative ("please call"). A verb whose *object*
+    the candidate would be counts right before one ("call the renewal", not
+    "asked about the dashboard"); a giving verb only before two objects
+    ("send the renewal a card"). "here" counts after a form of *be* or
+    *wait*, "lobby" after *in*, *at* or *on*. Some words count only with a
+    partner after them ("apologized ... to the refund", "let ... know"),
+    predicate nouns only after a linking verb and "a", kin nouns only right
+    after a possessive. A cue whose phrase is plainly a person, team or
+    system ("The customer asked", "reach out to the support team") does not
+    count: ``never_head`` decides it as the candidate stage would."""
 
     def __init__(self, cues: "Cues") -> None:
         self.after = Forms(cues.after)
