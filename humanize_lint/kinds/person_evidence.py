@@ -62,6 +62,8 @@ _NOT_CANDIDATE_POS = frozenset({"PRON", "DET", "ADP", "CCONJ", "SCONJ", "PUNCT",
 _CONTENT_NEEDS = ("pronoun", "time", "identifier")
 # Verbs of conversation: a numbered record spoken with is someone ("spoke with policy 88-204411").
 _CONVERSE = frozenset({"speak", "talk", "chat", "meet"})
+# Verbs whose object may take a participle saying what is to be done to it ("want it sent").
+_COMPLEMENT_HEADS = frozenset({"want", "need", "like", "prefer", "have", "get", "see", "keep", "leave", "order", "request", "require", "expect", "wish"})
 # Prepositions as notes abbreviate them ("spoke w/ #88213").
 _PREP_ABBREVIATIONS = {"w/": "with", "w": "with", "wth": "with"}
 # Verbs of phoning: what is phoned is someone at a number, never a document ("call the claim back").
@@ -464,7 +466,11 @@ def predicates(c: Candidate, rule: "PersonRule") -> list[Token]:
     found = []
     if role.dep_ == "nsubj" and role.head.pos_ in ("VERB", "AUX", "ADJ"):
         verb = role.head
-        imperative = any(ch.lower_ == "please" for ch in verb.children)
+        # "wants a label emailed", "needs the forms signed": a participle after the object of a
+        # verb of wanting or causing says what should be done to it; it has no subject.
+        small_clause = verb.dep_ in ("ccomp", "xcomp", "oprd") and verb.tag_ in ("VBN", "VBD") and verb.head.lemma_.lower() in _COMPLEMENT_HEADS \
+            and role.i < verb.i and verb.head.i < role.i
+        imperative = any(ch.lower_ == "please" for ch in verb.children) or small_clause
         apart = verb.i > c.end and any(t.pos_ == "SCONJ" or (t.is_punct and t.text not in (",", "-", "—")) for t in doc[c.end : verb.i])
         if not imperative and not apart:
             found.append(verb)  # (not "ECS 6990 *~*~* If you have questions, please call")
