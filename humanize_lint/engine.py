@@ -38,16 +38,16 @@ from .kinds.identifier import IdentifierRule
 from .kinds.person import Cues, PersonRule
 from .kinds.person import Finding as PersonFinding
 from .kinds.person import settle as settle_findings
+from .kinds.person_evidence import is_acronym
 from .kinds.terms import Matchers
 from .model import Edit, Finding, Rule, Segment, Severity, Unit
 from .parse import Parser
-from .prefilter import CueGate, parse_text, quote_masks, sentence_spans, speaker_starts
+from .prefilter import CANDIDATE_RE, CueGate, parse_text, quote_masks, sentence_spans, speaker_starts
 from .suggest import person_phrases
 
 KINDS = ("person-reference", "acronym", "identifier", "terms", "pattern")
 
 # Something that could be a candidate: an article or determiner before a noun, or a digit.
-_CANDIDATE_RE = re.compile(r"(?i)(?<![\w'’])(?:the|a|an|this|that|these|those|my|our|your|both|two|three|four|five|six)(?![\w'’])|\d")
 
 Segmenter = Callable[[Unit], Sequence[Segment]]
 
@@ -145,7 +145,7 @@ class Linter:
         every = bool(self.matchers) or not self.options.prefilter
         gate = self.gate() if self.person and not every else None
         ptext = parse_text(seg.text)
-        if gate is not None and not (gate.passes(ptext) and _CANDIDATE_RE.search(ptext)):
+        if gate is not None and not (gate.passes(ptext) and CANDIDATE_RE.search(ptext)):
             yield _Sentence(-1, seg.start, ptext, [], ""), _skip_reason(gate, ptext) if reasons else "skipped"
             return
         starts = speaker_starts(seg.text)
@@ -156,7 +156,7 @@ class Linter:
                 continue
             after = ptext[spans[i + 1][0] : spans[i + 1][1]] if i + 1 < len(spans) else ""
             sent = _Sentence(-1, seg.start + cs, text, [x - cs for x in starts if cs <= x < ce], after)
-            if gate is not None and len(text) < len(ptext) and not (gate.passes(text) and _CANDIDATE_RE.search(text)):  # (a one-sentence segment passed above)
+            if gate is not None and len(text) < len(ptext) and not (gate.passes(text) and CANDIDATE_RE.search(text)):  # (a one-sentence segment passed above)
                 yield sent, _skip_reason(gate, text) if reasons else "skipped"
             else:
                 yield sent, None
@@ -208,7 +208,7 @@ class Linter:
             trigger = "identifier"
         elif c.kind == "time" and c.head.i == c.start + (1 if c.end - c.start > 1 else 0):
             trigger = "appointment time"
-        elif re.fullmatch(r"[A-Z][A-Z0-9&]*[A-Z0-9]s?", c.head.text):
+        elif is_acronym(c.head.text):
             trigger = c.head.text[:-1] if c.head.text.endswith("s") else c.head.text  # "an MQL", as written
         else:
             trigger = c.head.lemma_.lower() if c.head.pos_ in ("NOUN", "PROPN") else c.head.lower_

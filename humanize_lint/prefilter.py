@@ -87,7 +87,12 @@ def _inflections(lemma: str) -> set[str]:
 _POSSESSIVE_RE = re.compile(r"(?i)(?:(?<=\w)(?:'s|’s|'|’)(?![\w])|(?<![\w])(?:his|her|their)(?![\w]))")
 # What a candidate starts with: an article, a determiner or counting word, a number or an
 # identifier, an acronym plural ("MQLs who ...").
-_SUBJECT_MARK_RE = re.compile(r"(?i:(?<![\w'’])(?:the|a|an|this|that|these|those|my|our|your|both|two|three|four|five|six)(?![\w'’]))|\d|(?<![\w])[A-Z]{2,}s(?![\w])")
+# The words a candidate can start with (``person_evidence``'s DEFINITE, GENERIC and COUNTING).
+CANDIDATE_STARTS = ("the", "a", "an", "this", "that", "these", "those", "my", "our", "your", "both", "two", "three", "four", "five", "six")
+_STARTS = "|".join(CANDIDATE_STARTS)
+# A sentence could hold a candidate only if it has one of them or a digit.
+CANDIDATE_RE = re.compile(r"(?i)(?<![\w'’])(?:" + _STARTS + r")(?![\w'’])|\d")
+_SUBJECT_MARK_RE = re.compile(r"(?i:(?<![\w'’])(?:" + _STARTS + r")(?![\w'’]))|\d|(?<![\w])[A-Z]{2,}s(?![\w])")
 # What an object or recipient starts with, right after its verb (a word or two may come
 # between: "call back the renewal", "call acct 2208"); never "a": people addressed are definite.
 _OBJECT_AFTER_RE = re.compile(r"(?:[ \t\r\n]+(?!(?i:about|to|for|with|on|in|at|from|of|into|over|by|after|before|up|out|off|down|through|around|regarding|re)(?![\w'’-]))[\w'’-]+){0,2}?[ \t\r\n]+(?:(?i:(?:the|this|that|these|those|both|two|three|four|five|six)(?![\w'’]))|(?i:my|our|your)[ \t]+[\w#-]*\d|[\w#-]*\d)")
@@ -185,7 +190,7 @@ _OBJECT_NP_RE = re.compile(
 # yesterday called") or before "who" ("the upgrade who").
 _SUBJECT_WINDOW = 8
 _WHO_WINDOW = 5
-_MARK_WORD_RE = re.compile(r"(?i:the|a|an|this|that|these|those|my|our|your|both|two|three|four|five|six)|[\w#-]*\d[\w#-]*|[A-Z]{2,}s")
+_MARK_WORD_RE = re.compile(r"(?i:" + _STARTS + r")|[\w#-]*\d[\w#-]*|[A-Z]{2,}s")
 _CLAUSE_BREAK = frozenset(".;:!?")
 # Markup and punctuation around a word ("`the", "(the", "**two").
 _MARK_PUNCT = ",()[]{}<>\"'“”‘’`*_~"

@@ -207,3 +207,10 @@ def test_the_skipped_saved_tokenizer_equals_the_default_one(linter: Linter) -> N
     saved = spacy.load(name, exclude=["ner"])
     default = spacy.load(name, exclude=hl_nlp.load_exclusions(name))
     assert default.tokenizer.to_bytes() == saved.tokenizer.to_bytes()
+
+
+def test_the_gate_and_the_candidate_stage_share_their_start_words() -> None:
+    from humanize_lint.kinds.person_evidence import COUNTING, DEFINITE, GENERIC
+    from humanize_lint.prefilter import CANDIDATE_STARTS
+
+    assert DEFINITE | GENERIC | COUNTING == frozenset(CANDIDATE_STARTS)

@@ -446,17 +446,11 @@ class PersonRule:
             if tok.pos_ not in _CANDIDATE_POS and tok.idx not in merged:
                 continue  # (candidate() says no to these too; this saves the call)
             cand = candidate(tok, merged, self)
-            if cand is None or not self.takes(cand):
+            if cand is None:
                 continue
             found, _ = self.decide(cand, after)
             if found is not None:
                 yield found
-
-    def takes(self, cand: Candidate) -> bool:
-        """Whether this rule looks at the candidate: numbered ones with ``identifiers``, others with ``nouns``/``times``."""
-        if cand.category == "number-as-person":
-            return self.identifiers
-        return self.nouns or (self.times and cand.kind == "time")
 
     def decide(self, cand: Candidate, after: str = "") -> tuple[Finding | None, str]:
         """The finding for one candidate (or None), and a few words on why (``explain``)."""
@@ -494,8 +488,6 @@ class PersonRule:
                 if tok.pos_ in ("NOUN", "PROPN", "NUM", "X") or merged.get(tok.idx):
                     yield tok, None, f"not a candidate: {got}"
                 continue
-            if not self.takes(got):
-                continue  # the other person rule's candidate
             found, why = self.decide(got, after)
             phrase = doc[got.start : got.end].text
             yield tok, found, f"candidate '{phrase}' ({got.kind}; WordNet: {got.cls}): {why}"

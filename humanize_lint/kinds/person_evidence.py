@@ -51,7 +51,7 @@ Token = Any
 
 DEFINITE = frozenset({"the", "this", "that", "these", "those", "my", "our", "your"})
 GENERIC = frozenset({"a", "an"})
-COUNTING = frozenset({"two", "three", "four", "five", "six", "both"})
+COUNTING = frozenset({"two", "three", "four", "five", "six", "both"})  # (together: the cue gate's CANDIDATE_STARTS)
 OWNERS = frozenset({"his", "her", "its", "their", "whose"})
 PRONOUNS = frozenset(
     {"he", "she", "him", "her", "his", "hers", "it", "they", "them", "we", "us", "i", "me", "you", "who", "whom", "someone", "anyone", "everyone", "somebody", "anybody", "nobody", "one"}
@@ -126,19 +126,16 @@ def classify(tok: Token, kind: str, start: int, end: int, merged: Mapping[int, s
         cls, profile = _unknown_class(lemma)
         if profile is None:
             return cls, frozenset({"unknown"})
-    if profile.get("person", 0) >= 0.15 or (profile.get("person", 0) > 0 and _agentive(lemma)):
-        return "person", frozenset({"person"})
     numbered = any(merged.get(t.idx) in ("id", "labelled") or (t.text.isdigit() and len(t.text) >= 3) for t in tok.doc[start:end])
-    if profile.get("quantity", 0) >= 0.6 and lemma not in rule.add_nouns and not numbered:  # (but "the 0412 number rang")
-        return "quantity", frozenset({"quantity"})  # "two thirds", "the majority": not a reference
+    timed = any(merged.get(t.idx) == "time" for t in tok.doc[start:end]) or kind == "time"
+    never = _never_a_stand_in(lemma, profile, numbered, timed)
+    if never in ("person", "quantity"):
+        return never, frozenset({never})
     shares = frozenset(k for k, v in profile.items() if v >= 0.25)
-    if any(merged.get(t.idx) == "time" for t in tok.doc[start:end]) or kind == "time":
+    if timed:
         return "abstract", shares | {"abstract"}  # "the 4pm collection": an appointment, whatever else a collection is
-    for cls in ("group", "agent"):
-        if profile.get(cls, 0) >= 0.5:
-            return cls, shares
-    if profile.get("group", 0) >= 0.4:
-        return "group", shares  # "the bank called", "the pharmacy called": as often an organisation as a thing
+    if never is not None:
+        return never, shares
     # (a quantity sense that did not win above is not the reading: "the 4pm drop", "the 0412 number")
     best = max(((k, v) for k, v in profile.items() if k != "quantity"), key=lambda kv: kv[1], default=("abstract", 1.0))[0]
     if best == "time":
@@ -288,12 +285,27 @@ def head_never_candidate(word: str, rule: "PersonRule") -> bool:
         profile = wordnet.noun_profile(w)
         if profile is None:
             continue
-        person = profile.get("person", 0)
-        verdicts.append(
-            person >= 0.15 or (person > 0 and _agentive(w)) or profile.get("quantity", 0) >= 0.6
-            or profile.get("group", 0) >= 0.4 or profile.get("agent", 0) >= 0.5
-        )
+        verdicts.append(_never_a_stand_in(w, profile, numbered=False, timed=False) is not None)
     return bool(verdicts) and all(verdicts)
+
+
+def _never_a_stand_in(lemma: str, profile: Mapping[str, float], numbered: bool, timed: bool) -> str | None:
+    """The class that makes a head never a stand-in, or None: a person (in at least 15%
+    of its senses, or any person sense of an agent noun such as "installer"), a
+    quantity ("two thirds", "the majority"; but "the 0412 number rang"), and, unless
+    the phrase carries a time ("the 4pm collection"), a group or agent (at least half;
+    a group at 40%: "the bank called", as often an organisation as a thing)."""
+    person = profile.get("person", 0)
+    if person >= 0.15 or (person > 0 and _agentive(lemma)):
+        return "person"
+    if profile.get("quantity", 0) >= 0.6 and not numbered:
+        return "quantity"
+    if timed:
+        return None
+    for cls in ("group", "agent"):
+        if profile.get(cls, 0) >= 0.5:
+            return cls
+    return "group" if profile.get("group", 0) >= 0.4 else None
 
 
 def _may_have_determiner(tok: Token, doc: Any) -> bool:
@@ -363,9 +375,9 @@ def candidate_or_reason(tok: Token, merged: Mapping[int, str], rule: "PersonRule
     nominal = det.i == tok.i - 1 or (tok.i > 0 and (doc[tok.i - 1].pos_ in ("PROPN", "NOUN", "ADJ") or merged.get(doc[tok.i - 1].idx) == "time") and det.i < tok.i)
     if tok.pos_ == "VERB" and tok.tag_ not in ("VBN", "VBD", "VBG") and not (nominal and (tok.tag_ in ("VB", "VBP") or det.lower_ in COUNTING)):
         return "parsed as a verb"  # but "the install", "the Oslo install", "two mortgage leads" are nouns
-    if tok.text[:1].isupper() and not tok.text.isupper() and not _acronym(tok.text) and not tok.is_sent_start and doc[tok.i - 1].lower_ not in ("the", "a", "an"):
+    if tok.text[:1].isupper() and not tok.text.isupper() and not is_acronym(tok.text) and not tok.is_sent_start and doc[tok.i - 1].lower_ not in ("the", "a", "an"):
         return "capitalised mid-sentence: a name or a title"  # "the Working Group", "the Licensor"
-    if _acronym(tok.text) and lemma not in rule.add_nouns:
+    if is_acronym(tok.text) and lemma not in rule.add_nouns:
         # An acronym head names an organisation more often than a customer ("the SEC said"),
         # unless it is counted like a common noun ("an MQL", "two MQLs") or comes from
         # somewhere or some time ("the SMB from Gdansk", "the P1 from last night").
@@ -403,7 +415,7 @@ def _presence_place(lemma: str, rule: "PersonRule") -> bool:
     return lemma in rule.presence_places or any(lemma.endswith(p) and len(p) >= 4 and lemma != p for p in rule.presence_places if " " not in p)
 
 
-def _acronym(text: str) -> bool:
+def is_acronym(text: str) -> bool:
     """Capitals (and digits), maybe with a plural s: "MQL", "MQLs", "P1"."""
     return bool(re.fullmatch(r"[A-Z][A-Z0-9&]*[A-Z0-9]s?", text)) and len(text) > 1
 
@@ -898,7 +910,7 @@ def support(c: Candidate, after: str, allowed: Iterable[str]) -> str | None:
     allowed = set(allowed)
     if c.kind in ("identifier", "time") and c.kind in allowed:
         return c.kind
-    if "coinage" in allowed and c.cls == "unknown" and ("-" in c.head.text or _other_part_of_speech(c.head.lower_, c.head.lemma_.lower()) or _acronym(c.head.text)):
+    if "coinage" in allowed and c.cls == "unknown" and ("-" in c.head.text or _other_part_of_speech(c.head.lower_, c.head.lemma_.lower()) or is_acronym(c.head.text)):
         return "coinage"  # "the no-cool", "the prepaid", "two MQLs" (acronym heads are candidates only when counted or from somewhere)
     if "specified" in allowed and _specified(c):
         return "specified"
