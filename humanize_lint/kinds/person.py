@@ -553,8 +553,8 @@ class Cues:
 
         tests = [c.never_head for c in items]
 
-        def never(word: str) -> bool:
-            return all(t is not None and t(word) for t in tests)
+        def never(word: str, she: bool = False) -> bool:
+            return all(t is not None and t(word, she=she) for t in tests)
 
         return Cues(
             merged("after"), merged("before"), merged("words"), with_word, merged("kin"), merged("giving"),

@@ -43,6 +43,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from .. import wordnet
+from ..prefilter import SINGULAR_PERSONAL
 
 if TYPE_CHECKING:  # pragma: no cover
     from .person import PersonRule
@@ -132,6 +133,12 @@ def classify(tok: Token, kind: str, start: int, end: int, merged: Mapping[int, s
     if never in ("person", "quantity"):
         return never, frozenset({never})
     shares = frozenset(k for k, v in profile.items() if v >= 0.25)
+    if never == "group" and profile.get("group", 0) <= _GROUP_MAY_BE_SHE and _pronoun_refers_back(tok, end):
+        # "the membership emailed upset that her tune-up ...": a group is no she, so
+        # the head's other reading (a membership held, a reservation made) stands in
+        never = None
+        shares = shares - {"group"}
+        profile = {k: v for k, v in profile.items() if k != "group"}
     if timed:
         return "abstract", shares | {"abstract"}  # "the 4pm collection": an appointment, whatever else a collection is
     if never is not None:
@@ -141,6 +148,39 @@ def classify(tok: Token, kind: str, start: int, end: int, merged: Mapping[int, s
     if best == "time":
         return "time", shares
     return best, shares
+
+
+def _pronoun_refers_back(head: Token, end: int) -> bool:
+    """A "she", "he", "her" or "his" later in the sentence with nothing between that
+    it could stand for instead: no person's name, no person noun, no "someone". A
+    group (a membership, a reservation, a committee) is an "it" or a "they", never a
+    "she": "the membership on Ash St emailed upset that her tune-up ...", "call the
+    membership and get her on the books". (First and second persons are no
+    antecedents of "she": "the membership called me about her ...".)"""
+    if head.tag_ in ("NNS", "NNPS"):
+        return False  # "the banks ... his people": a plural is no "he"
+    doc = head.doc
+    if any(t.lower_ in SINGULAR_PERSONAL or t.ent_type_ == "PERSON" for t in doc[: head.left_edge.i]):
+        return False  # "He said the bank asked his people": the "his" may be his
+    own = {t.i for t in head.subtree}
+    for t in doc[end:]:
+        low = t.lower_
+        if low in SINGULAR_PERSONAL:
+            return True
+        if t.ent_type_ == "PERSON" or low in _INDEFINITE_PERSONS:
+            return False
+        if t.pos_ == "PROPN" and not t.ent_type_ and t.i not in own:
+            return False  # a name nobody has classified: perhaps a person's
+        if t.pos_ == "NOUN" and _person_share(t.lemma_.lower()) >= 0.15:
+            return False
+    return False
+
+
+# A head that is a group in at most this share of its senses has another reading
+# to fall back on when a "she" refers to it ("membership", "reservation"); "the
+# tech" (a school, in WordNet) has none.
+_GROUP_MAY_BE_SHE = 0.7
+_INDEFINITE_PERSONS = frozenset({"someone", "anyone", "everyone", "somebody", "anybody", "everybody", "nobody", "one"})
 
 
 _PARTICLES = ("back", "up", "out", "off", "in", "on", "over", "down", "away", "through")
@@ -261,11 +301,12 @@ def _subdivisions() -> frozenset[str]:
 _DETERMINING = DEFINITE | GENERIC | COUNTING
 
 
-def head_never_candidate(word: str, rule: "PersonRule") -> bool:
+def head_never_candidate(word: str, rule: "PersonRule", she: bool = False) -> bool:
     """For the cheap gate: whether a plain lower-case head noun (no digit, no capital)
     is never a candidate of ``rule``, whatever the parse: a person, group, agent or
     quantity noun by WordNet (as ``classify`` decides), a skip noun or a staff place.
-    False when in doubt (unknown words, words WordNet reads several ways)."""
+    False when in doubt (unknown words, words WordNet reads several ways). ``she``:
+    the text has a "she" or "his" that a group head may be (``_pronoun_refers_back``)."""
     if not rule.nouns:
         return True  # (a rule without noun candidates takes only numbered phrases)
     forms = {word}
@@ -285,7 +326,8 @@ def head_never_candidate(word: str, rule: "PersonRule") -> bool:
         profile = wordnet.noun_profile(w)
         if profile is None:
             continue
-        verdicts.append(_never_a_stand_in(w, profile, numbered=False, timed=False) is not None)
+        never = _never_a_stand_in(w, profile, numbered=False, timed=False)
+        verdicts.append(never is not None and not (she and never == "group" and profile.get("group", 0) <= _GROUP_MAY_BE_SHE))
     return bool(verdicts) and all(verdicts)
 
 
