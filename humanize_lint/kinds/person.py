@@ -398,7 +398,7 @@ class PersonRule:
             preps=preps,
             phrasal_preps=frozenset(phrasal),
             # Only people are apologized to, hung up on, spoken with, heard from, reached out to.
-            strong_prep_heads=frozenset({"apologize", "apologise", "sorry", "apology", "hang up on", "voicemail", "reach out to", "get back to"}),
+            strong_prep_heads=frozenset({"apologize", "apologise", "sorry", "apology", "hang up on", "voicemail", "reach out to", "get back to", "text"}),  # (a text goes to a phone: "texted the code to the showing")
             feelings=_words(cues.get("described-as", [])),
             person_nouns=_words(cues.get("predicate-nouns", [])),
             kin=kin,

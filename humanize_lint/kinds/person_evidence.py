@@ -791,7 +791,7 @@ def addressee_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
     nxt = doc[c.end] if c.end < len(doc) else None
     second = [ch for ch in verb.children if ch.i > role.i and ch.dep_ in ("dobj", "ccomp", "xcomp")] + [ch for ch in role.children if ch.dep_ == "appos" and role.dep_ == "dative"]
     told = [ch for ch in role.children if ch.i > role.i and ((ch.dep_ == "prep" and ch.lower_ == "about") or (ch.dep_ in ("relcl", "acl", "ccomp") and not any(g.lower_ in ("which", "that") and g.i == ch.left_edge.i for g in ch.subtree)))]
-    back = any(ch.dep_ in ("prt", "advmod") and ch.lower_ == "back" for ch in verb.children)
+    back = any(ch.dep_ in ("prt", "advmod") and ch.lower_ == "back" for ch in list(verb.children) + list(role.children))
     # "send the renewal a gift card": the first of two objects is the recipient.
     if lemma in rule.giving_verbs and c.start == verb.i + 1 and second and second[0].dep_ in ("dobj", "appos") and second[0].left_edge.i == c.end \
             and nxt is not None and (nxt.lower_ in ("a", "an", "the", "some", "our", "my", "your", "his", "her", "their", "both") or nxt.like_num):
@@ -877,8 +877,10 @@ def doc_lower(c: Candidate, i: int) -> str:
 
 def _naming(verb: Token) -> bool:
     """*call* in its naming sense: a name or description after the object, and no "back".
-    A time after the object is no name ("call the Brennan divorce first thing", "call the renewal today")."""
-    return any(ch.dep_ == "oprd" and not _time_phrase(ch) for ch in verb.children) and not any(ch.lower_ == "back" for ch in verb.children)
+    A time after the object is no name ("call the Brennan divorce first thing", "call the renewal today").
+    (The parser may hang "back" on the object it took for a name: "called the Birch Ave closing back".)"""
+    names = [ch for ch in verb.children if ch.dep_ == "oprd" and not _time_phrase(ch)]
+    return bool(names) and not any(ch.lower_ == "back" for ch in verb.children) and not any(g.lower_ == "back" and g.dep_ in ("advmod", "prt") for ch in names for g in ch.children)
 
 
 def _time_phrase(tok: Token) -> bool:
