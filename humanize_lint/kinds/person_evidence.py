@@ -252,8 +252,16 @@ def np_span(tok: Token) -> tuple[int, int]:
     return start, tok.i + 1
 
 
-def _not_label(doc: Any, end: int) -> bool:
-    """False for a list label or heading: "Feature request: ...", "Transcript 1 (May 4, 2001): ..."."""
+def _not_label(doc: Any, end: int, start: int | None = None) -> bool:
+    """False for a list label or heading: "Feature request: ...", "Transcript 1 (May 4, 2001): ...".
+    A label begins its line (after a bullet, perhaps): a dash after a phrase inside a sentence
+    is a pause ("be kind to the late return - she has a flight")."""
+    if start is not None and not _begins_line(doc, start):
+        j = end
+        while j < len(doc) and doc[j].is_space:
+            j += 1
+        if j < len(doc) and doc[j].text.startswith(("–", "—", "-")):
+            return True
     j = end
     while j < len(doc) and doc[j].is_space:
         j += 1
@@ -267,6 +275,17 @@ def _not_label(doc: Any, end: int) -> bool:
     if j > end and doc[j - 1].text.endswith(":"):
         return False  # "(May 4, 2001):" tokenized as one
     return not (j < len(doc) and doc[j].text.startswith((":", "–", "—")))
+
+
+def _begins_line(doc: Any, start: int) -> bool:
+    """Whether only a bullet, a number or markup comes before ``doc[start]`` on its line."""
+    for t in reversed(doc[:start]):
+        if "\n" in t.text or "\n" in t.whitespace_:
+            return True
+        if t.is_space or re.fullmatch(r"[-*•+>#]+|\d+[.)]|[a-z][.)]|\W", t.text):
+            continue
+        return False
+    return True
 
 
 def _identifier_ok(tok: Token) -> bool:
@@ -378,7 +397,7 @@ def candidate_or_reason(tok: Token, merged: Mapping[int, str], rule: "PersonRule
         start, end = tok.i, tok.i + 1
         if start > 0 and doc[start - 1].lower_ in DEFINITE | GENERIC and not doc[start - 1].whitespace_.count("\n"):
             start -= 1  # "the #88213"
-        if not _not_label(doc, end):
+        if not _not_label(doc, end, start):
             return "a label or heading (a colon follows)"
         if not _identifier_ok(tok):
             return "a date, phone number, postcode, year or numbered part, not a record"
@@ -437,8 +456,8 @@ def candidate_or_reason(tok: Token, merged: Mapping[int, str], rule: "PersonRule
     time_head = merged.get(tok.idx) == "time"
     if len(tok.text) <= 2 and tok.text.islower() and not time_head:
         return "a short lower-case abbreviation nobody can classify"  # "the pt"
-    if not _not_label(doc, end):
-        return "a label or heading (a colon follows)"
+    if not _not_label(doc, end, start):
+        return "a label or heading (a colon or dash follows)"
     if "  " in doc[start:end].text or "\n" in doc[start:end].text:
         return "the phrase runs across removed markup"
     if det.lower_ in ("my", "our", "your") and not (time_head or any(merged.get(t.idx) == "time" for t in left)):
@@ -579,6 +598,8 @@ def _use(verb: Token, role: Token) -> str:
     deps = {ch.dep_ for ch in kids}
     if any(ch.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in ch.children) for ch in kids):
         return "to-infinitive"
+    if any(ch.dep_ == "ccomp" and ch.tag_ == "VB" and any(g.dep_ == "aux" and g.lower_ == "to" for g in ch.children) and any(g.dep_ == "nsubj" for g in ch.children) for ch in kids):
+        return "to-infinitive"  # "wants us to come back": WordNet's "Somebody ----s somebody to INFINITIVE"
     if "ccomp" in deps:
         return "clause"
     if "dative" in deps and "dobj" in deps:
@@ -842,8 +863,14 @@ def object_of_prep(c: Candidate, rule: "PersonRule") -> Evidence | None:
     if lemma == "leave" and word == "for" and any(ch.dep_ == "dobj" and ch.lemma_.lower() in rule.preps.get("for", ()) for ch in head.children):
         # "left a voicemail for the weekly": messages are left for people, whatever the head names
         return Evidence("object-of-prep", "left a message for it", (head.text, word), True)
+    content_only = False
     if c.shares & {"content"} and lemma not in rule.strong_prep_heads and not (c.kind == "identifier" and lemma in _CONVERSE and word in ("with", "to")):
-        return None  # "talk to the report", "listen to the message"; but "spoke with policy 88-204411"
+        # "talk to the report", "listen to the message": no evidence, unless a she or he, a time or
+        # a number supports it ("be kind to the late return - she has a flight at 6"); but
+        # "spoke with policy 88-204411"
+        if c.cls != "content" or lemma not in allowed or word not in ("to", "with") or head.pos_ == "NOUN" or doc_lower(c, c.start) in GENERIC:
+            return None  # (and "sends calls to a voicemail box": people spoken to are definite)
+        content_only = True
     prts = [ch.lower_ for ch in head.children if ch.dep_ == "prt"]
     for prt in prts:
         phrase = f"{lemma} {prt} {word}"
@@ -854,6 +881,8 @@ def object_of_prep(c: Candidate, rule: "PersonRule") -> Evidence | None:
             return None
         if word == "to" and lemma in rule.giving_verbs and not any(ch.dep_ == "dobj" for ch in head.children):
             return None
+        if content_only:
+            return Evidence("object-of-prep", f"{head.text} {word} it", (head.text, word), False, _CONTENT_NEEDS)
         return Evidence("object-of-prep", f"{head.text} {word} it", (head.text, word), lemma in rule.strong_prep_heads)
     if head.dep_ in ("prt", "advmod"):
         phrase = f"{lemma_of(head.head, rule.known_verbs)} {head.lower_} {word}"
@@ -892,8 +921,9 @@ def _time_phrase(tok: Token) -> bool:
 
 
 def _subject_is_person(verb: Token) -> bool:
+    """The verb has no subject, or a personal pronoun, a name or a person noun ("the pharmacist talks to")."""
     subj = [ch for ch in verb.children if ch.dep_ == "nsubj"]
-    return not subj or any(ch.lower_ in ("i", "we", "you", "he", "she", "they") or ch.pos_ == "PROPN" for ch in subj)
+    return not subj or any(ch.lower_ in ("i", "we", "you", "he", "she", "they") or ch.pos_ == "PROPN" or (ch.pos_ == "NOUN" and _person_share(ch.lemma_.lower()) >= 0.15) for ch in subj)
 
 
 def possessor_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
