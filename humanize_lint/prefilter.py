@@ -344,8 +344,10 @@ class CueGate:
         return None
 
 
-# Sentence ends: . ! ? (and closing quotes or brackets), space, then a capital.
-_SENT_END_RE = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z])|\n[ \t]*\n\s*")
+# Sentence ends: . ! ? (and closing quotes or brackets), space, then a capital; or, as terse
+# notes write, a word of three letters or more or a number, ". ", and a lower-case word
+# ("no dial tone on line 2. spoke w/ #88213").
+_SENT_END_RE = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z])|(?:(?<=[a-z]{3})|(?<=\d))[.!?][ \t]+(?=[a-z]+\b)|\n[ \t]*\n\s*")
 _ABBREV_RE = re.compile(
     r"(?i)(?:^|[^\w.])(?:mr|mrs|ms|mx|dr|prof|st|sr|jr|rev|gen|capt|col|lt|sgt|hon|fr|vs|etc|approx|appt|acct|accts|dept|est|no|nos|"
     r"inc|ltd|co|corp|bros|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|"
@@ -357,7 +359,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Cheap sentence split for the parse stage: (start, end) offsets that cover ``text``.
 
     Cuts after . ! ? followed by a capital (not after "Mr.", "e.g.", "acct."
-    or an initial) and at blank lines. Each piece is tagged and parsed on
+    or an initial), after a longer word or a number and a full stop followed by a
+    lower-case word (terse notes: "... on line 2. spoke w/ ..."), and at blank lines. Each piece is tagged and parsed on
     its own, so a sentence with no cue is never parsed.
     """
     spans: list[tuple[int, int]] = []

@@ -611,6 +611,20 @@ def _use(verb: Token, role: Token) -> str:
     return "intransitive"
 
 
+def _wants_done(verb: Token) -> bool:
+    """A desire for something to be done: "wants the boiler moved", "would like the forms
+    signed" (an object and a past participle, which the tagger may take for a past tense:
+    "want" takes no finished clause). What wants a thing done has intentions;
+    a thing that "wants" in the sense of needs takes a noun or a gerund ("wants descaling")."""
+    for ch in verb.children:
+        if ch.dep_ in ("ccomp", "xcomp", "oprd") and ch.tag_ in ("VBN", "VBD") and any(g.dep_ in ("nsubj", "nsubjpass") and g.pos_ in ("NOUN", "PROPN", "PRON") for g in ch.children) \
+                and not any(g.dep_ in ("aux", "auxpass") for g in ch.children):
+            return True
+        if ch.dep_ == "dobj" and any(g.dep_ == "acl" and g.tag_ == "VBN" and g.i > ch.i for g in ch.children):
+            return True
+    return False
+
+
 def _timed(c: Candidate) -> bool:
     """The phrase carries a time ("the 2pm repair")."""
     return any(_is_time(t) for t in c.head.doc[c.start : c.end])
@@ -676,6 +690,11 @@ def subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
         if lemma in rule.desire_verbs and use == "to-infinitive":
             generic = doc_lower(c, c.start) in GENERIC
             return Evidence("subject-of", f"it {verb.text} to", (verb.text,), not generic and not c.shares & {"content"})  # "wants to know": only a person
+        if lemma in rule.desire_verbs and _wants_done(verb):
+            # "the Brighton install wants the boiler moved"; but software WordNet files as a
+            # physical thing ("the portal wants the form signed") is weak
+            generic = doc_lower(c, c.start) in GENERIC
+            return Evidence("subject-of", f"it {verb.text} something done", (verb.text,), not generic and c.cls in ("abstract", "unknown") and not c.shares & {"content"})
         timed = c.kind in ("identifier", "time") or _timed(c)
         numbered = c.kind == "identifier" or c.category == "number-as-person"
         if lemma in rule.content_verbs and lemma not in rule.contact_verbs and c.shares & {"content", "agent", "group"} \
