@@ -95,7 +95,8 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from .. import wordnet
 from ..model import Rule, RuleError
 from . import LIST_OR_REF
-from .person_evidence import EVIDENCE, Candidate, Evidence, candidate, candidate_or_reason, head_never_candidate, support
+from ..prefilter import CueGate
+from .person_evidence import EVIDENCE, Candidate, Evidence, candidate, candidate_or_reason, head_never_candidate, support, surface_subjects
 
 NAME = "person-reference"
 
@@ -431,6 +432,7 @@ class PersonRule:
         return self._known
 
     def __post_init__(self) -> None:
+        self._gate: CueGate | None = None
         self._known = frozenset(self.subject_table) | frozenset(self.strong_table) | frozenset(self.passive_table) | self.addressee_verbs | self.telling_verbs | self.giving_verbs | self.contact_verbs | self.linking | {"let", "know", "walk"}
 
     def verb_ok(self, lemma: str, verb: Any, role: Any, table: str = "subject") -> bool:
@@ -442,6 +444,7 @@ class PersonRule:
 
     def check(self, doc: Any, merged: Mapping[int, str], after: str = "") -> Iterator[Finding]:
         """Flagged candidates of one parsed sentence. ``after``: the text of the next sentence of the unit."""
+        spans = []
         for tok in doc:
             if tok.pos_ not in _CANDIDATE_POS and tok.idx not in merged:
                 continue  # (candidate() says no to these too; this saves the call)
@@ -450,7 +453,25 @@ class PersonRule:
                 continue
             found, _ = self.decide(cand, after)
             if found is not None:
+                spans.append((cand.start, cand.end))
                 yield found
+        for found in self._surface(doc, merged):
+            if not any(a < found.candidate.end and found.candidate.start < b for a, b in spans):
+                yield found
+
+    def _surface(self, doc: Any, merged: Mapping[int, str]) -> Iterator[Finding]:
+        """Findings the parse missed (``surface_subjects``), in sentences the cheap gate lets
+        through (so parsing only what the gate passes finds the same)."""
+        if not self.nouns or "subject-of" not in self.evidence:
+            return
+        passes = None
+        for cand, ev in surface_subjects(doc, merged, self):
+            if passes is None:
+                if self._gate is None:
+                    self._gate = CueGate(self.cues())
+                passes = self._gate.passes(doc.text)
+            if passes:
+                yield Finding(cand, ev, None)
 
     def decide(self, cand: Candidate, after: str = "") -> tuple[Finding | None, str]:
         """The finding for one candidate (or None), and a few words on why (``explain``)."""
@@ -491,6 +512,9 @@ class PersonRule:
             found, why = self.decide(got, after)
             phrase = doc[got.start : got.end].text
             yield tok, found, f"candidate '{phrase}' ({got.kind}; WordNet: {got.cls}): {why}"
+        for found in self._surface(doc, merged):
+            c = found.candidate
+            yield c.head, found, f"candidate '{doc[c.start : c.end].text}' ({c.kind}; WordNet: {c.cls}), from the words, the parse having missed it: strong evidence {found.evidence.name}: {found.evidence.reason} (surface_subjects)"
 
     # -- what the cheap gate must let through ---------------------------------
 

@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from .. import wordnet
 from ..prefilter import SINGULAR_PERSONAL
@@ -611,6 +611,15 @@ def _use(verb: Token, role: Token) -> str:
     return "intransitive"
 
 
+def _rings_literally(lemma: str, use: str) -> bool:
+    """Whether most senses of a phoning verb, used as here, take Something as subject
+    (WordNet's frames: "ring" sounds; "call" and "phone" are done by someone)."""
+    share = wordnet.literal_share(lemma, use)
+    if share is None:
+        share = wordnet.literal_share(lemma, "intransitive")  # ("rang to say": no frame for the use)
+    return share is not None and share >= 0.5
+
+
 def _wants_done(verb: Token) -> bool:
     """A desire for something to be done: "wants the boiler moved", "would like the forms
     signed" (an object and a past participle, which the tagger may take for a past tense:
@@ -717,6 +726,8 @@ def subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
                 continue  # "the boiler wants descaling", "the box says fragile"
         if lemma in rule.motion_verbs and c.cls not in ("abstract", "unknown"):
             continue  # "the parcel arrived": things move
+        if lemma in rule.contact_verbs and c.shares & {"physical", "agent"} and _rings_literally(lemma, use):
+            continue  # "the alarm rang", "the 7:30 bell rang": what mostly rings is a bell
         return Evidence("subject-of", f"it {_verb_phrase(verb)}", (verb.text,), strong)
     return held
 
@@ -833,9 +844,14 @@ def addressee_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
     told = [ch for ch in role.children if ch.i > role.i and ((ch.dep_ == "prep" and ch.lower_ == "about") or (ch.dep_ in ("relcl", "acl", "ccomp") and not any(g.lower_ in ("which", "that") and g.i == ch.left_edge.i for g in ch.subtree)))]
     back = any(ch.dep_ in ("prt", "advmod") and ch.lower_ == "back" for ch in list(verb.children) + list(role.children))
     # "send the renewal a gift card": the first of two objects is the recipient.
-    if lemma in rule.giving_verbs and c.start == verb.i + 1 and second and second[0].dep_ in ("dobj", "appos") and second[0].left_edge.i == c.end \
+    # (A giving verb WordNet gives no clause frame takes no clause: "send the inquiry the
+    # rentals list", with "list" parsed as a verb, still has two objects.)
+    if lemma in rule.giving_verbs and c.start == verb.i + 1 and second and (second[0].dep_ in ("dobj", "appos") or second[0].dep_ == "ccomp" and wordnet.literal_share(lemma, "clause") is None) \
+            and second[0].left_edge.i == c.end \
             and nxt is not None and (nxt.lower_ in ("a", "an", "the", "some", "our", "my", "your", "his", "her", "their", "both") or nxt.like_num):
-        strong = c.cls in ("abstract", "unknown") and not c.shares & {"content", "physical"}
+        # Things are given treatments ("give the boiler a service"), but only someone is
+        # texted or e-mailed something ("text the brow lamination the waitlist link").
+        strong = (c.cls in ("abstract", "unknown") and not c.shares & {"content", "physical"}) or lemma in rule.contact_verbs
         return Evidence("recipient-of", f"{verb.text} it {nxt.text} ...", (verb.text,), strong)
     # "told the freeze it's active", "told the insulin refill about the copay card".
     if lemma in rule.telling_verbs and c.start == verb.i + 1 and (told or (second and second[0].dep_ in ("ccomp", "xcomp"))):
@@ -992,6 +1008,65 @@ EVIDENCE: dict[str, Callable[[Candidate, "PersonRule"], Evidence | None]] = {
     "object-of-prep": object_of_prep,
     "relative-who": relative_who,
 }
+
+
+# ---------------------------------------------------------------------------
+# When the parse fails: a phrase right before a past tense of phoning
+
+
+# Adverbs that may come between a subject and its verb ("the Oakridge offer just called").
+_SUBJECT_ADVERBS = frozenset({"just", "already", "also", "still", "finally", "again", "never", "then"})
+# Words that may end a phrase's left edge: what starts a clause before it.
+_CLAUSE_OPENERS = frozenset({"and", "but", "so", "then", "also", "hi", "hey", "fyi", "ok", "okay", "update"})
+
+
+def surface_subjects(doc: Any, merged: Mapping[int, str], rule: "PersonRule") -> Iterator[tuple[Candidate, Evidence]]:
+    """Phrases the parser got wrong: a definite noun phrase that opens a clause, right
+    before a past tense of a phoning or e-mailing verb ("The 7:30 tasting rang to push to
+    8", "The 4pm shingles shot rang to say ..."), where the small pipeline took the verb
+    for a noun or hung the phrase elsewhere. Only a head WordNet files as an act, event
+    or abstraction (or a coinage) counts: "the bell rang", "the phone rang", "the
+    system emailed" stay things, and a verb the parse already gives a subject is left to
+    ``subject_of``."""
+    for v in doc:
+        low = v.lower_
+        if not low.isalpha() or low in rule.contact_verbs or wordnet.is_noun(low):
+            continue  # (an inflected form only: "rang", "phoned", "called", "emailed")
+        lemmas = [l for l in wordnet.verb_lemmas(low) if l in rule.contact_verbs]
+        if not lemmas or not (low.endswith("ed") or low in _IRREGULAR_PAST):
+            continue
+        if v.pos_ in ("VERB", "AUX") and (any(ch.dep_ in ("nsubj", "nsubjpass") for ch in v.children) or v.dep_ in ("acl", "amod")):
+            continue  # the parse found its subject (subject_of decides), or a participle ("wants ... the label emailed")
+        if any(ch.dep_ == "oprd" or (ch.dep_ == "dobj" and ch.pos_ == "PROPN") for ch in v.children) or (v.i + 1 < len(doc) and doc[v.i + 1].text[:1] in "\"'`“‘" ):
+            continue  # "a form called 'Returns'": naming
+        j = v.i - 1
+        while j >= 0 and doc[j].lower_ in _SUBJECT_ADVERBS:
+            j -= 1
+        if j < 1:
+            continue
+        head = doc[j]
+        k = j
+        while k > 0 and k > j - 6 and doc[k - 1].lower_ not in DEFINITE and not doc[k - 1].is_punct and not doc[k - 1].is_space \
+                and (doc[k - 1].pos_ in ("NOUN", "PROPN", "ADJ", "NUM", "VERB", "X") or merged.get(doc[k - 1].idx)):
+            k -= 1
+        if k == 0 or doc[k - 1].lower_ not in ("the", "this", "that"):
+            continue
+        start = k - 1
+        before = doc[start - 1] if start > 0 else None
+        if not (before is None or doc[start].is_sent_start or before.is_punct or before.is_space or before.lower_ in _CLAUSE_OPENERS):
+            continue  # the phrase opens a clause
+        kind = "time" if any(merged.get(t.idx) == "time" for t in doc[start : j + 1]) and merged.get(head.idx) == "time" else "noun"
+        if not head.text.replace("-", "").isalnum() or head.lower_ in PRONOUNS or merged.get(head.idx) in ("id", "labelled"):
+            continue
+        got = _make(head, start, j + 1, kind, "thing-as-person", merged, rule)
+        if isinstance(got, str) or _acts(got) or got.cls not in ("abstract", "time", "content") and not (got.cls == "unknown" and support(got, "", ("coinage",))):
+            continue
+        if got.shares & {"physical", "agent"} and any(_rings_literally(l, "intransitive") for l in lemmas):
+            continue  # "The 7:30 bell rang"
+        yield got, Evidence("subject-of", f"it {v.text}", (v.text,), True)
+
+
+_IRREGULAR_PAST = frozenset({"rang", "rung"})
 
 
 # ---------------------------------------------------------------------------
