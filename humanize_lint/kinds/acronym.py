@@ -530,7 +530,12 @@ def _reason_place_or_value(ctx: _Context, u: Use) -> str:
             return "place code"  # "Houston, TX", "TX 77002", "2:30 NY time"
         if _in_code_list(text, u, k.countries | k.subdivisions):
             return "place code"
+    if b in k.subdivisions and u.word == b and _PLACE_PREPOSITION_BEFORE_RE.search(before):
+        return "place code"  # "call me in NY", "moving to TX"
     return ""
+
+
+_PLACE_PREPOSITION_BEFORE_RE = re.compile(r"\b(?:in|from|to|near|across|outside|throughout)\s+$")
 
 
 def _other_code_in_line(text: str, u: Use, codes: frozenset[str]) -> bool:
