@@ -23,7 +23,7 @@ is one small function below, returning its reason; in order:
   ``TL;DR``.
 - **place or value code**: an ISO 3166 country code or a US, Canadian or
   Australian state code where a place is written ("Houston, TX", "TX 77002",
-  "NY, NJ and CT"); an ISO 4217 currency code beside an amount ("GTQ 500") or
+  "NY, NJ and CT", "call me in NY"); an ISO 4217 currency code beside an amount ("GTQ 500") or
   another currency code; a time zone after a clock time ("9 AM CST"); a
   compass point ("WNW", "10 miles NE of"). The codes come from ``pycountry``
   and ``tzdata``, compiled into ``acronym-data.json``.
