@@ -30,6 +30,10 @@ processed"), possessed nouns ("her request", "NYISO's request"), list
 labels ("Feature request: ..."), quantities and time adverbials ("called
 the other day") are never candidates or evidence.
 
+When the parse itself fails on a terse note ("The 7:30 tasting rang":
+"rang" taken for a noun), ``surface_subjects`` reads a definite phrase
+right before a past tense of phoning as its subject from the words alone.
+
 The functions take the compiled rule (``PersonRule``) for its word lists,
 so "why was this flagged" is one function to read. Nothing here imports
 spaCy; tokens come from the engine.
