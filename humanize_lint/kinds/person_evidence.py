@@ -292,6 +292,13 @@ def _begins_line(doc: Any, start: int) -> bool:
     return True
 
 
+def _abbreviation(word: str) -> bool:
+    """A short label WordNet does not know, as notes abbreviate record words: "Rx", "Acct",
+    "Tkt" (not a name, "Elledge", nor a word, "Areas", "Box")."""
+    w = word.lower().rstrip(".")
+    return len(w) <= 4 and w.isalpha() and not any(wordnet.is_noun(f) or wordnet.is_verb(f) or wordnet.is_adjective(f) for f in (w, w.rstrip("s")))
+
+
 def _identifier_ok(tok: Token) -> bool:
     """An identifier that could name a record: not a date, a phone number, a postcode or a numbered part."""
     text = tok.text
@@ -302,8 +309,8 @@ def _identifier_ok(tok: Token) -> bool:
         label = parts[0]
         doc = tok.doc
         mid_sentence = tok.i > 0 and not tok.is_sent_start and not doc[tok.i - 1].is_space and doc[tok.i - 1].text not in ".!?:;"
-        if label[:1].isupper() and not label.isupper() and mid_sentence:
-            return False  # "Texas 77554", "Box 26530", "Phase 1": a name or a numbered part
+        if label[:1].isupper() and not label.isupper() and mid_sentence and not (_abbreviation(label) and not re.fullmatch(r"\d{1,3}[-.]\d{4}", parts[-1])):
+            return False  # "Texas 77554", "Box 26530", "Phase 1", "Kay 3-0643": a name or a numbered part (not "Rx 7710448")
         if _time_share(label.lower().rstrip(".")) >= 0.5:
             return False  # "June 11", "day 7"
         if re.fullmatch(r"(?:19|20)\d\d", parts[-1]):
@@ -831,7 +838,9 @@ def addressee_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
     verb = role.head
     if role.dep_ == "nsubj" and lemma_of(verb, rule.known_verbs) == "know" and lemma_of(verb.head, rule.known_verbs) == "let":
         return Evidence("addressee-of", "let it know", (verb.head.text, verb.text), True)
-    if role.dep_ not in ("dobj", "dative", "oprd") or verb.pos_ != "VERB" or passive(verb):
+    # (A "noun" with an auxiliary and an object is a verb: "Can someone senior call ticket 7094")
+    misread = verb.pos_ == "NOUN" and role.dep_ == "dobj" and any(ch.dep_ == "aux" and ch.i < verb.i for ch in verb.children)
+    if role.dep_ not in ("dobj", "dative", "oprd") or (verb.pos_ != "VERB" and not misread) or passive(verb):
         return None
     if doc[c.start].lower_ in GENERIC and c.kind == "noun":
         return None  # "call a cab", "assure a smooth running": people addressed are definite
