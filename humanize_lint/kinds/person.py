@@ -96,7 +96,7 @@ from .. import wordnet
 from ..model import Rule, RuleError
 from . import LIST_OR_REF
 from ..prefilter import CueGate
-from .person_evidence import EVIDENCE, Candidate, Evidence, candidate, candidate_or_reason, head_never_candidate, support, surface_subjects
+from .person_evidence import EVIDENCE, Candidate, Evidence, candidate, candidate_or_reason, corroborated, head_never_candidate, support, surface_subjects
 
 NAME = "person-reference"
 
@@ -153,7 +153,7 @@ RENAMED_CUES = {
     "modified-by": "list nouns that are never a stand-in under 'candidates: {skip-nouns: [...]}'",
 }
 
-SUPPORT = ("identifier", "time", "specified", "coinage", "pronoun", "repeated")
+SUPPORT = ("identifier", "time", "specified", "coinage", "pronoun", "repeated", "corroborated")
 VERB_SPEC_KEYS: dict[str, Any] = {
     "lemma": str,
     "object": LIST_OR_REF,
@@ -479,6 +479,7 @@ class PersonRule:
         # be jargon for anything: every piece of evidence needs support.
         plain_unknown = cand.cls == "unknown" and cand.kind == "noun" and support(cand, "", ("coinage",)) is None
         weak: Evidence | None = None
+        weaks: list[Evidence] = []
         for name in self.evidence:
             ev = EVIDENCE[name](cand, self)
             if ev is None:
@@ -486,12 +487,15 @@ class PersonRule:
             if ev.strong and not plain_unknown:
                 return Finding(cand, ev, None), f"strong evidence {ev.name}: {ev.reason}"
             weak = weak or ev
+            weaks.append(ev)
         if weak is None:
             return None, "no evidence that the sentence treats it as a person"
         what = f"{'evidence' if weak.strong else 'weak evidence'} {weak.name} ({weak.reason})"
         if plain_unknown:
             what += f", on a head WordNet does not know ('{cand.head.lemma_.lower()}'), so it needs support"
         needs = tuple(n for n in weak.needs if n in self.weak_needs) if weak.needs else self.weak_needs
+        if "corroborated" in needs and corroborated(weaks):
+            return Finding(cand, weak, "corroborated"), f"{what}, supported: {explain_support_name('corroborated')} ({'; '.join(e.reason for e in weaks[1:])})"
         why = support(cand, after, needs)
         if why is not None:
             return Finding(cand, weak, why), f"{what}, supported: {explain_support_name(why)}"
@@ -613,6 +617,7 @@ def explain_support_name(name: str | None) -> str:
         "coinage": "its head is not a dictionary noun",
         "pronoun": "she/he follows",
         "repeated": "the same phrase is flagged elsewhere in the text",
+        "corroborated": "weak evidence of another kind in the same sentence",
     }.get(name or "", "")
 
 

@@ -77,6 +77,8 @@ _PHONE_RE = re.compile(r"(?:\+?1[-. ])?\(?\d{3}\)?[-. /]\d{3}[-. ]\d{4}|\b1-8\d\
 _PERSON_PRONOUN_RE = re.compile(r"(?i)(?<![\w'’])(?:he|she|him|her|his|hers|himself|herself)(?![\w'’])")
 # Verbs whose object can only be someone (so a document-like head is still a stand-in): "thanked the claim".
 PERSON_ONLY_OBJECTS = frozenset({"thank", "reassure", "console", "greet", "calm", "persuade", "convince"})
+# Verbs of being somewhere ("is at the counter", "waiting in the lobby").
+_PRESENCE_VERBS = frozenset({"be", "wait", "sit", "stand", "hold"})
 _TIME_ADVERBIAL_MODIFIERS = frozenset({"other", "next", "last", "same", "previous", "following"})
 
 
@@ -389,7 +391,20 @@ def _may_have_determiner(tok: Token, doc: Any) -> bool:
             return True
     if tok.i > 0 and doc[tok.i - 1].lower_ in _DETERMINING:
         return True
+    if _split_compound(tok) and tok.i > 1 and doc[tok.i - 2].lower_ in _DETERMINING:
+        return True  # "told the Saturday wedding"
     return tok.i + 1 < len(doc) and doc[tok.i + 1].text[:1] in "#0123456789"
+
+
+def _split_compound(tok: Token) -> bool:
+    """The parser split one noun phrase in two: a noun right after a noun or name that has
+    the same head and the same relation ("told the Saturday wedding we'd confirm": two
+    objects), where English puts a modifier before its head."""
+    if tok.i == 0 or tok.pos_ not in ("NOUN", "PROPN"):
+        return False
+    prev = tok.doc[tok.i - 1]
+    return prev.pos_ in ("NOUN", "PROPN") and prev.head.i == tok.head.i and prev.dep_ == tok.dep_ and prev.dep_ in ("dobj", "nsubj", "pobj", "dative") \
+        and not any(ch.dep_ in ("det", "poss") for ch in tok.children) and any(ch.dep_ == "det" for ch in prev.children)
 
 
 def candidate(tok: Token, merged: Mapping[int, str], rule: "PersonRule") -> Candidate | None:
@@ -424,6 +439,8 @@ def candidate_or_reason(tok: Token, merged: Mapping[int, str], rule: "PersonRule
     start, end = np_span(tok)
     if start == tok.i and tok.i > 0 and doc[tok.i - 1].lower_ in DEFINITE | GENERIC:
         start = tok.i - 1  # "The expired wants ...": the parser hung the article elsewhere
+    elif start == tok.i and _split_compound(tok):
+        start = np_span(doc[tok.i - 1])[0]  # "told the Saturday wedding": two objects, one phrase
     left = list(doc[start : tok.i])
     if any(t.dep_ == "poss" for t in left) and not any(t.lower_ in ("my", "our", "your") for t in left):
         return "owned by someone (a possessive)"  # "NYISO's request", "her refund": a thing someone has
@@ -806,7 +823,7 @@ def present_at(c: Candidate, rule: "PersonRule") -> Evidence | None:
         lemma = lemma_of(verb, rule.known_verbs)
         # Being somewhere, or coming there ("came to the front desk", "walked into reception").
         moving = lemma in rule.motion_verbs
-        if lemma not in ("be", "wait", "sit", "stand", "hold") and not moving:
+        if lemma not in _PRESENCE_VERBS and not moving:
             continue
         if moving and c.kind == "noun" and c.cls not in ("abstract", "unknown"):
             continue  # "the parcel came to reception": things are brought
@@ -1101,6 +1118,21 @@ def support(c: Candidate, after: str, allowed: Iterable[str]) -> str | None:
         if _PERSON_PRONOUN_RE.search(tail):
             return "pronoun"
     return None
+
+
+def corroborated(weaks: Iterable[Evidence]) -> bool:
+    """Two pieces of weak evidence of different kinds, each open to all the support
+    there is, that do not say the same thing: "The minivan is at the counter asking
+    for 2 car seats" (it is somewhere a customer waits, and it asks). Being, waiting,
+    sitting or standing somewhere is presence already, so it corroborates nothing."""
+    kinds = {}
+    for ev in weaks:
+        if ev.needs:
+            continue
+        if ev.name == "subject-of" and any(set(wordnet.verb_lemmas(w.lower())) & _PRESENCE_VERBS or w.lower() in _PRESENCE_VERBS for w in ev.words):
+            continue
+        kinds.setdefault(ev.name, ev)
+    return len(kinds) >= 2
 
 
 @lru_cache(maxsize=4096)
