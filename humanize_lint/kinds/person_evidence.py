@@ -1053,7 +1053,8 @@ _CLAUSE_OPENERS = frozenset({"and", "but", "so", "then", "also", "hi", "hey", "f
 def surface_subjects(doc: Any, merged: Mapping[int, str], rule: "PersonRule") -> Iterator[tuple[Candidate, Evidence]]:
     """Phrases the parser got wrong: a definite noun phrase that opens a clause, right
     before a past tense of a phoning or e-mailing verb ("The 7:30 tasting rang to push to
-    8", "The 4pm shingles shot rang to say ..."), where the small pipeline took the verb
+    8", "The 4pm shingles shot rang to say ..."), or a phrase with "a" in a condition
+    before its present tense ("When a cancel calls, offer a freeze"), where the small pipeline took the verb
     for a noun or hung the phrase elsewhere. Only a head WordNet files as an act, event
     or abstraction (or a coinage) counts: "the bell rang", "the phone rang", "the
     system emailed" stay things, and a verb the parse already gives a subject is left to
@@ -1063,7 +1064,10 @@ def surface_subjects(doc: Any, merged: Mapping[int, str], rule: "PersonRule") ->
         if not low.isalpha() or low in rule.contact_verbs or wordnet.is_noun(low):
             continue  # (an inflected form only: "rang", "phoned", "called", "emailed")
         lemmas = [l for l in wordnet.verb_lemmas(low) if l in rule.contact_verbs]
-        if not lemmas or not (low.endswith("ed") or low in _IRREGULAR_PAST):
+        past = low.endswith("ed") or low in _IRREGULAR_PAST
+        # "When a cancel calls, ...": after "a", "calls" cannot be a plural noun
+        third = low.endswith("s") and low[:-1] in rule.contact_verbs and not (v.i + 1 < len(doc) and doc[v.i + 1].lower_ in ("for", "on", "off", "out", "in"))
+        if not lemmas or not (past or third):
             continue
         if v.pos_ in ("VERB", "AUX") and (any(ch.dep_ in ("nsubj", "nsubjpass") for ch in v.children) or v.dep_ in ("acl", "amod")):
             continue  # the parse found its subject (subject_of decides), or a participle ("wants ... the label emailed")
@@ -1079,11 +1083,13 @@ def surface_subjects(doc: Any, merged: Mapping[int, str], rule: "PersonRule") ->
         while k > 0 and k > j - 6 and doc[k - 1].lower_ not in DEFINITE and not doc[k - 1].is_punct and not doc[k - 1].is_space \
                 and (doc[k - 1].pos_ in ("NOUN", "PROPN", "ADJ", "NUM", "VERB", "X") or merged.get(doc[k - 1].idx)):
             k -= 1
-        if k == 0 or doc[k - 1].lower_ not in ("the", "this", "that"):
+        if k == 0 or doc[k - 1].lower_ not in (("the", "this", "that") if past else ("a", "an")):
             continue
         start = k - 1
         before = doc[start - 1] if start > 0 else None
-        if not (before is None or doc[start].is_sent_start or before.is_punct or before.is_space or before.lower_ in _CLAUSE_OPENERS):
+        if third and not (before is not None and before.lower_ in _CONDITIONS):
+            continue  # "When a cancel calls": a habit, in a condition
+        if not (before is None or doc[start].is_sent_start or before.is_punct or before.is_space or before.lower_ in _CLAUSE_OPENERS | _CONDITIONS):
             continue  # the phrase opens a clause
         kind = "time" if any(merged.get(t.idx) == "time" for t in doc[start : j + 1]) and merged.get(head.idx) == "time" else "noun"
         if not head.text.replace("-", "").isalnum() or head.lower_ in PRONOUNS or merged.get(head.idx) in ("id", "labelled"):
@@ -1097,6 +1103,7 @@ def surface_subjects(doc: Any, merged: Mapping[int, str], rule: "PersonRule") ->
 
 
 _IRREGULAR_PAST = frozenset({"rang", "rung"})
+_CONDITIONS = frozenset({"when", "whenever", "if", "once", "until", "before", "after"})
 
 
 # ---------------------------------------------------------------------------
