@@ -727,6 +727,12 @@ def subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
         if lemma in rule.desire_verbs and use == "to-infinitive":
             generic = doc_lower(c, c.start) in GENERIC
             return Evidence("subject-of", f"it {verb.text} to", (verb.text,), not generic and not c.shares & {"content"})  # "wants to know": only a person
+        told = next((ch for ch in verb.children if ch.dep_ in ("dobj", "dative") and ch.lower_ in ("us", "me", "him", "her", "them")), None)
+        if lemma in rule.telling_verbs and use == "to-infinitive" and verb.tag_ == "VBD" and c.cls in ("abstract", "unknown", "time") and told is not None:
+            # "The packing job asked us to leave the kitchen for last": WordNet's "Somebody
+            # ----s somebody to INFINITIVE", told of something that happened (not "the
+            # exercise asks you to": a text, in the present, to its reader)
+            return Evidence("subject-of", f"it {verb.text} {told.text} to", (verb.text,), doc_lower(c, c.start) not in GENERIC)
         if lemma in rule.desire_verbs and _wants_done(verb):
             # "the Brighton install wants the boiler moved"; but software WordNet files as a
             # physical thing ("the portal wants the form signed") is weak
