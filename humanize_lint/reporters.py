@@ -87,6 +87,7 @@ class Reporter:
     """Base reporter: ``add`` per batch of findings, ``finish`` once."""
 
     collect = False  # True: the runner keeps every finding in ``report.findings``
+    wants_units = False  # True: ``add`` also gets ``units``, id(finding) -> the Unit it was found in
     quiet = False  # no closing line
 
     def __init__(self, out: TextIO, *, show_summary: bool = False) -> None:
@@ -190,6 +191,37 @@ class SarifReporter(Reporter):
         from .sarif import report_sarif
 
         report_sarif(report, self.out)
+
+
+class HtmlReporter(Reporter):
+    """The coaching report: one self-contained HTML page with charts (``humanize_lint.htmlreport``).
+
+    Needs the ``report`` extra (vl-convert-python renders the charts); without it,
+    constructing the reporter is a one-line error, before anything is linted.
+    """
+
+    wants_units = True
+
+    def __init__(self, out: TextIO, *, show_summary: bool = False) -> None:
+        super().__init__(out, show_summary=show_summary)
+        from .htmlreport import HtmlReport, load_charts
+
+        self.page = HtmlReport(out, load_charts())
+
+    @property
+    def redact(self) -> bool:
+        """``--redact``: customer names, e-mail addresses and phone numbers replaced."""
+        return self.page.redact
+
+    @redact.setter
+    def redact(self, value: bool) -> None:
+        self.page.redact = value
+
+    def add(self, findings: Sequence[Finding], lines: Lines, units: Mapping[int, Any] | None = None) -> None:
+        self.page.add(findings, units)
+
+    def finish(self, report: Report) -> None:
+        self.page.write(report)
 
 
 class TextReporter(Reporter):
@@ -386,4 +418,5 @@ REPORTERS: dict[str, type[Reporter]] = {
     "github": GithubReporter,
     "sarif": SarifReporter,
     "summary": SummaryReporter,
+    "html": HtmlReporter,
 }
