@@ -62,6 +62,8 @@ def summary_dict(report: Report) -> dict[str, Any]:
         "top_phrases": [{"text": t, "count": n} for t, n in _top(s.phrases, TOP_PHRASES)],
         "skipped": dict(sorted(s.skipped.items())),
     }
+    if s.flagged:
+        out["with_findings"] = {"total": s.flagged, "by_category": dict(sorted(s.flagged_by_category.items()))}
     if report.interrupted:
         out["interrupted"] = True
     if s.fixed:
@@ -75,6 +77,16 @@ def summary_dict(report: Report) -> dict[str, Any]:
                 "by_category": dict(sorted(st.by_category.items())),
             }
             for g, st in sorted(s.groups.items())
+        }
+    if s.periods:
+        out["periods"] = {
+            p: {
+                "records": st.records,
+                "findings": st.findings,
+                "per_100_records": round(100 * st.findings / st.records, 1) if st.records else None,
+                "by_category": dict(sorted(st.by_category.items())),
+            }
+            for p, st in sorted(s.periods.items())
         }
     return out
 
