@@ -52,13 +52,32 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 _NAME_PREFIX = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam"}
 
 
+def check_charts() -> None:
+    """A one-line error naming the extra to install when the chart renderer is missing.
+
+    Only looks the module up: loading it (its JavaScript runtime, some 30 MB) waits
+    until the page is written, after the workers have gone.
+    """
+    import importlib.util
+
+    try:
+        found = importlib.util.find_spec("vl_convert") is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise HumanizeLintError(_MISSING)
+
+
 def load_charts() -> Any:
-    """The chart renderer, or a one-line error naming the extra to install."""
+    """The chart renderer (``vl_convert``)."""
     try:
         import vl_convert
     except ImportError:
-        raise HumanizeLintError("--format html needs the 'report' extra: pip install 'humanize-lint[report]' (vl-convert-python)") from None
+        raise HumanizeLintError(_MISSING) from None
     return vl_convert
+
+
+_MISSING = "--format html needs the 'report' extra: pip install 'humanize-lint[report]' (vl-convert-python)"
 
 
 def redact(text: str, names: Sequence[str]) -> str:
@@ -112,9 +131,10 @@ def _context(text: str, start: int, end: int, reach: int) -> tuple[str, str]:
 class HtmlReport:
     """Collects while findings stream, then writes the page."""
 
-    def __init__(self, out: TextIO, charts: Any) -> None:
+    def __init__(self, out: TextIO) -> None:
+        check_charts()
         self.out = out
-        self.charts = charts
+        self.charts: Any = None
         self.redact = False
         self.rows = 0
         self.total = 0
@@ -184,6 +204,7 @@ class HtmlReport:
 
     def write(self, report: Report) -> None:
         """Write the whole page to ``out``."""
+        self.charts = load_charts()
         s = report.summary
         w = self.out.write
         unit_name = "records" if report.records else "files"

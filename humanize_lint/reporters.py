@@ -216,9 +216,9 @@ class HtmlReporter(Reporter):
 
     def __init__(self, out: TextIO, *, show_summary: bool = False) -> None:
         super().__init__(out, show_summary=show_summary)
-        from .htmlreport import HtmlReport, load_charts
+        from .htmlreport import HtmlReport
 
-        self.page = HtmlReport(out, load_charts())
+        self.page = HtmlReport(out)
 
     @property
     def redact(self) -> bool:
