@@ -177,6 +177,9 @@ class HtmlReport:
             held[0] += 1
             if want_example and key in self.examples and not any(e["record"] == f.record and e["path"] == f.path for e in held[1]):
                 before, after = _context(unit.text, f.start, f.end, CONTEXT) if unit is not None else ("", "")
+                before, after = clean(before), clean(after)
+                if any(e["before"] == before and e["after"] == after for e in held[1]):
+                    continue  # the same sentence again (a template, a pasted macro): show another
                 customer = unit.customer if unit is not None else None
                 held[1].append(
                     {
@@ -187,9 +190,9 @@ class HtmlReport:
                         "group": group,
                         "period": period,
                         "customer": "[customer]" if (self.redact and customer) else customer,
-                        "before": clean(before),
+                        "before": before,
                         "text": clean(f.text),
-                        "after": clean(after),
+                        "after": after,
                         "suggestion": suggestion,
                         "message": clean(f.message),
                     }
