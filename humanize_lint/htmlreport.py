@@ -143,6 +143,7 @@ class HtmlReport:
         self.examples: dict[str, list[Any]] = {}
         self.has_group = False
         self.has_period = False
+        self.outside_records = 0  # findings in plain files, next to findings in records
 
     # -- collecting --------------------------------------------------------------
 
@@ -150,6 +151,8 @@ class HtmlReport:
         """Keep what the page needs of these findings: a table row and maybe an example."""
         for f in findings:
             self.total += 1
+            if f.record is None:
+                self.outside_records += 1
             unit = units.get(id(f)) if units else None
             meta = unit.meta if unit is not None else {}
             group, period = meta.get("group"), meta.get("period")
@@ -272,6 +275,8 @@ class HtmlReport:
         for value, label in ((f"{base:,}", unit_name), (f"{s.findings:,}", "findings"), (per, f"findings per 100 {unit_name}"), (share, f"of {unit_name} with at least one finding")):
             w(f'<div class="card"><div class="num">{_e(value)}</div><div class="lbl">{_e(label)}</div></div>')
         w("</div>\n")
+        if report.records and self.outside_records:
+            w(f'<p class="note">{self.outside_records:,} of the findings are in plain files, not in records; the figures per 100 records count them too.</p>\n')
         w(f'<table class="data" id="t-headline"><caption>Findings by category</caption><thead><tr><th scope="col">category</th><th scope="col" class="n">findings</th><th scope="col" class="n">per 100 {unit_name}</th><th scope="col" class="n">{unit_name} with one or more</th><th scope="col" class="n">share of {unit_name}</th></tr></thead><tbody>')
         for cat, n in sorted(s.by_category.items(), key=lambda kv: (-kv[1], kv[0])):
             k = s.flagged_by_category.get(cat, 0)
@@ -295,18 +300,7 @@ class HtmlReport:
             values = [{"group": g, "rate": round(100 * st.findings / st.records, 1), "label": f"{100 * st.findings / st.records:.1f}  ({st.findings:,} in {st.records:,})"} for g, st in charted]
             top = charted[0]
             label = f"Bar chart of findings per 100 records for {len(charted)} groups, highest first; highest: {top[0]}, {100 * top[1].findings / top[1].records:.1f}."
-            spec = {
-                "height": {"step": 22},
-                "data": {"values": values},
-                "encoding": {
-                    "y": {"field": "group", "type": "nominal", "sort": None, "title": None},
-                    "x": {"field": "rate", "type": "quantitative", "title": "findings per 100 records", "axis": {"tickCount": 6}},
-                },
-                "layer": [
-                    {"mark": {"type": "bar", "color": BAR_COLOUR}},
-                    {"mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 11}, "encoding": {"text": {"field": "label"}}},
-                ],
-            }
+            spec = _bar_spec(values, "group", {"field": "rate", "type": "quantitative", "title": "findings per 100 records", "axis": {"tickCount": 6}})
             w(self._chart(spec, "chart-groups", label, "t-groups"))
             if len(rows) > len(charted):
                 w(f'<p class="note">The chart shows the {len(charted)} groups with the most findings per 100 records; the table lists all {len(rows):,}.</p>\n')
@@ -373,18 +367,7 @@ class HtmlReport:
         shown = [(redact(p, []) if self.redact else p, n) for p, n in top]
         values = [{"phrase": p, "count": n, "label": f"×{n:,}  ({100 * n / s.findings:.1f}%)"} for p, n in shown]
         label = f"Bar chart of the {len(top)} most frequent flagged phrases with their count and share of all findings; first: {shown[0][0]}, {shown[0][1]:,} times."
-        spec = {
-            "height": {"step": 22},
-            "data": {"values": values},
-            "encoding": {
-                "y": {"field": "phrase", "type": "nominal", "sort": None, "title": None},
-                "x": {"field": "count", "type": "quantitative", "title": "findings", "axis": {"tickCount": 6, "format": "d"}},
-            },
-            "layer": [
-                {"mark": {"type": "bar", "color": BAR_COLOUR}},
-                {"mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 11}, "encoding": {"text": {"field": "label"}}},
-            ],
-        }
+        spec = _bar_spec(values, "phrase", {"field": "count", "type": "quantitative", "title": "findings", "axis": {"tickCount": 6, "format": "d"}})
         w(self._chart(spec, "chart-phrases", label, "t-phrases"))
         w('<details><summary>Table: top phrases</summary><table class="data" id="t-phrases"><thead><tr><th scope="col">phrase</th><th scope="col" class="n">count</th><th scope="col" class="n">share of findings</th></tr></thead><tbody>')
         for p, n in shown:
@@ -460,6 +443,19 @@ class HtmlReport:
             w(sep + line.rstrip("\n").replace("</", "<\\/").replace("<!--", "<\\!--"))
             sep = ",\n"
         w("]</script>\n</section>\n")
+
+
+def _bar_spec(values: list[dict[str, Any]], name: str, x: dict[str, Any]) -> dict[str, Any]:
+    """Horizontal bars in the order given, each labelled with its ``label`` past its end."""
+    return {
+        "height": {"step": 22},
+        "data": {"values": values},
+        "encoding": {"y": {"field": name, "type": "nominal", "sort": None, "title": None}, "x": x},
+        "layer": [
+            {"mark": {"type": "bar", "color": BAR_COLOUR}},
+            {"mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 11}, "encoding": {"text": {"field": "label"}}},
+        ],
+    }
 
 
 def _line_spec(values: list[dict[str, Any]], unit: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import os
 from collections import Counter
 from typing import Any, Mapping, Sequence, TextIO
 
-from .model import Finding, Report, Severity, Summary
+from .model import Finding, GroupStats, Report, Severity, Summary
 
 JSON_VERSION = 1
 TOP_PHRASES = 10
@@ -69,26 +69,20 @@ def summary_dict(report: Report) -> dict[str, Any]:
     if s.fixed:
         out["fixed"] = s.fixed
     if s.groups:
-        out["groups"] = {
-            g: {
-                "records": st.records,
-                "findings": st.findings,
-                "per_100_records": round(100 * st.findings / st.records, 1) if st.records else None,
-                "by_category": dict(sorted(st.by_category.items())),
-            }
-            for g, st in sorted(s.groups.items())
-        }
+        out["groups"] = {g: _stats_dict(st) for g, st in sorted(s.groups.items())}
     if s.periods:
-        out["periods"] = {
-            p: {
-                "records": st.records,
-                "findings": st.findings,
-                "per_100_records": round(100 * st.findings / st.records, 1) if st.records else None,
-                "by_category": dict(sorted(st.by_category.items())),
-            }
-            for p, st in sorted(s.periods.items())
-        }
+        out["periods"] = {p: _stats_dict(st) for p, st in sorted(s.periods.items())}
     return out
+
+
+def _stats_dict(st: GroupStats) -> dict[str, Any]:
+    """One group's (or period's) counts in the JSON summary."""
+    return {
+        "records": st.records,
+        "findings": st.findings,
+        "per_100_records": round(100 * st.findings / st.records, 1) if st.records else None,
+        "by_category": dict(sorted(st.by_category.items())),
+    }
 
 
 def _top(counter: Counter[str], n: int) -> list[tuple[str, int]]:
