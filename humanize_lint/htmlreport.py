@@ -325,7 +325,7 @@ class HtmlReport:
             st = s.periods[p]
             for c in cats:
                 values.append({"period": p, "series": c, "rate": round(100 * st.by_category.get(c, 0) / st.records, 2) if st.records else 0})
-        label = f"Line chart of findings per 100 records by {unit}, one line per category ({', '.join(cats)}), {len(periods)} {unit}s from {periods[0]} to {periods[-1]}."
+        label = f"Line chart of findings per 100 records by {unit}, one line per category ({', '.join(cats)}), {len(periods)} {unit}{'s' if len(periods) != 1 else ''} from {periods[0]} to {periods[-1]}."
         w(self._chart(_line_spec(values, unit), "chart-trend", label, "t-trend"))
         w(f'<details open><summary>Table: findings per 100 records by {unit}</summary><table class="data" id="t-trend"><thead><tr><th scope="col">{unit}</th><th scope="col" class="n">records</th><th scope="col" class="n">findings</th><th scope="col" class="n">per 100 records</th>')
         w("".join(f'<th scope="col" class="n">{_e(c)} per 100</th>' for c in cats) + "</tr></thead><tbody>")
@@ -367,7 +367,7 @@ class HtmlReport:
         shown = [(redact(p, []) if self.redact else p, n) for p, n in top]
         values = [{"phrase": p, "count": n, "label": f"×{n:,}  ({100 * n / s.findings:.1f}%)"} for p, n in shown]
         label = f"Bar chart of the {len(top)} most frequent flagged phrases with their count and share of all findings; first: {shown[0][0]}, {shown[0][1]:,} times."
-        spec = _bar_spec(values, "phrase", {"field": "count", "type": "quantitative", "title": "findings", "axis": {"tickCount": 6, "format": "d"}})
+        spec = _bar_spec(values, "phrase", {"field": "count", "type": "quantitative", "title": "findings", "axis": {"tickCount": 6, "format": "d", "tickMinStep": 1}})
         w(self._chart(spec, "chart-phrases", label, "t-phrases"))
         w('<details><summary>Table: top phrases</summary><table class="data" id="t-phrases"><thead><tr><th scope="col">phrase</th><th scope="col" class="n">count</th><th scope="col" class="n">share of findings</th></tr></thead><tbody>')
         for p, n in shown:
@@ -565,8 +565,6 @@ table.findings td:nth-last-child(2) { max-width: 420px; }
   header, main, footer { max-width: none; padding: 0; }
   h2 { break-after: avoid; }
   figure.chart, article.phrase, table.data tr { break-inside: avoid; }
-  details > summary { display: none; }
-  details:not([open]) > * { display: revert; }
   a { color: inherit; text-decoration: none; }
 }
 </style>
@@ -579,6 +577,10 @@ table.findings td:nth-last-child(2) { max-width: 420px; }
 _SCRIPT = r"""
 (function () {
   "use strict";
+  // Printed, every table is open.
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
+  });
   var holder = document.getElementById("rows");
   if (!holder) return;
   var rows = JSON.parse(holder.textContent);
