@@ -367,7 +367,7 @@ class HtmlReport:
         shown = [(redact(p, []) if self.redact else p, n) for p, n in top]
         values = [{"phrase": p, "count": n, "label": f"×{n:,}  ({100 * n / s.findings:.1f}%)"} for p, n in shown]
         label = f"Bar chart of the {len(top)} most frequent flagged phrases with their count and share of all findings; first: {shown[0][0]}, {shown[0][1]:,} times."
-        spec = _bar_spec(values, "phrase", {"field": "count", "type": "quantitative", "title": "findings", "axis": {"tickCount": 6, "format": "d", "tickMinStep": 1}})
+        spec = _bar_spec(values, "phrase", {"field": "count", "type": "quantitative", "title": "findings", "axis": {"tickCount": min(6, shown[0][1]), "format": "d"}})
         w(self._chart(spec, "chart-phrases", label, "t-phrases"))
         w('<details><summary>Table: top phrases</summary><table class="data" id="t-phrases"><thead><tr><th scope="col">phrase</th><th scope="col" class="n">count</th><th scope="col" class="n">share of findings</th></tr></thead><tbody>')
         for p, n in shown:
