@@ -73,6 +73,62 @@ def _safe_streams() -> None:
         sys.stdout = _ClosedAware(sys.stdout)  # type: ignore[assignment]
 
 
+class _AtomicOutput:
+    """``--output-file``: a text stream into a temporary file beside the target, which
+    ``commit`` fsyncs and renames over it; a run that fails leaves the target as it was."""
+
+    def __init__(self, target: Path) -> None:
+        import tempfile
+
+        self.target = target
+        try:
+            fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent if str(target.parent) else ".")
+        except OSError as exc:
+            raise HumanizeLintError(f"cannot write: {exc.strerror or exc}", str(target)) from None
+        self.stream = open(fd, "w", encoding="utf-8", newline="\n")
+
+    def write(self, text: str) -> int:
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def commit(self) -> None:
+        """Make the written file the target."""
+        import os
+
+        self.stream.flush()
+        os.fsync(self.stream.fileno())
+        self.stream.close()
+        os.chmod(self.tmp, 0o666 & ~_umask())
+        os.replace(self.tmp, self.target)
+        self.tmp = ""
+
+    def discard(self) -> None:
+        """Remove the temporary file (nothing was committed)."""
+        import os
+
+        if not self.stream.closed:
+            self.stream.close()
+        if self.tmp:
+            try:
+                os.unlink(self.tmp)
+            except OSError:
+                pass
+            self.tmp = ""
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"humanize-lint {__version__}")
@@ -117,6 +173,9 @@ def check(
     include_signature: bool = typer.Option(False, "--include-signature", help="Email: also lint signatures."),
     summary: bool = typer.Option(False, "--summary", help="After the findings, print counts by rule and category, top phrases and (with --group-by) per group."),
     group_by: Optional[str] = typer.Option(None, "--group-by", help="Record field to group the summary by (team, agent, queue...); FIELD:month groups an ISO date by month."),
+    date_field: Optional[str] = typer.Option(None, "--date-field", help="Record field with an ISO date for the trend by month (FIELD or FIELD:month) or ISO week (FIELD:week)."),
+    output_file: Optional[Path] = typer.Option(None, "--output-file", "-o", help="Write the report to this file (replaced atomically) instead of standard output."),
+    redact: bool = typer.Option(False, "--redact", help="HTML report: replace customer names, e-mail addresses and phone numbers in the examples and the findings table."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes for large inputs (default: the number of CPUs; 1 = no workers)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, notices or closing line: findings only."),
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar."),
@@ -131,6 +190,9 @@ def check(
     _safe_streams()
     if output_format not in REPORTERS:
         _err(f"unknown format '{output_format}'; choose one of: {', '.join(REPORTERS)}")
+        raise typer.Exit(2)
+    if date_field is not None and date_field.partition(":")[2] not in ("", "month", "week"):
+        _err(f"--date-field takes FIELD, FIELD:month or FIELD:week, not '{date_field}'")
         raise typer.Exit(2)
     if name_style is not None and name_style not in ("full", "first", "title-last"):
         _err(f"--name-style must be full, first or title-last, not '{name_style}'")
@@ -155,6 +217,7 @@ def check(
         last_name_field=last_name_field,
         records_key=records_key,
         group_by=group_by,
+        date_field=date_field,
         model=model,
         fail_on=fail,
         name_style=name_style,
@@ -164,6 +227,7 @@ def check(
     )
     report = Report()
     paths = list(paths or ["."])
+    out: Any = sys.stdout
     try:
         # Load the config of the current directory (or of --stdin-filename) up
         # front so that a broken config or rule file fails before any output.
@@ -172,7 +236,11 @@ def check(
         progress = not (quiet or no_progress) and sys.stderr.isatty() and "-" not in paths
         runner = Runner(flags, report, None, want_lines=output_format == "text", jobs=jobs or default_jobs(), progress=progress)  # type: ignore[arg-type]
         runner.context_for(first)
-        runner.reporter = reporter_cls(sys.stdout, show_summary=summary or output_format == "summary")
+        if output_file is not None:
+            out = _AtomicOutput(output_file)
+        runner.reporter = reporter_cls(out, show_summary=summary or output_format == "summary")
+        if redact and hasattr(runner.reporter, "redact"):
+            runner.reporter.redact = True
         if explain_findings and hasattr(runner.reporter, "explain"):
             runner.reporter.explain = True
         runner.hooks.append(SuppressionHook(runner, report_unused))
@@ -199,6 +267,8 @@ def check(
                 _err(f"wrote {n} finding{'s' if n != 1 else ''} to {write_baseline}")
     except HumanizeLintError as exc:
         sys.stdout.flush()
+        if isinstance(out, _AtomicOutput):
+            out.discard()
         _err(str(exc))
         raise typer.Exit(2)
     for e in report.errors:
@@ -211,7 +281,16 @@ def check(
         for note in report.notices:
             _err(note)
     runner.reporter.quiet = quiet
-    runner.reporter.finish(report)
+    try:
+        runner.reporter.finish(report)
+        if isinstance(out, _AtomicOutput):
+            out.commit()
+    except OSError as exc:
+        _err(f"{output_file}: cannot write: {exc.strerror or exc}")
+        raise typer.Exit(2)
+    finally:
+        if isinstance(out, _AtomicOutput):
+            out.discard()
     if fixer is not None and fixer.stdin_text is not None and not diff:
         sys.stdout.flush()
         sys.stdout.buffer.write(fixer.stdin_text)
