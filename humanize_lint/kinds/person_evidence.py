@@ -1075,21 +1075,28 @@ def surface_subjects(doc: Any, merged: Mapping[int, str], rule: "PersonRule") ->
         third = low.endswith("s") and low[:-1] in rule.contact_verbs and not (v.i + 1 < len(doc) and doc[v.i + 1].lower_ in ("for", "on", "off", "out", "in"))
         if not lemmas or not (past or third):
             continue
-        if v.pos_ in ("VERB", "AUX") and (any(ch.dep_ in ("nsubj", "nsubjpass") for ch in v.children) or v.dep_ in ("acl", "amod")):
-            continue  # the parse found its subject (subject_of decides), or a participle ("wants ... the label emailed")
+        if v.pos_ in ("VERB", "AUX") and any(ch.dep_ in ("nsubj", "nsubjpass") for ch in v.children):
+            continue  # the parse found its subject: subject_of decides
+        if v.dep_ in ("acl", "amod") and any(t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in _COMPLEMENT_HEADS for t in doc[: v.i]):
+            continue  # a participle saying what is to be done ("wants the forms signed and the label emailed")
         if any(ch.dep_ == "oprd" or (ch.dep_ == "dobj" and ch.pos_ == "PROPN") for ch in v.children) or (v.i + 1 < len(doc) and doc[v.i + 1].text[:1] in "\"'`“‘" ):
             continue  # "a form called 'Returns'": naming
         j = v.i - 1
         while j >= 0 and doc[j].lower_ in _SUBJECT_ADVERBS:
             j -= 1
+        # An origin after the head: "Two mortgage leads from the Pune branch emailed".
+        for q in range(j, max(0, j - 4), -1):
+            if doc[q].lower_ == "from" and all(t.is_alpha or merged.get(t.idx) for t in doc[q + 1 : j + 1]):
+                j = q - 1
+                break
         if j < 1:
             continue
         head = doc[j]
         k = j
-        while k > 0 and k > j - 6 and doc[k - 1].lower_ not in DEFINITE and not doc[k - 1].is_punct and not doc[k - 1].is_space \
+        while k > 0 and k > j - 6 and doc[k - 1].lower_ not in _DETERMINING and not doc[k - 1].is_punct and not doc[k - 1].is_space \
                 and (doc[k - 1].pos_ in ("NOUN", "PROPN", "ADJ", "NUM", "VERB", "X") or merged.get(doc[k - 1].idx)):
             k -= 1
-        if k == 0 or doc[k - 1].lower_ not in (("the", "this", "that") if past else ("a", "an")):
+        if k == 0 or doc[k - 1].lower_ not in (("the", "this", "that") + tuple(COUNTING) if past else ("a", "an")):
             continue
         start = k - 1
         before = doc[start - 1] if start > 0 else None
