@@ -453,7 +453,8 @@ class PersonRule:
                 continue
             found, _ = self.decide(cand, after)
             if found is not None:
-                spans.append((cand.start, cand.end))
+                if not found.pending:
+                    spans.append((cand.start, cand.end))
                 yield found
         for found in self._surface(doc, merged):
             if not any(a < found.candidate.end and found.candidate.start < b for a, b in spans):
