@@ -500,7 +500,7 @@ class PersonRule:
         why = support(cand, after, needs)
         if why is not None:
             return Finding(cand, weak, why), f"{what}, supported: {explain_support_name(why)}"
-        if "repeated" in self.weak_needs and not weak.needs:
+        if "repeated" in needs:
             return Finding(cand, weak, None, pending=True), f"{what}; nothing in the sentence supports it, so it is flagged only if the same phrase is flagged elsewhere in the text"
         return None, f"{what}; nothing supports it (weak-evidence-needs: {', '.join(self.weak_needs) or 'none'})"
 

@@ -63,8 +63,10 @@ PRONOUNS = frozenset(
 )
 _NP_LEFT_DEPS = frozenset({"det", "predet", "amod", "compound", "nummod", "poss", "nmod", "npadvmod", "quantmod", "punct"})
 _NOT_CANDIDATE_POS = frozenset({"PRON", "DET", "ADP", "CCONJ", "SCONJ", "PUNCT", "AUX", "PART", "INTJ", "SYM", "SPACE"})
-# What supports a document-like head that asks or wants: a she or he, a time, a number.
-_CONTENT_NEEDS = ("pronoun", "time", "identifier")
+# What supports a document-like head that asks or wants: a she or he, a time, a number,
+# or the same phrase flagged elsewhere in the text ("When a cancel calls ... If the cancel
+# still wants out").
+_CONTENT_NEEDS = ("pronoun", "time", "identifier", "repeated")
 # Verbs of conversation: a numbered record spoken with is someone ("spoke with policy 88-204411").
 _CONVERSE = frozenset({"speak", "talk", "chat", "meet"})
 # Verbs whose object may take a participle saying what is to be done to it ("want it sent").
