@@ -96,8 +96,9 @@ _STARTS = "|".join(CANDIDATE_STARTS)
 CANDIDATE_RE = re.compile(r"(?i)(?<![\w'’])(?:" + _STARTS + r")(?![\w'’])|\d")
 _SUBJECT_MARK_RE = re.compile(r"(?i:(?<![\w'’])(?:" + _STARTS + r")(?![\w'’]))|\d|(?<![\w])[A-Z]{2,}s(?![\w])")
 # What an object or recipient starts with, right after its verb (a word or two may come
-# between: "call back the renewal", "call acct 2208"); never "a": people addressed are definite.
-_OBJECT_AFTER_RE = re.compile(r"(?:[ \t\r\n]+(?!(?i:about|to|for|with|on|in|at|from|of|into|over|by|after|before|up|out|off|down|through|around|regarding|re)(?![\w'’-]))[\w'’-]+){0,2}?[ \t\r\n]+(?:(?i:(?:the|this|that|these|those|both|two|three|four|five|six)(?![\w'’]))|(?i:my|our|your)[ \t]+[\w#-]*\d|[\w#-]*\d)")
+# between: "call back the renewal", "call acct 2208", "call A/C 990-1123"); never "a": people
+# addressed are definite.
+_OBJECT_AFTER_RE = re.compile(r"(?:[ \t\r\n]+(?!(?i:about|to|for|with|on|in|at|from|of|into|over|by|after|before|up|out|off|down|through|around|regarding|re)(?![\w'’-]))[\w'’/-]+){0,2}?[ \t\r\n]+(?:(?i:(?:the|this|that|these|those|both|two|three|four|five|six)(?![\w'’]))|(?i:my|our|your)[ \t]+[\w#-]*\d|[\w#-]*\d)")
 # What the object of a preposition starts with when it could be a candidate: an article,
 # a determiner, a number or an identifier; "my", "our", "your" only before a time ("my 3pm").
 _OBJECT_AFTER_PREP_RE = re.compile(r"[ \t\r\n]+(?:(?i:(?:the|a|an|this|that|these|those|both|two|three|four|five|six)(?![\w'’]))|(?i:my|our|your)[ \t]+[\w#-]*\d|(?:[\w./]+[ \t]+(?:(?i:no\.?|number|id|ending|ending in)[ \t]+)?)?\#?[\w#-]*\d|[A-Z]{2,}s?(?![\w'’]))")

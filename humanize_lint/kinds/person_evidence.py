@@ -141,7 +141,8 @@ def classify(tok: Token, kind: str, start: int, end: int, merged: Mapping[int, s
     if never in ("person", "quantity"):
         return never, frozenset({never})
     shares = frozenset(k for k, v in profile.items() if v >= 0.25)
-    if never == "group" and profile.get("group", 0) <= _GROUP_MAY_BE_SHE and _pronoun_refers_back(tok, end):
+    grouped = never == "group" or (never is None and not timed and _best_class(profile) == "group")
+    if grouped and profile.get("group", 0) <= _GROUP_MAY_BE_SHE and _pronoun_refers_back(tok, end):
         # "the membership emailed upset that her tune-up ...": a group is no she, so
         # the head's other reading (a membership held, a reservation made) stands in
         never = None
@@ -151,11 +152,16 @@ def classify(tok: Token, kind: str, start: int, end: int, merged: Mapping[int, s
         return "abstract", shares | {"abstract"}  # "the 4pm collection": an appointment, whatever else a collection is
     if never is not None:
         return never, shares
-    # (a quantity sense that did not win above is not the reading: "the 4pm drop", "the 0412 number")
-    best = max(((k, v) for k, v in profile.items() if k != "quantity"), key=lambda kv: kv[1], default=("abstract", 1.0))[0]
+    best = _best_class(profile)
     if best == "time":
         return "time", shares
     return best, shares
+
+
+def _best_class(profile: Mapping[str, float]) -> str:
+    """The head's likeliest class. (A quantity sense that is not most senses is not the
+    reading: "the 4pm drop", "the 0412 number".)"""
+    return max(((k, v) for k, v in profile.items() if k != "quantity"), key=lambda kv: kv[1], default=("abstract", 1.0))[0]
 
 
 def _pronoun_refers_back(head: Token, end: int) -> bool:
@@ -177,8 +183,8 @@ def _pronoun_refers_back(head: Token, end: int) -> bool:
             return True
         if t.ent_type_ == "PERSON" or low in _INDEFINITE_PERSONS:
             return False
-        if t.pos_ == "PROPN" and not t.ent_type_ and t.i not in own:
-            return False  # a name nobody has classified: perhaps a person's
+        if t.pos_ == "PROPN" and not t.ent_type_ and t.i not in own and _time_share(t.lower_) < 0.5:
+            return False  # a name nobody has classified: perhaps a person's (not "Tuesday's")
         if t.pos_ == "NOUN" and _person_share(t.lemma_.lower()) >= 0.15:
             return False
     return False
@@ -848,8 +854,9 @@ def present_at(c: Candidate, rule: "PersonRule") -> Evidence | None:
                     words = {place.lemma_.lower(), place.lower_.split(" ")[0]}
                     compounds = {g.lower_ for g in place.children if g.dep_ == "compound"}
                     if place.tag_ == "VBG":
-                        words = compounds  # "is on the phone asking": the parser hung "phone" on "asking"
-                    if place.dep_ == "pobj" and (words | {f"{x} {place.lower_}" for x in compounds}) & rule.presence_places \
+                        # "is on the phone asking", "is at the drive-thru asking": the parser hung the place on "asking"
+                        words = compounds | {g.lower_ for g in place.children if g.dep_ == "amod" and g.i < place.i}
+                    if (place.dep_ == "pobj" or (place.dep_ == "pcomp" and place.tag_ == "VBG")) and (words | {f"{x} {place.lower_}" for x in compounds}) & rule.presence_places \
                             and not any(g.lower_ in ("my", "your", "our", "his", "her", "their") for g in place.children):
                         return Evidence("present-at", f"it {verb.text} {ch.text} the {place.text}", (place.text,), strong)
     return None
