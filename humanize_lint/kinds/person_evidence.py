@@ -485,7 +485,8 @@ def candidate_or_reason(tok: Token, merged: Mapping[int, str], rule: "PersonRule
         plural = tok.text.endswith("s") and (head is not None or det.lower_ not in DEFINITE)
         counted = det.lower_ in GENERIC | COUNTING or plural
         origin = any(ch.dep_ == "prep" and ch.lower_ in ("from", "on") and ch.i > tok.i for ch in tok.children) or (tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("from", "on"))
-        if not counted and not origin:
+        if not counted and not origin and not _pronoun_refers_back(tok, tok.i + 1):
+            # (but an organisation is no "she": "I reassured the SMB that ..., but he'd like it in writing")
             return "a definite acronym that is neither counted nor from somewhere: most are organisations"
     if not re.fullmatch(r"[A-Za-z0-9][\w'’.-]*", tok.text):
         return "not a word"
