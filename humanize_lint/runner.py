@@ -100,12 +100,14 @@ class Context:
 class Contexts:
     """Contexts by config file, built once each; one model per pipeline name."""
 
-    def __init__(self, flags: Flags, report: Report) -> None:
+    def __init__(self, flags: Flags, report: Report, models: Optional[dict[Optional[str], LazyModel]] = None) -> None:
         self.flags = flags
         self.report = report
         self._by_config: dict[Optional[Path], Context] = {}
         self._by_dir: dict[Path, Context] = {}
-        self._models: dict[Optional[str], LazyModel] = {}
+        # Pipelines by name; pass a dict to share loaded pipelines between Contexts
+        # (the language server rebuilds its contexts when a config file changes).
+        self._models: dict[Optional[str], LazyModel] = {} if models is None else models
         self._degraded = False
 
     def for_dir(self, directory: Path) -> Context:
@@ -600,12 +602,7 @@ class Runner:
         for err in batch.errors:
             _ErrorSink(report).append(err)
         self.current_path = batch.path  # for hooks: batches of a pool finish after later files were read
-        if ctx.cfg.per_file_ignores and findings:
-            from . import suppress
-
-            ignored = suppress.per_file_ignored(_relative_posix(batch.doc.path, ctx.cfg.root), ctx.cfg.per_file_ignores)
-            if ignored:
-                findings = suppress.drop_ignored(findings, ignored)
+        findings = per_file_filtered(batch.doc, ctx, findings)
         if batch.doc.format not in sources.RECORD_FORMATS:
             for hook in self.hooks:
                 try:
@@ -787,13 +784,12 @@ class SuppressionHook:
     def __call__(self, doc: Document, ctx: Context, findings: list[Finding]) -> list[Finding]:
         from . import suppress
 
-        sup = suppress.parse(doc)
-        if not sup.directives and not getattr(sup, "errors", None):
+        sup, kept, errors = suppressed(doc, ctx, findings)
+        if sup is None:
             return findings
         report = self.runner.report
-        for err in sup.validate(lambda k: bool(ctx.pack.matching(k))):
+        for err in errors:
             report.add_error(err)
-        kept = sup.filter(findings)
         if self.report_unused:
             ignored = suppress.per_file_ignored(_relative_posix(doc.path, ctx.cfg.root), ctx.cfg.per_file_ignores) if ctx.cfg.per_file_ignores else set()
             ran = [r for r in ctx.linter.rules if r not in ctx.linter.skipped_parse_rules and not any(suppress.rule_matches(k, r) for k in ignored)]
@@ -802,6 +798,29 @@ class SuppressionHook:
                 report.failing_count += 1
                 self.unused_count += 1
         return kept
+
+
+def per_file_filtered(doc: Document, ctx: Context, findings: list[Finding]) -> list[Finding]:
+    """The findings the config's ``per-file-ignores`` leave for this document."""
+    if ctx.cfg.per_file_ignores and findings:
+        from . import suppress
+
+        ignored = suppress.per_file_ignored(_relative_posix(doc.path, ctx.cfg.root), ctx.cfg.per_file_ignores)
+        if ignored:
+            return suppress.drop_ignored(findings, ignored)
+    return findings
+
+
+def suppressed(doc: Document, ctx: Context, findings: list[Finding]) -> tuple[Any, list[Finding], list[HumanizeLintError]]:
+    """Apply the document's inline suppression directives: (the parsed directives or None
+    when there are none, the findings they leave, errors in the directives)."""
+    from . import suppress
+
+    sup = suppress.parse(doc)
+    if not sup.directives and not getattr(sup, "errors", None):
+        return None, findings, []
+    errors = sup.validate(lambda k: bool(ctx.pack.matching(k)))
+    return sup, sup.filter(findings), errors
 
 
 def existing_parent(path: Path) -> Path:
