@@ -344,22 +344,9 @@ def _explain(r: Rule, fmt: str) -> None:
 
         typer.echo(json.dumps(_rule_dict(r), indent=2))
         return
-    lines = [f"# {r.code} {r.name}", "", f"{r.summary}", ""]
-    lines += [f"Category: {r.category}    Severity: {r.severity.label}    Kind: {r.kind}", f"Defined in: {r.origin[0]}:{r.origin[1]}"]
-    if r.link:
-        lines.append(f"More: {r.link}")
-    if r.why:
-        lines += ["", "## Why", "", r.why]
-    for kind, title in (("flag", "Flagged"), ("pass", "Not flagged")):
-        cases = [c for c in r.example_cases if c[0] == kind]
-        if cases:
-            lines += ["", f"## {title}", ""]
-            for _, text, spans, evidence in cases:
-                note = ", ".join(f"'{s}'" for s in spans)
-                if evidence:
-                    note += f" ({evidence})"
-                lines.append(f"- {text}" + (f"  -> {note}" if note else ""))
-    typer.echo("\n".join(lines))
+    from .reporters import rule_markdown
+
+    typer.echo(rule_markdown(r))
 
 
 @app.command("explain")
@@ -421,6 +408,17 @@ def explain_cmd(
     if output_format == "json":
         typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
     raise typer.Exit(1 if any_findings else 0)
+
+
+@app.command("server")
+def server_cmd() -> None:
+    """Run the language server over standard input and output (for editors; see docs/editors.md)."""
+    try:
+        from . import lsp
+    except ImportError as exc:
+        _err(f"the language server needs pygls and lsprotocol ({exc.name} is missing): pip install 'humanize-lint[lsp]'")
+        raise typer.Exit(2)
+    lsp.serve()
 
 
 def run() -> None:

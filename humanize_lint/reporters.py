@@ -15,7 +15,7 @@ import os
 from collections import Counter
 from typing import Any, Mapping, Sequence, TextIO
 
-from .model import Finding, Report, Severity, Summary
+from .model import Finding, Report, Rule, Severity, Summary
 
 JSON_VERSION = 1
 TOP_PHRASES = 10
@@ -46,6 +46,27 @@ class LongLine:
         """Characters ``[a, b)`` of the line."""
         a, b = max(0, a), min(len(self), b)
         return self.text[self.start + a : self.start + b] if b > a else ""
+
+
+def rule_markdown(r: Rule) -> str:
+    """A rule explained, as Markdown: what ``humanize-lint rule CODE`` prints and the
+    language server shows on hover."""
+    lines = [f"# {r.code} {r.name}", "", f"{r.summary}", ""]
+    lines += [f"Category: {r.category}    Severity: {r.severity.label}    Kind: {r.kind}", f"Defined in: {r.origin[0]}:{r.origin[1]}"]
+    if r.link:
+        lines.append(f"More: {r.link}")
+    if r.why:
+        lines += ["", "## Why", "", r.why]
+    for kind, title in (("flag", "Flagged"), ("pass", "Not flagged")):
+        cases = [c for c in r.example_cases if c[0] == kind]
+        if cases:
+            lines += ["", f"## {title}", ""]
+            for _, text, spans, evidence in cases:
+                note = ", ".join(f"'{s}'" for s in spans)
+                if evidence:
+                    note += f" ({evidence})"
+                lines.append(f"- {text}" + (f"  -> {note}" if note else ""))
+    return "\n".join(lines)
 
 
 def summary_dict(report: Report) -> dict[str, Any]:
