@@ -68,7 +68,7 @@ def test_a_5_mb_line_without_a_sentence_break_is_split_not_refused(tmp_path: Pat
     proc = run_cli("check", "big.txt", "--format", "concise", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
     assert "E088" not in proc.stderr and "internal error" not in proc.stderr
-    assert proc.stdout.startswith("big.txt:1:5000001: HL101 [thing-as-person] 'The renewal'")
+    assert proc.stdout.startswith("big.txt:1:5000001: warning: HL101 [thing-as-person] 'The renewal'")
 
 
 def test_long_paragraph_pieces_keep_exact_offsets() -> None:
