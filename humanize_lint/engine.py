@@ -135,11 +135,19 @@ class Linter:
         todo: list[_Sentence] = []
         if not self.needs_model() or self.skipped_parse_rules:
             return todo
+        cache = self.sentence_cache
         for k, segs in enumerate(segments):
             for seg in segs:
-                for sent, skipped in self.plan(seg):
-                    if skipped is None:
-                        todo.append(_Sentence(k, sent.base, sent.text, sent.starts, sent.after))
+                if cache is None:
+                    todo.extend(_Sentence(k, sent.base, sent.text, sent.starts, sent.after) for sent, skipped in self.plan(seg) if skipped is None)
+                    continue
+                # The cheap stage's verdicts depend on the segment's text alone: kept with
+                # offsets relative to the segment.
+                planned = cache.planned(seg.text)
+                if planned is None:
+                    planned = [(sent.base - seg.start, sent.text, sent.starts, sent.after) for sent, skipped in self.plan(seg) if skipped is None]
+                    cache.plan(seg.text, planned)
+                todo.extend(_Sentence(k, seg.start + rel, text, starts, after) for rel, text, starts, after in planned)
         return todo
 
     def plan(self, seg: Segment, *, reasons: bool = False) -> Iterator[tuple[_Sentence, str | None]]:
@@ -345,6 +353,7 @@ class SentenceCache:
 
         self.size = size
         self._items: OrderedDict[tuple[Any, ...], _SentenceResult] = OrderedDict()
+        self._plans: OrderedDict[str, list[tuple[int, str, list[int], str]]] = OrderedDict()
         self.hits = 0
         self.misses = 0
 
@@ -367,6 +376,19 @@ class SentenceCache:
         self._items[key] = result
         if len(self._items) > self.size:
             self._items.popitem(last=False)
+
+    def planned(self, segment_text: str) -> list[tuple[int, str, list[int], str]] | None:
+        """The sentences of a segment that go to the parser, if this segment text was planned before."""
+        got = self._plans.get(segment_text)
+        if got is not None:
+            self._plans.move_to_end(segment_text)
+        return got
+
+    def plan(self, segment_text: str, sentences: list[tuple[int, str, list[int], str]]) -> None:
+        """Keep the cheap stage's verdict on a segment: (offset in the segment, text, starts, next sentence) of each sentence to parse."""
+        self._plans[segment_text] = sentences
+        if len(self._plans) > self.size:
+            self._plans.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._items)
