@@ -124,6 +124,8 @@ def check(
     color: str = typer.Option("auto", "--color", help="Colour in text output: auto (a terminal, unless NO_COLOR is set), always or never."),
     output_file: Optional[Path] = typer.Option(None, "--output-file", "-o", help="Write the report to this file (atomically: the file appears whole or not at all) instead of standard output."),
     statistics: bool = typer.Option(False, "--statistics", help="Print how many findings each rule raised instead of the findings."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the results cache."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", envvar="HUMANIZE_LINT_CACHE_DIR", help="Where the results cache lives (default: .humanize-lint-cache in the current directory)."),
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar."),
     apply_fixes: bool = typer.Option(False, "--fix", help="Apply unambiguous fixes to text and Markdown files (atomically); report what remains. With '-', print the fixed text."),
     diff: bool = typer.Option(False, "--diff", help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any."),
@@ -201,6 +203,10 @@ def check(
             runner.reporter = reporter_cls(out, show_summary=summary or output_format == "summary")
         if explain_findings and hasattr(runner.reporter, "explain"):
             runner.reporter.explain = True
+        if not no_cache:
+            from .cache import DEFAULT_DIR, ResultCache
+
+            runner.cache = ResultCache(cache_dir or Path(DEFAULT_DIR))
         runner.hooks.append(SuppressionHook(runner, report_unused))
         if baseline_file is not None:
             from . import baseline
@@ -331,9 +337,14 @@ def _umask() -> int:
 def _verbose(runner: Runner, report: Report, seconds: float) -> None:
     """``-v``: what governed the run, on standard error."""
     for ctx in runner.contexts.all():
-        model = getattr(ctx.linter.model, "name", None) or "(not loaded: no text needed a parse)"
+        lazy = ctx.linter.model
+        name = getattr(lazy, "name", None) or "none"
+        model = name + (" (loaded)" if getattr(lazy, "_nlp", None) is not None else " (not loaded: no text needed a parse)")
         rules = ", ".join(sorted(ctx.rules))
         _err(f"config: {ctx.key or '(none: built-in defaults)'}; rules: {rules}; pipeline: {model}")
+    cache = runner.cache
+    if cache is not None:
+        _err(f"cache: {cache.root}: {cache.hits} hit{'s' if cache.hits != 1 else ''}, {cache.misses} miss{'es' if cache.misses != 1 else ''}")
     _err(f"linted {report.files} file{'s' if report.files != 1 else ''}" + (f", {report.records} records" if report.records else "") + f" in {seconds:.2f} s")
 
 

@@ -544,9 +544,16 @@ def create_server() -> HumanizeLintServer:
         return hover(ls, state, params.position)
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def watched(ls: HumanizeLintServer, params: lsp.DidChangeWatchedFilesParams) -> None:
-        if any(_is_config_change(c.uri, ls) for c in params.changes):
-            ls.reload()
+    async def watched(ls: HumanizeLintServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+        uris = [c.uri for c in params.changes]
+
+        def reload_if_config() -> bool:  # on the worker thread, which owns the linters
+            if any(_is_config_change(uri, ls) for uri in uris):
+                ls.reload()
+                return True
+            return False
+
+        if await asyncio.get_running_loop().run_in_executor(ls.executor, reload_if_config):
             ls.relint_all()
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)

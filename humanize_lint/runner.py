@@ -221,6 +221,7 @@ class Batch:
     results: list[Optional[list[Finding]]] = field(default_factory=list)
     pending: int = 0
     errors: list[InputError] = field(default_factory=list)  # units that could not be linted (isolated, see lint_isolated)
+    cache_key: Optional[str] = None  # where the results cache keeps its findings (None: not cached)
 
 
 # An input error as it travels back from a worker process: (message, path, line, column).
@@ -476,6 +477,8 @@ class Runner:
         self._task: Any = None
         self._done_bytes = 0
         self.interrupted_by: Optional[str] = None  # set by Signals before it raises KeyboardInterrupt
+        self.cache: Any = None  # humanize_lint.cache.ResultCache, unless --no-cache
+        self._fingerprints: dict[int, str] = {}
         self._in_output = 0
         self._pending_interrupt = False
 
@@ -557,7 +560,7 @@ class Runner:
             for unit in sources.units(_counting(docs, self), ctx.opts, sink):
                 if batch is None or unit.document is not batch.doc:
                     if batch is not None:
-                        for done in executor.submit(batch):
+                        for done in self._submit(executor, batch):
                             self._emit(done)
                     batch = Batch(unit.document, ctx, path)
                 batch.units.append(unit)
@@ -579,15 +582,42 @@ class Runner:
             where = batch.doc.path if batch is not None else (str(path) if path is not None else "<stdin>")
             sink.append(internal_error(exc, where, what="while reading"))
         if batch is not None:
-            for done in executor.submit(batch):
+            for done in self._submit(executor, batch):
                 self._emit(done)
         if ctx.opts.group_field and seen_groups == {"(none)"}:
             name = batch.doc.path if batch is not None else "input"
             report.add_error(InputError(f"no record has field '{ctx.opts.group_field.partition(':')[0]}' for --group-by; every record is in group '(none)'", name))
 
+    def _submit(self, executor: Serial | Pool, batch: Batch) -> Iterator[Batch]:
+        """Lint a batch, or take its findings from the results cache (``--cache-dir``)."""
+        cache = self.cache
+        if cache is None or batch.path is None or not batch.units:
+            yield from executor.submit(batch)
+            return
+        ctx = batch.ctx
+        fp = self._fingerprints.get(id(ctx))
+        if fp is None:
+            model = ctx.linter.model
+            name = getattr(model, "requested", None) or getattr(model, "name", None)
+            fp = self._fingerprints[id(ctx)] = cache.fingerprint(
+                ctx.cfg, sorted(ctx.rules.values(), key=lambda r: r.code), ctx.linter.options, ctx.opts, name, [r.code for r in ctx.linter.skipped_parse_rules]
+            )
+        doc = batch.doc
+        batch.cache_key = cache.key(fp, doc.text, doc.format, doc.first_line, ctx.opts.customer)
+        found = cache.get(batch.cache_key, ctx.rules, doc.path, len(batch.units))
+        if found is None:
+            yield from executor.submit(batch)
+            return
+        yield from executor.drain()  # batches still in the pool come first: output keeps input order
+        batch.results = list(found)
+        batch.cache_key = None  # nothing to store
+        yield batch
+
     def _emit(self, batch: Batch) -> None:
         report = self.report
         ctx = batch.ctx
+        if self.cache is not None and batch.cache_key and not batch.errors and all(r is not None for r in batch.results):
+            self.cache.put(batch.cache_key, batch.results)  # type: ignore[arg-type]
         findings: list[Finding] = []
         groups: dict[int, Optional[str]] = {}
         escape = batch.doc.format not in ("text", "markdown")
