@@ -34,6 +34,9 @@ from .runner import Context, Contexts, Flags, existing_parent, lint_isolated, pe
 
 __all__ = ["Linter", "Result"]
 
+# Characters parsed per spaCy memory zone when linting the same texts again and again.
+ZONE_CHARS = 50_000
+
 
 @dataclass
 class Result:
@@ -88,6 +91,9 @@ class Linter:
             ctx = self._contexts.for_dir(p if p.is_dir() else existing_parent(p))
         if self.cache and id(ctx.linter) not in self._cached:
             ctx.linter.sentence_cache = SentenceCache()
+            # Few new characters per lint: close spaCy's memory zone sooner than a batch
+            # run does, so that words typed and deleted do not pile up in the vocabulary.
+            ctx.linter.parser.zone_chars = ZONE_CHARS
             self._cached.add(id(ctx.linter))
         return ctx
 

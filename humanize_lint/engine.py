@@ -136,6 +136,8 @@ class Linter:
         if not self.needs_model() or self.skipped_parse_rules:
             return todo
         cache = self.sentence_cache
+        if cache is not None:
+            cache.fit(sum(len(segs) for segs in segments))
         for k, segs in enumerate(segments):
             for seg in segs:
                 if cache is None:
@@ -182,6 +184,8 @@ class Linter:
         if self.matchers:
             self.matchers.build(self.model.get())  # outside any memory zone: the matchers' strings must stay
         cache = self.sentence_cache
+        if cache is not None:
+            cache.fit(len(todo))
         keys = [cache.key(s, units[s.unit]) for s in todo] if cache is not None else []
         results: list[_SentenceResult | None] = [cache.get(k) for k in keys] if cache is not None else [None] * len(todo)
         parse = [s for s, res in zip(todo, results) if res is None]
@@ -348,9 +352,11 @@ class SentenceCache:
     go first beyond ``size``.
     """
 
-    def __init__(self, size: int = 20_000) -> None:
+    def __init__(self, size: int = 1_000) -> None:
         from collections import OrderedDict
 
+        # Grows to twice the largest lint seen (``fit``): an LRU smaller than one
+        # document's sentences would miss on every one of them.
         self.size = size
         self._items: OrderedDict[tuple[Any, ...], _SentenceResult] = OrderedDict()
         self._plans: OrderedDict[str, list[tuple[int, str, list[int], str]]] = OrderedDict()
@@ -376,6 +382,10 @@ class SentenceCache:
         self._items[key] = result
         if len(self._items) > self.size:
             self._items.popitem(last=False)
+
+    def fit(self, n: int) -> None:
+        """Make room for twice ``n`` entries (the sentences or segments of one lint)."""
+        self.size = max(self.size, 2 * n)
 
     def planned(self, segment_text: str) -> list[tuple[int, str, list[int], str]] | None:
         """The sentences of a segment that go to the parser, if this segment text was planned before."""
