@@ -16,7 +16,8 @@ _SHARED: dict[Any, Any] = {}
 
 
 def lint_text(text: str, *, customer: str | None = None, path: str = "<text>", markdown: bool = False, model: str | None = None) -> list:  # type: ignore[type-arg]
-    """Lint one text with the built-in rules (no config file); returns a list of ``Finding``.
+    """Lint one text with the built-in rules (no config file, suppression comments not
+    applied); returns a list of ``Finding``.
 
     The rules and pipeline are loaded on the first call and kept for the next ones.
     """
@@ -25,7 +26,7 @@ def lint_text(text: str, *, customer: str | None = None, path: str = "<text>", m
         from .api import Linter
 
         linter = _SHARED[model] = Linter(model=model, discover=False)
-    return list(linter.lint(text, path=path, customer=customer, format="markdown" if markdown else "text"))
+    return list(linter.lint(text, path=path, customer=customer, format="markdown" if markdown else "text", directives=False))
 
 
 def __getattr__(name: str) -> Any:

@@ -112,12 +112,13 @@ class Linter:
 
     # -- linting ----------------------------------------------------------------
 
-    def lint(self, text: str, *, path: str | Path = "<text>", customer: Optional[str] = None, format: Optional[str] = None) -> list[Finding]:
+    def lint(self, text: str, *, path: str | Path = "<text>", customer: Optional[str] = None, format: Optional[str] = None, directives: bool = True) -> list[Finding]:
         """The findings in ``text``, linted as the file ``path``."""
-        return self.check(text, path=path, customer=customer, format=format).findings
+        return self.check(text, path=path, customer=customer, format=format, directives=directives).findings
 
-    def check(self, text: str, *, path: str | Path = "<text>", customer: Optional[str] = None, format: Optional[str] = None) -> Result:
-        """Lint ``text`` as the file ``path``: findings and input errors."""
+    def check(self, text: str, *, path: str | Path = "<text>", customer: Optional[str] = None, format: Optional[str] = None, directives: bool = True) -> Result:
+        """Lint ``text`` as the file ``path``: findings and input errors. ``directives=False``
+        leaves the text's suppression comments unapplied (``suppress.parse(doc).filter`` later)."""
         shown = str(path)
         real = None if shown.startswith("<") else Path(shown)
         ctx = self.context(real)
@@ -134,7 +135,7 @@ class Linter:
         errors.extend(failed)
         findings = sorted((f for one in found for f in one), key=lambda f: f.sort_key)
         findings = per_file_filtered(doc, ctx, findings)
-        if doc.format not in sources.RECORD_FORMATS:
+        if directives and doc.format not in sources.RECORD_FORMATS:
             _, findings, bad = suppressed(doc, ctx, findings)
             errors.extend(bad)
         result.findings = findings

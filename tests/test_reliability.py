@@ -216,7 +216,7 @@ def test_a_fifo_named_explicitly_is_read_once(tmp_path: Path) -> None:
         w.write(BAD)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 1, err
-    assert out.startswith(f"{fifo}:1:1: HL101")
+    assert out.startswith(f"{fifo}:1:1: warning: HL101")
 
 
 def test_process_substitution_is_read(tmp_path: Path) -> None:
@@ -229,7 +229,7 @@ def test_process_substitution_is_read(tmp_path: Path) -> None:
     )
     os.close(r)
     assert proc.returncode == 1, proc.stderr
-    assert proc.stdout.startswith(f"/dev/fd/{r}:1:1: HL101")
+    assert proc.stdout.startswith(f"/dev/fd/{r}:1:1: warning: HL101")
 
 
 def test_a_mail_header_with_thousands_of_parameters_is_truncated_with_a_note(tmp_path: Path) -> None:
