@@ -10,7 +10,11 @@ where a writer meant one thing:
   ``account``, so the tagger and parser treat it as the noun it is rather
   than guessing from its digits;
 - **times**: ``2pm``, ``4 pm``, ``11:45``;
-- **hyphenated words**: ``slip-and-fall``, ``no-cool``, ``8-top``, ``move-in``.
+- **hyphenated words**: ``slip-and-fall``, ``no-cool``, ``8-top``, ``move-in``;
+- **street names**: a capitalised word and a street suffix as the US Postal
+  Service abbreviates it (Publication 28, appendix C1: ``St``, ``Ave``,
+  ``Rd`` ...), ``Elm St``, ``Cedar Ave``: the small pipeline takes the suffix
+  for the head of the phrase ("the Elm St 2-bed called": "St" called).
 
 ``MergePlan.kind(token)`` says what each merged token was (``identifier``,
 ``labelled``, ``time``, ``hyphen``). ``Parser`` runs the pipeline over many
@@ -45,6 +49,9 @@ _TIME = re.compile(r"(?i)\d{1,2}(?::\d{2})?(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}
 _MERGEABLE_RE = re.compile(r"[\d-]")
 _ID_RUN = re.compile(r"#?[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*")
 _MEASURE = re.compile(r"\d+(?:st|nd|rd|th|s|k|m|ft|mo|yr|yrs|hr|hrs|min|mins|lb|lbs|kg|gb|mb|x\d+|[a-z]{1,2})", re.IGNORECASE)
+# The commonest street suffixes in the USPS abbreviation (Publication 28, appendix C1).
+STREET_SUFFIXES = frozenset("St Ave Rd Blvd Dr Ln Ct Pl Ter Cir Pkwy Hwy Sq Trl".split())
+_STREET_RE = re.compile(r"\b[A-Z][a-z]+\.? (?:%s)\b" % "|".join(sorted(STREET_SUFFIXES)))
 _CLOSERS = frozenset(",.;:!?)]}\"'’”")
 _OPENERS = frozenset("([{\"'‘“")
 
@@ -108,8 +115,9 @@ class MergePlan:
     @classmethod
     def of(cls, doc: Any) -> "MergePlan":
         """The plan for a doc that is tokenized but not yet merged."""
+        streets = _streets(doc) if _STREET_RE.search(doc.text) else []
         if not _MERGEABLE_RE.search(doc.text):
-            return cls([])  # ids, times and hyphenated words all hold a digit or a hyphen
+            return cls(streets)  # ids, times and hyphenated words all hold a digit or a hyphen
         toks = list(doc)
         n = len(toks)
         found: list[tuple[int, int, str]] = []
@@ -161,7 +169,22 @@ class MergePlan:
             if out and s < out[-1][1]:
                 continue
             out.append((s, e, kind))
+        for s, e, kind in streets:
+            if not any(a < e and s < b for a, b, _ in out):
+                out.append((s, e, kind))
+        out.sort()
         return cls(out)
+
+
+def _streets(doc: Any) -> list[tuple[int, int, str]]:
+    """Token spans of street names: "Elm St", "Cedar Ave" (a capitalised word, then a suffix)."""
+    found = []
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if tok.text in STREET_SUFFIXES and prev.whitespace_ and re.fullmatch(r"[A-Z][a-z]+", prev.text) and not prev.is_sent_start:
+            end = tok.i + 2 if tok.i + 1 < len(doc) and doc[tok.i + 1].text == "." and tok.whitespace_ == "" and tok.i + 2 < len(doc) and not doc[tok.i + 2].is_title else tok.i + 1
+            found.append((prev.i, end, "street"))
+    return found
 
 
 def make_doc(nlp: Any, text: str, sentence_starts: Sequence[int] = ()) -> tuple[Any, dict[int, str]]:

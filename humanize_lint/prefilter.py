@@ -36,6 +36,8 @@ def quote_masks(text: str) -> list[tuple[int, int]]:
 
 
 _WORD_RUN_RE = re.compile(r"\w+")
+# A group head may be a "she" or "he" (``person_evidence._pronoun_refers_back``).
+SINGULAR_PERSONAL = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
 
 
 class Forms:
@@ -266,15 +268,16 @@ class CueGate:
         self.linking = Forms(cues.linking)
         self.kin = Forms(cues.kin)
 
-    def _never(self, head: str | None) -> bool:
-        """Whether a head noun is never a candidate of any rule (a person, team, system ...)."""
-        return head is not None and self.never_head is not None and self.never_head(head)
+    def _never(self, head: str | None, she: bool) -> bool:
+        """Whether a head noun is never a candidate of any rule (a person, team, system ...).
+        ``she``: the text has a "she", "he", "her" or "his", which a group head may be."""
+        return head is not None and self.never_head is not None and self.never_head(head, she=she)
 
-    def _object_never(self, text: str, end: int) -> bool:
+    def _object_never(self, text: str, end: int, she: bool) -> bool:
         """Whether the noun phrase right after ``end`` ("call the team", "to the customer") is plainly
         one whose head is never a candidate."""
         m = _OBJECT_NP_RE.match(text, end)
-        return m is not None and self._never(m.group("head"))
+        return m is not None and self._never(m.group("head"), she)
 
     def passes(self, text: str) -> bool:
         """Whether ``text`` holds something some evidence needs, where it needs it."""
@@ -285,17 +288,18 @@ class CueGate:
         runs = [(m.start(), m.end(), m.group().lower()) for m in _WORD_RUN_RE.finditer(text)]
         words = [r[2] for r in runs]
         present = set(words)
+        she = not present.isdisjoint(SINGULAR_PERSONAL)
         mark = _SUBJECT_MARK_RE.search(text)
         if mark is not None:
             if self.after.present(text, words):
                 for start, end in self.after.spans(text, runs):
                     if start >= mark.end() and _mark_near(text, start) and not _NOUN_OR_PREPOSITION_BEFORE_RE.search(text, max(0, start - _LOOKBACK), start) \
                             and not _PRONOUN_SUBJECT_RE.search(text, max(0, start - _LOOKBACK), start) \
-                            and not (text[start:end].lower() in self.after_bare and _bare_noun_use(text, start)) and not self._never(_plain_subject_head(text, start)):
+                            and not (text[start:end].lower() in self.after_bare and _bare_noun_use(text, start)) and not self._never(_plain_subject_head(text, start), she):
                         return f"'{text[start:end]}' after '{mark.group()}'"
             if not self.words.isdisjoint(present):
                 for m in _WORD_RUN_RE.finditer(text, mark.end()):
-                    if m.group().lower() in self.words and _mark_near(text, m.start(), _WHO_WINDOW) and not self._never(_word_before(text, m.start())):
+                    if m.group().lower() in self.words and _mark_near(text, m.start(), _WHO_WINDOW) and not self._never(_word_before(text, m.start()), she):
                         return f"'{m.group()}' after '{mark.group()}'"
             if not self.adverbs.isdisjoint(present) or not self.places.isdisjoint(present):
                 for m in _WORD_RUN_RE.finditer(text, mark.end()):
@@ -304,7 +308,7 @@ class CueGate:
                         return f"'{m.group()}' (somebody present somewhere)"
         if self.before.present(text, words):
             for start, end in self.before.spans(text, runs):
-                if _OBJECT_AFTER_RE.match(text, end) and not _NOUN_BEFORE_RE.search(text, max(0, start - _LOOKBACK), start) and not self._object_never(text, end):
+                if _OBJECT_AFTER_RE.match(text, end) and not _NOUN_BEFORE_RE.search(text, max(0, start - _LOOKBACK), start) and not self._object_never(text, end, she):
                     return f"'{text[start:end]}' before an object"
         if self.giving.present(text, words):
             for start, end in self.giving.spans(text, runs):
@@ -317,10 +321,10 @@ class CueGate:
                 places = [m.start() for m in _WORD_RUN_RE.finditer(text) if m.group().lower() == w]
                 if w in _PREPOSITIONS:
                     # the candidate follows the preposition: "apologized to the refund", not "to your manager"
-                    places = [p for p in places if _OBJECT_AFTER_PREP_RE.match(text, p + len(w)) and not self._object_never(text, p + len(w))]
+                    places = [p for p in places if _OBJECT_AFTER_PREP_RE.match(text, p + len(w)) and not self._object_never(text, p + len(w), she)]
                 elif w in _PARTICLES:
                     # "reach out to the renewal": the candidate follows the preposition after the particle
-                    places = [p for p in places if _OBJECT_AFTER_PREP_RE.match(text, _after_preposition(text, p + len(w))) and not self._object_never(text, _after_preposition(text, p + len(w)))]
+                    places = [p for p in places if _OBJECT_AFTER_PREP_RE.match(text, _after_preposition(text, p + len(w))) and not self._object_never(text, _after_preposition(text, p + len(w)), she)]
                 for a, b in forms.spans(text, runs):
                     if any(p >= b and len(_WORD_RUN_RE.findall(text, b, p)) <= _WITH_WINDOW for p in places):
                         return f"'{text[a:b]}' with '{w}'"
@@ -335,13 +339,15 @@ class CueGate:
         if _POSSESSIVE_RE.search(text) is not None and self.kin.present(text, words):
             for a, b in self.kin.spans(text, runs):
                 m = _KIN_OWNER_RE.search(text, max(0, a - 60), a)
-                if m is not None and not (m.group("owner") and self._never(m.group("owner").lower())):
+                if m is not None and not (m.group("owner") and self._never(m.group("owner").lower(), she)):
                     return f"'{text[a:b]}' after a possessive"  # "the renewal's wife", "acct 2201-77 and his wife"
         return None
 
 
-# Sentence ends: . ! ? (and closing quotes or brackets), space, then a capital.
-_SENT_END_RE = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z])|\n[ \t]*\n\s*")
+# Sentence ends: . ! ? (and closing quotes or brackets), space, then a capital; or, as terse
+# notes write, a word of three letters or more or a number, ". ", and a lower-case word
+# ("no dial tone on line 2. spoke w/ #88213").
+_SENT_END_RE = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z])|(?:(?<=[a-z]{3})|(?<=\d))[.!?][ \t]+(?=[a-z]+\b)|\n[ \t]*\n\s*")
 _ABBREV_RE = re.compile(
     r"(?i)(?:^|[^\w.])(?:mr|mrs|ms|mx|dr|prof|st|sr|jr|rev|gen|capt|col|lt|sgt|hon|fr|vs|etc|approx|appt|acct|accts|dept|est|no|nos|"
     r"inc|ltd|co|corp|bros|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|"
@@ -353,7 +359,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Cheap sentence split for the parse stage: (start, end) offsets that cover ``text``.
 
     Cuts after . ! ? followed by a capital (not after "Mr.", "e.g.", "acct."
-    or an initial) and at blank lines. Each piece is tagged and parsed on
+    or an initial), after a longer word or a number and a full stop followed by a
+    lower-case word (terse notes: "... on line 2. spoke w/ ..."), and at blank lines. Each piece is tagged and parsed on
     its own, so a sentence with no cue is never parsed.
     """
     spans: list[tuple[int, int]] = []

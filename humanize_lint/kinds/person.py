@@ -398,7 +398,7 @@ class PersonRule:
             preps=preps,
             phrasal_preps=frozenset(phrasal),
             # Only people are apologized to, hung up on, spoken with, heard from, reached out to.
-            strong_prep_heads=frozenset({"apologize", "apologise", "sorry", "apology", "hang up on", "voicemail", "reach out to", "get back to"}),
+            strong_prep_heads=frozenset({"apologize", "apologise", "sorry", "apology", "hang up on", "voicemail", "reach out to", "get back to", "text"}),  # (a text goes to a phone: "texted the code to the showing")
             feelings=_words(cues.get("described-as", [])),
             person_nouns=_words(cues.get("predicate-nouns", [])),
             kin=kin,
@@ -553,8 +553,8 @@ class Cues:
 
         tests = [c.never_head for c in items]
 
-        def never(word: str) -> bool:
-            return all(t is not None and t(word) for t in tests)
+        def never(word: str, she: bool = False) -> bool:
+            return all(t is not None and t(word, she=she) for t in tests)
 
         return Cues(
             merged("after"), merged("before"), merged("words"), with_word, merged("kin"), merged("giving"),

@@ -43,6 +43,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from .. import wordnet
+from ..prefilter import SINGULAR_PERSONAL
 
 if TYPE_CHECKING:  # pragma: no cover
     from .person import PersonRule
@@ -132,6 +133,12 @@ def classify(tok: Token, kind: str, start: int, end: int, merged: Mapping[int, s
     if never in ("person", "quantity"):
         return never, frozenset({never})
     shares = frozenset(k for k, v in profile.items() if v >= 0.25)
+    if never == "group" and profile.get("group", 0) <= _GROUP_MAY_BE_SHE and _pronoun_refers_back(tok, end):
+        # "the membership emailed upset that her tune-up ...": a group is no she, so
+        # the head's other reading (a membership held, a reservation made) stands in
+        never = None
+        shares = shares - {"group"}
+        profile = {k: v for k, v in profile.items() if k != "group"}
     if timed:
         return "abstract", shares | {"abstract"}  # "the 4pm collection": an appointment, whatever else a collection is
     if never is not None:
@@ -141,6 +148,39 @@ def classify(tok: Token, kind: str, start: int, end: int, merged: Mapping[int, s
     if best == "time":
         return "time", shares
     return best, shares
+
+
+def _pronoun_refers_back(head: Token, end: int) -> bool:
+    """A "she", "he", "her" or "his" later in the sentence with nothing between that
+    it could stand for instead: no person's name, no person noun, no "someone". A
+    group (a membership, a reservation, a committee) is an "it" or a "they", never a
+    "she": "the membership on Ash St emailed upset that her tune-up ...", "call the
+    membership and get her on the books". (First and second persons are no
+    antecedents of "she": "the membership called me about her ...".)"""
+    if head.tag_ in ("NNS", "NNPS"):
+        return False  # "the banks ... his people": a plural is no "he"
+    doc = head.doc
+    if any(t.lower_ in SINGULAR_PERSONAL or t.ent_type_ == "PERSON" for t in doc[: head.left_edge.i]):
+        return False  # "He said the bank asked his people": the "his" may be his
+    own = {t.i for t in head.subtree}
+    for t in doc[end:]:
+        low = t.lower_
+        if low in SINGULAR_PERSONAL:
+            return True
+        if t.ent_type_ == "PERSON" or low in _INDEFINITE_PERSONS:
+            return False
+        if t.pos_ == "PROPN" and not t.ent_type_ and t.i not in own:
+            return False  # a name nobody has classified: perhaps a person's
+        if t.pos_ == "NOUN" and _person_share(t.lemma_.lower()) >= 0.15:
+            return False
+    return False
+
+
+# A head that is a group in at most this share of its senses has another reading
+# to fall back on when a "she" refers to it ("membership", "reservation"); "the
+# tech" (a school, in WordNet) has none.
+_GROUP_MAY_BE_SHE = 0.7
+_INDEFINITE_PERSONS = frozenset({"someone", "anyone", "everyone", "somebody", "anybody", "everybody", "nobody", "one"})
 
 
 _PARTICLES = ("back", "up", "out", "off", "in", "on", "over", "down", "away", "through")
@@ -212,8 +252,16 @@ def np_span(tok: Token) -> tuple[int, int]:
     return start, tok.i + 1
 
 
-def _not_label(doc: Any, end: int) -> bool:
-    """False for a list label or heading: "Feature request: ...", "Transcript 1 (May 4, 2001): ..."."""
+def _not_label(doc: Any, end: int, start: int | None = None) -> bool:
+    """False for a list label or heading: "Feature request: ...", "Transcript 1 (May 4, 2001): ...".
+    A label begins its line (after a bullet, perhaps): a dash after a phrase inside a sentence
+    is a pause ("be kind to the late return - she has a flight")."""
+    if start is not None and not _begins_line(doc, start):
+        j = end
+        while j < len(doc) and doc[j].is_space:
+            j += 1
+        if j < len(doc) and doc[j].text.startswith(("–", "—", "-")):
+            return True
     j = end
     while j < len(doc) and doc[j].is_space:
         j += 1
@@ -227,6 +275,17 @@ def _not_label(doc: Any, end: int) -> bool:
     if j > end and doc[j - 1].text.endswith(":"):
         return False  # "(May 4, 2001):" tokenized as one
     return not (j < len(doc) and doc[j].text.startswith((":", "–", "—")))
+
+
+def _begins_line(doc: Any, start: int) -> bool:
+    """Whether only a bullet, a number or markup comes before ``doc[start]`` on its line."""
+    for t in reversed(doc[:start]):
+        if "\n" in t.text or "\n" in t.whitespace_:
+            return True
+        if t.is_space or re.fullmatch(r"[-*•+>#]+|\d+[.)]|[a-z][.)]|\W", t.text):
+            continue
+        return False
+    return True
 
 
 def _identifier_ok(tok: Token) -> bool:
@@ -261,11 +320,12 @@ def _subdivisions() -> frozenset[str]:
 _DETERMINING = DEFINITE | GENERIC | COUNTING
 
 
-def head_never_candidate(word: str, rule: "PersonRule") -> bool:
+def head_never_candidate(word: str, rule: "PersonRule", she: bool = False) -> bool:
     """For the cheap gate: whether a plain lower-case head noun (no digit, no capital)
     is never a candidate of ``rule``, whatever the parse: a person, group, agent or
     quantity noun by WordNet (as ``classify`` decides), a skip noun or a staff place.
-    False when in doubt (unknown words, words WordNet reads several ways)."""
+    False when in doubt (unknown words, words WordNet reads several ways). ``she``:
+    the text has a "she" or "his" that a group head may be (``_pronoun_refers_back``)."""
     if not rule.nouns:
         return True  # (a rule without noun candidates takes only numbered phrases)
     forms = {word}
@@ -285,7 +345,8 @@ def head_never_candidate(word: str, rule: "PersonRule") -> bool:
         profile = wordnet.noun_profile(w)
         if profile is None:
             continue
-        verdicts.append(_never_a_stand_in(w, profile, numbered=False, timed=False) is not None)
+        never = _never_a_stand_in(w, profile, numbered=False, timed=False)
+        verdicts.append(never is not None and not (she and never == "group" and profile.get("group", 0) <= _GROUP_MAY_BE_SHE))
     return bool(verdicts) and all(verdicts)
 
 
@@ -336,7 +397,7 @@ def candidate_or_reason(tok: Token, merged: Mapping[int, str], rule: "PersonRule
         start, end = tok.i, tok.i + 1
         if start > 0 and doc[start - 1].lower_ in DEFINITE | GENERIC and not doc[start - 1].whitespace_.count("\n"):
             start -= 1  # "the #88213"
-        if not _not_label(doc, end):
+        if not _not_label(doc, end, start):
             return "a label or heading (a colon follows)"
         if not _identifier_ok(tok):
             return "a date, phone number, postcode, year or numbered part, not a record"
@@ -395,8 +456,8 @@ def candidate_or_reason(tok: Token, merged: Mapping[int, str], rule: "PersonRule
     time_head = merged.get(tok.idx) == "time"
     if len(tok.text) <= 2 and tok.text.islower() and not time_head:
         return "a short lower-case abbreviation nobody can classify"  # "the pt"
-    if not _not_label(doc, end):
-        return "a label or heading (a colon follows)"
+    if not _not_label(doc, end, start):
+        return "a label or heading (a colon or dash follows)"
     if "  " in doc[start:end].text or "\n" in doc[start:end].text:
         return "the phrase runs across removed markup"
     if det.lower_ in ("my", "our", "your") and not (time_head or any(merged.get(t.idx) == "time" for t in left)):
@@ -537,6 +598,8 @@ def _use(verb: Token, role: Token) -> str:
     deps = {ch.dep_ for ch in kids}
     if any(ch.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in ch.children) for ch in kids):
         return "to-infinitive"
+    if any(ch.dep_ == "ccomp" and ch.tag_ == "VB" and any(g.dep_ == "aux" and g.lower_ == "to" for g in ch.children) and any(g.dep_ == "nsubj" for g in ch.children) for ch in kids):
+        return "to-infinitive"  # "wants us to come back": WordNet's "Somebody ----s somebody to INFINITIVE"
     if "ccomp" in deps:
         return "clause"
     if "dative" in deps and "dobj" in deps:
@@ -546,6 +609,20 @@ def _use(verb: Token, role: Token) -> str:
     if "prep" in deps:
         return "prep"
     return "intransitive"
+
+
+def _wants_done(verb: Token) -> bool:
+    """A desire for something to be done: "wants the boiler moved", "would like the forms
+    signed" (an object and a past participle, which the tagger may take for a past tense:
+    "want" takes no finished clause). What wants a thing done has intentions;
+    a thing that "wants" in the sense of needs takes a noun or a gerund ("wants descaling")."""
+    for ch in verb.children:
+        if ch.dep_ in ("ccomp", "xcomp", "oprd") and ch.tag_ in ("VBN", "VBD") and any(g.dep_ in ("nsubj", "nsubjpass") and g.pos_ in ("NOUN", "PROPN", "PRON") for g in ch.children) \
+                and not any(g.dep_ in ("aux", "auxpass") for g in ch.children):
+            return True
+        if ch.dep_ == "dobj" and any(g.dep_ == "acl" and g.tag_ == "VBN" and g.i > ch.i for g in ch.children):
+            return True
+    return False
 
 
 def _timed(c: Candidate) -> bool:
@@ -613,6 +690,11 @@ def subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
         if lemma in rule.desire_verbs and use == "to-infinitive":
             generic = doc_lower(c, c.start) in GENERIC
             return Evidence("subject-of", f"it {verb.text} to", (verb.text,), not generic and not c.shares & {"content"})  # "wants to know": only a person
+        if lemma in rule.desire_verbs and _wants_done(verb):
+            # "the Brighton install wants the boiler moved"; but software WordNet files as a
+            # physical thing ("the portal wants the form signed") is weak
+            generic = doc_lower(c, c.start) in GENERIC
+            return Evidence("subject-of", f"it {verb.text} something done", (verb.text,), not generic and c.cls in ("abstract", "unknown") and not c.shares & {"content"})
         timed = c.kind in ("identifier", "time") or _timed(c)
         numbered = c.kind == "identifier" or c.category == "number-as-person"
         if lemma in rule.content_verbs and lemma not in rule.contact_verbs and c.shares & {"content", "agent", "group"} \
@@ -749,7 +831,7 @@ def addressee_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
     nxt = doc[c.end] if c.end < len(doc) else None
     second = [ch for ch in verb.children if ch.i > role.i and ch.dep_ in ("dobj", "ccomp", "xcomp")] + [ch for ch in role.children if ch.dep_ == "appos" and role.dep_ == "dative"]
     told = [ch for ch in role.children if ch.i > role.i and ((ch.dep_ == "prep" and ch.lower_ == "about") or (ch.dep_ in ("relcl", "acl", "ccomp") and not any(g.lower_ in ("which", "that") and g.i == ch.left_edge.i for g in ch.subtree)))]
-    back = any(ch.dep_ in ("prt", "advmod") and ch.lower_ == "back" for ch in verb.children)
+    back = any(ch.dep_ in ("prt", "advmod") and ch.lower_ == "back" for ch in list(verb.children) + list(role.children))
     # "send the renewal a gift card": the first of two objects is the recipient.
     if lemma in rule.giving_verbs and c.start == verb.i + 1 and second and second[0].dep_ in ("dobj", "appos") and second[0].left_edge.i == c.end \
             and nxt is not None and (nxt.lower_ in ("a", "an", "the", "some", "our", "my", "your", "his", "her", "their", "both") or nxt.like_num):
@@ -800,8 +882,14 @@ def object_of_prep(c: Candidate, rule: "PersonRule") -> Evidence | None:
     if lemma == "leave" and word == "for" and any(ch.dep_ == "dobj" and ch.lemma_.lower() in rule.preps.get("for", ()) for ch in head.children):
         # "left a voicemail for the weekly": messages are left for people, whatever the head names
         return Evidence("object-of-prep", "left a message for it", (head.text, word), True)
+    content_only = False
     if c.shares & {"content"} and lemma not in rule.strong_prep_heads and not (c.kind == "identifier" and lemma in _CONVERSE and word in ("with", "to")):
-        return None  # "talk to the report", "listen to the message"; but "spoke with policy 88-204411"
+        # "talk to the report", "listen to the message": no evidence, unless a she or he, a time or
+        # a number supports it ("be kind to the late return - she has a flight at 6"); but
+        # "spoke with policy 88-204411"
+        if c.cls != "content" or lemma not in allowed or word not in ("to", "with") or head.pos_ == "NOUN" or doc_lower(c, c.start) in GENERIC:
+            return None  # (and "sends calls to a voicemail box": people spoken to are definite)
+        content_only = True
     prts = [ch.lower_ for ch in head.children if ch.dep_ == "prt"]
     for prt in prts:
         phrase = f"{lemma} {prt} {word}"
@@ -812,6 +900,8 @@ def object_of_prep(c: Candidate, rule: "PersonRule") -> Evidence | None:
             return None
         if word == "to" and lemma in rule.giving_verbs and not any(ch.dep_ == "dobj" for ch in head.children):
             return None
+        if content_only:
+            return Evidence("object-of-prep", f"{head.text} {word} it", (head.text, word), False, _CONTENT_NEEDS)
         return Evidence("object-of-prep", f"{head.text} {word} it", (head.text, word), lemma in rule.strong_prep_heads)
     if head.dep_ in ("prt", "advmod"):
         phrase = f"{lemma_of(head.head, rule.known_verbs)} {head.lower_} {word}"
@@ -835,8 +925,10 @@ def doc_lower(c: Candidate, i: int) -> str:
 
 def _naming(verb: Token) -> bool:
     """*call* in its naming sense: a name or description after the object, and no "back".
-    A time after the object is no name ("call the Brennan divorce first thing", "call the renewal today")."""
-    return any(ch.dep_ == "oprd" and not _time_phrase(ch) for ch in verb.children) and not any(ch.lower_ == "back" for ch in verb.children)
+    A time after the object is no name ("call the Brennan divorce first thing", "call the renewal today").
+    (The parser may hang "back" on the object it took for a name: "called the Birch Ave closing back".)"""
+    names = [ch for ch in verb.children if ch.dep_ == "oprd" and not _time_phrase(ch)]
+    return bool(names) and not any(ch.lower_ == "back" for ch in verb.children) and not any(g.lower_ == "back" and g.dep_ in ("advmod", "prt") for ch in names for g in ch.children)
 
 
 def _time_phrase(tok: Token) -> bool:
@@ -848,8 +940,9 @@ def _time_phrase(tok: Token) -> bool:
 
 
 def _subject_is_person(verb: Token) -> bool:
+    """The verb has no subject, or a personal pronoun, a name or a person noun ("the pharmacist talks to")."""
     subj = [ch for ch in verb.children if ch.dep_ == "nsubj"]
-    return not subj or any(ch.lower_ in ("i", "we", "you", "he", "she", "they") or ch.pos_ == "PROPN" for ch in subj)
+    return not subj or any(ch.lower_ in ("i", "we", "you", "he", "she", "they") or ch.pos_ == "PROPN" or (ch.pos_ == "NOUN" and _person_share(ch.lemma_.lower()) >= 0.15) for ch in subj)
 
 
 def possessor_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
