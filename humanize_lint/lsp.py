@@ -54,6 +54,7 @@ NAME = "humanize-lint"
 SOURCE = "humanize-lint"
 FIX_ALL = f"{lsp.CodeActionKind.SourceFixAll.value}.{NAME}"
 SETTINGS_SECTION = NAME
+TRIM_EVERY = 200  # lints between returns of freed memory to the system (see _trim_heap)
 SETTINGS_WAIT = 5.0  # seconds a lint waits for the client's settings after start-up
 SETTING_KEYS = ("customer", "select", "ignore", "configFile", "debounceMs")
 WATCHED = [f"**/{n}" for n in CONFIG_NAMES] + ["**/pyproject.toml", "**/*.yaml", "**/*.yml"]
@@ -263,6 +264,8 @@ class HumanizeLintServer(LanguageServer):
 
     def _lint_now(self, uri: str, text: str, path: str, fmt: Optional[str], settings: Settings) -> tuple[Optional[Result], list[str]]:
         """Runs on the worker thread."""
+        if self.lint_count and self.lint_count % TRIM_EVERY == 0:
+            _trim_heap()
         linter = self.linter_for(settings)
         try:
             return linter.check(text, path=path, customer=settings.customer, format=fmt), []
@@ -297,8 +300,20 @@ class HumanizeLintServer(LanguageServer):
                 self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=self.diagnostics(state)))
             return
 
+    def forget_finished_notifications(self) -> None:
+        """pygls 2.1 files the future of every notification its generator handlers run
+        (``didOpen``, ``didChange``, ``didSave``...) under a fresh id in
+        ``_request_futures`` and never takes it out: a few hundred bytes per keystroke.
+        Finished ones are dropped here (a request's future leaves the table when its
+        response is sent, so a finished one left behind is such a notification)."""
+        futures = getattr(self.protocol, "_request_futures", None)
+        if isinstance(futures, dict) and len(futures) > 16:
+            for key in [k for k, f in futures.items() if getattr(f, "done", lambda: False)()]:
+                futures.pop(key, None)
+
     def schedule(self, uri: str, delay_ms: int = 0) -> None:
         """Lint soon; an edit that arrives while a lint runs makes it run once more after."""
+        self.forget_finished_notifications()
         state = self.docs.get(uri)
         if state is None:
             return
@@ -359,6 +374,26 @@ class HumanizeLintServer(LanguageServer):
             source=SOURCE,
             data={"index": index, "rule": f.rule.code, "name": f.rule.name, "fixable": f.fix is not None},
         )
+
+
+def _trim_heap() -> None:
+    """Give freed heap pages back to the system (glibc): the reader, the event loop and
+    the worker thread each allocate in their own malloc arena, and a long editing
+    session otherwise leaves the server's resident memory creeping up."""
+    global _LIBC
+    if _LIBC is None:
+        try:
+            import ctypes
+
+            _LIBC = ctypes.CDLL("libc.so.6")
+            _LIBC.malloc_trim.argtypes = [ctypes.c_size_t]
+        except (OSError, AttributeError):
+            _LIBC = False
+    if _LIBC:
+        _LIBC.malloc_trim(0)
+
+
+_LIBC: Any = None
 
 
 def _log_failure(task: "asyncio.Task[None]") -> None:
