@@ -74,6 +74,62 @@ def _safe_streams() -> None:
         sys.stdout = _ClosedAware(sys.stdout)  # type: ignore[assignment]
 
 
+class _AtomicOutput:
+    """``--output-file``: a text stream into a temporary file beside the target, which
+    ``commit`` fsyncs and renames over it; a run that fails leaves the target as it was."""
+
+    def __init__(self, target: Path) -> None:
+        import tempfile
+
+        self.target = target
+        try:
+            fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent if str(target.parent) else ".")
+        except OSError as exc:
+            raise HumanizeLintError(f"cannot write: {exc.strerror or exc}", str(target)) from None
+        self.stream = open(fd, "w", encoding="utf-8", newline="\n")
+
+    def write(self, text: str) -> int:
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def commit(self) -> None:
+        """Make the written file the target."""
+        import os
+
+        self.stream.flush()
+        os.fsync(self.stream.fileno())
+        self.stream.close()
+        os.chmod(self.tmp, 0o666 & ~_umask())
+        os.replace(self.tmp, self.target)
+        self.tmp = ""
+
+    def discard(self) -> None:
+        """Remove the temporary file (nothing was committed)."""
+        import os
+
+        if not self.stream.closed:
+            self.stream.close()
+        if self.tmp:
+            try:
+                os.unlink(self.tmp)
+            except OSError:
+                pass
+            self.tmp = ""
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"humanize-lint {__version__}")
@@ -118,11 +174,13 @@ def check(
     include_signature: bool = typer.Option(False, "--include-signature", help="Email: also lint signatures."),
     summary: bool = typer.Option(False, "--summary", help="After the findings, print counts by rule and category, top phrases and (with --group-by) per group."),
     group_by: Optional[str] = typer.Option(None, "--group-by", help="Record field to group the summary by (team, agent, queue...); FIELD:month groups an ISO date by month."),
+    date_field: Optional[str] = typer.Option(None, "--date-field", help="Record field with an ISO date for the trend by month (FIELD or FIELD:month) or ISO week (FIELD:week)."),
+    output_file: Optional[Path] = typer.Option(None, "--output-file", "-o", help="Write the report to this file (replaced atomically) instead of standard output."),
+    redact: bool = typer.Option(False, "--redact", help="HTML report: replace customer names, e-mail addresses and phone numbers in the examples and the findings table."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes for large inputs (default: the number of CPUs; 1 = no workers)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, notices or closing line: findings only."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Also say on standard error which config file governs the input, which pipeline ran, and how long it took."),
     color: str = typer.Option("auto", "--color", help="Colour in text output: auto (a terminal, unless NO_COLOR is set), always or never."),
-    output_file: Optional[Path] = typer.Option(None, "--output-file", "-o", help="Write the report to this file (atomically: the file appears whole or not at all) instead of standard output."),
     statistics: bool = typer.Option(False, "--statistics", help="Print how many findings each rule raised instead of the findings."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the results cache."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", envvar="HUMANIZE_LINT_CACHE_DIR", help="Where the results cache lives (default: .humanize-lint-cache in the current directory)."),
@@ -144,6 +202,9 @@ def check(
         raise typer.Exit(2)
     if output_format not in REPORTERS:
         _err(f"unknown format '{output_format}'; choose one of: {', '.join(REPORTERS)}")
+        raise typer.Exit(2)
+    if date_field is not None and date_field.partition(":")[2] not in ("", "month", "week"):
+        _err(f"--date-field takes FIELD, FIELD:month or FIELD:week, not '{date_field}'")
         raise typer.Exit(2)
     if name_style is not None and name_style not in ("full", "first", "title-last"):
         _err(f"--name-style must be full, first or title-last, not '{name_style}'")
@@ -168,6 +229,7 @@ def check(
         last_name_field=last_name_field,
         records_key=records_key,
         group_by=group_by,
+        date_field=date_field,
         model=model,
         fail_on=fail,
         name_style=name_style,
@@ -180,14 +242,6 @@ def check(
     paths = list(paths or (["-"] if stdin_filename else ["."]))
     _set_color(color)
     out: Any = sys.stdout
-    target: Optional[_AtomicOutput] = None
-    if output_file is not None:
-        try:
-            target = _AtomicOutput(output_file)
-        except OSError as exc:
-            _err(f"{output_file}: cannot write: {exc.strerror or exc}")
-            raise typer.Exit(2)
-        out = target.stream
     started = time.perf_counter()
     try:
         # Load the config of the current directory (or of --stdin-filename) up
@@ -197,10 +251,14 @@ def check(
         progress = not (quiet or no_progress) and sys.stderr.isatty() and "-" not in paths
         runner = Runner(flags, report, None, want_lines=output_format == "text", jobs=jobs or default_jobs(), progress=progress)  # type: ignore[arg-type]
         runner.context_for(first)
+        if output_file is not None:
+            out = _AtomicOutput(output_file)
         if statistics:
             runner.reporter = StatisticsReporter(out, as_json=output_format == "json")
         else:
             runner.reporter = reporter_cls(out, show_summary=summary or output_format == "summary")
+        if redact and hasattr(runner.reporter, "redact"):
+            runner.reporter.redact = True
         if explain_findings and hasattr(runner.reporter, "explain"):
             runner.reporter.explain = True
         if not no_cache:
@@ -231,13 +289,13 @@ def check(
                 _err(f"wrote {n} finding{'s' if n != 1 else ''} to {write_baseline}")
     except HumanizeLintError as exc:
         sys.stdout.flush()
-        if target is not None:
-            target.discard()
+        if isinstance(out, _AtomicOutput):
+            out.discard()
         _err(str(exc))
         raise typer.Exit(2)
     except BaseException:
-        if target is not None:
-            target.discard()
+        if isinstance(out, _AtomicOutput):
+            out.discard()
         raise
     if verbose:
         _verbose(runner, report, time.perf_counter() - started)
@@ -251,16 +309,19 @@ def check(
         for note in report.notices:
             _err(note)
     runner.reporter.quiet = quiet
-    runner.reporter.finish(report)
+    try:
+        runner.reporter.finish(report)
+        if isinstance(out, _AtomicOutput):
+            out.commit()
+    except OSError as exc:
+        _err(f"{output_file}: cannot write: {exc.strerror or exc}")
+        raise typer.Exit(2)
+    finally:
+        if isinstance(out, _AtomicOutput):
+            out.discard()
     if fixer is not None and fixer.stdin_text is not None and not diff:
-        out.flush()
-        out.buffer.write(fixer.stdin_text)
-    if target is not None:
-        try:
-            target.commit()
-        except OSError as exc:
-            _err(f"{output_file}: cannot write: {exc.strerror or exc}")
-            raise typer.Exit(2)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(fixer.stdin_text)
     sys.stdout.flush()
     code = report.exit_code
     if diff and code == 1:
@@ -282,56 +343,6 @@ def _set_color(mode: str) -> None:
     elif mode == "always":
         os.environ.pop("NO_COLOR", None)
         os.environ["FORCE_COLOR"] = "1"
-
-
-class _AtomicOutput:
-    """``--output-file``: the report goes to a temporary file beside the target, which
-    replaces the target only when the report is whole (``commit``)."""
-
-    def __init__(self, path: Path) -> None:
-        import os
-        import tempfile
-
-        self.path = path
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent) if str(path.parent) else ".")
-        self.stream = os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="")
-
-    def commit(self) -> None:
-        import os
-
-        try:
-            self.stream.flush()
-            os.fsync(self.stream.fileno())
-            self.stream.close()
-            try:
-                mode = os.stat(self.path).st_mode & 0o7777 if self.path.exists() else 0o666 & ~_umask()
-                os.chmod(self.tmp, mode)
-            except OSError:
-                pass
-            os.replace(self.tmp, self.path)
-        except BaseException:
-            self.discard()
-            raise
-
-    def discard(self) -> None:
-        import os
-
-        try:
-            self.stream.close()
-        except OSError:
-            pass
-        try:
-            os.unlink(self.tmp)
-        except OSError:
-            pass
-
-
-def _umask() -> int:
-    import os
-
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _verbose(runner: Runner, report: Report, seconds: float) -> None:

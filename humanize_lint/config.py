@@ -45,6 +45,7 @@ _RECORD_SCHEMA: dict[str, type | tuple[type, ...]] = {
     "last-name-field": str,
     "records-key": str,
     "group-by": str,
+    "date-field": str,
 }
 
 

@@ -42,7 +42,7 @@ from .kinds.person_evidence import is_acronym
 from .kinds.terms import Matchers
 from .model import Edit, Finding, Rule, Segment, Severity, Unit
 from .parse import Parser
-from .prefilter import CANDIDATE_RE, CueGate, parse_text, quote_masks, sentence_spans, speaker_starts
+from .prefilter import CANDIDATE_RE, CueGate, line_starts, parse_text, quote_masks, sentence_spans, speaker_starts
 from .suggest import person_phrases
 
 KINDS = ("person-reference", "acronym", "identifier", "terms", "pattern")
@@ -162,6 +162,8 @@ class Linter:
             yield _Sentence(-1, seg.start, ptext, [], ""), _skip_reason(gate, ptext) if reasons else "skipped"
             return
         starts = speaker_starts(seg.text)
+        if _typed_lines(seg):
+            starts = sorted(set(starts) | set(line_starts(ptext)))
         spans = sentence_spans(ptext)
         for i, (cs, ce) in enumerate(spans):
             text = ptext[cs:ce]
@@ -412,6 +414,14 @@ def _words_regex(words: Iterable[str]) -> re.Pattern[str] | None:
     if not alts:
         return None
     return re.compile(r"(?<![\w-])(?:" + "|".join(alts) + r")(?![\w-])", re.IGNORECASE)
+
+
+def _typed_lines(seg: Segment) -> bool:
+    """Whether the line breaks of a segment are ones its writer typed: a text field of a
+    record (a ticket note, typed in a text box), not an e-mail body or a file, whose
+    lines may be wrapped."""
+    unit = seg.unit
+    return unit.record is not None and unit.field not in (None, "body", "subject")
 
 
 def _skip_reason(gate: CueGate, text: str) -> str:

@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
@@ -343,11 +343,20 @@ def _phrase_key(text: str) -> str:
 
 @dataclass
 class GroupStats:
-    """Counts for one ``--group-by`` value."""
+    """Counts for one ``--group-by`` value (or one ``--date-field`` period)."""
 
     records: int = 0
     findings: int = 0
     by_category: Counter[str] = dc_field(default_factory=Counter)
+    flagged: int = 0  # records with at least one finding
+
+
+@dataclass
+class PeriodStats(GroupStats):
+    """Counts for one ``--date-field`` period (month or week), and per group within it."""
+
+    group_records: Counter[str] = dc_field(default_factory=Counter)
+    group_findings: Counter[str] = dc_field(default_factory=Counter)
 
 
 @dataclass
@@ -359,16 +368,25 @@ class Summary:
     by_severity: Counter[str] = dc_field(default_factory=Counter)
     phrases: Counter[str] = dc_field(default_factory=Counter)
     groups: dict[str, GroupStats] = dc_field(default_factory=dict)
+    periods: dict[str, PeriodStats] = dc_field(default_factory=dict)
     skipped: Counter[str] = dc_field(default_factory=Counter)
     findings: int = 0
     fixed: int = 0
+    # Records (files, for plain text) with at least one finding: in all, and by category.
+    flagged: int = 0
+    flagged_by_category: Counter[str] = dc_field(default_factory=Counter)
 
-    def add_record(self, group: str | None) -> None:
-        """Count one record (in its group, when grouping)."""
+    def add_record(self, group: str | None, period: str | None = None) -> None:
+        """Count one record (in its group, when grouping; in its period, with a date field)."""
         if group is not None:
             self.groups.setdefault(group, GroupStats()).records += 1
+        if period is not None:
+            stats = self.periods.setdefault(period, PeriodStats())
+            stats.records += 1
+            if group is not None:
+                stats.group_records[group] += 1
 
-    def add_finding(self, f: "Finding", group: str | None) -> None:
+    def add_finding(self, f: "Finding", group: str | None, period: str | None = None) -> None:
         """Count one reported finding."""
         self.findings += 1
         self.by_rule[f.rule.name] += 1
@@ -381,6 +399,21 @@ class Summary:
             stats = self.groups.setdefault(group, GroupStats())
             stats.findings += 1
             stats.by_category[f.rule.category] += 1
+        if period is not None:
+            pstats = self.periods.setdefault(period, PeriodStats())
+            pstats.findings += 1
+            pstats.by_category[f.rule.category] += 1
+            if group is not None:
+                pstats.group_findings[group] += 1
+
+    def add_flagged(self, categories: Iterable[str], group: str | None, period: str | None = None) -> None:
+        """Count one record (or file) that has findings, of these categories."""
+        self.flagged += 1
+        self.flagged_by_category.update(set(categories))
+        if group is not None:
+            self.groups.setdefault(group, GroupStats()).flagged += 1
+        if period is not None:
+            self.periods.setdefault(period, PeriodStats()).flagged += 1
 
 
 @dataclass

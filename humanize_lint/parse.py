@@ -149,7 +149,10 @@ class MergePlan:
                 nxt = toks[e] if e < n else None
                 counted = kind == "num" and nxt is not None and re.fullmatch(r"[a-z][a-z'-]*", nxt.text) is not None and nxt.text not in FUNCTION_WORDS and is_plain_noun(nxt.text)
                 low = label.text.lower()
-                if label.whitespace_ and low == "ending" and s > 1:
+                if label.whitespace_ and s > 2 and re.fullmatch(r"[A-Za-z]", label.text) and toks[s - 2].text == "/" and re.fullmatch(r"[A-Za-z]", toks[s - 3].text) \
+                        and not toks[s - 3].whitespace_ and not toks[s - 2].whitespace_ and not (out and out[-1][1] > s - 3):
+                    s, kind = s - 3, "labelled"  # "A/C 990-1123": the tokenizer splits the label
+                elif label.whitespace_ and low == "ending" and s > 1:
                     s, kind = s - 2, "labelled"  # "acct ending 0938"
                 elif label.whitespace_ and low == "in" and s > 2 and toks[s - 2].text.lower() == "ending":
                     s, kind = s - 3, "labelled"  # "card ending in 4432"

@@ -391,6 +391,15 @@ def speaker_starts(text: str) -> list[int]:
     return [m.end() for rx in (_SPEAKER_RE, _LABEL_RE) for m in rx.finditer(text)]
 
 
+_LINE_START_RE = re.compile(r"\n[ \t]*(?=\S)")
+
+
+def line_starts(text: str) -> list[int]:
+    """Offsets where a line starts (after its indentation). In a record's text field a
+    line break is one the writer typed (a ticket note, a chat line), not a wrap."""
+    return [m.end() for m in _LINE_START_RE.finditer(text)]
+
+
 _DIGIT_RE = re.compile(r"\d")
 
 

@@ -15,7 +15,7 @@ import os
 from collections import Counter
 from typing import Any, Mapping, Sequence, TextIO
 
-from .model import Finding, Report, Rule, Severity, Summary
+from .model import Finding, GroupStats, Report, Rule, Severity, Summary
 
 JSON_VERSION = 1
 TOP_PHRASES = 10
@@ -83,21 +83,27 @@ def summary_dict(report: Report) -> dict[str, Any]:
         "top_phrases": [{"text": t, "count": n} for t, n in _top(s.phrases, TOP_PHRASES)],
         "skipped": dict(sorted(s.skipped.items())),
     }
+    if s.flagged:
+        out["with_findings"] = {"total": s.flagged, "by_category": dict(sorted(s.flagged_by_category.items()))}
     if report.interrupted:
         out["interrupted"] = True
     if s.fixed:
         out["fixed"] = s.fixed
     if s.groups:
-        out["groups"] = {
-            g: {
-                "records": st.records,
-                "findings": st.findings,
-                "per_100_records": round(100 * st.findings / st.records, 1) if st.records else None,
-                "by_category": dict(sorted(st.by_category.items())),
-            }
-            for g, st in sorted(s.groups.items())
-        }
+        out["groups"] = {g: _stats_dict(st) for g, st in sorted(s.groups.items())}
+    if s.periods:
+        out["periods"] = {p: _stats_dict(st) for p, st in sorted(s.periods.items())}
     return out
+
+
+def _stats_dict(st: GroupStats) -> dict[str, Any]:
+    """One group's (or period's) counts in the JSON summary."""
+    return {
+        "records": st.records,
+        "findings": st.findings,
+        "per_100_records": round(100 * st.findings / st.records, 1) if st.records else None,
+        "by_category": dict(sorted(st.by_category.items())),
+    }
 
 
 def _top(counter: Counter[str], n: int) -> list[tuple[str, int]]:
@@ -108,6 +114,7 @@ class Reporter:
     """Base reporter: ``add`` per batch of findings, ``finish`` once."""
 
     collect = False  # True: the runner keeps every finding in ``report.findings``
+    wants_units = False  # True: ``add`` also gets ``units``, id(finding) -> the Unit it was found in
     quiet = False  # no closing line
 
     def __init__(self, out: TextIO, *, show_summary: bool = False) -> None:
@@ -213,6 +220,37 @@ class SarifReporter(Reporter):
         from .sarif import report_sarif
 
         report_sarif(report, self.out)
+
+
+class HtmlReporter(Reporter):
+    """The coaching report: one self-contained HTML page with charts (``humanize_lint.htmlreport``).
+
+    Needs the ``report`` extra (vl-convert-python renders the charts); without it,
+    constructing the reporter is a one-line error, before anything is linted.
+    """
+
+    wants_units = True
+
+    def __init__(self, out: TextIO, *, show_summary: bool = False) -> None:
+        super().__init__(out, show_summary=show_summary)
+        from .htmlreport import HtmlReport
+
+        self.page = HtmlReport(out)
+
+    @property
+    def redact(self) -> bool:
+        """``--redact``: customer names, e-mail addresses and phone numbers replaced."""
+        return self.page.redact
+
+    @redact.setter
+    def redact(self, value: bool) -> None:
+        self.page.redact = value
+
+    def add(self, findings: Sequence[Finding], lines: Lines, units: Mapping[int, Any] | None = None) -> None:
+        self.page.add(findings, units)
+
+    def finish(self, report: Report) -> None:
+        self.page.write(report)
 
 
 class TextReporter(Reporter):
@@ -445,4 +483,5 @@ REPORTERS: dict[str, type[Reporter]] = {
     "github": GithubReporter,
     "sarif": SarifReporter,
     "summary": SummaryReporter,
+    "html": HtmlReporter,
 }

@@ -76,6 +76,7 @@ class Flags:
     last_name_field: Optional[str] = None
     records_key: Optional[str] = None
     group_by: Optional[str] = None
+    date_field: Optional[str] = None
     model: Optional[str] = None
     fail_on: Optional[Severity] = None
     name_style: Optional[str] = None
@@ -153,6 +154,7 @@ class Contexts:
             last_name_field=f.last_name_field or rec.get("last-name-field"),
             records_key=f.records_key or rec.get("records-key"),
             group_field=f.group_by or rec.get("group-by"),
+            date_field=f.date_field or rec.get("date-field"),
             customer=f.customer,
             include=cfg.include or sources.DEFAULT_INCLUDE,
             exclude=cfg.exclude,
@@ -303,6 +305,7 @@ class Serial:
 
 
 _RECORDISH = sources.RECORD_FORMATS + sources.MAIL_FORMATS
+_NO_RECORD = object()  # no record read yet
 _WORKER: Optional[Contexts] = None
 
 
@@ -554,7 +557,8 @@ class Runner:
     def _lint_input(self, docs: Iterator[Document], ctx: Context, executor: Serial | Pool, sink: "_ErrorSink", path: Optional[Path]) -> None:
         report = self.report
         seen_groups: set[Optional[str]] = set()
-        last_record: object = object()
+        dated = False
+        last_record: object = _NO_RECORD
         batch: Optional[Batch] = None
         try:
             for unit in sources.units(_counting(docs, self), ctx.opts, sink):
@@ -568,8 +572,10 @@ class Runner:
                     last_record = unit.record
                     report.records += 1
                     group = unit.meta.get("group") if ctx.opts.group_field else None
-                    report.summary.add_record(group)
+                    period = unit.meta.get("period") if ctx.opts.date_field else None
+                    report.summary.add_record(group, period)
                     seen_groups.add(group)
+                    dated = dated or period is not None
         except InputError as exc:
             if exc.message.startswith("binary file"):
                 report.notices.append(str(exc))
@@ -587,6 +593,9 @@ class Runner:
         if ctx.opts.group_field and seen_groups == {"(none)"}:
             name = batch.doc.path if batch is not None else "input"
             report.add_error(InputError(f"no record has field '{ctx.opts.group_field.partition(':')[0]}' for --group-by; every record is in group '(none)'", name))
+        if ctx.opts.date_field and not dated and batch is not None and last_record is not _NO_RECORD and batch.doc.format in sources.RECORD_FORMATS:
+            field_name = ctx.opts.date_field.partition(":")[0]
+            report.add_error(InputError(f"no record has an ISO date (YYYY-MM-DD...) in field '{field_name}' for --date-field; the report has no trend", batch.doc.path))
 
     def _submit(self, executor: Serial | Pool, batch: Batch) -> Iterator[Batch]:
         """Lint a batch, or take its findings from the results cache (``--cache-dir``)."""
@@ -619,15 +628,14 @@ class Runner:
         if self.cache is not None and batch.cache_key and not batch.errors and all(r is not None for r in batch.results):
             self.cache.put(batch.cache_key, batch.results)  # type: ignore[arg-type]
         findings: list[Finding] = []
-        groups: dict[int, Optional[str]] = {}
+        units: dict[int, Unit] = {}  # id(finding) -> its unit
         escape = batch.doc.format not in ("text", "markdown")
         for unit, found in zip(batch.units, batch.results):
-            group = unit.meta.get("group") if ctx.opts.group_field else None
             for f in found or ():
                 if escape and f.fix is not None:
                     f = containers.escape_fix(f, unit)  # noqa: PLW2901 - the fix, written for its JSON string or CSV cell
                 findings.append(f)
-                groups[id(f)] = group
+                units[id(f)] = unit
         findings.sort(key=lambda f: f.sort_key)
         for err in batch.errors:
             _ErrorSink(report).append(err)
@@ -651,18 +659,28 @@ class Runner:
                 findings = self.baseline.filter(findings, lambda f: texts[id(f)])
         self._fixed_texts = {}
         lines: dict[tuple[str, int], str | LongLine] = {}
+        flagged: dict[tuple[str, Optional[str]], tuple[set[str], Optional[str], Optional[str]]] = {}
         for f in findings:
-            report.summary.add_finding(f, groups.get(id(f)))
+            unit_of = units.get(id(f))
+            group = unit_of.meta.get("group") if unit_of is not None and ctx.opts.group_field else None
+            period = unit_of.meta.get("period") if unit_of is not None and ctx.opts.date_field else None
+            report.summary.add_finding(f, group, period)
+            flagged.setdefault((f.path, f.record), (set(), group, period))[0].add(f.rule.category)
             if f.severity >= ctx.fail_on:
                 report.failing_count += 1
             if self.want_lines and (f.path, f.start_pos.line) not in lines:
                 text = _line_for(batch.doc, f.start_pos.line)
                 if text is not None:
                     lines[(f.path, f.start_pos.line)] = text
+        for categories, group, period in flagged.values():
+            report.summary.add_flagged(categories, group, period)
         if self.reporter.collect:
             report.findings.extend(findings)
         with self.output_section():
-            self.reporter.add(findings, lines)
+            if self.reporter.wants_units:
+                self.reporter.add(findings, lines, units)  # type: ignore[call-arg]
+            else:
+                self.reporter.add(findings, lines)
         self._advance_doc(batch.doc)
 
     @contextlib.contextmanager

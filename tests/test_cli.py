@@ -122,7 +122,7 @@ def test_missing_path_exits_2_and_other_paths_are_still_linted(work: Path) -> No
     [
         pytest.param(["--select", "NOPE"], "humanize-lint: unknown rule 'NOPE' in select (see `humanize-lint rules`)", id="unknown-select"),
         pytest.param(["--ignore", "HL999"], "humanize-lint: unknown rule 'HL999' in ignore (see `humanize-lint rules`)", id="unknown-ignore"),
-        pytest.param(["--format", "xml"], "humanize-lint: unknown format 'xml'; choose one of: text, concise, json, github, sarif, summary", id="unknown-format"),
+        pytest.param(["--format", "xml"], "humanize-lint: unknown format 'xml'; choose one of: text, concise, json, github, sarif, summary, html", id="unknown-format"),
         pytest.param(["--fail-on", "bogus"], "humanize-lint: --fail-on must be error, warning or suggestion, not 'bogus'", id="bad-fail-on"),
         pytest.param(["--config", "nope.yaml"], "humanize-lint: nope.yaml: config file not found", id="missing-config"),
     ],

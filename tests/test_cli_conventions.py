@@ -97,6 +97,7 @@ def test_output_file_is_written_atomically(tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert target.read_text(encoding="utf-8") == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [".humanize-lint.yaml", "report.json"]
+    (tmp_path / ".humanize-lint.yaml").unlink()
     missing = run_cli("check", "--stdin-filename", "n.md", "-o", tmp_path / "no" / "such" / "dir.txt", input=NOTE, cwd=tmp_path)
     assert missing.returncode == 2 and missing.stderr.startswith(f"humanize-lint: {tmp_path / 'no' / 'such' / 'dir.txt'}: cannot write")
 

@@ -23,7 +23,7 @@ is one small function below, returning its reason; in order:
   ``TL;DR``.
 - **place or value code**: an ISO 3166 country code or a US, Canadian or
   Australian state code where a place is written ("Houston, TX", "TX 77002",
-  "NY, NJ and CT"); an ISO 4217 currency code beside an amount ("GTQ 500") or
+  "NY, NJ and CT", "call me in NY"); an ISO 4217 currency code beside an amount ("GTQ 500") or
   another currency code; a time zone after a clock time ("9 AM CST"); a
   compass point ("WNW", "10 miles NE of"). The codes come from ``pycountry``
   and ``tzdata``, compiled into ``acronym-data.json``.
@@ -530,7 +530,12 @@ def _reason_place_or_value(ctx: _Context, u: Use) -> str:
             return "place code"  # "Houston, TX", "TX 77002", "2:30 NY time"
         if _in_code_list(text, u, k.countries | k.subdivisions):
             return "place code"
+    if b in k.subdivisions and u.word == b and _PLACE_PREPOSITION_BEFORE_RE.search(before):
+        return "place code"  # "call me in NY", "moving to TX"
     return ""
+
+
+_PLACE_PREPOSITION_BEFORE_RE = re.compile(r"\b(?:in|from|to|near|across|outside|throughout)\s+$")
 
 
 def _other_code_in_line(text: str, u: Use, codes: frozenset[str]) -> bool:

@@ -95,7 +95,8 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from .. import wordnet
 from ..model import Rule, RuleError
 from . import LIST_OR_REF
-from .person_evidence import EVIDENCE, Candidate, Evidence, candidate, candidate_or_reason, head_never_candidate, support
+from ..prefilter import CueGate
+from .person_evidence import EVIDENCE, Candidate, Evidence, candidate, candidate_or_reason, corroborated, head_never_candidate, support, surface_subjects
 
 NAME = "person-reference"
 
@@ -152,7 +153,7 @@ RENAMED_CUES = {
     "modified-by": "list nouns that are never a stand-in under 'candidates: {skip-nouns: [...]}'",
 }
 
-SUPPORT = ("identifier", "time", "specified", "coinage", "pronoun", "repeated")
+SUPPORT = ("identifier", "time", "specified", "coinage", "pronoun", "repeated", "corroborated")
 VERB_SPEC_KEYS: dict[str, Any] = {
     "lemma": str,
     "object": LIST_OR_REF,
@@ -431,6 +432,7 @@ class PersonRule:
         return self._known
 
     def __post_init__(self) -> None:
+        self._gate: CueGate | None = None
         self._known = frozenset(self.subject_table) | frozenset(self.strong_table) | frozenset(self.passive_table) | self.addressee_verbs | self.telling_verbs | self.giving_verbs | self.contact_verbs | self.linking | {"let", "know", "walk"}
 
     def verb_ok(self, lemma: str, verb: Any, role: Any, table: str = "subject") -> bool:
@@ -442,6 +444,7 @@ class PersonRule:
 
     def check(self, doc: Any, merged: Mapping[int, str], after: str = "") -> Iterator[Finding]:
         """Flagged candidates of one parsed sentence. ``after``: the text of the next sentence of the unit."""
+        spans = []
         for tok in doc:
             if tok.pos_ not in _CANDIDATE_POS and tok.idx not in merged:
                 continue  # (candidate() says no to these too; this saves the call)
@@ -450,7 +453,25 @@ class PersonRule:
                 continue
             found, _ = self.decide(cand, after)
             if found is not None:
+                spans.append((cand.start, cand.end))
                 yield found
+        for found in self._surface(doc, merged):
+            if not any(a < found.candidate.end and found.candidate.start < b for a, b in spans):
+                yield found
+
+    def _surface(self, doc: Any, merged: Mapping[int, str]) -> Iterator[Finding]:
+        """Findings the parse missed (``surface_subjects``), in sentences the cheap gate lets
+        through (so parsing only what the gate passes finds the same)."""
+        if not self.nouns or "subject-of" not in self.evidence:
+            return
+        passes = None
+        for cand, ev in surface_subjects(doc, merged, self):
+            if passes is None:
+                if self._gate is None:
+                    self._gate = CueGate(self.cues())
+                passes = self._gate.passes(doc.text)
+            if passes:
+                yield Finding(cand, ev, None)
 
     def decide(self, cand: Candidate, after: str = "") -> tuple[Finding | None, str]:
         """The finding for one candidate (or None), and a few words on why (``explain``)."""
@@ -458,6 +479,7 @@ class PersonRule:
         # be jargon for anything: every piece of evidence needs support.
         plain_unknown = cand.cls == "unknown" and cand.kind == "noun" and support(cand, "", ("coinage",)) is None
         weak: Evidence | None = None
+        weaks: list[Evidence] = []
         for name in self.evidence:
             ev = EVIDENCE[name](cand, self)
             if ev is None:
@@ -465,12 +487,15 @@ class PersonRule:
             if ev.strong and not plain_unknown:
                 return Finding(cand, ev, None), f"strong evidence {ev.name}: {ev.reason}"
             weak = weak or ev
+            weaks.append(ev)
         if weak is None:
             return None, "no evidence that the sentence treats it as a person"
         what = f"{'evidence' if weak.strong else 'weak evidence'} {weak.name} ({weak.reason})"
         if plain_unknown:
             what += f", on a head WordNet does not know ('{cand.head.lemma_.lower()}'), so it needs support"
         needs = tuple(n for n in weak.needs if n in self.weak_needs) if weak.needs else self.weak_needs
+        if "corroborated" in needs and corroborated(weaks):
+            return Finding(cand, weak, "corroborated"), f"{what}, supported: {explain_support_name('corroborated')} ({'; '.join(e.reason for e in weaks[1:])})"
         why = support(cand, after, needs)
         if why is not None:
             return Finding(cand, weak, why), f"{what}, supported: {explain_support_name(why)}"
@@ -491,6 +516,9 @@ class PersonRule:
             found, why = self.decide(got, after)
             phrase = doc[got.start : got.end].text
             yield tok, found, f"candidate '{phrase}' ({got.kind}; WordNet: {got.cls}): {why}"
+        for found in self._surface(doc, merged):
+            c = found.candidate
+            yield c.head, found, f"candidate '{doc[c.start : c.end].text}' ({c.kind}; WordNet: {c.cls}), from the words, the parse having missed it: strong evidence {found.evidence.name}: {found.evidence.reason} (surface_subjects)"
 
     # -- what the cheap gate must let through ---------------------------------
 
@@ -589,6 +617,7 @@ def explain_support_name(name: str | None) -> str:
         "coinage": "its head is not a dictionary noun",
         "pronoun": "she/he follows",
         "repeated": "the same phrase is flagged elsewhere in the text",
+        "corroborated": "weak evidence of another kind in the same sentence",
     }.get(name or "", "")
 
 

@@ -30,6 +30,10 @@ processed"), possessed nouns ("her request", "NYISO's request"), list
 labels ("Feature request: ..."), quantities and time adverbials ("called
 the other day") are never candidates or evidence.
 
+When the parse itself fails on a terse note ("The 7:30 tasting rang":
+"rang" taken for a noun), ``surface_subjects`` reads a definite phrase
+right before a past tense of phoning as its subject from the words alone.
+
 The functions take the compiled rule (``PersonRule``) for its word lists,
 so "why was this flagged" is one function to read. Nothing here imports
 spaCy; tokens come from the engine.
@@ -40,7 +44,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from .. import wordnet
 from ..prefilter import SINGULAR_PERSONAL
@@ -73,6 +77,8 @@ _PHONE_RE = re.compile(r"(?:\+?1[-. ])?\(?\d{3}\)?[-. /]\d{3}[-. ]\d{4}|\b1-8\d\
 _PERSON_PRONOUN_RE = re.compile(r"(?i)(?<![\w'’])(?:he|she|him|her|his|hers|himself|herself)(?![\w'’])")
 # Verbs whose object can only be someone (so a document-like head is still a stand-in): "thanked the claim".
 PERSON_ONLY_OBJECTS = frozenset({"thank", "reassure", "console", "greet", "calm", "persuade", "convince"})
+# Verbs of being somewhere ("is at the counter", "waiting in the lobby").
+_PRESENCE_VERBS = frozenset({"be", "wait", "sit", "stand", "hold"})
 _TIME_ADVERBIAL_MODIFIERS = frozenset({"other", "next", "last", "same", "previous", "following"})
 
 
@@ -288,6 +294,13 @@ def _begins_line(doc: Any, start: int) -> bool:
     return True
 
 
+def _abbreviation(word: str) -> bool:
+    """A short label WordNet does not know, as notes abbreviate record words: "Rx", "Acct",
+    "Tkt" (not a name, "Elledge", nor a word, "Areas", "Box")."""
+    w = word.lower().rstrip(".")
+    return len(w) <= 4 and w.isalpha() and not any(wordnet.is_noun(f) or wordnet.is_verb(f) or wordnet.is_adjective(f) for f in (w, w.rstrip("s")))
+
+
 def _identifier_ok(tok: Token) -> bool:
     """An identifier that could name a record: not a date, a phone number, a postcode or a numbered part."""
     text = tok.text
@@ -298,8 +311,8 @@ def _identifier_ok(tok: Token) -> bool:
         label = parts[0]
         doc = tok.doc
         mid_sentence = tok.i > 0 and not tok.is_sent_start and not doc[tok.i - 1].is_space and doc[tok.i - 1].text not in ".!?:;"
-        if label[:1].isupper() and not label.isupper() and mid_sentence:
-            return False  # "Texas 77554", "Box 26530", "Phase 1": a name or a numbered part
+        if label[:1].isupper() and not label.isupper() and mid_sentence and not (_abbreviation(label) and not re.fullmatch(r"\d{1,3}[-.]\d{4}", parts[-1])):
+            return False  # "Texas 77554", "Box 26530", "Phase 1", "Kay 3-0643": a name or a numbered part (not "Rx 7710448")
         if _time_share(label.lower().rstrip(".")) >= 0.5:
             return False  # "June 11", "day 7"
         if re.fullmatch(r"(?:19|20)\d\d", parts[-1]):
@@ -378,7 +391,20 @@ def _may_have_determiner(tok: Token, doc: Any) -> bool:
             return True
     if tok.i > 0 and doc[tok.i - 1].lower_ in _DETERMINING:
         return True
+    if _split_compound(tok) and tok.i > 1 and doc[tok.i - 2].lower_ in _DETERMINING:
+        return True  # "told the Saturday wedding"
     return tok.i + 1 < len(doc) and doc[tok.i + 1].text[:1] in "#0123456789"
+
+
+def _split_compound(tok: Token) -> bool:
+    """The parser split one noun phrase in two: a noun right after a noun or name that has
+    the same head and the same relation ("told the Saturday wedding we'd confirm": two
+    objects), where English puts a modifier before its head."""
+    if tok.i == 0 or tok.pos_ not in ("NOUN", "PROPN"):
+        return False
+    prev = tok.doc[tok.i - 1]
+    return prev.pos_ in ("NOUN", "PROPN") and prev.head.i == tok.head.i and prev.dep_ == tok.dep_ and prev.dep_ in ("dobj", "nsubj", "pobj", "dative") \
+        and not any(ch.dep_ in ("det", "poss") for ch in tok.children) and any(ch.dep_ == "det" for ch in prev.children)
 
 
 def candidate(tok: Token, merged: Mapping[int, str], rule: "PersonRule") -> Candidate | None:
@@ -413,6 +439,8 @@ def candidate_or_reason(tok: Token, merged: Mapping[int, str], rule: "PersonRule
     start, end = np_span(tok)
     if start == tok.i and tok.i > 0 and doc[tok.i - 1].lower_ in DEFINITE | GENERIC:
         start = tok.i - 1  # "The expired wants ...": the parser hung the article elsewhere
+    elif start == tok.i and _split_compound(tok):
+        start = np_span(doc[tok.i - 1])[0]  # "told the Saturday wedding": two objects, one phrase
     left = list(doc[start : tok.i])
     if any(t.dep_ == "poss" for t in left) and not any(t.lower_ in ("my", "our", "your") for t in left):
         return "owned by someone (a possessive)"  # "NYISO's request", "her refund": a thing someone has
@@ -611,6 +639,15 @@ def _use(verb: Token, role: Token) -> str:
     return "intransitive"
 
 
+def _rings_literally(lemma: str, use: str) -> bool:
+    """Whether most senses of a phoning verb, used as here, take Something as subject
+    (WordNet's frames: "ring" sounds; "call" and "phone" are done by someone)."""
+    share = wordnet.literal_share(lemma, use)
+    if share is None:
+        share = wordnet.literal_share(lemma, "intransitive")  # ("rang to say": no frame for the use)
+    return share is not None and share >= 0.5
+
+
 def _wants_done(verb: Token) -> bool:
     """A desire for something to be done: "wants the boiler moved", "would like the forms
     signed" (an object and a past participle, which the tagger may take for a past tense:
@@ -690,6 +727,12 @@ def subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
         if lemma in rule.desire_verbs and use == "to-infinitive":
             generic = doc_lower(c, c.start) in GENERIC
             return Evidence("subject-of", f"it {verb.text} to", (verb.text,), not generic and not c.shares & {"content"})  # "wants to know": only a person
+        told = next((ch for ch in verb.children if ch.dep_ in ("dobj", "dative") and ch.lower_ in ("us", "me", "him", "her", "them")), None)
+        if lemma in rule.telling_verbs and use == "to-infinitive" and verb.tag_ == "VBD" and c.cls in ("abstract", "unknown", "time") and told is not None:
+            # "The packing job asked us to leave the kitchen for last": WordNet's "Somebody
+            # ----s somebody to INFINITIVE", told of something that happened (not "the
+            # exercise asks you to": a text, in the present, to its reader)
+            return Evidence("subject-of", f"it {verb.text} {told.text} to", (verb.text,), doc_lower(c, c.start) not in GENERIC)
         if lemma in rule.desire_verbs and _wants_done(verb):
             # "the Brighton install wants the boiler moved"; but software WordNet files as a
             # physical thing ("the portal wants the form signed") is weak
@@ -717,6 +760,8 @@ def subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
                 continue  # "the boiler wants descaling", "the box says fragile"
         if lemma in rule.motion_verbs and c.cls not in ("abstract", "unknown"):
             continue  # "the parcel arrived": things move
+        if lemma in rule.contact_verbs and c.shares & {"physical", "agent"} and _rings_literally(lemma, use):
+            continue  # "the alarm rang", "the 7:30 bell rang": what mostly rings is a bell
         return Evidence("subject-of", f"it {_verb_phrase(verb)}", (verb.text,), strong)
     return held
 
@@ -784,7 +829,7 @@ def present_at(c: Candidate, rule: "PersonRule") -> Evidence | None:
         lemma = lemma_of(verb, rule.known_verbs)
         # Being somewhere, or coming there ("came to the front desk", "walked into reception").
         moving = lemma in rule.motion_verbs
-        if lemma not in ("be", "wait", "sit", "stand", "hold") and not moving:
+        if lemma not in _PRESENCE_VERBS and not moving:
             continue
         if moving and c.kind == "noun" and c.cls not in ("abstract", "unknown"):
             continue  # "the parcel came to reception": things are brought
@@ -816,7 +861,9 @@ def addressee_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
     verb = role.head
     if role.dep_ == "nsubj" and lemma_of(verb, rule.known_verbs) == "know" and lemma_of(verb.head, rule.known_verbs) == "let":
         return Evidence("addressee-of", "let it know", (verb.head.text, verb.text), True)
-    if role.dep_ not in ("dobj", "dative", "oprd") or verb.pos_ != "VERB" or passive(verb):
+    # (A "noun" with an auxiliary and an object is a verb: "Can someone senior call ticket 7094")
+    misread = verb.pos_ == "NOUN" and role.dep_ == "dobj" and any(ch.dep_ == "aux" and ch.i < verb.i for ch in verb.children)
+    if role.dep_ not in ("dobj", "dative", "oprd") or (verb.pos_ != "VERB" and not misread) or passive(verb):
         return None
     if doc[c.start].lower_ in GENERIC and c.kind == "noun":
         return None  # "call a cab", "assure a smooth running": people addressed are definite
@@ -833,9 +880,14 @@ def addressee_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
     told = [ch for ch in role.children if ch.i > role.i and ((ch.dep_ == "prep" and ch.lower_ == "about") or (ch.dep_ in ("relcl", "acl", "ccomp") and not any(g.lower_ in ("which", "that") and g.i == ch.left_edge.i for g in ch.subtree)))]
     back = any(ch.dep_ in ("prt", "advmod") and ch.lower_ == "back" for ch in list(verb.children) + list(role.children))
     # "send the renewal a gift card": the first of two objects is the recipient.
-    if lemma in rule.giving_verbs and c.start == verb.i + 1 and second and second[0].dep_ in ("dobj", "appos") and second[0].left_edge.i == c.end \
+    # (A giving verb WordNet gives no clause frame takes no clause: "send the inquiry the
+    # rentals list", with "list" parsed as a verb, still has two objects.)
+    if lemma in rule.giving_verbs and c.start == verb.i + 1 and second and (second[0].dep_ in ("dobj", "appos") or second[0].dep_ == "ccomp" and wordnet.literal_share(lemma, "clause") is None) \
+            and second[0].left_edge.i == c.end \
             and nxt is not None and (nxt.lower_ in ("a", "an", "the", "some", "our", "my", "your", "his", "her", "their", "both") or nxt.like_num):
-        strong = c.cls in ("abstract", "unknown") and not c.shares & {"content", "physical"}
+        # Things are given treatments ("give the boiler a service"), but only someone is
+        # texted or e-mailed something ("text the brow lamination the waitlist link").
+        strong = (c.cls in ("abstract", "unknown") and not c.shares & {"content", "physical"}) or lemma in rule.contact_verbs
         return Evidence("recipient-of", f"{verb.text} it {nxt.text} ...", (verb.text,), strong)
     # "told the freeze it's active", "told the insulin refill about the copay card".
     if lemma in rule.telling_verbs and c.start == verb.i + 1 and (told or (second and second[0].dep_ in ("ccomp", "xcomp"))):
@@ -995,6 +1047,72 @@ EVIDENCE: dict[str, Callable[[Candidate, "PersonRule"], Evidence | None]] = {
 
 
 # ---------------------------------------------------------------------------
+# When the parse fails: a phrase right before a past tense of phoning
+
+
+# Adverbs that may come between a subject and its verb ("the Oakridge offer just called").
+_SUBJECT_ADVERBS = frozenset({"just", "already", "also", "still", "finally", "again", "never", "then"})
+# Words that may end a phrase's left edge: what starts a clause before it.
+_CLAUSE_OPENERS = frozenset({"and", "but", "so", "then", "also", "hi", "hey", "fyi", "ok", "okay", "update"})
+
+
+def surface_subjects(doc: Any, merged: Mapping[int, str], rule: "PersonRule") -> Iterator[tuple[Candidate, Evidence]]:
+    """Phrases the parser got wrong: a definite noun phrase that opens a clause, right
+    before a past tense of a phoning or e-mailing verb ("The 7:30 tasting rang to push to
+    8", "The 4pm shingles shot rang to say ..."), or a phrase with "a" in a condition
+    before its present tense ("When a cancel calls, offer a freeze"), where the small pipeline took the verb
+    for a noun or hung the phrase elsewhere. Only a head WordNet files as an act, event
+    or abstraction (or a coinage) counts: "the bell rang", "the phone rang", "the
+    system emailed" stay things, and a verb the parse already gives a subject is left to
+    ``subject_of``."""
+    for v in doc:
+        low = v.lower_
+        if not low.isalpha() or low in rule.contact_verbs or wordnet.is_noun(low):
+            continue  # (an inflected form only: "rang", "phoned", "called", "emailed")
+        lemmas = [l for l in wordnet.verb_lemmas(low) if l in rule.contact_verbs]
+        past = low.endswith("ed") or low in _IRREGULAR_PAST
+        # "When a cancel calls, ...": after "a", "calls" cannot be a plural noun
+        third = low.endswith("s") and low[:-1] in rule.contact_verbs and not (v.i + 1 < len(doc) and doc[v.i + 1].lower_ in ("for", "on", "off", "out", "in"))
+        if not lemmas or not (past or third):
+            continue
+        if v.pos_ in ("VERB", "AUX") and (any(ch.dep_ in ("nsubj", "nsubjpass") for ch in v.children) or v.dep_ in ("acl", "amod")):
+            continue  # the parse found its subject (subject_of decides), or a participle ("wants ... the label emailed")
+        if any(ch.dep_ == "oprd" or (ch.dep_ == "dobj" and ch.pos_ == "PROPN") for ch in v.children) or (v.i + 1 < len(doc) and doc[v.i + 1].text[:1] in "\"'`“‘" ):
+            continue  # "a form called 'Returns'": naming
+        j = v.i - 1
+        while j >= 0 and doc[j].lower_ in _SUBJECT_ADVERBS:
+            j -= 1
+        if j < 1:
+            continue
+        head = doc[j]
+        k = j
+        while k > 0 and k > j - 6 and doc[k - 1].lower_ not in DEFINITE and not doc[k - 1].is_punct and not doc[k - 1].is_space \
+                and (doc[k - 1].pos_ in ("NOUN", "PROPN", "ADJ", "NUM", "VERB", "X") or merged.get(doc[k - 1].idx)):
+            k -= 1
+        if k == 0 or doc[k - 1].lower_ not in (("the", "this", "that") if past else ("a", "an")):
+            continue
+        start = k - 1
+        before = doc[start - 1] if start > 0 else None
+        if third and not (before is not None and before.lower_ in _CONDITIONS):
+            continue  # "When a cancel calls": a habit, in a condition
+        if not (before is None or doc[start].is_sent_start or before.is_punct or before.is_space or before.lower_ in _CLAUSE_OPENERS | _CONDITIONS):
+            continue  # the phrase opens a clause
+        kind = "time" if any(merged.get(t.idx) == "time" for t in doc[start : j + 1]) and merged.get(head.idx) == "time" else "noun"
+        if not head.text.replace("-", "").isalnum() or head.lower_ in PRONOUNS or merged.get(head.idx) in ("id", "labelled"):
+            continue
+        got = _make(head, start, j + 1, kind, "thing-as-person", merged, rule)
+        if isinstance(got, str) or _acts(got) or got.cls not in ("abstract", "time", "content") and not (got.cls == "unknown" and support(got, "", ("coinage",))):
+            continue
+        if got.shares & {"physical", "agent"} and any(_rings_literally(l, "intransitive") for l in lemmas):
+            continue  # "The 7:30 bell rang"
+        yield got, Evidence("subject-of", f"it {v.text}", (v.text,), True)
+
+
+_IRREGULAR_PAST = frozenset({"rang", "rung"})
+_CONDITIONS = frozenset({"when", "whenever", "if", "once", "until", "before", "after"})
+
+
+# ---------------------------------------------------------------------------
 # Support for weak evidence
 
 
@@ -1013,6 +1131,21 @@ def support(c: Candidate, after: str, allowed: Iterable[str]) -> str | None:
         if _PERSON_PRONOUN_RE.search(tail):
             return "pronoun"
     return None
+
+
+def corroborated(weaks: Iterable[Evidence]) -> bool:
+    """Two pieces of weak evidence of different kinds, each open to all the support
+    there is, that do not say the same thing: "The minivan is at the counter asking
+    for 2 car seats" (it is somewhere a customer waits, and it asks). Being, waiting,
+    sitting or standing somewhere is presence already, so it corroborates nothing."""
+    kinds = {}
+    for ev in weaks:
+        if ev.needs:
+            continue
+        if ev.name == "subject-of" and any(set(wordnet.verb_lemmas(w.lower())) & _PRESENCE_VERBS or w.lower() in _PRESENCE_VERBS for w in ev.words):
+            continue
+        kinds.setdefault(ev.name, ev)
+    return len(kinds) >= 2
 
 
 @lru_cache(maxsize=4096)

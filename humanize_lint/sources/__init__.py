@@ -63,6 +63,7 @@ class SourceOptions:
     include_quoted: bool = False  # email: lint quoted earlier replies too
     include_signature: bool = False  # email: lint signatures too
     group_field: str | None = None  # records: field whose value groups the summary (FIELD or FIELD:month)
+    date_field: str | None = None  # records: ISO date field for the trend by period (FIELD, FIELD:month or FIELD:week)
 
 
 def detect_format(path: str) -> str:
@@ -361,6 +362,7 @@ def units(document: Document | Iterable[Document], opts: SourceOptions, errors: 
             last_name_field=opts.last_name_field,
             html=opts.html,
             group_field=opts.group_field,
+            date_field=opts.date_field,
         )
         if fmt == "jsonl":
             yield from records.read_jsonl(stream, **kwargs)  # type: ignore[arg-type]

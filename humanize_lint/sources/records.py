@@ -34,6 +34,7 @@ addressed to a colleague.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -332,10 +333,12 @@ class _RecordReader:
         errors: list[HumanizeLintError],
         html: bool | None = None,
         group_field: str | None = None,
+        date_field: str | None = None,
     ) -> None:
         self.document = document
         self.html = html
         self.group_field = group_field
+        self.date_field = date_field
         self.text_fields = list(dict.fromkeys(text_fields))
         self.id_field = id_field
         self.name_field = name_field
@@ -362,6 +365,8 @@ class _RecordReader:
         label = self._record_id(obj) or str(line)
         customer = self._customer(obj) or _labelled_customer((_lookup(obj, name) for name in self.text_fields), self.html)
         meta = {"group": group_value(_lookup_text(obj, self.group_field))} if self.group_field else {}
+        if self.date_field:
+            meta["period"] = period_of(_lookup_text(obj, self.date_field.partition(":")[0]), self.date_field)
         for name in self.text_fields:
             found = _resolve(obj, name.split("."))
             if found is None:
@@ -494,6 +499,22 @@ def group_value(value: str | None) -> str:
     return value if value else "(none)"
 
 
+def period_of(value: str | None, spec: str) -> str | None:
+    """The trend period of a record for ``--date-field FIELD[:month|:week]``: ``2025-03``
+    or ``2025-W10`` (ISO week) from an ISO date; None when the value is no such date."""
+    if not value or not re.match(r"\d{4}-\d{2}-\d{2}", value):
+        if value and spec.partition(":")[2] in ("", "month") and re.fullmatch(r"\d{4}-\d{2}", value.strip()):
+            return value.strip()
+        return None
+    if spec.partition(":")[2] == "week":
+        try:
+            year, week, _ = datetime.date.fromisoformat(value[:10]).isocalendar()
+        except ValueError:
+            return None
+        return f"{year}-W{week:02d}"
+    return value[:7]
+
+
 def _lookup_text(obj: Mapping[str, Any], spec: str | None) -> str | None:
     """A field's value as text; ``FIELD:month`` cuts an ISO date to ``YYYY-MM``."""
     if not spec:
@@ -546,6 +567,7 @@ def read_jsonl(
     last_name_field: str | None = None,
     html: bool | None = None,
     group_field: str | None = None,
+    date_field: str | None = None,
 ) -> Iterator[Unit]:
     """Yield a unit per non-empty text field of each JSON Lines record.
 
@@ -569,6 +591,7 @@ def read_jsonl(
                 errors=errors,
                 html=html,
                 group_field=group_field,
+                date_field=date_field,
             )
         reader.document = chunk
         text = chunk.text
@@ -603,6 +626,7 @@ def read_json(
     last_name_field: str | None = None,
     html: bool | None = None,
     group_field: str | None = None,
+    date_field: str | None = None,
 ) -> Iterator[Unit]:
     """Yield a unit per non-empty text field of each record of a JSON document.
 
@@ -652,6 +676,7 @@ def read_json(
         errors=errors,
         html=html,
         group_field=group_field,
+        date_field=date_field,
     )
     for obj, offset in zip(records, _iter_elements(text, start)):
         yield from reader.record(obj, offset)
@@ -837,6 +862,7 @@ def read_csv(
     delimiter: str | None = None,
     html: bool | None = None,
     group_field: str | None = None,
+    date_field: str | None = None,
 ) -> Iterator[Unit]:
     """Yield a unit per non-empty text cell of each row of a CSV (or TSV) document.
 
@@ -895,6 +921,8 @@ def read_csv(
                     (_cell_text(text, cells[columns[name]]) for name in dict.fromkeys(text_fields) if name in columns), html
                 )
                 meta = {"group": group_value(_date_part(_csv_value(text, cells, columns, group_path), group_part))} if group_field else None
+                if date_field:
+                    meta = {**(meta or {}), "period": period_of(_csv_value(text, cells, columns, date_field.partition(":")[0]), date_field)}
                 for name in dict.fromkeys(text_fields):
                     column = columns.get(name)
                     if column is None:
