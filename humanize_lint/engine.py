@@ -93,6 +93,9 @@ class Linter:
         self._allow_re = _words_regex(self.options.allow) if self.options.allow else None
         self.skipped_parse_rules: list[Rule] = []
         self._gate: CueGate | None = None
+        # Results of parsed sentences by what they depend on (see SentenceCache); off
+        # unless a caller that lints the same text again and again (an editor) sets it.
+        self.sentence_cache: SentenceCache | None = None
 
     # -- public -------------------------------------------------------------
 
@@ -132,11 +135,21 @@ class Linter:
         todo: list[_Sentence] = []
         if not self.needs_model() or self.skipped_parse_rules:
             return todo
+        cache = self.sentence_cache
+        if cache is not None:
+            cache.fit(sum(len(segs) for segs in segments))
         for k, segs in enumerate(segments):
             for seg in segs:
-                for sent, skipped in self.plan(seg):
-                    if skipped is None:
-                        todo.append(_Sentence(k, sent.base, sent.text, sent.starts, sent.after))
+                if cache is None:
+                    todo.extend(_Sentence(k, sent.base, sent.text, sent.starts, sent.after) for sent, skipped in self.plan(seg) if skipped is None)
+                    continue
+                # The cheap stage's verdicts depend on the segment's text alone: kept with
+                # offsets relative to the segment.
+                planned = cache.planned(seg.text)
+                if planned is None:
+                    planned = [(sent.base - seg.start, sent.text, sent.starts, sent.after) for sent, skipped in self.plan(seg) if skipped is None]
+                    cache.plan(seg.text, planned)
+                todo.extend(_Sentence(k, seg.start + rel, text, starts, after) for rel, text, starts, after in planned)
         return todo
 
     def plan(self, seg: Segment, *, reasons: bool = False) -> Iterator[tuple[_Sentence, str | None]]:
@@ -172,22 +185,46 @@ class Linter:
             return out
         if self.matchers:
             self.matchers.build(self.model.get())  # outside any memory zone: the matchers' strings must stay
+        cache = self.sentence_cache
+        if cache is not None:
+            cache.fit(len(todo))
+        keys = [cache.key(s, units[s.unit]) for s in todo] if cache is not None else []
+        results: list[_SentenceResult | None] = [cache.get(k) for k in keys] if cache is not None else [None] * len(todo)
+        parse = [s for s, res in zip(todo, results) if res is None]
+        fresh = iter(list(self._sentence_results(parse, units)))
         # Person findings wait until their unit is done: a pending one needs another mention.
-        pending: dict[tuple[int, int], list[tuple[PersonFinding, int, Any]]] = {}
+        pending: dict[tuple[int, int], list[_Pending]] = {}
+        for i, sent in enumerate(todo):
+            res = results[i]
+            if res is None:
+                res = next(fresh)
+                if cache is not None:
+                    cache.put(keys[i], res)
+            for r, found in res.person:
+                pending.setdefault((sent.unit, r), []).extend(_Pending(key, pend, support, hit, sent.base) for key, pend, support, hit in found)
+            out[sent.unit].extend(_shifted(h, sent.base) for h in res.matched)
+        for (k, _r), items in pending.items():
+            for item in settle_findings(items):  # type: ignore[arg-type, type-var]
+                hit = _shifted(item.hit, item.base)
+                if hit.explanation is not None and hit.explanation.get("support") != item.support:
+                    hit.explanation = {**hit.explanation, "support": item.support}
+                out[k].append(hit)
+        return out
+
+    def _sentence_results(self, todo: Sequence[_Sentence], units: Sequence[Unit]) -> Iterator[_SentenceResult]:
+        """Parse the sentences and run the parse-based kinds: hits relative to each sentence's start."""
+        if not todo:
+            return
         for sent, (doc, merged) in zip(todo, self.parser.parse((s.text, s.starts) for s in todo)):
             unit = units[sent.unit]
+            person: list[tuple[int, list[tuple[str, bool, str | None, Hit]]]] = []
             for r, pr in enumerate(self.person):
-                for found in pr.check(doc, merged, sent.after):
-                    pending.setdefault((sent.unit, r), []).append((found, sent.base, doc))
-            if self.matchers:
-                out[sent.unit].extend(self.matchers.hits(doc, sent.base, unit.text))
-        for (k, r), items in pending.items():
-            kept = {id(f) for f in settle_findings([f for f, _, _ in items])}
-            for found, base, doc in items:
-                if id(found) in kept:
-                    out[k].append(self._person_hit(self.person[r], units[k], base, doc, found))
+                found = [(f.key, f.pending, f.support, _shifted(self._person_hit(pr, unit, sent.base, doc, f), -sent.base)) for f in pr.check(doc, merged, sent.after)]
+                if found:
+                    person.append((r, found))
+            matched = [_shifted(h, -sent.base) for h in self.matchers.hits(doc, sent.base, unit.text)] if self.matchers else []
+            yield _SentenceResult(person, matched)
         self.parser.release()  # hits keep offsets and strings only
-        return out
 
     def _person_hit(self, pr: PersonRule, unit: Unit, base: int, doc: Any, found: PersonFinding) -> Hit:
         c, ev = found.candidate, found.evidence
@@ -278,6 +315,95 @@ class Linter:
             fix=fix,
             explanation=hit.explanation,
         )
+
+
+@dataclass
+class _SentenceResult:
+    """What the parse-based kinds found in one sentence, in offsets from the sentence's start:
+    per person rule (its index) the (head key, pending, support, hit) of each finding, and
+    the terms/pattern matcher hits."""
+
+    person: list[tuple[int, list[tuple[str, bool, str | None, Hit]]]]
+    matched: list[Hit]
+
+
+@dataclass
+class _Pending:
+    """A person finding waiting for its unit to be settled (``kinds.person.settle`` reads
+    ``key`` and ``pending`` and sets ``support``)."""
+
+    key: str
+    pending: bool
+    support: str | None
+    hit: Hit
+    base: int
+
+
+def _shifted(hit: Hit, delta: int) -> Hit:
+    return Hit(hit.rule, hit.start + delta, hit.end + delta, dict(hit.values), hit.suggestions, hit.fixable, hit.explanation)
+
+
+class SentenceCache:
+    """The parse-based kinds' results per sentence, so that an edit re-parses only the
+    sentences it changed (the language server sets one on each linter).
+
+    A result depends on the sentence as parsed, its chat-message starts, the next
+    sentence (pronoun support), the sentence as written (the message quotes it)
+    and the unit's customer (suggestions); the rules and options are the
+    linter's own, so a cache belongs to one linter. Least recently used entries
+    go first beyond ``size``.
+    """
+
+    def __init__(self, size: int = 1_000) -> None:
+        from collections import OrderedDict
+
+        # Grows to twice the largest lint seen (``fit``): an LRU smaller than one
+        # document's sentences would miss on every one of them.
+        self.size = size
+        self._items: OrderedDict[tuple[Any, ...], _SentenceResult] = OrderedDict()
+        self._plans: OrderedDict[str, list[tuple[int, str, list[int], str]]] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, sent: _Sentence, unit: Unit) -> tuple[Any, ...]:
+        """What a sentence's result depends on besides the linter."""
+        return (sent.text, tuple(sent.starts), sent.after, unit.text[sent.base : sent.base + len(sent.text)], unit.customer)
+
+    def get(self, key: tuple[Any, ...]) -> _SentenceResult | None:
+        """The stored result, if any (and mark it recently used)."""
+        res = self._items.get(key)
+        if res is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self._items.move_to_end(key)
+        return res
+
+    def put(self, key: tuple[Any, ...], result: _SentenceResult) -> None:
+        """Store a result, dropping the least recently used beyond the size."""
+        self._items[key] = result
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def fit(self, n: int) -> None:
+        """Make room for twice ``n`` entries (the sentences or segments of one lint)."""
+        self.size = max(self.size, 2 * n)
+
+    def planned(self, segment_text: str) -> list[tuple[int, str, list[int], str]] | None:
+        """The sentences of a segment that go to the parser, if this segment text was planned before."""
+        got = self._plans.get(segment_text)
+        if got is not None:
+            self._plans.move_to_end(segment_text)
+        return got
+
+    def plan(self, segment_text: str, sentences: list[tuple[int, str, list[int], str]]) -> None:
+        """Keep the cheap stage's verdict on a segment: (offset in the segment, text, starts, next sentence) of each sentence to parse."""
+        self._plans[segment_text] = sentences
+        if len(self._plans) > self.size:
+            self._plans.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 _COUNT_WORDS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "both", "several", "many", "some", "all"}

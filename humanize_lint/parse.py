@@ -229,6 +229,8 @@ class Parser:
         self.model = model
         self._zone: Any = None
         self._chars = 0
+        # An editor parses a sentence or two per edit: it closes zones sooner (api.Linter).
+        self.zone_chars: int | None = None  # None: ZONE_CHARS
 
     def parse(self, items: Iterable[tuple[str, Sequence[int]]]) -> Iterator[tuple[Any, dict[int, str]]]:
         """(doc, merged kinds) for each (text, sentence starts), in order. The docs
@@ -243,7 +245,8 @@ class Parser:
     def release(self) -> None:
         """The caller keeps nothing of the docs parsed so far: close the memory zone
         if enough text went through it."""
-        if self._zone is not None and self._chars >= ZONE_CHARS:
+        limit = ZONE_CHARS if self.zone_chars is None else self.zone_chars
+        if self._zone is not None and self._chars >= limit:
             self._zone.__exit__(None, None, None)
             self._zone = None
 

@@ -15,7 +15,7 @@ import os
 from collections import Counter
 from typing import Any, Mapping, Sequence, TextIO
 
-from .model import Finding, GroupStats, Report, Severity, Summary
+from .model import Finding, GroupStats, Report, Rule, Severity, Summary
 
 JSON_VERSION = 1
 TOP_PHRASES = 10
@@ -46,6 +46,27 @@ class LongLine:
         """Characters ``[a, b)`` of the line."""
         a, b = max(0, a), min(len(self), b)
         return self.text[self.start + a : self.start + b] if b > a else ""
+
+
+def rule_markdown(r: Rule) -> str:
+    """A rule explained, as Markdown: what ``humanize-lint rule CODE`` prints and the
+    language server shows on hover."""
+    lines = [f"# {r.code} {r.name}", "", f"{r.summary}", ""]
+    lines += [f"Category: {r.category}    Severity: {r.severity.label}    Kind: {r.kind}", f"Defined in: {r.origin[0]}:{r.origin[1]}"]
+    if r.link:
+        lines.append(f"More: {r.link}")
+    if r.why:
+        lines += ["", "## Why", "", r.why]
+    for kind, title in (("flag", "Flagged"), ("pass", "Not flagged")):
+        cases = [c for c in r.example_cases if c[0] == kind]
+        if cases:
+            lines += ["", f"## {title}", ""]
+            for _, text, spans, evidence in cases:
+                note = ", ".join(f"'{s}'" for s in spans)
+                if evidence:
+                    note += f" ({evidence})"
+                lines.append(f"- {text}" + (f"  -> {note}" if note else ""))
+    return "\n".join(lines)
 
 
 def summary_dict(report: Report) -> dict[str, Any]:
@@ -151,13 +172,15 @@ class JsonReporter(Reporter):
 
 
 class ConciseReporter(Reporter):
-    """``path:line:col: CODE [name] message``, one line per finding."""
+    """``path:line:col: severity: CODE [name] message``, one line per finding (the
+    compiler shape that Vim's errorformat, Emacs' compilation mode and VS Code's
+    ``$gcc`` matcher read as they are)."""
 
     def add(self, findings: Sequence[Finding], lines: Lines) -> None:
         for f in findings:
             rec = f" (record {f.record})" if f.record is not None else ""
             msg = " ".join(f.message.split())  # a match across a line break stays on one line
-            self.out.write(f"{f.path}:{f.start_pos.line}:{f.start_pos.column}: {f.rule.code} [{f.rule.name}] {msg}{rec}\n")
+            self.out.write(f"{f.path}:{f.start_pos.line}:{f.start_pos.column}: {f.severity.label}: {f.rule.code} [{f.rule.name}] {msg}{rec}\n")
 
     def finish(self, report: Report) -> None:
         if self.show_summary:
@@ -245,6 +268,7 @@ class TextReporter(Reporter):
             tty = out.isatty()
         except (AttributeError, ValueError):
             tty = False
+        self._tty = tty
         self.styled = not self.no_color and (tty or bool(os.environ.get("FORCE_COLOR")))
         self._console: Any = None
         self.only_summary = only_summary
@@ -258,7 +282,10 @@ class TextReporter(Reporter):
             from rich.console import Console
 
             plain = self.no_color
-            self._console = Console(file=self.out, highlight=False, soft_wrap=True, no_color=plain or None, **({"color_system": None} if plain else {}))
+            # A terminal: fit its width. Anything else (a pipe, a file): as wide as
+            # the content, so that a table row is one line and no name wraps.
+            width = None if self._tty else 100_000
+            self._console = Console(file=self.out, highlight=False, soft_wrap=True, width=width, no_color=plain or None, **({"color_system": None} if plain else {}))
         return self._console
 
     def _line(self, *parts: tuple[str, str | None]) -> None:
@@ -331,8 +358,8 @@ class TextReporter(Reporter):
         console = self.console
         data = summary_dict(report)
         t = Table(title="Findings by rule", title_justify="left", box=None, show_edge=False)
-        t.add_column("rule")
-        t.add_column("category")
+        t.add_column("rule", no_wrap=True)
+        t.add_column("category", no_wrap=True)
         t.add_column("findings", justify="right")
         cats = {r.name: r.category for r in report.rules.values()}
         for name, n in _top(s.by_rule, 1000):
@@ -356,7 +383,7 @@ class TextReporter(Reporter):
         if s.groups:
             t = Table(title="By group", title_justify="left", box=None, show_edge=False)
             categories = sorted({c for st in s.groups.values() for c in st.by_category})
-            t.add_column("group")
+            t.add_column("group", no_wrap=True)  # a narrow terminal cuts it with "…", never mid-word onto two lines
             t.add_column("records", justify="right")
             t.add_column("findings", justify="right")
             t.add_column("per 100 records", justify="right")
@@ -373,6 +400,38 @@ class TextReporter(Reporter):
             for reason, n in _top(s.skipped, 1000):
                 t.add_row(reason, str(n))
             console.print(t)
+
+
+class StatisticsReporter(Reporter):
+    """``--statistics``: how many findings each rule raised, most first, instead of the
+    findings (ruff's shape: count, code, ``[*]`` when some have a fix, name); a JSON
+    list with ``--output-format json``."""
+
+    def __init__(self, out: TextIO, *, show_summary: bool = False, as_json: bool = False) -> None:
+        super().__init__(out, show_summary=show_summary)
+        self.as_json = as_json
+        self.counts: Counter[tuple[str, str]] = Counter()
+        self.fixable: Counter[tuple[str, str]] = Counter()
+
+    def add(self, findings: Sequence[Finding], lines: Lines) -> None:
+        for f in findings:
+            key = (f.rule.code, f.rule.name)
+            self.counts[key] += 1
+            if f.fix is not None:
+                self.fixable[key] += 1
+
+    def finish(self, report: Report) -> None:
+        rows = sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0][0]))
+        if self.as_json:
+            data = [{"code": c, "name": n, "count": k, "fixable": self.fixable[(c, n)]} for (c, n), k in rows]
+            self.out.write(json.dumps(data, indent=2) + "\n")
+            return
+        width = max((len(str(k)) for _, k in rows), default=1)
+        code_width = max((len(c) for (c, _), _ in rows), default=1)
+        any_fix = any(self.fixable.values())
+        for (code, name), k in rows:
+            mark = ("[*] " if self.fixable[(code, name)] else "[ ] ") if any_fix else ""
+            self.out.write(f"{k:>{width}}\t{code:<{code_width}}\t{mark}{name}\n")
 
 
 class SummaryReporter(TextReporter):

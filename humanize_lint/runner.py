@@ -101,12 +101,14 @@ class Context:
 class Contexts:
     """Contexts by config file, built once each; one model per pipeline name."""
 
-    def __init__(self, flags: Flags, report: Report) -> None:
+    def __init__(self, flags: Flags, report: Report, models: Optional[dict[Optional[str], LazyModel]] = None) -> None:
         self.flags = flags
         self.report = report
         self._by_config: dict[Optional[Path], Context] = {}
         self._by_dir: dict[Path, Context] = {}
-        self._models: dict[Optional[str], LazyModel] = {}
+        # Pipelines by name; pass a dict to share loaded pipelines between Contexts
+        # (the language server rebuilds its contexts when a config file changes).
+        self._models: dict[Optional[str], LazyModel] = {} if models is None else models
         self._degraded = False
 
     def for_dir(self, directory: Path) -> Context:
@@ -221,6 +223,7 @@ class Batch:
     results: list[Optional[list[Finding]]] = field(default_factory=list)
     pending: int = 0
     errors: list[InputError] = field(default_factory=list)  # units that could not be linted (isolated, see lint_isolated)
+    cache_key: Optional[str] = None  # where the results cache keeps its findings (None: not cached)
 
 
 # An input error as it travels back from a worker process: (message, path, line, column).
@@ -477,6 +480,8 @@ class Runner:
         self._task: Any = None
         self._done_bytes = 0
         self.interrupted_by: Optional[str] = None  # set by Signals before it raises KeyboardInterrupt
+        self.cache: Any = None  # humanize_lint.cache.ResultCache, unless --no-cache
+        self._fingerprints: dict[int, str] = {}
         self._in_output = 0
         self._pending_interrupt = False
 
@@ -559,7 +564,7 @@ class Runner:
             for unit in sources.units(_counting(docs, self), ctx.opts, sink):
                 if batch is None or unit.document is not batch.doc:
                     if batch is not None:
-                        for done in executor.submit(batch):
+                        for done in self._submit(executor, batch):
                             self._emit(done)
                     batch = Batch(unit.document, ctx, path)
                 batch.units.append(unit)
@@ -583,7 +588,7 @@ class Runner:
             where = batch.doc.path if batch is not None else (str(path) if path is not None else "<stdin>")
             sink.append(internal_error(exc, where, what="while reading"))
         if batch is not None:
-            for done in executor.submit(batch):
+            for done in self._submit(executor, batch):
                 self._emit(done)
         if ctx.opts.group_field and seen_groups == {"(none)"}:
             name = batch.doc.path if batch is not None else "input"
@@ -592,9 +597,36 @@ class Runner:
             field_name = ctx.opts.date_field.partition(":")[0]
             report.add_error(InputError(f"no record has an ISO date (YYYY-MM-DD...) in field '{field_name}' for --date-field; the report has no trend", batch.doc.path))
 
+    def _submit(self, executor: Serial | Pool, batch: Batch) -> Iterator[Batch]:
+        """Lint a batch, or take its findings from the results cache (``--cache-dir``)."""
+        cache = self.cache
+        if cache is None or batch.path is None or not batch.units:
+            yield from executor.submit(batch)
+            return
+        ctx = batch.ctx
+        fp = self._fingerprints.get(id(ctx))
+        if fp is None:
+            model = ctx.linter.model
+            name = getattr(model, "requested", None) or getattr(model, "name", None)
+            fp = self._fingerprints[id(ctx)] = cache.fingerprint(
+                ctx.cfg, sorted(ctx.rules.values(), key=lambda r: r.code), ctx.linter.options, ctx.opts, name, [r.code for r in ctx.linter.skipped_parse_rules]
+            )
+        doc = batch.doc
+        batch.cache_key = cache.key(fp, doc.text, doc.format, doc.first_line, ctx.opts.customer)
+        found = cache.get(batch.cache_key, ctx.rules, doc.path, len(batch.units))
+        if found is None:
+            yield from executor.submit(batch)
+            return
+        yield from executor.drain()  # batches still in the pool come first: output keeps input order
+        batch.results = list(found)
+        batch.cache_key = None  # nothing to store
+        yield batch
+
     def _emit(self, batch: Batch) -> None:
         report = self.report
         ctx = batch.ctx
+        if self.cache is not None and batch.cache_key and not batch.errors and all(r is not None for r in batch.results):
+            self.cache.put(batch.cache_key, batch.results)  # type: ignore[arg-type]
         findings: list[Finding] = []
         units: dict[int, Unit] = {}  # id(finding) -> its unit
         escape = batch.doc.format not in ("text", "markdown")
@@ -608,12 +640,7 @@ class Runner:
         for err in batch.errors:
             _ErrorSink(report).append(err)
         self.current_path = batch.path  # for hooks: batches of a pool finish after later files were read
-        if ctx.cfg.per_file_ignores and findings:
-            from . import suppress
-
-            ignored = suppress.per_file_ignored(_relative_posix(batch.doc.path, ctx.cfg.root), ctx.cfg.per_file_ignores)
-            if ignored:
-                findings = suppress.drop_ignored(findings, ignored)
+        findings = per_file_filtered(batch.doc, ctx, findings)
         if batch.doc.format not in sources.RECORD_FORMATS:
             for hook in self.hooks:
                 try:
@@ -805,13 +832,12 @@ class SuppressionHook:
     def __call__(self, doc: Document, ctx: Context, findings: list[Finding]) -> list[Finding]:
         from . import suppress
 
-        sup = suppress.parse(doc)
-        if not sup.directives and not getattr(sup, "errors", None):
+        sup, kept, errors = suppressed(doc, ctx, findings)
+        if sup is None:
             return findings
         report = self.runner.report
-        for err in sup.validate(lambda k: bool(ctx.pack.matching(k))):
+        for err in errors:
             report.add_error(err)
-        kept = sup.filter(findings)
         if self.report_unused:
             ignored = suppress.per_file_ignored(_relative_posix(doc.path, ctx.cfg.root), ctx.cfg.per_file_ignores) if ctx.cfg.per_file_ignores else set()
             ran = [r for r in ctx.linter.rules if r not in ctx.linter.skipped_parse_rules and not any(suppress.rule_matches(k, r) for k in ignored)]
@@ -820,6 +846,29 @@ class SuppressionHook:
                 report.failing_count += 1
                 self.unused_count += 1
         return kept
+
+
+def per_file_filtered(doc: Document, ctx: Context, findings: list[Finding]) -> list[Finding]:
+    """The findings the config's ``per-file-ignores`` leave for this document."""
+    if ctx.cfg.per_file_ignores and findings:
+        from . import suppress
+
+        ignored = suppress.per_file_ignored(_relative_posix(doc.path, ctx.cfg.root), ctx.cfg.per_file_ignores)
+        if ignored:
+            return suppress.drop_ignored(findings, ignored)
+    return findings
+
+
+def suppressed(doc: Document, ctx: Context, findings: list[Finding]) -> tuple[Any, list[Finding], list[HumanizeLintError]]:
+    """Apply the document's inline suppression directives: (the parsed directives or None
+    when there are none, the findings they leave, errors in the directives)."""
+    from . import suppress
+
+    sup = suppress.parse(doc)
+    if not sup.directives and not getattr(sup, "errors", None):
+        return None, findings, []
+    errors = sup.validate(lambda k: bool(ctx.pack.matching(k)))
+    return sup, sup.filter(findings), errors
 
 
 def existing_parent(path: Path) -> Path:

@@ -161,7 +161,7 @@ def test_stdin_with_filename_is_reported_as_given_and_read_as_markdown(work: Pat
     assert proc.returncode == 1
     lines = proc.stdout.strip().splitlines()
     assert len(lines) == 1, lines
-    assert lines[0].startswith("notes.md:3:1: HL101 [thing-as-person] 'The renewal'")
+    assert lines[0].startswith("notes.md:3:1: warning: HL101 [thing-as-person] 'The renewal'")
 
 
 def test_stdin_without_filename_and_customer_name(work: Path) -> None:

@@ -234,4 +234,4 @@ def test_hook_args_are_passed_to_the_cli(tmp_path: Path, hook_repo: tuple[Path, 
     assert strict.returncode == 1, strict.stdout + strict.stderr
     hook_lines = _hook_output(strict.stdout)
     assert len(hook_lines) == 1, strict.stdout
-    assert hook_lines[0].startswith("notes.md:1:15: HL301 [undefined-acronym] 'QBR' is not defined"), strict.stdout
+    assert hook_lines[0].startswith("notes.md:1:15: suggestion: HL301 [undefined-acronym] 'QBR' is not defined"), strict.stdout

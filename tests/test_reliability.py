@@ -68,7 +68,7 @@ def test_a_5_mb_line_without_a_sentence_break_is_split_not_refused(tmp_path: Pat
     proc = run_cli("check", "big.txt", "--format", "concise", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
     assert "E088" not in proc.stderr and "internal error" not in proc.stderr
-    assert proc.stdout.startswith("big.txt:1:5000001: HL101 [thing-as-person] 'The renewal'")
+    assert proc.stdout.startswith("big.txt:1:5000001: warning: HL101 [thing-as-person] 'The renewal'")
 
 
 def test_long_paragraph_pieces_keep_exact_offsets() -> None:
@@ -216,7 +216,7 @@ def test_a_fifo_named_explicitly_is_read_once(tmp_path: Path) -> None:
         w.write(BAD)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 1, err
-    assert out.startswith(f"{fifo}:1:1: HL101")
+    assert out.startswith(f"{fifo}:1:1: warning: HL101")
 
 
 def test_process_substitution_is_read(tmp_path: Path) -> None:
@@ -229,7 +229,7 @@ def test_process_substitution_is_read(tmp_path: Path) -> None:
     )
     os.close(r)
     assert proc.returncode == 1, proc.stderr
-    assert proc.stdout.startswith(f"/dev/fd/{r}:1:1: HL101")
+    assert proc.stdout.startswith(f"/dev/fd/{r}:1:1: warning: HL101")
 
 
 def test_a_mail_header_with_thousands_of_parameters_is_truncated_with_a_note(tmp_path: Path) -> None:

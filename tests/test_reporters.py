@@ -374,7 +374,7 @@ def test_github_escapes_properties_and_data() -> None:
     assert "line=1,endLine=2," in lines[0]
 
 
-CONCISE_LINE = re.compile(r"^.+:\d+:\d+: HL\d{3} \[[a-z-]+\] .+$")
+CONCISE_LINE = re.compile(r"^.+:\d+:\d+: (?:error|warning|suggestion): HL\d{3} \[[a-z-]+\] .+$")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="text-mode stdin turns LF into CRLF on Windows")

@@ -35,7 +35,7 @@ REL = "sub/dir/file.md"
 
 # The line format editors parse: ``path:line:col: CODE [name] message``. The
 # README's editor snippets (VS Code problemMatcher, efm, flycheck) use this regex.
-CONCISE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+[0-9]+) \[(?P<name>[^\]]+)\] (?P<message>.*)$")
+CONCISE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning|suggestion): (?P<code>[A-Z]+[0-9]+) \[(?P<name>[^\]]+)\] (?P<message>.*)$")
 
 
 @pytest.fixture

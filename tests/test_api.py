@@ -1,0 +1,91 @@
+"""The library API (``humanize_lint.Linter``): one warm linter for many texts, with the
+same config, suppression and exclusion rules as ``check``; the sentence cache gives the
+same findings as linting from scratch."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from humanize_lint import Linter, lint_text
+
+DOC = """# Call log
+
+The renewal called again and is upset about the QBR.
+
+We sent the Denver install a gift card. The escalation is closed.
+
+- acct 4471-22 is upset
+- The 2pm just called and wants to move to 4.
+
+The cancellation's husband phoned this morning. The renewal still wants a callback.
+"""
+
+
+def _key(findings: list) -> list[tuple]:  # type: ignore[type-arg]
+    return [(f.rule.code, f.doc_start, f.doc_end, f.message, f.suggestions, f.fix, f.explanation) for f in findings]
+
+
+def test_lint_uses_the_closest_config_suppressions_and_exclude(tmp_path: Path) -> None:
+    (tmp_path / "quiet").mkdir()
+    (tmp_path / "quiet" / ".humanize-lint.yaml").write_text("ignore: [HL101]\nexclude: ['skip/**']\n", encoding="utf-8")
+    linter = Linter()
+    text = "The renewal called again.\n"
+    assert [f.rule.code for f in linter.lint(text, path=tmp_path / "a.md")] == ["HL101"]
+    assert linter.lint(text, path=tmp_path / "quiet" / "a.md") == []
+    assert linter.check(text, path=tmp_path / "quiet" / "skip" / "b.md").excluded
+    silenced = "The renewal called again. <!-- humanize-lint disable-line HL101 -->\n"
+    assert linter.lint(silenced, path=tmp_path / "a.md") == []
+    bad = linter.check("Hi. <!-- humanize-lint disable-line HL999 -->\n", path=tmp_path / "a.md")
+    assert [e.message for e in bad.errors] == ["unknown rule 'HL999' in suppression (see `humanize-lint rules`)"]
+
+
+def test_customer_per_call_and_default(tmp_path: Path) -> None:
+    linter = Linter(customer="Ana Lima", discover=False)
+    (f,) = linter.lint("The renewal called again.")
+    assert f.fix is not None and f.fix.replacement == "Ana Lima"
+    (g,) = linter.lint("The renewal called again.", customer="Bo Chen")
+    assert g.fix is not None and g.fix.replacement == "Bo Chen"
+    assert lint_text("The renewal called again.", customer="Bo Chen")[0].suggestions[0] == "Bo Chen"
+
+
+def test_reload_reads_a_changed_config(tmp_path: Path) -> None:
+    cfg = tmp_path / ".humanize-lint.yaml"
+    cfg.write_text("ignore: [HL101]\n", encoding="utf-8")
+    linter = Linter()
+    text = "The renewal called again.\n"
+    assert linter.lint(text, path=tmp_path / "a.md") == []
+    cfg.write_text("ignore: []\n", encoding="utf-8")
+    assert linter.lint(text, path=tmp_path / "a.md") == []  # read once, kept
+    linter.reload()
+    assert [f.rule.code for f in linter.lint(text, path=tmp_path / "a.md")] == ["HL101"]
+
+
+def test_sentence_cache_gives_the_findings_of_a_fresh_lint() -> None:
+    """Edits of every kind (words, sentences moved, paragraphs joined) through a cached
+    linter give exactly the findings an uncached one gives for the same text."""
+    cached = Linter(customer="Maria Garcia", discover=False)
+    fresh = Linter(customer="Maria Garcia", discover=False, cache=False)
+    rng = random.Random(14)
+    text = DOC
+    words = ["called", "phoned", "is upset", "wrote", "again", "today", "the renewal", "Maria", "QBR", "(QBR)", "quarterly business review"]
+    for step in range(40):
+        lines = text.split("\n")
+        i = rng.randrange(len(lines))
+        op = step % 4
+        if op == 0 and lines[i].strip():
+            parts = lines[i].split(" ")
+            parts[rng.randrange(len(parts))] = rng.choice(words)
+            lines[i] = " ".join(parts)
+        elif op == 1:
+            j = rng.randrange(len(lines))
+            lines[i], lines[j] = lines[j], lines[i]
+        elif op == 2 and i + 1 < len(lines):
+            lines[i] = lines[i] + " " + lines.pop(i + 1)
+        else:
+            lines.insert(i, rng.choice(DOC.split("\n")))
+        text = "\n".join(lines)
+        for path in ("doc.md", "doc.txt"):
+            assert _key(cached.lint(text, path=path)) == _key(fresh.lint(text, path=path)), (step, path, text)
+    cache = cached.context().linter.sentence_cache
+    assert cache is not None and cache.hits > 0
