@@ -506,6 +506,7 @@ class PersonRule:
 
     def trace(self, doc: Any, merged: Mapping[int, str], after: str = "") -> Iterator[tuple[Any, Finding | None, str]]:
         """For ``explain``: each noun-like token of the sentence, its finding (or None) and why."""
+        spans = []
         for tok in doc:
             if tok.pos_ not in ("NOUN", "PROPN", "NUM", "X") and not merged.get(tok.idx) and tok.pos_ != "ADJ":
                 continue
@@ -515,10 +516,14 @@ class PersonRule:
                     yield tok, None, f"not a candidate: {got}"
                 continue
             found, why = self.decide(got, after)
+            if found is not None and not found.pending:
+                spans.append((got.start, got.end))
             phrase = doc[got.start : got.end].text
             yield tok, found, f"candidate '{phrase}' ({got.kind}; WordNet: {got.cls}): {why}"
         for found in self._surface(doc, merged):
             c = found.candidate
+            if any(a < c.end and c.start < b for a, b in spans):
+                continue  # (as ``check``: the parse found it already)
             yield c.head, found, f"candidate '{doc[c.start : c.end].text}' ({c.kind}; WordNet: {c.cls}), from the words, the parse having missed it: strong evidence {found.evidence.name}: {found.evidence.reason} (surface_subjects)"
 
     # -- what the cheap gate must let through ---------------------------------
