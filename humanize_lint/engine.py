@@ -11,7 +11,15 @@ Stages, per batch of units:
    sentence on: the reference the tests hold the cheap stage to.
 2. **Parse.** Only those sentences are tokenized, merged (identifiers,
    times, hyphenated words: ``parse``) and run through the pipeline, in
-   large batches inside a memory zone.
+   large batches inside a memory zone. A sentence judged before in this
+   run (a macro, a signature, a quoted reply) is not parsed again: the
+   judgement of a sentence is a function of its text, its chat-message
+   starts, the next sentence of its segment (pronoun support) and the
+   linter's rules, and is kept, without its doc, in a bounded cache under
+   that key (``LintOptions.sentence_cache``). What depends on the unit (its
+   text outside the sentence, the customer's name in suggestions, repeated
+   mentions across sentences, acronym definitions) is settled per unit
+   after the cache, every time.
 3. **Each kind's check.** ``kinds.person`` on each parsed sentence,
    ``kinds.terms``/``kinds.pattern`` matchers, then the kinds that need no
    parse: ``kinds.acronym`` and ``kinds.identifier`` over the segments.
@@ -28,6 +36,7 @@ The engine knows no input format: callers pass the segments of each unit
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -64,6 +73,8 @@ class LintOptions:
     # The cheap stage: only sentences that hold a cue and a candidate are parsed.
     # False parses every sentence (the reference the cheap stage is tested against).
     prefilter: bool = True
+    # Judged sentences remembered (least recently used dropped first); 0: none.
+    sentence_cache: int = 20_000
 
 
 @dataclass
@@ -75,6 +86,53 @@ class _Sentence:
     text: str  # the text the parser sees (speaker tags blanked)
     starts: list[int]  # chat message starts inside it
     after: str  # the next sentence of the segment (for pronoun support)
+
+    def key(self) -> tuple[str, tuple[int, ...], str]:
+        """Everything a sentence's judgement depends on besides the linter's rules."""
+        return (self.text, tuple(self.starts), self.after)
+
+
+@dataclass(frozen=True)
+class _PersonJudged:
+    """A person rule's finding in one sentence, as plain values (no tokens): what
+    settling within the unit and building the hit need."""
+
+    rule: int  # index into Linter.person
+    start: int  # sentence offsets of the candidate phrase
+    end: int
+    key: str  # what makes two mentions the same (``settle``)
+    pending: bool
+    support: str | None
+    plural: bool
+    count: str | None
+    sentence_start: bool
+    trigger: str
+    reason: str
+    bare: bool  # no word besides the head, its determiner and punctuation
+    explanation: tuple[tuple[str, Any], ...]  # without "support", settled per unit
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """The parse-based judgement of one sentence: person findings and matcher hits
+    (rule, sentence start, sentence end, suggestions, fixable)."""
+
+    person: tuple[_PersonJudged, ...]
+    matches: tuple[tuple[Rule, int, int, tuple[str, ...], bool], ...]
+
+
+@dataclass
+class _Mention:
+    """One use of a cached person finding in a unit; ``settle`` may mark it supported."""
+
+    judged: _PersonJudged
+    base: int
+    support: str | None
+    pending: bool
+
+    @property
+    def key(self) -> str:
+        return self.judged.key
 
 
 class Linter:
@@ -93,6 +151,9 @@ class Linter:
         self._allow_re = _words_regex(self.options.allow) if self.options.allow else None
         self.skipped_parse_rules: list[Rule] = []
         self._gate: CueGate | None = None
+        self._judged: OrderedDict[tuple[str, tuple[int, ...], str], _Judged] = OrderedDict()
+        self.cache_hits = 0
+        self.cache_misses = 0
 
     # -- public -------------------------------------------------------------
 
@@ -168,42 +229,69 @@ class Linter:
         todo = self.sentences(units, segments)
         if not todo:
             return out
-        if self.matchers:
-            self.matchers.build(self.model.get())  # outside any memory zone: the matchers' strings must stay
+        judged = self._judge(todo)
         # Person findings wait until their unit is done: a pending one needs another mention.
-        pending: dict[tuple[int, int], list[tuple[PersonFinding, int, Any]]] = {}
-        for sent, (doc, merged) in zip(todo, self.parser.parse((s.text, s.starts) for s in todo)):
+        pending: dict[tuple[int, int], list[_Mention]] = {}
+        for sent, j in zip(todo, judged):
             unit = units[sent.unit]
-            for r, pr in enumerate(self.person):
-                for found in pr.check(doc, merged, sent.after):
-                    pending.setdefault((sent.unit, r), []).append((found, sent.base, doc))
-            if self.matchers:
-                out[sent.unit].extend(self.matchers.hits(doc, sent.base, unit.text))
+            for pj in j.person:
+                pending.setdefault((sent.unit, pj.rule), []).append(_Mention(pj, sent.base, pj.support, pj.pending))
+            for rule, a, b, suggestion, fixable in j.matches:
+                text = unit.text[sent.base + a : sent.base + b]
+                out[sent.unit].append(Hit(rule, sent.base + a, sent.base + b, {"text": text, "term": text}, suggestion, fixable))
         for (k, r), items in pending.items():
-            kept = {id(f) for f in settle_findings([f for f, _, _ in items])}
-            for found, base, doc in items:
-                if id(found) in kept:
-                    out[k].append(self._person_hit(self.person[r], units[k], base, doc, found))
-        self.parser.release()  # hits keep offsets and strings only
+            for m in settle_findings(items):  # type: ignore[arg-type]
+                out[k].append(self._person_hit(self.person[r], units[k], m))
         return out
 
-    def _person_hit(self, pr: PersonRule, unit: Unit, base: int, doc: Any, found: PersonFinding) -> Hit:
+    def _judge(self, todo: Sequence[_Sentence]) -> list[_Judged]:
+        """The judgement of each sentence: from the cache, or parsed (each distinct sentence once)."""
+        if self.matchers:
+            self.matchers.build(self.model.get())  # outside any memory zone: the matchers' strings must stay
+        size = self.options.sentence_cache
+        if not size:  # the reference: every sentence parsed and judged
+            self.cache_misses += len(todo)
+            judged = [self._judge_doc(doc, merged, s.after) for s, (doc, merged) in zip(todo, self.parser.parse((s.text, s.starts) for s in todo))]
+            self.parser.release()
+            return judged
+        cache = self._judged
+        keys = [s.key() for s in todo]
+        got: dict[tuple[str, tuple[int, ...], str], _Judged] = {}
+        miss: dict[tuple[str, tuple[int, ...], str], _Sentence] = {}
+        for key, sent in zip(keys, todo):
+            if key in got or key in miss:
+                continue
+            j = cache.get(key)
+            if j is None:
+                miss[key] = sent
+            else:
+                cache.move_to_end(key)
+                got[key] = j
+        self.cache_hits += len(todo) - len(miss)
+        self.cache_misses += len(miss)
+        if miss:
+            items = list(miss.items())
+            for (key, sent), (doc, merged) in zip(items, self.parser.parse((s.text, s.starts) for _, s in items)):
+                j = self._judge_doc(doc, merged, sent.after)
+                got[key] = j
+                cache[key] = j
+            self.parser.release()  # the judgements keep offsets and strings only
+            while len(cache) > size:
+                cache.popitem(last=False)
+        return [got[k] for k in keys]
+
+    def _judge_doc(self, doc: Any, merged: Mapping[int, str], after: str) -> _Judged:
+        person = tuple(self._person_judged(r, pr, doc, found) for r, pr in enumerate(self.person) for found in pr.check(doc, merged, after))
+        matches: tuple[tuple[Rule, int, int, tuple[str, ...], bool], ...] = ()
+        if self.matchers:
+            matches = tuple((h.rule, h.start, h.end, h.suggestions, h.fixable) for h in self.matchers.hits(doc, 0, doc.text))
+        return _Judged(person, matches)
+
+    def _person_judged(self, r: int, pr: PersonRule, doc: Any, found: PersonFinding) -> _PersonJudged:
         c, ev = found.candidate, found.evidence
         s_tok, e_tok = doc[c.start], doc[c.end - 1]
-        start = base + s_tok.idx
-        end = base + e_tok.idx + len(e_tok.text)
-        text = unit.text[start:end]
         plural = c.head.tag_ in ("NNS", "NNPS") and c.kind != "identifier"
         count = next((t.text.lower() for t in doc[c.start : c.end] if t.dep_ in ("nummod", "det") and t.lower_ in _COUNT_WORDS), None)
-        suggestions = person_phrases(
-            text,
-            customer=unit.customer,
-            plural=plural,
-            count_word=count,
-            sentence_start=s_tok.is_sent_start or s_tok.i == 0,
-            templates={k: list(v) for k, v in pr.rule.suggest.items() if isinstance(v, list)},
-            name_style=self.options.name_style,
-        )
         if c.kind == "identifier":
             trigger = "identifier"
         elif c.kind == "time" and c.head.i == c.start + (1 if c.end - c.start > 1 else 0):
@@ -212,22 +300,53 @@ class Linter:
             trigger = c.head.text[:-1] if c.head.text.endswith("s") else c.head.text  # "an MQL", as written
         else:
             trigger = c.head.lemma_.lower() if c.head.pos_ in ("NOUN", "PROPN") else c.head.lower_
-        values = {"text": text, "trigger": trigger, "a_trigger": f"{_article(trigger)} {trigger}", "cue": ev.reason, "customer": unit.customer or ""}
         # Only a known name is a safe replacement ("the customer" may not fit the
         # sentence), and only for a bare reference: "the upset renewal" or "the
         # Leeds install" would lose words.
         extra = [t for t in doc[c.start : c.end] if t.i != c.head.i and t.dep_ != "det" and not t.is_punct]
-        fixable = bool(unit.customer and unit.customer.strip()) and not plural and not extra
-        explanation = {
-            "candidate": c.kind,
-            "head": c.head.text,
-            "wordnet": c.cls,
-            "evidence": ev.name,
-            "reason": ev.reason,
-            "words": list(ev.words),
-            "strength": "strong" if ev.strong else "weak",
-            "support": found.support,
-        }
+        explanation = (
+            ("candidate", c.kind),
+            ("head", c.head.text),
+            ("wordnet", c.cls),
+            ("evidence", ev.name),
+            ("reason", ev.reason),
+            ("words", tuple(ev.words)),
+            ("strength", "strong" if ev.strong else "weak"),
+        )
+        return _PersonJudged(
+            rule=r,
+            start=s_tok.idx,
+            end=e_tok.idx + len(e_tok.text),
+            key=found.key,
+            pending=found.pending,
+            support=found.support,
+            plural=plural,
+            count=count,
+            sentence_start=s_tok.is_sent_start or s_tok.i == 0,
+            trigger=trigger,
+            reason=ev.reason,
+            bare=not extra,
+            explanation=explanation,
+        )
+
+    def _person_hit(self, pr: PersonRule, unit: Unit, m: _Mention) -> Hit:
+        j = m.judged
+        start, end = m.base + j.start, m.base + j.end
+        text = unit.text[start:end]
+        suggestions = person_phrases(
+            text,
+            customer=unit.customer,
+            plural=j.plural,
+            count_word=j.count,
+            sentence_start=j.sentence_start,
+            templates={k: list(v) for k, v in pr.rule.suggest.items() if isinstance(v, list)},
+            name_style=self.options.name_style,
+        )
+        trigger = j.trigger
+        values = {"text": text, "trigger": trigger, "a_trigger": f"{_article(trigger)} {trigger}", "cue": j.reason, "customer": unit.customer or ""}
+        fixable = bool(unit.customer and unit.customer.strip()) and not j.plural and j.bare
+        explanation = {k: list(v) if k == "words" else v for k, v in j.explanation}
+        explanation["support"] = m.support
         return Hit(pr.rule, start, end, values, suggestions, fixable, explanation=explanation)
 
     # -- stages 4 and 5 -------------------------------------------------------
