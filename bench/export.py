@@ -585,13 +585,13 @@ def main() -> int:
         cores = int(r["jobs"]) if r["jobs"] and r["jobs"].isdigit() else 1
         scale = f"{rps / one['records_per_s']:.2f}x" if (one is not None and one is not r and rps and one["records_per_s"]) else ""
         rows.append([
-            r["mix"], r["jobs"] or "-", f"{r['load_at_start']:.2f}", f"{r['measurement']['wall']:,.1f}",
+            r["mix"], r["jobs"] or "-", f"{r['load_at_start']:.2f}", f"{r['measurement']['wall_s']:,.1f}", f"{r['cpu_s']:,.1f}",
             "?" if rps is None else f"{rps:,.0f}", "?" if rps is None else f"{rps / cores:,.0f}", scale,
             "?" if r["pss_mb"] is None else f"{r['pss_mb']:,.0f}" + ("" if r["under_target"] else " OVER"),
             "?" if r["flagged_records"] is None else f"{100 * r['flagged_records'] / max(1, r['records_done'] or 1):.1f}%",
         ])
     print("\n## Summary\n")
-    print(markdown_table(["mix", "jobs", "load", "wall s", "records/s", "per core", "vs jobs 1", "peak PSS MB", "records flagged"], rows))
+    print(markdown_table(["mix", "jobs", "load", "wall s", "CPU s", "records/s", "per core", "vs jobs 1", "peak PSS MB", "records flagged"], rows))
     if args.json:
         args.json.write_text(json.dumps({"runs": runs, "date": time.strftime("%Y-%m-%dT%H:%M:%S")}, indent=2) + "\n")
     if not args.keep:
