@@ -258,13 +258,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except ImportError:
         print("error: pyspark is not installed (pip install 'humanize-lint[spark]')", file=sys.stderr)
         return 2
-    builder = SparkSession.builder.appName("humanize-lint")
+    builder = SparkSession.builder.appName("humanize-lint").config("spark.ui.showConsoleProgress", "false")
     if args.master:
         builder = builder.master(args.master)
     spark = builder.getOrCreate()
     groups = [g.strip() for g in args.group_by.split(",") if g.strip()]
     try:
         df = read_input(spark, args.input, args.input_format)
+        # A multi-line CSV or a JSON document is one partition however large: spread it over the cores.
+        parallel = spark.sparkContext.defaultParallelism
+        if df.rdd.getNumPartitions() < parallel:
+            df = df.repartition(4 * parallel)
         findings = lint_dataframe(df, args.text_field, args.id_field, args.name_field, groups, args.config, [s.strip() for s in args.select.split(",") if s.strip()])
     except ValueError as exc:
         print(f"{args.input}: {exc}", file=sys.stderr)
