@@ -286,4 +286,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run through the package's module, never this file's own copy (spark-submit runs the file
+    # as a script): Spark ships the batch function by reference, and each worker imports it by name.
+    from humanize_lint.spark import main as _main
+
+    sys.exit(_main())
