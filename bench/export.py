@@ -20,9 +20,9 @@ stdout to a file, and measures wall time, records/s, MB/s and the peak memory
 of the whole process tree (see _measure.py: the largest single process from
 RUSAGE_CHILDREN, and the peak sum of RSS/PSS over the tree sampled from /proc).
 
-    python bench/export.py                         # 2,000,000 records (~1 GB)
+    python bench/export.py                         # dense and realistic, 100,000 records each, --jobs 1 and 2
     python bench/export.py --records 5000          # quick check
-    python bench/export.py --limit-seconds 600     # stop early, partial throughput
+    python bench/export.py --mix dense --records 2000000 --limit-seconds 600   # the 1 GB file, stopped early
 
 See bench/README.md.
 """
