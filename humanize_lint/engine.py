@@ -92,7 +92,7 @@ class _Sentence:
         return (self.text, tuple(self.starts), self.after)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _PersonJudged:
     """A person rule's finding in one sentence, as plain values (no tokens): what
     settling within the unit and building the hit need."""
@@ -112,7 +112,7 @@ class _PersonJudged:
     explanation: tuple[tuple[str, Any], ...]  # without "support", settled per unit
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Judged:
     """The parse-based judgement of one sentence: person findings and matcher hits
     (rule, sentence start, sentence end, suggestions, fixable)."""

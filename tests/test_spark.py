@@ -93,7 +93,7 @@ def test_lint_dataframe_equals_the_cli_row_for_row(spark, tmp_path: Path) -> Non
 
     path = _records(tmp_path)
     want = _cli_findings(path)
-    assert len(want) > 10
+    assert len(want) >= 5  # the examples alone give 8; the dev sets many more
     df = spark.read.json(str(path)).repartition(3)
     found = lint_dataframe(df, "body", id_col="id", name_col="customer", group_cols=["team"])
     rows = found.collect()
