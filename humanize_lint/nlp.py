@@ -16,9 +16,11 @@ kernel for the CPU once per process; on a CPU it does not recognise it falls
 back to its generic reference kernel, several times slower than numpy's BLAS
 (OpenBLAS) on the products tok2vec and the parser's lower layer compute. At
 load, ``kernel()`` asks BLIS which kernel it chose (one call into the BLIS
-library spaCy already loaded, no timing) and, when it is ``generic``, the
-pipeline's models run on ``NumpyOps(use_blis=False)``; numpy's BLAS is then
-held to one thread per process, so ``--jobs N`` runs N threads, not N x cores
+library spaCy already loaded, no timing) and numpy which BLAS it was built
+with; when BLIS is ``generic``, or numpy has an optimised BLAS (OpenBLAS in
+its wheels), the pipeline's models run on ``NumpyOps(use_blis=False)``.
+numpy's BLAS is
+held to one thread per process either way, so ``--jobs N`` runs N threads, not N x cores
 (``OPENBLAS_NUM_THREADS`` and friends before numpy is imported, threadpoolctl
 when it already was). ``HUMANIZE_LINT_GEMM=blis|numpy`` forces a choice.
 ``humanize-lint --version -v`` prints which one runs.
@@ -175,18 +177,38 @@ def blis_arch() -> str | None:
         return None
 
 
+def numpy_blas() -> str | None:
+    """The BLAS numpy was built with (``scipy-openblas``, ``openblas``, ``mkl`` ...), from its build config."""
+    try:
+        import numpy
+
+        name = numpy.__config__.CONFIG["Build Dependencies"]["blas"]["name"]  # type: ignore[attr-defined]
+        return str(name).lower() if name else None
+    except Exception:  # noqa: BLE001 - an older numpy or another build: unknown
+        return None
+
+
 def kernel() -> tuple[str, str]:
-    """The matrix kernel for thinc (``blis`` or ``numpy``) and why; decided once per process."""
+    """The matrix kernel for thinc (``blis`` or ``numpy``) and why; decided once per process.
+
+    numpy's BLAS when BLIS has only its generic kernel for this CPU, or when numpy
+    was built with an optimised BLAS (OpenBLAS, MKL, Accelerate: they pick their
+    kernel for the CPU too, and measured faster than BLIS on tok2vec's products);
+    BLIS otherwise. No timing: one look at each library's own report.
+    """
     global _kernel
     if _kernel is None:
         forced = os.environ.get(GEMM_ENV, "").strip().lower()
         arch = blis_arch()
+        blas = numpy_blas()
         if forced in ("blis", "numpy"):
             _kernel = (forced, f"{GEMM_ENV}={forced}; BLIS kernel: {arch or 'unknown'}")
         elif arch == "generic":
             _kernel = ("numpy", "BLIS has only its generic reference kernel for this CPU")
+        elif blas and any(k in blas for k in ("openblas", "mkl", "accelerate")):
+            _kernel = ("numpy", f"numpy's {blas}; BLIS kernel: {arch or 'unknown'}")
         else:
-            _kernel = ("blis", f"BLIS kernel: {arch or 'unknown'}")
+            _kernel = ("blis", f"BLIS kernel: {arch or 'unknown'}; numpy's BLAS: {blas or 'unknown'}")
     return _kernel
 
 

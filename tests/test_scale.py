@@ -137,14 +137,21 @@ def test_numpy_kernel_gives_identical_findings(units: list[Unit], rules) -> None
     assert isinstance(nlp.get_pipe("tok2vec").model.ops, NumpyOps)
 
 
-def test_the_kernel_is_numpy_where_blis_is_generic(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_kernel_is_numpy_where_blis_is_generic_or_numpy_has_an_optimised_blas(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(hl_nlp, "_kernel", None)
     monkeypatch.delenv(hl_nlp.GEMM_ENV, raising=False)
     monkeypatch.setattr(hl_nlp, "blis_arch", lambda: "generic")
     assert hl_nlp.kernel()[0] == "numpy"
     monkeypatch.setattr(hl_nlp, "_kernel", None)
+    monkeypatch.setattr(hl_nlp, "numpy_blas", lambda: "scipy-openblas")
     monkeypatch.setattr(hl_nlp, "blis_arch", lambda: "haswell")
+    assert hl_nlp.kernel()[0] == "numpy"
+    monkeypatch.setattr(hl_nlp, "_kernel", None)
+    monkeypatch.setattr(hl_nlp, "numpy_blas", lambda: "blas")  # the reference BLAS
     assert hl_nlp.kernel()[0] == "blis"
+    monkeypatch.setattr(hl_nlp, "_kernel", None)
+    monkeypatch.setattr(hl_nlp, "blis_arch", lambda: "generic")
+    assert hl_nlp.kernel()[0] == "numpy"
     monkeypatch.setattr(hl_nlp, "_kernel", None)
     monkeypatch.setenv(hl_nlp.GEMM_ENV, "numpy")
     assert hl_nlp.kernel()[0] == "numpy"
