@@ -20,9 +20,9 @@ stdout to a file, and measures wall time, records/s, MB/s and the peak memory
 of the whole process tree (see _measure.py: the largest single process from
 RUSAGE_CHILDREN, and the peak sum of RSS/PSS over the tree sampled from /proc).
 
-    python bench/export.py                         # 2,000,000 records (~1 GB)
+    python bench/export.py                         # dense and realistic, 100,000 records each, --jobs 1 and 2
     python bench/export.py --records 5000          # quick check
-    python bench/export.py --limit-seconds 600     # stop early, partial throughput
+    python bench/export.py --mix dense --records 2000000 --limit-seconds 600   # the 1 GB file, stopped early
 
 See bench/README.md.
 """
@@ -46,6 +46,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _measure import Command, default_humanize_lint, git_describe, help_has, markdown_table, measure, repo_root  # noqa: E402
 
 GENERATOR_VERSION = 1
+REALISTIC_VERSION = 1
+MIXES = ("dense", "realistic")
 INDEX_EVERY = 1000  # byte offset of every 1000th record, for progress estimates
 
 TEAMS = ["billing", "onboarding", "retention", "tech-support", "field-ops", "sales", "claims", "logistics"]
@@ -132,6 +134,180 @@ def generate(dev: list[dict], records: int, seed: int, out: Path, spacing: int =
     return {"bytes": offset, "index": index, "seconds": round(time.monotonic() - t0, 1)}
 
 
+# -- the realistic mix ------------------------------------------------------------
+#
+# Real help-desk exports are mostly routine: greetings, status notes, the same
+# macros and signatures thousands of times, transaction nouns used as the things
+# they are ("the renewal is due on 3/1"), and only a few percent of notes that
+# write about the customer as a thing. Slots (names, ids, dates, amounts,
+# products) vary the sentences the way real notes vary, so a sentence repeats
+# only where a real export repeats it: macros, signatures, stock phrases.
+
+COMPANIES = ["Northwind", "Contoso", "Fabrikam", "Tailspin", "Litware", "Proseware", "Adatum", "Woodgrove", "Lucerne", "Wingtip", "Alpine Ski House", "Blue Yonder", "Coho Vineyard", "Fourth Coffee", "Margie's Travel", "Trey Research"]
+PRODUCTS = ["mobile app", "web portal", "billing page", "router", "thermostat", "label printer", "handheld scanner", "card terminal", "dashboard", "sync agent", "smart lock", "desk phone", "remote access client", "invoice export", "payroll module"]
+PLANS = ["Basic", "Plus", "Pro", "Business", "Enterprise", "Team", "Starter"]
+FEATURES = ["single sign-on", "CSV export", "two-factor login", "auto-pay", "the calendar sync", "push notifications", "bulk upload", "the search filter", "offline mode", "the reporting tab", "password reset", "card reader pairing"]
+ERRORS = ["E-1042", "ERR_TIMEOUT", "403", "500", "E17", "0x80070005", "SYNC-22", "handshake failed", "invalid token", "quota exceeded"]
+CITIES = ["Denver", "Leeds", "Austin", "Lyon", "Osaka", "Toronto", "Perth", "Nairobi", "Madrid", "Dublin", "Chicago", "Porto"]
+PARTS = ["power supply", "fan assembly", "display panel", "battery pack", "docking station", "compressor", "control board", "door sensor", "print head", "keypad"]
+CARRIERS = ["FedEx", "Royal Mail", "Parcelforce", "our courier", "ground freight"]
+THINGS = ["invoice", "quote", "contract", "statement", "refund", "credit memo", "shipping label", "warranty card", "activation code", "receipt"]
+FEES = ["late", "overdraft", "restocking", "activation", "early termination", "wire", "foreign transaction"]
+VERSIONS = ["4.2", "4.2.1", "5.0", "5.0.3", "2026.1", "11.8", "3.14"]
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+GREETINGS = ["Hi {first},", "Hello {first},", "Hi {first}, thanks for reaching out.", "Thank you for contacting {company} Support.", "Thanks for your patience while we looked into this."]
+CLOSINGS = [
+    "Closing this ticket as resolved. If you need anything else, reply to this email and we will reopen it.",
+    "Please let us know if you have any other questions.",
+    "Marking as pending customer reply.",
+    "Set to solved; auto-close in 3 days.",
+    "I've attached the steps as a PDF for reference.",
+    "We appreciate your business!",
+]
+REALISTIC_SIGNATURES = ["\n\nThanks,\n{agent}\n{company} Support", "\n\n-- \n{agent}\nSupport, Tier 2", "\n\nBest regards,\n{agent}", "\n\n{agent} | {company} Customer Care\nMon-Fri 8am-6pm"]
+# Routine notes: the trigger nouns as things, ids for records, times and dates as times and dates.
+CLEAN = [
+    "Customer reports that {feature} fails with error {error} after the {version} update.",
+    "Checked the logs for order {order}; the sync job finished at {time} without errors.",
+    "Reset the password and sent a new activation link to the email on file.",
+    "Asked {first} to clear the browser cache and sign in again; {pron} confirmed it works now.",
+    "The renewal for the {plan} plan is due on {date}.",
+    "The renewal quote went out on {date} at ${amount}.",
+    "Processed the refund of ${amount} to the card ending {last4}; it should post in 3-5 business days.",
+    "The refund was approved and will show on the next statement.",
+    "The upgrade to {plan} takes effect on {date}.",
+    "Escalated the ticket to tier 2 for the {feature} bug (see #{ticket}).",
+    "Merged ticket #{ticket} into #{ticket2}.",
+    "The install at the {city} site is scheduled for {date} at {time}.",
+    "The order shipped via {carrier}, tracking {tracking}.",
+    "The cancellation request was withdrawn after we applied the discount.",
+    "The account balance is ${amount} as of {date}.",
+    "Called {first} back at {phone} and left a voicemail.",
+    "The claim was approved and the check mailed on {date}.",
+    "Replaced the {part} under warranty; the unit tested fine afterwards.",
+    "The lead time for the {part} is {n} business days.",
+    "Sent the {thing} for acct {acct} to the billing contact.",
+    "Refund issued to acct {acct} for the duplicate charge (${amount}).",
+    "The escalation was closed once the patch rolled out.",
+    "Updated the shipping address and reissued the {thing}.",
+    "{first} asked whether the {fee} fee can be waived; waived it once as a courtesy.",
+    "Walked {first} through pairing the {product} over the phone.",
+    "The {product} firmware is now on version {version}.",
+    "Logged a bug for the {product}: {feature} drops after {n} minutes.",
+    "The downgrade to {plan} is effective next billing cycle.",
+    "Applied a ${amount} credit to the account for the outage on {date}.",
+    "Confirmed the {thing} was received; nothing else needed.",
+    "The onboarding call is booked for {date} at {time} with the {company} admin team.",
+    "See INC{inc} for the full logs.",
+    "Per {first}, the {product} in the {city} office still shows error {error}.",
+    "No response to two follow-ups; sending the standard reminder.",
+    "The return label was emailed; the {part} should arrive by {date}.",
+    "Our engineers rolled back the {version} change and the {feature} issue is gone.",
+]
+# Notes that write about the customer as a thing or a number (the few percent that are flagged).
+FLAGGED = [
+    "The renewal called twice asking about the {thing} and is upset.",
+    "Acct {acct} called back wanting the {thing} resent.",
+    "The {time2} is waiting in the lobby.",
+    "Spoke with the {city} install about the delay; they want a call before {time}.",
+    "The escalation wants a callback before {time}; she is at the airport.",
+    "Customer {custid} is angry about the {fee} fee.",
+    "The cancellation said the {product} never worked and hung up.",
+    "Told the refund we would call back on {date}.",
+    "The upgrade is frustrated that {feature} still fails.",
+    "#{ticket} emailed again about the {thing}.",
+]
+
+
+def _slots(rng: random.Random, first: str, agent: str) -> dict:
+    m = rng.randrange(12)
+    return {
+        "first": first,
+        "agent": agent,
+        "pron": rng.choice(["she", "he", "they"]),
+        "company": rng.choice(COMPANIES),
+        "product": rng.choice(PRODUCTS),
+        "plan": rng.choice(PLANS),
+        "feature": rng.choice(FEATURES),
+        "error": rng.choice(ERRORS),
+        "version": rng.choice(VERSIONS),
+        "city": rng.choice(CITIES),
+        "part": rng.choice(PARTS),
+        "carrier": rng.choice(CARRIERS),
+        "thing": rng.choice(THINGS),
+        "fee": rng.choice(FEES),
+        "date": rng.choice([f"{m + 1}/{rng.randrange(1, 29)}", f"{MONTHS[m]} {rng.randrange(1, 29)}"]),
+        "time": f"{rng.randrange(8, 18) % 12 or 12}:{rng.choice(['00', '15', '30', '45'])}{rng.choice(['am', 'pm'])}",
+        "time2": f"{rng.randrange(1, 6)}pm",
+        "amount": f"{rng.randrange(5, 2500)}.{rng.randrange(100):02d}",
+        "last4": f"{rng.randrange(10000):04d}",
+        "order": f"{rng.randrange(10**6, 10**7)}",
+        "ticket": f"{rng.randrange(10000, 99999)}",
+        "ticket2": f"{rng.randrange(10000, 99999)}",
+        "tracking": f"1Z{rng.randrange(10**9, 10**10)}",
+        "phone": f"({rng.randrange(200, 999)}) 555-{rng.randrange(10000):04d}",
+        "acct": f"{rng.randrange(1000, 9999)}-{rng.randrange(10, 99)}",
+        "custid": f"{rng.randrange(100000, 999999)}",
+        "inc": f"{rng.randrange(10**6, 10**7):07d}",
+        "n": str(rng.randrange(2, 30)),
+    }
+
+
+def realistic_body(rng: random.Random, first: str, agent: str, flagged_rate: float = 0.04) -> str:
+    """One realistic note: an optional greeting, one to four routine sentences (a flagged
+    one in about ``flagged_rate`` of notes), an optional closing macro and signature."""
+    slots = _slots(rng, first, agent)
+    parts = []
+    if rng.random() < 0.3:
+        parts.append(rng.choice(GREETINGS).format(**slots))
+    k = rng.choices((1, 2, 3, 4), (30, 35, 25, 10))[0]
+    sentences = [rng.choice(CLEAN) for _ in range(k)]
+    if rng.random() < flagged_rate:
+        sentences[rng.randrange(k)] = rng.choice(FLAGGED)
+    parts.extend(t.format(**_slots(rng, first, agent)) for t in sentences)
+    if rng.random() < 0.35:
+        parts.append(rng.choice(CLOSINGS))
+    body = (" " if rng.random() < 0.6 else "\n").join(parts)
+    if rng.random() < 0.3:
+        body += rng.choice(REALISTIC_SIGNATURES).format(**slots)
+    return body
+
+
+def generate_realistic(records: int, seed: int, out: Path) -> dict:
+    """Write a CSV of the realistic mix (same columns as the dense one)."""
+    rng = random.Random(seed)
+    tmp = out.with_name(f"{out.name}.part{os.getpid()}")
+    index = []
+    t0 = time.monotonic()
+    start = time.mktime((2024, 1, 1, 8, 0, 0, 0, 0, -1))
+    offset = 0
+    with tmp.open("w", encoding="utf-8", newline="") as raw:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["id", "created_at", "team", "agent", "queue", "customer_name", "subject", "body"])
+        for i in range(records):
+            if i % INDEX_EVERY == 0:
+                chunk = buf.getvalue()
+                raw.write(chunk)
+                offset += len(chunk.encode())
+                buf.seek(0)
+                buf.truncate()
+                index.append(offset)
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            agent = rng.choice(AGENTS)
+            name = f"{last}, {first}" if rng.random() < 0.15 else f"{first} {last}"
+            body = realistic_body(rng, first, agent)
+            subject = f"{rng.choice(['Re: ', '', '', 'Fwd: '])}{rng.choice(PRODUCTS).capitalize()} {rng.choice(['issue', 'question', 'billing', 'order', 'setup help', 'refund request'])}"
+            created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start + i * 15 + rng.randrange(15)))
+            w.writerow([f"T-{i + 1:07d}", created, rng.choice(TEAMS), agent, rng.choice(QUEUES), name, subject, body])
+        chunk = buf.getvalue()
+        raw.write(chunk)
+        offset += len(chunk.encode())
+    os.replace(tmp, out)
+    return {"bytes": offset, "index": index, "seconds": round(time.monotonic() - t0, 1)}
+
+
 def sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
@@ -140,19 +316,23 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def ensure_csv(args: argparse.Namespace) -> tuple[Path, dict, bool]:
-    """The CSV path, its metadata, and whether this run generated it."""
+def ensure_csv(args: argparse.Namespace, mix: str = "dense") -> tuple[Path, dict, bool]:
+    """The CSV path of one mix, its metadata, and whether this run generated it."""
     out = args.out.expanduser()
     spacing = getattr(args, "spacing", 15)
     if out.suffix.lower() == ".csv":
-        csv_path = out
+        csv_path = out if mix == "dense" else out.with_name(f"{out.stem}-{mix}.csv")
     else:
-        csv_path = out / f"export-{args.records}r-seed{args.seed}{'' if spacing == 15 else f'-every{spacing}s'}.csv"
+        every = "" if spacing == 15 else f"-every{spacing}s"
+        csv_path = out / (f"export-{args.records}r-seed{args.seed}{every}.csv" if mix == "dense" else f"export-{mix}-{args.records}r-seed{args.seed}.csv")
     csv_path.parent.mkdir(parents=True, exist_ok=True)
     meta_path = csv_path.with_name(csv_path.name + ".meta.json")
-    want = {"generator": GENERATOR_VERSION, "records": args.records, "seed": args.seed, "dev_sha256": sha256(args.dev)}
-    if spacing != 15:
-        want["spacing_s"] = spacing
+    if mix == "dense":
+        want = {"generator": GENERATOR_VERSION, "records": args.records, "seed": args.seed, "dev_sha256": sha256(args.dev)}
+        if spacing != 15:
+            want["spacing_s"] = spacing
+    else:
+        want = {"generator": f"{mix}-{REALISTIC_VERSION}", "records": args.records, "seed": args.seed}
     if csv_path.exists() and meta_path.exists():
         try:
             meta = json.loads(meta_path.read_text())
@@ -161,8 +341,9 @@ def ensure_csv(args: argparse.Namespace) -> tuple[Path, dict, bool]:
                 return csv_path, meta, False
         except (OSError, ValueError):
             pass
-    print(f"generating {args.records:,} records into {csv_path} ...", file=sys.stderr)
-    meta = {**want, **generate(load_dev(args.dev), args.records, args.seed, csv_path, spacing)}
+    print(f"generating {args.records:,} records ({mix} mix) into {csv_path} ...", file=sys.stderr)
+    made = generate(load_dev(args.dev), args.records, args.seed, csv_path, spacing) if mix == "dense" else generate_realistic(args.records, args.seed, csv_path)
+    meta = {**want, **made}
     tmp_meta = meta_path.with_name(f"{meta_path.name}.part{os.getpid()}")
     tmp_meta.write_text(json.dumps(meta))
     os.replace(tmp_meta, meta_path)
@@ -242,41 +423,14 @@ def record_offset(index: list[int], count: int, size: int, records: int) -> int:
     return min(size, int(index[k] + (count - k * INDEX_EVERY) * size / records))
 
 
-def main() -> int:
-    root = repo_root()
-    cache = Path.home() / ".cache" / "humanize-lint-bench" / "export"
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--records", type=int, default=2_000_000, help="records in the generated CSV (default 2,000,000: about 1 GB)")
-    ap.add_argument("--seed", type=int, default=1, help="random seed for the generator (default 1)")
-    ap.add_argument("--spacing", type=int, default=15, help="seconds between records' created_at, from 2024-01-01 (default 15)")
-    ap.add_argument("--dev", type=Path, default=root.parent / "shared" / "eval" / "dev.jsonl", help="dev set the bodies come from (default ../shared/eval/dev.jsonl)")
-    ap.add_argument("--out", type=Path, default=cache, help=f"directory for the CSV and the lint output, or a .csv path (default {cache})")
-    ap.add_argument("--keep", action="store_true", help="keep the CSV generated by this run and the lint output (a reused CSV is always left alone)")
-    ap.add_argument("--generate-only", action="store_true", help="only make (or find) the CSV")
-    ap.add_argument("--limit-seconds", type=float, default=None, help="stop humanize-lint after this many seconds and report partial throughput")
-    ap.add_argument("--humanize-lint", default=default_humanize_lint(), help="humanize-lint executable (default: the repo's .venv)")
-    ap.add_argument("--jobs", default="auto", help="value for --jobs when the CLI has it: a number, or auto (= cores) (default auto)")
-    ap.add_argument("--no-summary", action="store_true", help="do not pass --summary / --group-by even when available")
-    ap.add_argument("--extra", action="append", default=[], help="extra argument for `humanize-lint check` (repeatable)")
-    ap.add_argument("--interval", type=float, default=0.5, help="seconds between /proc samples (default 0.5)")
-    ap.add_argument("--target-mb", type=float, default=500, help="peak-memory target to judge against (default 500)")
-    ap.add_argument("--json", type=Path, help="also write the measurements as JSON to this file")
-    args = ap.parse_args()
-    if args.records < 1:
-        ap.error("--records must be at least 1")
-
-    csv_path, meta, generated = ensure_csv(args)
-    if args.generate_only:
-        print(csv_path)
-        return 0
-
+def run_one(args: argparse.Namespace, csv_path: Path, meta: dict, jobs: Optional[str]) -> dict:
+    """Lint one CSV with one --jobs value; prints its table and returns the figures."""
     hl = args.humanize_lint
     argv = [hl, "check", str(csv_path), "--text-field", "body", "--id-field", "id", "--name-field", "customer_name", "--format", "json", "--exit-zero"]
     flags_used = []
     if help_has([hl, "check"], "--no-progress"):
         argv.append("--no-progress")
-    if help_has([hl, "check"], "--jobs"):
-        jobs = str(os.cpu_count() or 1) if args.jobs == "auto" else args.jobs
+    if jobs is not None and help_has([hl, "check"], "--jobs"):
         argv += ["--jobs", jobs]
         flags_used.append(f"--jobs {jobs}")
     if not args.no_summary:
@@ -296,9 +450,11 @@ def main() -> int:
     print("running: " + " ".join(argv[:1] + [os.path.basename(a) if a == str(csv_path) else a for a in argv[1:]]), file=sys.stderr)
     commit = git_describe()
     progress = Progress(csv_path, meta)
+    load = os.getloadavg()[0]
     m = measure([Command(argv, str(out_file), str(err_file))], interval=args.interval, time_limit=args.limit_seconds, on_sample=progress)
 
     size = int(meta["bytes"])
+    records = int(meta["records"])
     summary: dict = {}
     parse_note = ""
     if not m.stopped and out_file.exists():
@@ -321,7 +477,7 @@ def main() -> int:
             # the generator numbers records T-0000001.., so the last reported id
             # is how far linting got: a lower bound, in steps of one chunk.
             done = last_id
-            done_bytes = record_offset(progress.index, done, size, args.records)
+            done_bytes = record_offset(progress.index, done, size, records)
             how = "lower bound: the last record id in the streamed report (reports arrive one input chunk at a time)"
         elif upper is not None:
             done, done_bytes = None, None
@@ -330,7 +486,7 @@ def main() -> int:
             done, done_bytes = None, None
             how = "unknown: nothing reported yet and the CSV was never seen part-way read"
     else:
-        done = summary.get("records") if isinstance(summary.get("records"), int) else (args.records if rc == 0 else None)
+        done = summary.get("records") if isinstance(summary.get("records"), int) else (records if rc == 0 else None)
         done_bytes = size if rc == 0 else None
         how = "from the report's summary.records" if "records" in summary else "assumed all (no summary.records)"
 
@@ -338,22 +494,31 @@ def main() -> int:
     rps = (done / wall) if (done is not None and wall > 0) else None
     mbps = (done_bytes / 1e6 / wall) if (done_bytes is not None and wall > 0) else None
     peak_mb = m.peak_kb / 1024
-    verdict = "under" if peak_mb < args.target_mb else "OVER"
+    pss_mb = None if m.tree_pss_kb is None else m.tree_pss_kb / 1024
+    verdict = "under" if (pss_mb if pss_mb is not None else peak_mb) < args.target_mb else "OVER"
     out_mb = out_file.stat().st_size / 1e6 if out_file.exists() else 0.0
+    flagged = None
+    if isinstance(summary.get("findings"), int) and out_file.exists() and not m.stopped:
+        try:
+            with out_file.open() as fh:
+                flagged = len({f.get("record") for f in json.load(fh).get("findings", [])})
+        except (OSError, ValueError):
+            pass
 
     rows = [
-        ["file", f"{csv_path.name}: {size / 1e6:,.1f} MB, {args.records:,} records, {size / args.records:.0f} B/record"],
+        ["file", f"{csv_path.name}: {size / 1e6:,.1f} MB, {records:,} records, {size / records:.0f} B/record"],
         ["humanize-lint", f"commit {commit}; " + (" ".join(flags_used) or "(no --jobs/--summary/--group-by in this CLI)")],
+        ["load average at start", f"{load:.2f}"],
         ["status", ("stopped at --limit-seconds" if m.stopped else f"exit {rc}") + (f"; {err_tail[-1][:120]}" if (rc not in (0, None) and err_tail) else "")],
         ["wall s", f"{wall:,.1f}"],
         ["records done", ("?" if done is None else f"{done:,}" + (" (lower bound)" if m.stopped else "")) + (f"; {upper:,} read" if upper is not None else "")],
         ["records/s", "?" if rps is None else f"{rps:,.1f}"],
         ["MB/s", "?" if mbps is None else f"{mbps:.3f}"],
-        ["peak memory MB (tree)", f"{peak_mb:,.0f} ({verdict} {args.target_mb:.0f} MB target)"],
+        ["peak memory MB (tree)", f"{peak_mb:,.0f}"],
         ["  largest single process MB", f"{m.maxrss_kb / 1024:,.0f}"],
-        ["  peak RSS sum MB / PSS sum MB", f"{m.tree_rss_kb / 1024:,.0f} / " + ("?" if m.tree_pss_kb is None else f"{m.tree_pss_kb / 1024:,.0f}") + f" ({m.max_procs} process(es) max)"],
+        ["  peak RSS sum MB / PSS sum MB", f"{m.tree_rss_kb / 1024:,.0f} / " + ("?" if pss_mb is None else f"{pss_mb:,.0f}") + f" ({verdict} {args.target_mb:.0f} MB target, PSS) ({m.max_procs} process(es) max)"],
         ["CPU s (user+sys)", f"{m.cpu_seconds:,.1f}"],
-        ["findings", f"{summary['findings']:,}" if isinstance(summary.get("findings"), int) else "?"],
+        ["findings", (f"{summary['findings']:,}" if isinstance(summary.get("findings"), int) else "?") + (f" in {flagged:,} records ({100 * flagged / max(1, done or 1):.1f}%)" if flagged is not None else "")],
         ["report size MB", f"{out_mb:,.1f}"],
     ]
     print()
@@ -364,23 +529,82 @@ def main() -> int:
     if m.timeline:
         pts = [m.timeline[int(i * (len(m.timeline) - 1) / 7)] for i in range(8)]
         print("RSS over time (s: tree sum / largest process / main process, MB): " + ", ".join(f"{t:.0f}: {a:.0f}/{b:.0f}/{c:.0f}" for t, a, b, c, _ in pts))
-    if args.json:
-        args.json.write_text(json.dumps({
-            "csv": {"path": str(csv_path), "bytes": size, "records": args.records, "seed": args.seed, "generated_this_run": generated},
-            "argv": argv, "commit": commit, "flags_used": flags_used, "measurement": m.as_dict(), "returncode": rc,
-            "records_done": done, "records_read_upper_bound": upper, "records_done_source": how, "records_per_s": rps, "mb_per_s": mbps,
-            "peak_mb": round(peak_mb, 1), "target_mb": args.target_mb, "under_target": peak_mb < args.target_mb,
-            "summary": summary, "report_bytes": int(out_mb * 1e6), "stderr_tail": err_tail,
-            "progress_samples": progress.last[-50:], "date": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        }, indent=2) + "\n")
-
     if not args.keep:
         for p in (out_file, err_file):
             p.unlink(missing_ok=True)
-        if generated:
-            csv_path.unlink(missing_ok=True)
-            csv_path.with_name(csv_path.name + ".meta.json").unlink(missing_ok=True)
-    return 0 if (m.stopped or rc == 0) else 1
+    return {
+        "csv": {"path": str(csv_path), "bytes": size, "records": records, "seed": args.seed},
+        "argv": argv, "commit": commit, "flags_used": flags_used, "jobs": jobs, "load_at_start": load, "measurement": m.as_dict(), "returncode": rc,
+        "records_done": done, "records_read_upper_bound": upper, "records_done_source": how, "records_per_s": rps, "mb_per_s": mbps,
+        "peak_mb": round(peak_mb, 1), "pss_mb": None if pss_mb is None else round(pss_mb, 1), "target_mb": args.target_mb, "under_target": verdict == "under",
+        "cpu_s": m.cpu_seconds, "summary": summary, "flagged_records": flagged, "report_bytes": int(out_mb * 1e6), "stderr_tail": err_tail,
+        "progress_samples": progress.last[-50:], "stopped": m.stopped,
+    }
+
+
+def main() -> int:
+    root = repo_root()
+    cache = Path.home() / ".cache" / "humanize-lint-bench" / "export"
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--records", type=int, default=100_000, help="records in each generated CSV (default 100,000; 2,000,000 makes the dense one about 1 GB)")
+    ap.add_argument("--mix", default="dense,realistic", help="which exports: dense (dev-set notes, most flagged), realistic (mostly routine notes, macros and signatures, a few percent flagged), or both comma-separated (default)")
+    ap.add_argument("--seed", type=int, default=1, help="random seed for the generator (default 1)")
+    ap.add_argument("--spacing", type=int, default=15, help="seconds between dense records' created_at, from 2024-01-01 (default 15)")
+    ap.add_argument("--dev", type=Path, default=root.parent / "shared" / "eval" / "dev.jsonl", help="dev set the dense bodies come from (default ../shared/eval/dev.jsonl)")
+    ap.add_argument("--out", type=Path, default=cache, help=f"directory for the CSVs and the lint output, or a .csv path (default {cache})")
+    ap.add_argument("--keep", action="store_true", help="keep the CSVs generated by this run and the lint output (a reused CSV is always left alone)")
+    ap.add_argument("--generate-only", action="store_true", help="only make (or find) the CSVs")
+    ap.add_argument("--limit-seconds", type=float, default=None, help="stop humanize-lint after this many seconds and report partial throughput")
+    ap.add_argument("--humanize-lint", default=default_humanize_lint(), help="humanize-lint executable (default: the repo's .venv)")
+    ap.add_argument("--jobs", default="1,2", help="values for --jobs when the CLI has it, comma-separated: numbers or auto (= cores) (default 1,2: the scaling from one core to two)")
+    ap.add_argument("--no-summary", action="store_true", help="do not pass --summary / --group-by even when available")
+    ap.add_argument("--extra", action="append", default=[], help="extra argument for `humanize-lint check` (repeatable)")
+    ap.add_argument("--interval", type=float, default=0.5, help="seconds between /proc samples (default 0.5)")
+    ap.add_argument("--target-mb", type=float, default=500, help="peak-memory target (PSS sum of the tree) to judge against (default 500)")
+    ap.add_argument("--json", type=Path, help="also write the measurements as JSON to this file")
+    args = ap.parse_args()
+    if args.records < 1:
+        ap.error("--records must be at least 1")
+    mixes = [m.strip() for m in args.mix.split(",") if m.strip()]
+    if not mixes or any(m not in MIXES for m in mixes):
+        ap.error(f"--mix takes {', '.join(MIXES)}")
+    jobs_list = [str(os.cpu_count() or 1) if j.strip() == "auto" else j.strip() for j in args.jobs.split(",") if j.strip()]
+
+    csvs = {mix: ensure_csv(args, mix) for mix in mixes}
+    if args.generate_only:
+        for csv_path, _, _ in csvs.values():
+            print(csv_path)
+        return 0
+
+    runs = []
+    for mix in mixes:
+        csv_path, meta, _ = csvs[mix]
+        for jobs in jobs_list or [None]:
+            print(f"\n## {mix} mix" + (f", --jobs {jobs}" if jobs else ""))
+            runs.append({"mix": mix, **run_one(args, csv_path, meta, jobs)})
+
+    rows = []
+    for r in runs:
+        one = next((o for o in runs if o["mix"] == r["mix"] and o["jobs"] == "1"), None)
+        rps = r["records_per_s"]
+        cores = int(r["jobs"]) if r["jobs"] and r["jobs"].isdigit() else 1
+        scale = f"{rps / one['records_per_s']:.2f}x" if (one is not None and one is not r and rps and one["records_per_s"]) else ""
+        rows.append([
+            r["mix"], r["jobs"] or "-", f"{r['load_at_start']:.2f}", f"{r['measurement']['wall_s']:,.1f}", f"{r['cpu_s']:,.1f}",
+            "?" if rps is None else f"{rps:,.0f}", "?" if rps is None else f"{rps / cores:,.0f}", scale,
+            "?" if r["pss_mb"] is None else f"{r['pss_mb']:,.0f}" + ("" if r["under_target"] else " OVER"),
+            "?" if r["flagged_records"] is None else f"{100 * r['flagged_records'] / max(1, r['records_done'] or 1):.1f}%",
+        ])
+    print("\n## Summary\n")
+    print(markdown_table(["mix", "jobs", "load", "wall s", "CPU s", "records/s", "per core", "vs jobs 1", "peak PSS MB", "records flagged"], rows))
+    if args.json:
+        args.json.write_text(json.dumps({"runs": runs, "date": time.strftime("%Y-%m-%dT%H:%M:%S")}, indent=2) + "\n")
+    if not args.keep:
+        for csv_path, _, generated in csvs.values():
+            if generated:
+                csv_path.unlink(missing_ok=True)
+                csv_path.with_name(csv_path.name + ".meta.json").unlink(missing_ok=True)
+    return 0 if all(r["stopped"] or r["returncode"] == 0 for r in runs) else 1
 
 
 if __name__ == "__main__":

@@ -133,12 +133,19 @@ def _umask() -> int:
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"humanize-lint {__version__}")
+        if any(a in ("-v", "--verbose") for a in sys.argv[1:]):
+            from . import nlp
+
+            typer.echo(f"Python {sys.version.split()[0]}")
+            for line in nlp.kernel_report():
+                typer.echo(line)
         raise typer.Exit()
 
 
 @app.callback()
 def main(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit (with -v: the spaCy pipeline and the matrix kernel it runs on)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="With --version: also the pipeline, the matrix kernel and BLAS threads."),
 ) -> None:
     """humanize-lint: write about customers as people."""
 

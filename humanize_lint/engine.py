@@ -11,7 +11,15 @@ Stages, per batch of units:
    sentence on: the reference the tests hold the cheap stage to.
 2. **Parse.** Only those sentences are tokenized, merged (identifiers,
    times, hyphenated words: ``parse``) and run through the pipeline, in
-   large batches inside a memory zone.
+   large batches inside a memory zone. A sentence judged before in this
+   run (a macro, a signature, a quoted reply) is not parsed again: the
+   judgement of a sentence is a function of its text, its chat-message
+   starts, the next sentence of its segment (pronoun support) and the
+   linter's rules, and is kept, without its doc, in a bounded cache under
+   that key (``LintOptions.sentence_cache``). What depends on the unit (its
+   text outside the sentence, the customer's name in suggestions, repeated
+   mentions across sentences, acronym definitions) is settled per unit
+   after the cache, every time.
 3. **Each kind's check.** ``kinds.person`` on each parsed sentence,
    ``kinds.terms``/``kinds.pattern`` matchers, then the kinds that need no
    parse: ``kinds.acronym`` and ``kinds.identifier`` over the segments.
@@ -28,6 +36,7 @@ The engine knows no input format: callers pass the segments of each unit
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -64,6 +73,8 @@ class LintOptions:
     # The cheap stage: only sentences that hold a cue and a candidate are parsed.
     # False parses every sentence (the reference the cheap stage is tested against).
     prefilter: bool = True
+    # Judged sentences remembered (least recently used dropped first); 0: none.
+    sentence_cache: int = 20_000
 
 
 @dataclass
@@ -75,6 +86,53 @@ class _Sentence:
     text: str  # the text the parser sees (speaker tags blanked)
     starts: list[int]  # chat message starts inside it
     after: str  # the next sentence of the segment (for pronoun support)
+
+    def key(self) -> tuple[str, tuple[int, ...], str]:
+        """Everything a sentence's judgement depends on besides the linter's rules."""
+        return (self.text, tuple(self.starts), self.after)
+
+
+@dataclass(frozen=True, slots=True)
+class _PersonJudged:
+    """A person rule's finding in one sentence, as plain values (no tokens): what
+    settling within the unit and building the hit need."""
+
+    rule: int  # index into Linter.person
+    start: int  # sentence offsets of the candidate phrase
+    end: int
+    key: str  # what makes two mentions the same (``settle``)
+    pending: bool
+    support: str | None
+    plural: bool
+    count: str | None
+    sentence_start: bool
+    trigger: str
+    reason: str
+    bare: bool  # no word besides the head, its determiner and punctuation
+    explanation: tuple[tuple[str, Any], ...]  # without "support", settled per unit
+
+
+@dataclass(frozen=True, slots=True)
+class _Judged:
+    """The parse-based judgement of one sentence: person findings and matcher hits
+    (rule, sentence start, sentence end, suggestions, fixable)."""
+
+    person: tuple[_PersonJudged, ...]
+    matches: tuple[tuple[Rule, int, int, tuple[str, ...], bool], ...]
+
+
+@dataclass
+class _Mention:
+    """One use of a cached person finding in a unit; ``settle`` may mark it supported."""
+
+    judged: _PersonJudged
+    base: int
+    support: str | None
+    pending: bool
+
+    @property
+    def key(self) -> str:
+        return self.judged.key
 
 
 class Linter:
@@ -93,9 +151,13 @@ class Linter:
         self._allow_re = _words_regex(self.options.allow) if self.options.allow else None
         self.skipped_parse_rules: list[Rule] = []
         self._gate: CueGate | None = None
-        # Results of parsed sentences by what they depend on (see SentenceCache); off
-        # unless a caller that lints the same text again and again (an editor) sets it.
+        # The cheap stage's verdicts per segment text (see SentenceCache); off unless a
+        # caller that lints the same text again and again (an editor) sets it.
         self.sentence_cache: SentenceCache | None = None
+        # Judged sentences (``_judge``), bounded by ``LintOptions.sentence_cache``.
+        self._judged: OrderedDict[tuple[str, tuple[int, ...], str], _Judged] = OrderedDict()
+        self.cache_hits = 0
+        self.cache_misses = 0
 
     # -- public -------------------------------------------------------------
 
@@ -145,10 +207,11 @@ class Linter:
                     continue
                 # The cheap stage's verdicts depend on the segment's text alone: kept with
                 # offsets relative to the segment.
-                planned = cache.planned(seg.text)
+                key = ("L" if _typed_lines(seg) else "-") + seg.text  # (line breaks typed in a record start sentences)
+                planned = cache.planned(key)
                 if planned is None:
                     planned = [(sent.base - seg.start, sent.text, sent.starts, sent.after) for sent, skipped in self.plan(seg) if skipped is None]
-                    cache.plan(seg.text, planned)
+                    cache.plan(key, planned)
                 todo.extend(_Sentence(k, seg.start + rel, text, starts, after) for rel, text, starts, after in planned)
         return todo
 
@@ -183,66 +246,69 @@ class Linter:
         todo = self.sentences(units, segments)
         if not todo:
             return out
-        if self.matchers:
-            self.matchers.build(self.model.get())  # outside any memory zone: the matchers' strings must stay
-        cache = self.sentence_cache
-        if cache is not None:
-            cache.fit(len(todo))
-        keys = [cache.key(s, units[s.unit]) for s in todo] if cache is not None else []
-        results: list[_SentenceResult | None] = [cache.get(k) for k in keys] if cache is not None else [None] * len(todo)
-        parse = [s for s, res in zip(todo, results) if res is None]
-        fresh = iter(list(self._sentence_results(parse, units)))
+        judged = self._judge(todo)
         # Person findings wait until their unit is done: a pending one needs another mention.
-        pending: dict[tuple[int, int], list[_Pending]] = {}
-        for i, sent in enumerate(todo):
-            res = results[i]
-            if res is None:
-                res = next(fresh)
-                if cache is not None:
-                    cache.put(keys[i], res)
-            for r, found in res.person:
-                pending.setdefault((sent.unit, r), []).extend(_Pending(key, pend, support, hit, sent.base) for key, pend, support, hit in found)
-            out[sent.unit].extend(_shifted(h, sent.base) for h in res.matched)
-        for (k, _r), items in pending.items():
-            for item in settle_findings(items):  # type: ignore[arg-type, type-var]
-                hit = _shifted(item.hit, item.base)
-                if hit.explanation is not None and hit.explanation.get("support") != item.support:
-                    hit.explanation = {**hit.explanation, "support": item.support}
-                out[k].append(hit)
+        pending: dict[tuple[int, int], list[_Mention]] = {}
+        for sent, j in zip(todo, judged):
+            unit = units[sent.unit]
+            for pj in j.person:
+                pending.setdefault((sent.unit, pj.rule), []).append(_Mention(pj, sent.base, pj.support, pj.pending))
+            for rule, a, b, suggestion, fixable in j.matches:
+                text = unit.text[sent.base + a : sent.base + b]
+                out[sent.unit].append(Hit(rule, sent.base + a, sent.base + b, {"text": text, "term": text}, suggestion, fixable))
+        for (k, r), items in pending.items():
+            for m in settle_findings(items):  # type: ignore[arg-type]
+                out[k].append(self._person_hit(self.person[r], units[k], m))
         return out
 
-    def _sentence_results(self, todo: Sequence[_Sentence], units: Sequence[Unit]) -> Iterator[_SentenceResult]:
-        """Parse the sentences and run the parse-based kinds: hits relative to each sentence's start."""
-        if not todo:
-            return
-        for sent, (doc, merged) in zip(todo, self.parser.parse((s.text, s.starts) for s in todo)):
-            unit = units[sent.unit]
-            person: list[tuple[int, list[tuple[str, bool, str | None, Hit]]]] = []
-            for r, pr in enumerate(self.person):
-                found = [(f.key, f.pending, f.support, _shifted(self._person_hit(pr, unit, sent.base, doc, f), -sent.base)) for f in pr.check(doc, merged, sent.after)]
-                if found:
-                    person.append((r, found))
-            matched = [_shifted(h, -sent.base) for h in self.matchers.hits(doc, sent.base, unit.text)] if self.matchers else []
-            yield _SentenceResult(person, matched)
-        self.parser.release()  # hits keep offsets and strings only
+    def _judge(self, todo: Sequence[_Sentence]) -> list[_Judged]:
+        """The judgement of each sentence: from the cache, or parsed (each distinct sentence once)."""
+        if self.matchers:
+            self.matchers.build(self.model.get())  # outside any memory zone: the matchers' strings must stay
+        size = self.options.sentence_cache
+        if not size:  # the reference: every sentence parsed and judged
+            self.cache_misses += len(todo)
+            judged = [self._judge_doc(doc, merged, s.after) for s, (doc, merged) in zip(todo, self.parser.parse((s.text, s.starts) for s in todo))]
+            self.parser.release()
+            return judged
+        cache = self._judged
+        keys = [s.key() for s in todo]
+        got: dict[tuple[str, tuple[int, ...], str], _Judged] = {}
+        miss: dict[tuple[str, tuple[int, ...], str], _Sentence] = {}
+        for key, sent in zip(keys, todo):
+            if key in got or key in miss:
+                continue
+            j = cache.get(key)
+            if j is None:
+                miss[key] = sent
+            else:
+                cache.move_to_end(key)
+                got[key] = j
+        self.cache_hits += len(todo) - len(miss)
+        self.cache_misses += len(miss)
+        if miss:
+            items = list(miss.items())
+            for (key, sent), (doc, merged) in zip(items, self.parser.parse((s.text, s.starts) for _, s in items)):
+                j = self._judge_doc(doc, merged, sent.after)
+                got[key] = j
+                cache[key] = j
+            self.parser.release()  # the judgements keep offsets and strings only
+            while len(cache) > size:
+                cache.popitem(last=False)
+        return [got[k] for k in keys]
 
-    def _person_hit(self, pr: PersonRule, unit: Unit, base: int, doc: Any, found: PersonFinding) -> Hit:
+    def _judge_doc(self, doc: Any, merged: Mapping[int, str], after: str) -> _Judged:
+        person = tuple(self._person_judged(r, pr, doc, found) for r, pr in enumerate(self.person) for found in pr.check(doc, merged, after))
+        matches: tuple[tuple[Rule, int, int, tuple[str, ...], bool], ...] = ()
+        if self.matchers:
+            matches = tuple((h.rule, h.start, h.end, h.suggestions, h.fixable) for h in self.matchers.hits(doc, 0, doc.text))
+        return _Judged(person, matches)
+
+    def _person_judged(self, r: int, pr: PersonRule, doc: Any, found: PersonFinding) -> _PersonJudged:
         c, ev = found.candidate, found.evidence
         s_tok, e_tok = doc[c.start], doc[c.end - 1]
-        start = base + s_tok.idx
-        end = base + e_tok.idx + len(e_tok.text)
-        text = unit.text[start:end]
         plural = c.head.tag_ in ("NNS", "NNPS") and c.kind != "identifier"
         count = next((t.text.lower() for t in doc[c.start : c.end] if t.dep_ in ("nummod", "det") and t.lower_ in _COUNT_WORDS), None)
-        suggestions = person_phrases(
-            text,
-            customer=unit.customer,
-            plural=plural,
-            count_word=count,
-            sentence_start=s_tok.is_sent_start or s_tok.i == 0,
-            templates={k: list(v) for k, v in pr.rule.suggest.items() if isinstance(v, list)},
-            name_style=self.options.name_style,
-        )
         if c.kind == "identifier":
             trigger = "identifier"
         elif c.kind == "time" and c.head.i == c.start + (1 if c.end - c.start > 1 else 0):
@@ -251,22 +317,53 @@ class Linter:
             trigger = c.head.text[:-1] if c.head.text.endswith("s") else c.head.text  # "an MQL", as written
         else:
             trigger = c.head.lemma_.lower() if c.head.pos_ in ("NOUN", "PROPN") else c.head.lower_
-        values = {"text": text, "trigger": trigger, "a_trigger": f"{_article(trigger)} {trigger}", "cue": ev.reason, "customer": unit.customer or ""}
         # Only a known name is a safe replacement ("the customer" may not fit the
         # sentence), and only for a bare reference: "the upset renewal" or "the
         # Leeds install" would lose words.
         extra = [t for t in doc[c.start : c.end] if t.i != c.head.i and t.dep_ != "det" and not t.is_punct]
-        fixable = bool(unit.customer and unit.customer.strip()) and not plural and not extra
-        explanation = {
-            "candidate": c.kind,
-            "head": c.head.text,
-            "wordnet": c.cls,
-            "evidence": ev.name,
-            "reason": ev.reason,
-            "words": list(ev.words),
-            "strength": "strong" if ev.strong else "weak",
-            "support": found.support,
-        }
+        explanation = (
+            ("candidate", c.kind),
+            ("head", c.head.text),
+            ("wordnet", c.cls),
+            ("evidence", ev.name),
+            ("reason", ev.reason),
+            ("words", tuple(ev.words)),
+            ("strength", "strong" if ev.strong else "weak"),
+        )
+        return _PersonJudged(
+            rule=r,
+            start=s_tok.idx,
+            end=e_tok.idx + len(e_tok.text),
+            key=found.key,
+            pending=found.pending,
+            support=found.support,
+            plural=plural,
+            count=count,
+            sentence_start=s_tok.is_sent_start or s_tok.i == 0,
+            trigger=trigger,
+            reason=ev.reason,
+            bare=not extra,
+            explanation=explanation,
+        )
+
+    def _person_hit(self, pr: PersonRule, unit: Unit, m: _Mention) -> Hit:
+        j = m.judged
+        start, end = m.base + j.start, m.base + j.end
+        text = unit.text[start:end]
+        suggestions = person_phrases(
+            text,
+            customer=unit.customer,
+            plural=j.plural,
+            count_word=j.count,
+            sentence_start=j.sentence_start,
+            templates={k: list(v) for k, v in pr.rule.suggest.items() if isinstance(v, list)},
+            name_style=self.options.name_style,
+        )
+        trigger = j.trigger
+        values = {"text": text, "trigger": trigger, "a_trigger": f"{_article(trigger)} {trigger}", "cue": j.reason, "customer": unit.customer or ""}
+        fixable = bool(unit.customer and unit.customer.strip()) and not j.plural and j.bare
+        explanation = {k: list(v) if k == "words" else v for k, v in j.explanation}
+        explanation["support"] = m.support
         return Hit(pr.rule, start, end, values, suggestions, fixable, explanation=explanation)
 
     # -- stages 4 and 5 -------------------------------------------------------
@@ -317,83 +414,37 @@ class Linter:
         )
 
 
-@dataclass
-class _SentenceResult:
-    """What the parse-based kinds found in one sentence, in offsets from the sentence's start:
-    per person rule (its index) the (head key, pending, support, hit) of each finding, and
-    the terms/pattern matcher hits."""
-
-    person: list[tuple[int, list[tuple[str, bool, str | None, Hit]]]]
-    matched: list[Hit]
-
-
-@dataclass
-class _Pending:
-    """A person finding waiting for its unit to be settled (``kinds.person.settle`` reads
-    ``key`` and ``pending`` and sets ``support``)."""
-
-    key: str
-    pending: bool
-    support: str | None
-    hit: Hit
-    base: int
-
-
-def _shifted(hit: Hit, delta: int) -> Hit:
-    return Hit(hit.rule, hit.start + delta, hit.end + delta, dict(hit.values), hit.suggestions, hit.fixable, hit.explanation)
-
-
 class SentenceCache:
-    """The parse-based kinds' results per sentence, so that an edit re-parses only the
-    sentences it changed (the language server sets one on each linter).
+    """The cheap stage's verdict per segment text, so that an edit re-runs the gate only
+    on the paragraphs it changed (the language server sets one on each linter). The
+    parse-based judgements are kept by the linter itself (``Linter._judge``, bounded by
+    ``LintOptions.sentence_cache``), keyed by what they depend on.
 
-    A result depends on the sentence as parsed, its chat-message starts, the next
-    sentence (pronoun support), the sentence as written (the message quotes it)
-    and the unit's customer (suggestions); the rules and options are the
-    linter's own, so a cache belongs to one linter. Least recently used entries
-    go first beyond ``size``.
+    Least recently used entries go first beyond ``size``.
     """
 
     def __init__(self, size: int = 1_000) -> None:
         from collections import OrderedDict
 
         # Grows to twice the largest lint seen (``fit``): an LRU smaller than one
-        # document's sentences would miss on every one of them.
+        # document's segments would miss on every one of them.
         self.size = size
-        self._items: OrderedDict[tuple[Any, ...], _SentenceResult] = OrderedDict()
         self._plans: OrderedDict[str, list[tuple[int, str, list[int], str]]] = OrderedDict()
         self.hits = 0
         self.misses = 0
 
-    def key(self, sent: _Sentence, unit: Unit) -> tuple[Any, ...]:
-        """What a sentence's result depends on besides the linter."""
-        return (sent.text, tuple(sent.starts), sent.after, unit.text[sent.base : sent.base + len(sent.text)], unit.customer)
-
-    def get(self, key: tuple[Any, ...]) -> _SentenceResult | None:
-        """The stored result, if any (and mark it recently used)."""
-        res = self._items.get(key)
-        if res is None:
-            self.misses += 1
-            return None
-        self.hits += 1
-        self._items.move_to_end(key)
-        return res
-
-    def put(self, key: tuple[Any, ...], result: _SentenceResult) -> None:
-        """Store a result, dropping the least recently used beyond the size."""
-        self._items[key] = result
-        if len(self._items) > self.size:
-            self._items.popitem(last=False)
-
     def fit(self, n: int) -> None:
-        """Make room for twice ``n`` entries (the sentences or segments of one lint)."""
+        """Make room for twice ``n`` entries (the segments of one lint)."""
         self.size = max(self.size, 2 * n)
 
     def planned(self, segment_text: str) -> list[tuple[int, str, list[int], str]] | None:
         """The sentences of a segment that go to the parser, if this segment text was planned before."""
         got = self._plans.get(segment_text)
-        if got is not None:
-            self._plans.move_to_end(segment_text)
+        if got is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self._plans.move_to_end(segment_text)
         return got
 
     def plan(self, segment_text: str, sentences: list[tuple[int, str, list[int], str]]) -> None:
@@ -403,7 +454,7 @@ class SentenceCache:
             self._plans.popitem(last=False)
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._plans)
 
 
 _COUNT_WORDS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "both", "several", "many", "some", "all"}

@@ -10,11 +10,27 @@ to the rules that need no parse.
 After loading, ``fastpipes.install`` swaps the pipeline's rule-based
 ``attribute_ruler`` and ``lemmatizer`` for memoizing equivalents that give the
 same token attributes several times faster.
+
+**The matrix kernel.** thinc multiplies matrices with BLIS, which picks a
+kernel for the CPU once per process; on a CPU it does not recognise it falls
+back to its generic reference kernel, several times slower than numpy's BLAS
+(OpenBLAS) on the products tok2vec and the parser's lower layer compute. At
+load, ``kernel()`` asks BLIS which kernel it chose (one call into the BLIS
+library spaCy already loaded, no timing) and numpy which BLAS it was built
+with; when BLIS is ``generic``, or numpy has an optimised BLAS (OpenBLAS in
+its wheels), the pipeline's models run on ``NumpyOps(use_blis=False)``.
+numpy's BLAS is
+held to one thread per process either way, so ``--jobs N`` runs N threads, not N x cores
+(``OPENBLAS_NUM_THREADS`` and friends before numpy is imported, threadpoolctl
+when it already was). ``HUMANIZE_LINT_GEMM=blis|numpy`` forces a choice.
+``humanize-lint --version -v`` prints which one runs.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import os
+import sys
 from typing import Any
 
 from .model import ModelError
@@ -62,10 +78,15 @@ def choose(requested: str | None) -> str:
 
 
 class LazyModel:
-    """Loads the chosen pipeline on first use, once per process."""
+    """Loads the chosen pipeline on first use, once per process.
 
-    def __init__(self, requested: str | None = None) -> None:
+    ``gemm``: the matrix kernel its models run on (``blis`` or ``numpy``);
+    None chooses at load (``kernel()``).
+    """
+
+    def __init__(self, requested: str | None = None, gemm: str | None = None) -> None:
         self.requested = requested
+        self.gemm = gemm
         self._nlp: Any = None
         self._ner: Any = None
         self._ner_failed = False
@@ -90,6 +111,7 @@ class LazyModel:
             from . import fastpipes
 
             fastpipes.install(nlp)
+            self.gemm = use_kernel(nlp, self.gemm)
             self._nlp = nlp
         return self._nlp
 
@@ -111,6 +133,7 @@ class LazyModel:
                 keep = ["ner"] + ([p for p in nlp.pipe_names if p in ("tok2vec", "transformer")] if "Listener" in arch else [])
                 for pipe in [p for p in nlp.pipe_names if p not in keep]:
                     nlp.remove_pipe(pipe)
+                use_kernel(nlp, self.gemm)
                 self._ner = nlp
             except (ModelError, OSError, ImportError, ValueError, KeyError):
                 self._ner_failed = True
@@ -129,6 +152,123 @@ def load_exclusions(name: str) -> list[str]:
     return ["ner", "tokenizer"] if name in DEFAULT_TOKENIZER_PIPELINES else ["ner"]
 
 
+# -- the matrix kernel ----------------------------------------------------------
+
+GEMM_ENV = "HUMANIZE_LINT_GEMM"
+# Thread counts numpy's BLAS reads when it is first imported.
+_BLAS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
+_kernel: tuple[str, str] | None = None
+
+
+def blis_arch() -> str | None:
+    """The kernel family BLIS chose for this CPU (``haswell``, ``skx``, ``zen2``,
+    ``generic`` ...), from the BLIS inside thinc's ``blis.cy``; None when it cannot be asked."""
+    try:
+        import ctypes
+
+        import blis.cy
+
+        lib = ctypes.CDLL(blis.cy.__file__)
+        lib.bli_arch_query_id.restype = ctypes.c_int
+        lib.bli_arch_string.restype = ctypes.c_char_p
+        name = lib.bli_arch_string(lib.bli_arch_query_id())
+        return name.decode("ascii", "replace") if name else None
+    except Exception:  # noqa: BLE001 - no blis, another build, no symbols: keep thinc's default
+        return None
+
+
+def numpy_blas() -> str | None:
+    """The BLAS numpy was built with (``scipy-openblas``, ``openblas``, ``mkl`` ...), from its build config."""
+    try:
+        import numpy
+
+        name = numpy.__config__.CONFIG["Build Dependencies"]["blas"]["name"]  # type: ignore[attr-defined]
+        return str(name).lower() if name else None
+    except Exception:  # noqa: BLE001 - an older numpy or another build: unknown
+        return None
+
+
+def kernel() -> tuple[str, str]:
+    """The matrix kernel for thinc (``blis`` or ``numpy``) and why; decided once per process.
+
+    numpy's BLAS when BLIS has only its generic kernel for this CPU, or when numpy
+    was built with an optimised BLAS (OpenBLAS, MKL, Accelerate: they pick their
+    kernel for the CPU too, and measured faster than BLIS on tok2vec's products);
+    BLIS otherwise. No timing: one look at each library's own report.
+    """
+    global _kernel
+    if _kernel is None:
+        forced = os.environ.get(GEMM_ENV, "").strip().lower()
+        arch = blis_arch()
+        blas = numpy_blas()
+        if forced in ("blis", "numpy"):
+            _kernel = (forced, f"{GEMM_ENV}={forced}; BLIS kernel: {arch or 'unknown'}")
+        elif arch == "generic":
+            _kernel = ("numpy", "BLIS has only its generic reference kernel for this CPU")
+        elif blas and any(k in blas for k in ("openblas", "mkl", "accelerate")):
+            _kernel = ("numpy", f"numpy's {blas}; BLIS kernel: {arch or 'unknown'}")
+        else:
+            _kernel = ("blis", f"BLIS kernel: {arch or 'unknown'}; numpy's BLAS: {blas or 'unknown'}")
+    return _kernel
+
+
+def limit_blas_threads() -> None:
+    """One BLAS thread per process: set the thread variables before numpy is first
+    imported (unless the user set them), and cap numpy's BLAS with threadpoolctl
+    when it was imported already (a host application, Spark's Python worker)."""
+    if "numpy" not in sys.modules:
+        for var in _BLAS_THREAD_VARS:
+            os.environ.setdefault(var, "1")
+        return
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1, user_api="blas")
+    except Exception:  # noqa: BLE001 - no threadpoolctl or an unknown BLAS: its default threads
+        pass
+
+
+def use_kernel(nlp: Any, gemm: str | None = None) -> str:
+    """Run the models of ``nlp`` on the chosen matrix kernel; returns its name."""
+    name = gemm or kernel()[0]
+    limit_blas_threads()
+    if name == "numpy":
+        from thinc.api import NumpyOps
+
+        ops = NumpyOps(use_blis=False)
+        for _, proc in nlp.pipeline:
+            model = getattr(proc, "model", None)
+            if model is not None and hasattr(model, "walk"):
+                for node in model.walk():
+                    node.ops = ops
+    return name
+
+
+def kernel_report(model: "LazyModel | None" = None) -> list[str]:
+    """Lines for ``--version -v``: the pipeline, the matrix kernel and numpy's BLAS threads."""
+    lines = []
+    try:
+        spacy = import_spacy()
+        import thinc
+
+        name = model.check() if model is not None else choose(None)
+        lines.append(f"spaCy {spacy.__version__}, thinc {thinc.__version__}, pipeline {name}")
+    except Exception as exc:  # noqa: BLE001 - say what is missing
+        lines.append(f"pipeline: {exc}")
+    gemm, why = kernel()
+    lines.append(f"matrix kernel (gemm): {gemm} ({why})")
+    try:
+        from threadpoolctl import threadpool_info
+
+        for info in threadpool_info():
+            if info.get("user_api") == "blas":
+                lines.append(f"numpy BLAS: {info.get('internal_api')} {info.get('version') or ''} {info.get('architecture') or ''}, "
+                             f"{info.get('num_threads')} thread(s) in this process{' (held to 1 when it runs)' if gemm == 'numpy' and info.get('num_threads') != 1 else ''}".replace("  ", " "))
+    except Exception:  # noqa: BLE001
+        pass
+    return lines
+
+
 def import_spacy() -> Any:
     """``import spacy``, without importing its command-line package.
 
@@ -140,10 +280,9 @@ def import_spacy() -> Any:
     ``spacy.info`` imports it when called. If that ever fails, spaCy is
     imported the ordinary way.
     """
-    import sys
-
     if "spacy" in sys.modules:
         return sys.modules["spacy"]
+    limit_blas_threads()
     import types
 
     def info(*args: Any, **kwargs: Any) -> Any:

@@ -171,6 +171,7 @@ class Contexts:
             allow=cfg.allow,
             name_style=f.name_style or cfg.name_style,
             severity_overrides=severity,
+            sentence_cache=_env_int("HUMANIZE_LINT_SENTENCE_CACHE", LintOptions.sentence_cache),
         )
         linter = build_linter(rules, lazy, options)
         if linter.needs_model():
@@ -187,6 +188,14 @@ class Contexts:
                     self.report.notices.append(f"warning: {exc.message}; skipped rules that need a parse: {names}")
         self.report.rules.update({r.code: r for r in rules})
         return Context(path, cfg, linter, opts, f.fail_on or cfg.fail_on, {r.code: r for r in rules}, pack)
+
+
+def _env_int(name: str, default: int) -> int:
+    """A whole number from the environment (benchmarks switch the sentence cache off with 0)."""
+    try:
+        return max(0, int(os.environ.get(name, default)))
+    except ValueError:
+        return default
 
 
 def build_linter(rules: list[Rule], model: Any, options: LintOptions) -> Linter:

@@ -83,10 +83,14 @@ def spans(findings: Sequence[Finding], rule: str | None = None) -> list[str]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The fuzz tests (tests/fuzz) run only when asked for with ``-m fuzz``: the default run stays quick."""
-    if "fuzz" in (config.getoption("markexpr") or ""):
-        return
-    skip = pytest.mark.skip(reason="fuzz run: python -m pytest -m fuzz tests/fuzz (README: Fuzzing)")
+    """The fuzz tests (tests/fuzz) and the Spark tests run only when asked for with ``-m fuzz`` or
+    ``-m spark``: the default run stays quick."""
+    marks = config.getoption("markexpr") or ""
+    skips = {
+        "fuzz": pytest.mark.skip(reason="fuzz run: python -m pytest -m fuzz tests/fuzz (README: Fuzzing)"),
+        "spark": pytest.mark.skip(reason="Spark run: pip install -e '.[spark]' and python -m pytest -m spark (README: Spark)"),
+    }
     for item in items:
-        if "fuzz" in item.keywords:
-            item.add_marker(skip)
+        for name, skip in skips.items():
+            if name in item.keywords and name not in marks:
+                item.add_marker(skip)
