@@ -337,3 +337,25 @@ async def test_settings_select_and_per_folder_customer(client: LanguageClient, t
     client.set_configuration({"customer": "Bo Chen"}, section="humanize-lint", scope_uri=two.as_uri())
     client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
     await until(client, uri2, lambda d: "HL101" in codes(d))
+
+
+async def test_workspace_folders_added_and_removed(client: LanguageClient, tmp_path: Path) -> None:
+    """A folder added later gets its own settings (the server asks for them and re-lints);
+    removed again, its documents fall back to the settings without a folder."""
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    client.set_configuration({"select": ["HL301"]}, section="humanize-lint", scope_uri=two.as_uri())
+    await start(client, tmp_path, folders=[one])
+    text = "The renewal called again about the QBR.\n"
+    uri = open_doc(client, two / "b.md", text)
+    await until(client, uri, lambda d: "HL101" in codes(d))  # no folder: every rule
+    client.workspace_did_change_workspace_folders(
+        lsp.DidChangeWorkspaceFoldersParams(event=lsp.WorkspaceFoldersChangeEvent(added=[lsp.WorkspaceFolder(uri=two.as_uri(), name="two")], removed=[]))
+    )
+    got = await until(client, uri, lambda d: bool(d) and "HL101" not in codes(d))
+    assert codes(got) == ["HL301"]  # the added folder's settings
+    client.workspace_did_change_workspace_folders(
+        lsp.DidChangeWorkspaceFoldersParams(event=lsp.WorkspaceFoldersChangeEvent(added=[], removed=[lsp.WorkspaceFolder(uri=two.as_uri(), name="two")]))
+    )
+    await until(client, uri, lambda d: "HL101" in codes(d))
