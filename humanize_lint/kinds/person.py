@@ -96,7 +96,7 @@ from .. import wordnet
 from ..model import Rule, RuleError
 from . import LIST_OR_REF
 from ..prefilter import CueGate
-from .person_evidence import EVIDENCE, Candidate, Evidence, candidate, candidate_or_reason, corroborated, head_never_candidate, support, surface_subjects
+from .person_evidence import EVIDENCE, Candidate, Evidence, candidate, candidate_or_reason, corroborated, head_never_candidate, support, surface_callbacks, surface_subjects
 
 NAME = "person-reference"
 
@@ -463,10 +463,13 @@ class PersonRule:
     def _surface(self, doc: Any, merged: Mapping[int, str]) -> Iterator[Finding]:
         """Findings the parse missed (``surface_subjects``), in sentences the cheap gate lets
         through (so parsing only what the gate passes finds the same)."""
-        if not self.nouns or "subject-of" not in self.evidence:
+        if not self.nouns:
             return
+        found = [*surface_subjects(doc, merged, self)] if "subject-of" in self.evidence else []
+        if "addressee-of" in self.evidence:
+            found += surface_callbacks(doc, merged, self)
         passes = None
-        for cand, ev in surface_subjects(doc, merged, self):
+        for cand, ev in found:
             if passes is None:
                 if self._gate is None:
                     self._gate = CueGate(self.cues())
@@ -481,6 +484,13 @@ class PersonRule:
         plain_unknown = cand.cls == "unknown" and cand.kind == "noun" and support(cand, "", ("coinage",)) is None
         weak: Evidence | None = None
         weaks: list[Evidence] = []
+        if cand.mentioned_again:
+            # A definite acronym ("the MQL") names an organisation more often than a
+            # customer: any evidence counts only when the same head is flagged elsewhere.
+            ev = next((e for name in self.evidence if (e := EVIDENCE[name](cand, self)) is not None), None)
+            if ev is None or "repeated" not in self.weak_needs:
+                return None, "a definite acronym that is neither counted nor from somewhere: most are organisations, and no evidence here"
+            return Finding(cand, ev, None, pending=True), f"evidence {ev.name} ({ev.reason}) on a definite acronym, which most often names an organisation: flagged only if the same phrase is flagged elsewhere in the text"
         for name in self.evidence:
             ev = EVIDENCE[name](cand, self)
             if ev is None:

@@ -41,6 +41,7 @@ spaCy; tokens come from the engine.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -96,6 +97,9 @@ class Candidate:
     category: str  # "thing-as-person" or "number-as-person"
     cls: str  # what the head names (see wordnet.CLASSES), or "unknown"
     shares: frozenset[str]  # classes with at least a quarter of the head's senses
+    # Flagged only when the same phrase is flagged elsewhere in the text (a definite
+    # acronym, "call the MQL": most such are organisations).
+    mentioned_again: bool = False
 
     @property
     def text(self) -> str:
@@ -486,8 +490,10 @@ def candidate_or_reason(tok: Token, merged: Mapping[int, str], rule: "PersonRule
         counted = det.lower_ in GENERIC | COUNTING or plural
         origin = any(ch.dep_ == "prep" and ch.lower_ in ("from", "on") and ch.i > tok.i for ch in tok.children) or (tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("from", "on"))
         if not counted and not origin and not _pronoun_refers_back(tok, tok.i + 1):
-            # (but an organisation is no "she": "I reassured the SMB that ..., but he'd like it in writing")
-            return "a definite acronym that is neither counted nor from somewhere: most are organisations"
+            # (but an organisation is no "she": "I reassured the SMB that ..., but he'd like it in
+            # writing"; and one flagged elsewhere in the text is that one: "call the MQL")
+            got = _make(tok, *np_span(tok), "noun", "thing-as-person", merged, rule)
+            return dataclasses.replace(got, mentioned_again=True) if isinstance(got, Candidate) else got
     if not re.fullmatch(r"[A-Za-z0-9][\w'’.-]*", tok.text):
         return "not a word"
     time_head = merged.get(tok.idx) == "time"
@@ -1123,6 +1129,31 @@ def surface_subjects(doc: Any, merged: Mapping[int, str], rule: "PersonRule") ->
         if got.shares & {"physical", "agent"} and any(_rings_literally(l, "intransitive") for l in lemmas):
             continue  # "The 7:30 bell rang"
         yield got, Evidence("subject-of", f"it {v.text}", (v.text,), True)
+
+
+def surface_callbacks(doc: Any, merged: Mapping[int, str], rule: "PersonRule") -> Iterator[tuple[Candidate, Evidence]]:
+    """A phrase between a phoning verb and "back" that the parser got wrong ("Could you
+    call both leads back today": "leads" taken for a verb): what is called back is
+    someone. The same heads as ``surface_subjects``; things are recalled, not called back."""
+    for v in doc:
+        if v.lower_ not in rule.contact_verbs and not (set(wordnet.verb_lemmas(v.lower_)) & rule.contact_verbs):
+            continue
+        if v.i + 1 >= len(doc) or doc[v.i + 1].lower_ not in ("the", "this", "that", "both", "two", "three"):
+            continue
+        j = v.i + 2
+        while j < len(doc) and j < v.i + 7 and doc[j].lower_ != "back" and (doc[j].pos_ in ("NOUN", "PROPN", "ADJ", "NUM", "VERB", "X") or merged.get(doc[j].idx)) and doc[j].text.replace("-", "").isalnum():
+            j += 1
+        if j >= len(doc) or doc[j].lower_ != "back" or j == v.i + 2:
+            continue
+        if any(ch.dep_ in ("dobj", "dative") for ch in v.children if v.i + 1 < ch.i < j):
+            continue  # the parse has the object: addressee_of decides
+        head = doc[j - 1]
+        if head.lower_ in PRONOUNS or merged.get(head.idx) in ("id", "labelled"):
+            continue
+        got = _make(head, v.i + 1, j, "noun", "thing-as-person", merged, rule)
+        if isinstance(got, str) or _acts(got) or got.cls not in ("abstract", "time", "content") and not (got.cls == "unknown" and support(got, "", ("coinage",))):
+            continue
+        yield got, Evidence("addressee-of", f"{v.text} it back", (v.text, "back"), True)
 
 
 _IRREGULAR_PAST = frozenset({"rang", "rung"})
