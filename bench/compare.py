@@ -351,6 +351,8 @@ def build_tools(args: argparse.Namespace, scratch: Path, notes: list[str]) -> li
     if want("humanize-lint"):
         ver = first_line([hl, "--version"])
         base = [hl, "check", "--format", "json", "--exit-zero"]
+        if help_has([hl, "check"], "--no-cache"):
+            base.append("--no-cache")  # every timed run lints, not reads the results cache the warm-up run wrote
         if help_has([hl, "check"], "--no-progress"):
             base.append("--no-progress")
         if help_has([hl, "check"], "--jobs"):

@@ -428,6 +428,8 @@ def run_one(args: argparse.Namespace, csv_path: Path, meta: dict, jobs: Optional
     hl = args.humanize_lint
     argv = [hl, "check", str(csv_path), "--text-field", "body", "--id-field", "id", "--name-field", "customer_name", "--format", "json", "--exit-zero"]
     flags_used = []
+    if help_has([hl, "check"], "--no-cache"):
+        argv.append("--no-cache")  # each run lints the export, not a results cache an earlier run wrote
     if help_has([hl, "check"], "--no-progress"):
         argv.append("--no-progress")
     if jobs is not None and help_has([hl, "check"], "--jobs"):

@@ -167,7 +167,7 @@ def main() -> int:
         return reporters_only(args, csv_path)
     jobs = str(os.cpu_count() or 1) if args.jobs == "auto" else args.jobs
     base = [args.humanize_lint, "check", str(csv_path), "--text-field", "body", "--id-field", "id", "--name-field", "customer_name",
-            "--group-by", "team", "--date-field", "created_at", "--jobs", jobs, "--no-progress", "--exit-zero"]
+            "--group-by", "team", "--date-field", "created_at", "--jobs", jobs, "--no-progress", "--exit-zero", "--no-cache"]
     stem = csv_path.with_name(f"{csv_path.stem}.report.{os.getpid()}")
     runs = {
         "json": (base + ["--format", "json"], Path(f"{stem}.json"), Path(f"{stem}.json.err")),
