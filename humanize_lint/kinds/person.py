@@ -456,18 +456,18 @@ class PersonRule:
                 if not found.pending:
                     spans.append((cand.start, cand.end))
                 yield found
-        for found in self._surface(doc, merged):
-            if not any(a < found.candidate.end and found.candidate.start < b for a, b in spans):
-                yield found
+        yield from self._surface(doc, merged, spans)
 
-    def _surface(self, doc: Any, merged: Mapping[int, str]) -> Iterator[Finding]:
-        """Findings the parse missed (``surface_subjects``), in sentences the cheap gate lets
-        through (so parsing only what the gate passes finds the same)."""
+    def _surface(self, doc: Any, merged: Mapping[int, str], flagged: Sequence[tuple[int, int]]) -> Iterator[Finding]:
+        """Findings the parse missed (``surface_subjects``, ``surface_callbacks``) that overlap
+        no phrase in ``flagged``, in sentences the cheap gate lets through (so parsing only
+        what the gate passes finds the same)."""
         if not self.nouns:
             return
         found = [*surface_subjects(doc, merged, self)] if "subject-of" in self.evidence else []
         if "addressee-of" in self.evidence:
             found += surface_callbacks(doc, merged, self)
+        found = [(c, e) for c, e in found if not any(a < c.end and c.start < b for a, b in flagged)]
         passes = None
         for cand, ev in found:
             if passes is None:
@@ -482,7 +482,6 @@ class PersonRule:
         # A head WordNet does not know and that is no coinage ("the munis", "the app") may
         # be jargon for anything: every piece of evidence needs support.
         plain_unknown = cand.cls == "unknown" and cand.kind == "noun" and support(cand, "", ("coinage",)) is None
-        weak: Evidence | None = None
         weaks: list[Evidence] = []
         if cand.mentioned_again:
             # A definite acronym ("the MQL") names an organisation more often than a
@@ -497,10 +496,10 @@ class PersonRule:
                 continue
             if ev.strong and not plain_unknown:
                 return Finding(cand, ev, None), f"strong evidence {ev.name}: {ev.reason}"
-            weak = weak or ev
             weaks.append(ev)
-        if weak is None:
+        if not weaks:
             return None, "no evidence that the sentence treats it as a person"
+        weak = weaks[0]
         what = f"{'evidence' if weak.strong else 'weak evidence'} {weak.name} ({weak.reason})"
         if plain_unknown:
             what += f", on a head WordNet does not know ('{cand.head.lemma_.lower()}'), so it needs support"
@@ -530,11 +529,10 @@ class PersonRule:
                 spans.append((got.start, got.end))
             phrase = doc[got.start : got.end].text
             yield tok, found, f"candidate '{phrase}' ({got.kind}; WordNet: {got.cls}): {why}"
-        for found in self._surface(doc, merged):
+        for found in self._surface(doc, merged, spans):
             c = found.candidate
-            if any(a < c.end and c.start < b for a, b in spans):
-                continue  # (as ``check``: the parse found it already)
-            yield c.head, found, f"candidate '{doc[c.start : c.end].text}' ({c.kind}; WordNet: {c.cls}), from the words, the parse having missed it: strong evidence {found.evidence.name}: {found.evidence.reason} (surface_subjects)"
+            function = "surface_callbacks" if found.evidence.name == "addressee-of" else "surface_subjects"
+            yield c.head, found, f"candidate '{doc[c.start : c.end].text}' ({c.kind}; WordNet: {c.cls}), from the words, the parse having missed it: strong evidence {found.evidence.name}: {found.evidence.reason} ({function})"
 
     # -- what the cheap gate must let through ---------------------------------
 
