@@ -1083,13 +1083,13 @@ def surface_subjects(doc: Any, merged: Mapping[int, str], rule: "PersonRule") ->
     ``subject_of``."""
     for v in doc:
         low = v.lower_
-        if not low.isalpha() or low in rule.contact_verbs or wordnet.is_noun(low):
-            continue  # (an inflected form only: "rang", "phoned", "called", "emailed")
-        lemmas = [l for l in wordnet.verb_lemmas(low) if l in rule.contact_verbs]
         past = low.endswith("ed") or low in _IRREGULAR_PAST
         # "When a cancel calls, ...": after "a", "calls" cannot be a plural noun
         third = low.endswith("s") and low[:-1] in rule.contact_verbs and not (v.i + 1 < len(doc) and doc[v.i + 1].lower_ in ("for", "on", "off", "out", "in"))
-        if not lemmas or not (past or third):
+        if not (past or third) or not low.isalpha() or low in rule.contact_verbs or wordnet.is_noun(low):
+            continue  # (an inflected form only: "rang", "phoned", "called", "emailed")
+        lemmas = [l for l in wordnet.verb_lemmas(low) if l in rule.contact_verbs]
+        if not lemmas:
             continue
         if v.pos_ in ("VERB", "AUX") and any(ch.dep_ in ("nsubj", "nsubjpass") for ch in v.children):
             continue  # the parse found its subject: subject_of decides
@@ -1136,9 +1136,9 @@ def surface_callbacks(doc: Any, merged: Mapping[int, str], rule: "PersonRule") -
     call both leads back today": "leads" taken for a verb): what is called back is
     someone. The same heads as ``surface_subjects``; things are recalled, not called back."""
     for v in doc:
-        if v.lower_ not in rule.contact_verbs and not (set(wordnet.verb_lemmas(v.lower_)) & rule.contact_verbs):
-            continue
         if v.i + 1 >= len(doc) or doc[v.i + 1].lower_ not in ("the", "this", "that", "both", "two", "three"):
+            continue
+        if v.lower_ not in rule.contact_verbs and not (set(wordnet.verb_lemmas(v.lower_)) & rule.contact_verbs):
             continue
         j = v.i + 2
         while j < len(doc) and j < v.i + 7 and doc[j].lower_ != "back" and (doc[j].pos_ in ("NOUN", "PROPN", "ADJ", "NUM", "VERB", "X") or merged.get(doc[j].idx)) and doc[j].text.replace("-", "").isalnum():
