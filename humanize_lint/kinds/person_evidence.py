@@ -1123,12 +1123,23 @@ def surface_subjects(doc: Any, merged: Mapping[int, str], rule: "PersonRule") ->
         kind = "time" if any(merged.get(t.idx) == "time" for t in doc[start : j + 1]) and merged.get(head.idx) == "time" else "noun"
         if not head.text.replace("-", "").isalnum() or head.lower_ in PRONOUNS or merged.get(head.idx) in ("id", "labelled"):
             continue
-        got = _make(head, start, j + 1, kind, "thing-as-person", merged, rule)
-        if isinstance(got, str) or _acts(got) or got.cls not in ("abstract", "time", "content") and not (got.cls == "unknown" and support(got, "", ("coinage",))):
+        got = _surface_candidate(head, start, j + 1, kind, merged, rule)
+        if got is None:
             continue
         if got.shares & {"physical", "agent"} and any(_rings_literally(l, "intransitive") for l in lemmas):
             continue  # "The 7:30 bell rang"
         yield got, Evidence("subject-of", f"it {v.text}", (v.text,), True)
+
+
+def _surface_candidate(head: Token, start: int, end: int, kind: str, merged: Mapping[int, str], rule: "PersonRule") -> Candidate | None:
+    """The candidate a surface rule reads from the words, or None: only a head WordNet files
+    as an act, event, time or content, or a coinage (never a person, group, agent or thing)."""
+    got = _make(head, start, end, kind, "thing-as-person", merged, rule)
+    if isinstance(got, str) or _acts(got):
+        return None
+    if got.cls in ("abstract", "time", "content") or (got.cls == "unknown" and support(got, "", ("coinage",))):
+        return got
+    return None
 
 
 def surface_callbacks(doc: Any, merged: Mapping[int, str], rule: "PersonRule") -> Iterator[tuple[Candidate, Evidence]]:
@@ -1150,8 +1161,8 @@ def surface_callbacks(doc: Any, merged: Mapping[int, str], rule: "PersonRule") -
         head = doc[j - 1]
         if head.lower_ in PRONOUNS or merged.get(head.idx) in ("id", "labelled"):
             continue
-        got = _make(head, v.i + 1, j, "noun", "thing-as-person", merged, rule)
-        if isinstance(got, str) or _acts(got) or got.cls not in ("abstract", "time", "content") and not (got.cls == "unknown" and support(got, "", ("coinage",))):
+        got = _surface_candidate(head, v.i + 1, j, "noun", merged, rule)
+        if got is None:
             continue
         yield got, Evidence("addressee-of", f"{v.text} it back", (v.text, "back"), True)
 
