@@ -24,6 +24,10 @@ database files at build time) three things:
 - **Kin**: nouns for a person's relatives and friends (the hyponyms of
   *relative* and *friend* whose main sense is a person), for "the
   cancellation's wife".
+- **Bodies**: nouns most of whose senses are social groups or peoples
+  (*team*, *committee*, *folks*, *firm*; not gatherings such as *meeting*),
+  for "the ENA legal team": capitals that people belong to name an
+  organisation.
 
 ``python -m humanize_lint.wordnet [DIR]`` compiles ``wordnet-tables.json.gz``
 from the database files (default ``/usr/share/wordnet``); the package ships
@@ -67,6 +71,7 @@ USES = {
     "two-objects": (14,),
     "to-infinitive": (24, 28, 32, 35),
     "clause": (26, 29, 34),
+    "linking": (6, 7),
 }
 # Frames whose subject is Something or It ("Something ----s", "It ----s that CLAUSE").
 SOMETHING_FRAMES = frozenset({1, 3, 4, 5, 6, 10, 11, 12, 34, 35})
@@ -175,6 +180,16 @@ def kin() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _kin() -> frozenset[str]:
     return frozenset(_table()["kin"])
+
+
+def is_body(lemma: str) -> bool:
+    """Whether noun ``lemma`` mostly names a body of people: a team, a firm, a committee, folks."""
+    return lemma.lower() in _bodies()
+
+
+@lru_cache(maxsize=1)
+def _bodies() -> frozenset[str]:
+    return frozenset(_table().get("bodies", ()))
 
 
 def source() -> str:
@@ -427,6 +442,18 @@ def build(directory: Path = DEFAULT_DIR) -> dict[str, Any]:
             # Only words that name a person in (nearly) every sense: not "antecedent", "successor".
             if "_" not in word and word in nouns and (nouns[word] == "p100" or (nouns[word].startswith("p") and int(nouns[word][1:3]) >= 90)):
                 kin_words.add(word)
+    # Bodies of people: nouns most of whose senses are social groups or peoples ("team",
+    # "committee", "folks", "firm"), not places or collections that WordNet also files as groups.
+    body_roots = wn.hyponym_closure([wn.synset("social_group", "noun.group"), wn.synset("people", "noun.group", "group of human beings")])
+    body_roots.add(wn.synset("group", "noun.Tops", "considered as a unit"))
+    # A gathering (a meeting, a conference, a party) is an occasion people attend, not a body they belong to.
+    body_roots -= wn.hyponym_closure([wn.synset("gathering", "noun.group", "together in one place")])
+    bodies = []
+    for lemma in sorted(nouns):
+        senses = wn.senses(lemma, "noun")
+        total = sum(w for _, w in senses)
+        if total and sum(w for ss, w in senses if ss.offset in body_roots) / total >= 0.6:
+            bodies.append(lemma)
     return {
         "source": "WordNet 3.0 (Princeton University), database files of Debian's wordnet-base; see WORDNET-LICENSE.txt",
         "classes": CLASSES,
@@ -437,6 +464,7 @@ def build(directory: Path = DEFAULT_DIR) -> dict[str, Any]:
         "adjectives": sorted(w for w in wn.index["adj"] if "_" not in w),
         "adverbs": sorted(w for w in wn.index["adv"] if "_" not in w),
         "kin": sorted(kin_words),
+        "bodies": bodies,
     }
 
 

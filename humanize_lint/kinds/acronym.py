@@ -87,6 +87,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..acronym_data import Knowledge, load as load_knowledge
+from .. import wordnet
 from ..model import Rule, RuleError, Segment, Unit
 from . import LIST_OR_REF, Hit
 
@@ -161,8 +162,19 @@ _LEGAL_SUFFIX_RE = re.compile(r"^\s*(?:[A-Z][\w&'-]*\s+){0,3}(?:,\s*)?(?:" + "|"
 _LEGAL_FORM_SET = frozenset(f.upper() for f in _LEGAL_FORMS)
 # "talked with Frank at NYISO.", "bought 500 from COH", "agreements with KCS and ...": an
 # organisation after a preposition of place or company, with no determiner, ending the phrase.
-_ORG_PREP_BEFORE_RE = re.compile(r"(?:^|[^\w])(?:at|with|from|w/)\s+$")
-_PHRASE_END_AFTER_RE = re.compile(r"^(?:\s*[.,;:!?)\n]|\s*$|\s+(?:and|or|on|in|for|about|to|today|yesterday|last|this|next)\b)")
+# Prepositions a bare singular common noun does not follow ("a member of the QBR team", "on the
+# SLA", "sent to the TAM", never "a member of QBR", "on SLA", "sent to TAM"), while a proper noun
+# does ("a member of ISDA", "trades on EOL", "between ETOL and RMT", "sold to AEP"): the bare
+# object of one, ending its phrase, is a name. Jargon with a long form in ``expansions`` ("by
+# EOD", "escalate to L2", "noted in CRM") never gets here.
+_ORG_PREP_BEFORE_RE = re.compile(r"(?:^|[^\w])(at|with|from|w/|between|among|amongst|within|via|of|on|as|than|including|versus|vs\.?|into|across|throughout|near|to|in|for)\s+$")
+_COORDINATED_BEFORE_RE = re.compile(r"(?:\b[A-Z][A-Z0-9&]+\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*/\s*|\s*&\s+))+$")
+# Words before "of" that take a bare noun after it ("a kind of ACH", "out of SLA").
+_BARE_OF_BEFORE_RE = re.compile(r"(?i)\b(?:kind|kinds|type|types|sort|sorts|form|out|instead|because|lack|proof)\s+of\s+$")
+_PHRASE_END_AFTER_RE = re.compile(
+    r"^(?:\s*[.,;:!?)(\n]|\s+-\s|\s*$|\s+(?:and|or|on|in|for|about|to|at|by|with|from|of|as|but|so|if|when|since|because|through|under|until"
+    r"|today|yesterday|tomorrow|last|this|next|is|are|was|were|has|have|had|will|would|can|could|should|may|might|must|did|does|who|which|that)\b)"
+)
 _DETERMINER_RE = re.compile(r"(?i)(?:^|[^\w])(?:the|a|an|our|your|their|his|her|my|its|this|that|these|those|each|every|any|no|per)\s+(?:[a-z][\w-]*\s+)?$")
 _CLOCK_RE = re.compile(r"(?i)(?:\b\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|\b\d{3,4}|\bnoon|\bmidnight)\s*[(\[]?\s*$")
 _AMOUNT_AFTER_RE = re.compile(r"^\s?[$€£¥]?\d")
@@ -505,10 +517,20 @@ def _reason_code(ctx: _Context, u: Use) -> str:
         return "code"
     if text[u.e : u.e + 3] == ";DR" or (u.base == "DR" and text[max(0, u.s - 3) : u.s] == "TL;") or u.base == "TLDR":
         return "code"  # TL;DR
+    if u.base.lower() in _MONTH_ABBREVIATIONS and (re.match(r"[ .-]?\d{1,2}\b", text[u.e : u.e + 4]) or re.search(r"\b\d{1,2}[ -]$", text[max(0, u.s - 4) : u.s])):
+        return "date"  # "DEC 27, 2001", "27-NOV"
+    line_head = text[text.rfind("\n", 0, u.s) + 1 : u.s]
+    if not line_head.strip(" \t*_>-") and _FIELD_VALUE_AFTER_RE.match(text[u.e : u.e + 40]):
+        return "field label"  # "SID: 84054310G1": the label of an identifier in a form
     num = _STANDARD_NUMBER_RE.match(text[u.e : u.e + 60])
     if u.base.isalpha() and num and _STANDARD_WORD_RE.match(text[u.e + num.end() : u.e + num.end() + 30]):
         return "code"  # "ISO 27001", "SOC 2 Type II", "SOC 2 report": a standard's name and number
     return ""
+
+
+_MONTH_ABBREVIATIONS = frozenset(m.lower() for m in calendar.month_abbr if m) | {"sept"}
+# A form field's value that is a code: letters and digits mixed, or five or more digits.
+_FIELD_VALUE_AFTER_RE = re.compile(r"[ \t]*[:#=][ \t]*(?:[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*\d[A-Za-z0-9-]*|[A-Za-z0-9-]*\d[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*|\d{5,})[ \t]*(?:$|\n)")
 
 
 def _reason_place_or_value(ctx: _Context, u: Use) -> str:
@@ -553,8 +575,11 @@ def _in_code_list(text: str, u: Use, codes: frozenset[str]) -> bool:
 
 
 def _reason_initials(ctx: _Context, u: Use) -> str:
-    if not (2 <= len(u.base) <= 3 and u.base.isalpha() and u.word == u.base):
+    """A person's initials, or a name in capitals, signing off ("thanks, KF", "-- SS", "TARA"
+    alone on the last lines)."""
+    if not (u.base.isalpha() and u.word == u.base):
         return ""
+    what = "initials" if len(u.base) <= 3 else "signature"
     text = ctx.seg.text
     line_start = text.rfind("\n", 0, u.s) + 1
     line_end = text.find("\n", u.e)
@@ -564,16 +589,16 @@ def _reason_initials(ctx: _Context, u: Use) -> str:
     if not re.fullmatch(r"[\s.!,]*(?:(?:x|ext\.?\s*)?\d[\d-]{3,}[\s.]*)?", tail):
         return ""
     if _VALEDICTION_RE.search(head):
-        return "initials"  # "thanks, KF"
+        return what  # "thanks, KF"
     dash = re.search(r"(?:^|[.!?]\s*)(?:-{1,2}|~|—|–)\s?$", head)
     if dash:
-        return "initials"  # "Call me when you can. -KF", "-- SS"
+        return what  # "Call me when you can. -KF", "-- SS"
     if not head.strip():
         # Alone on its line: a sign-off when a closing precedes it or the text ends here.
         prev = text[:line_start].rstrip()
         prev_line = prev[prev.rfind("\n") + 1 :]
         if _VALEDICTION_RE.search(prev_line) or ctx.is_last_lines(ctx.seg.start + u.s):
-            return "initials"
+            return what
     return ""
 
 
@@ -630,14 +655,20 @@ def _reason_name(ctx: _Context, u: Use) -> str:
         return "name"  # "Upstream Company LLC", "ECS, LLC": a legal form ends a company name
     if u.base not in ctx.acr.expansions:
         # Context that only names take (an acronym with a known business long form is jargon).
-        if _ORG_PREP_BEFORE_RE.search(before) and _PHRASE_END_AFTER_RE.match(after):
-            return "name"
+        if _bare_after_name_preposition(before, after, u):
+            return "name"  # "talked with Frank at NYISO.", "trades on EOL", "a member of ISDA"
         if re.match(r"['’]s\b", after) and not _DETERMINER_RE.search(before[-30:]):
             return "name"  # "FERC's ruling": a bare possessive is a proper noun's
         if _coordinated_with_name(ctx, text, u):
             return "name"  # "between Enron and AEP"
+        if _ALIAS_BEFORE_RE.search(before):
+            return "name"  # "Fountain Valley (aka PSCO)": another name for a named thing
         if re.search(r"\b\w+ed\s+by\s+$", before) and _PHRASE_END_AFTER_RE.match(after):
             return "name"  # "received by ENA": the agent of a passive
+        if u.word == u.base and _names_a_body_of_people(after):
+            return "name"  # "the ENA legal team", "your NY office", "the CU lawyers": people belong to it
+        if u.word == u.base and _acts(before, after):
+            return "name"  # "ENA agreed to ...", "FERC has ruled": a bare subject that acts is an organisation
     if re.match(r" (?:19|20)\d\d\b(?![/:.,-]\d)", after) and u.base.isalpha():
         return "name"  # "FOSDEM 2024": an event and its year
     if re.fullmatch(r"[A-Z]{1,2}\d", u.base) and re.search(r"(?<![.!?:]\s)(?<!^)\b[A-Z][a-z][\w'’-]* $", before) and not _sentence_start(before[:-1].rsplit(" ", 1)[0] + " "):
@@ -649,6 +680,99 @@ def _reason_name(ctx: _Context, u: Use) -> str:
         if _in_name_list(text, u):
             return "name"  # "Cinergy, Entergy, ERCOT and PJM"
     return ""
+
+
+def _bare_after_name_preposition(before: str, after: str, u: Use) -> bool:
+    """The acronym, with no determiner, is the whole object of a preposition that a bare
+    singular common noun does not follow. A plural may ("a list of QBRs"), so it does not count."""
+    if u.word != u.base or not _PHRASE_END_AFTER_RE.match(after):
+        return False
+    # A later item of a list of bare capitals after the preposition ("between TW and DEFSSW",
+    # "for ENA and ECC", "into NJ, Md and DE") is its object too.
+    before = _COORDINATED_BEFORE_RE.sub("", before)
+    m = _ORG_PREP_BEFORE_RE.search(before)
+    if not m:
+        return False
+    return not (m.group(1) == "of" and _BARE_OF_BEFORE_RE.search(before))
+
+
+_AUXILIARIES = frozenset("be is are was were been being have has had do does did will would shall should can could may might must".split())
+# A capitalised name, then "aka" or "known as" (a definition, which spells the acronym out, was
+# found before any reason is asked).
+_ALIAS_BEFORE_RE = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z][\w'’-]*\s*[,(]?\s*(?:aka|a\.k\.a\.?|also known as|known as|formerly|d/b/a|dba)\s+$")
+# Up to two lower-case words after the acronym: the noun it modifies, maybe after an adjective.
+_MODIFIED_AFTER_RE = re.compile(r" ([a-z][a-z'-]+)(?: ([a-z][a-z'-]+))?")
+
+
+def _noun_lemmas(word: str) -> list[str]:
+    """WordNet nouns a form may be (the form itself, or a regular plural's singular)."""
+    out = [word] if wordnet.is_noun(word) else []
+    if word.endswith("ies") and len(word) > 4:
+        stems = [word[:-3] + "y"]
+    elif re.search(r"(?:s|x|z|ch|sh)es$", word):
+        stems = [word[:-2], word[:-1]]
+    elif word.endswith("s") and not word.endswith("ss"):
+        stems = [word[:-1]]
+    else:
+        stems = []
+    return out + [w for w in stems if len(w) > 2 and wordnet.is_noun(w)]
+
+
+def _names_people(word: str) -> bool:
+    """Whether the noun names people: a body of them ("team", "folks", "committee") or, in
+    (nearly) every WordNet sense, a person ("lawyers", "traders"; not "doc", "master")."""
+    if word in _AUXILIARIES:
+        return False
+    if wordnet.verb_lemmas(word) or wordnet.is_adjective(word) or wordnet.is_adverb(word):
+        return any(wordnet.is_body(lemma) for lemma in _noun_lemmas(word))
+    for lemma in _noun_lemmas(word):
+        prof = wordnet.noun_profile(lemma) or {}
+        if wordnet.is_body(lemma) or prof.get("person", 0) >= 0.9:
+            return True
+    return False
+
+
+def _names_a_body_of_people(after: str) -> bool:
+    """The acronym modifies a noun naming people or a body of people ("ENA legal team", "NY
+    office", "CU lawyers"): it names the organisation they belong to. A role's acronym does
+    the same ("the SDR team"), but roles with a long form in ``expansions`` never get here."""
+    m = _MODIFIED_AFTER_RE.match(after)
+    if not m:
+        return False
+    first, second = m.group(1), m.group(2)
+    if _names_people(first):
+        return True
+    return bool(second) and wordnet.is_adjective(first) and not wordnet.is_noun(first) and _names_people(second)
+
+
+_CLAUSE_START_BEFORE_RE = re.compile(r"(?:^|[.!?;:]\s+|\b(?:and|but|that|because|since|if|when|while|until|after|before)\s+)[\s*_>-]*$")
+_FINITE_AFTER_RE = re.compile(r"^\s+(?:(has|have|had|will|would|could|should|can|may|might|must|did|does|do)\s+(?:not\s+|also\s+|already\s+|just\s+|now\s+|never\s+)?)?([a-z]+)\b(?!['’-])")
+
+
+def _acts(before: str, after: str) -> bool:
+    """The bare acronym opens a clause as the subject of a verb WordNet only gives a Somebody
+    subject ("ENA agreed", "FERC has ruled", "PPL dropped out"): an organisation acting.
+    Forms that may be nouns ("ENA files", "SLA breaches") do not count."""
+    if not _CLAUSE_START_BEFORE_RE.search(before[-60:]):
+        return False
+    m = _FINITE_AFTER_RE.match(after)
+    if not m:
+        return False
+    aux, word = m.group(1), m.group(2)
+    if _noun_lemmas(word) or wordnet.is_adjective(word) and not word.endswith("ed"):
+        return False
+    if not aux and not (word.endswith("ed") or word in _IRREGULAR_PAST or word.endswith("s")):
+        return False
+    lemmas = wordnet.verb_lemmas(word)
+    if not lemmas:
+        return False
+    shares = [wordnet.literal_share(lemma, use) for lemma in lemmas for use in wordnet.USES]
+    known = [x for x in shares if x is not None]
+    return bool(known) and max(known) <= 0.3
+
+
+# Simple past forms that are not "-ed" (from WordNet's verb exceptions, which also hold participles).
+_IRREGULAR_PAST = frozenset(["said", "told", "sent", "sold", "bought", "paid", "made", "took", "gave", "got", "wrote", "spoke", "met", "signed", "agreed", "won", "lost", "held", "left", "brought", "chose", "began", "became", "came", "went", "knew", "thought", "felt", "found", "kept", "led", "meant", "put", "ran", "saw", "set", "stood", "understood"])
 
 
 # "EOD Friday", "COB Mon", "WFH in June": a capitalised day or month after the acronym is a date, not a name.
