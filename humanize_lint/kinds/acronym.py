@@ -517,6 +517,10 @@ def _reason_code(ctx: _Context, u: Use) -> str:
         return "code"
     if text[u.e : u.e + 3] == ";DR" or (u.base == "DR" and text[max(0, u.s - 3) : u.s] == "TL;") or u.base == "TLDR":
         return "code"  # TL;DR
+    if text[max(0, u.s - 2) : u.s].endswith(("<", "</")) and re.match(r"[\s>/]", text[u.e : u.e + 1]):
+        return "markup"  # "<BR>", "</FONT>": a tag of raw HTML in a plain-text mail
+    if re.match(r"=(?:[0-9A-F]{2}|[ \t]*(?:\n|$))", text[u.e : u.e + 3]) or re.search(r"\w=[ \t]*\n[ \t]*$", text[max(0, u.s - 6) : u.s]):
+        return "encoding"  # "HUNDRE=" + line break, "HUB=20": quoted-printable that cut or encoded the word
     if u.base.lower() in _MONTH_ABBREVIATIONS and (re.match(r"[ .-]?\d{1,2}\b", text[u.e : u.e + 4]) or re.search(r"\b\d{1,2}[ -]$", text[max(0, u.s - 4) : u.s])):
         return "date"  # "DEC 27, 2001", "27-NOV"
     line_head = text[text.rfind("\n", 0, u.s) + 1 : u.s]
