@@ -528,6 +528,8 @@ def _reason_code(ctx: _Context, u: Use) -> str:
     digits = sum(ch.isdigit() for ch in u.base)
     if digits >= 2 or re.search(r"\d[A-Z]", u.base):
         return "code"
+    if re.fullmatch(r"[A-Z]{2,}\d", u.base):
+        return "code"  # "SAML2", "ES6", "SOC2", "IC5": a versioned name or a level (a tier is one letter: L2, P1)
     if text[u.e : u.e + 3] == ";DR" or (u.base == "DR" and text[max(0, u.s - 3) : u.s] == "TL;") or u.base == "TLDR":
         return "code"  # TL;DR
     if text[max(0, u.s - 2) : u.s].endswith(("<", "</")) and re.match(r"[\s>/]", text[u.e : u.e + 1]):
