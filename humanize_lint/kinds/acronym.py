@@ -19,21 +19,27 @@ is one small function below, returning its reason; in order:
   capitalised words, or a line written mostly in capitals (subject lines, form
   dumps).
 - **code**: identifiers and codes (``QX7731``, ``NP15``, ``3D`` inside a
-  word, a standard's name and number such as ``SOC 2`` or ``ISO 27001``),
-  ``TL;DR``.
+  word, ``SAML2``, ``IC5``, a standard's name and number such as ``SOC 2`` or
+  ``ISO 27001``), ``TL;DR``, a month beside a day ("DEC 27"), a line's label
+  before a code ("SID: 84054310G1"), raw HTML tags and quoted-printable
+  fragments in plain-text mail.
 - **place or value code**: an ISO 3166 country code or a US, Canadian or
   Australian state code where a place is written ("Houston, TX", "TX 77002",
   "NY, NJ and CT", "call me in NY"); an ISO 4217 currency code beside an amount ("GTQ 500") or
   another currency code; a time zone after a clock time ("9 AM CST"); a
   compass point ("WNW", "10 miles NE of"). The codes come from ``pycountry``
   and ``tzdata``, compiled into ``acronym-data.json``.
-- **initials**: a person's initials signing off ("thanks, KF", "-- SS" on
-  the last lines).
+- **initials**: a person's initials or name signing off ("thanks, KF", "-- SS"
+  or "TARA" on the last lines).
 - **name**: capitals that name a company, brand, product or place:
   written with ``&`` (PG&E, AT&T), followed by a capitalised name or a legal
   suffix ("UBS Warburg", "ABB Ltd"), a ticker ("(NYSE: ENE)"), listed among
   capitalised names ("Cinergy, Entergy, ERCOT and PJM"), coordinated with a
-  capitalised name, bare after "at"/"with"/"from", a bare possessive, spelled
+  capitalised name, an alias ("Fountain Valley (aka PSCO)"), used the way
+  only proper nouns are (bare after a preposition a singular common noun
+  needs a determiner after: "on EOL.", "sold to AEP."; modifying a noun for
+  people: "the ENA legal team"; bare subject of a verb only somebody does:
+  "ENA agreed"), a bare possessive, spelled
   out as a capitalised name in the text, on a line of capitalised words (a
   signature), or inside a multi-word named entity that spaCy's NER finds
   around it. NER runs only on candidates the cheap checks leave open that
