@@ -198,6 +198,9 @@ _AMOUNT_AFTER_RE = re.compile(r"^\s?[$€£¥]?\d")
 _AMOUNT_BEFORE_RE = re.compile(r"\d[\d,.]*\s?(?:[kKmM]|bn)?\s?$")
 _DISTANCE_BEFORE_RE = re.compile(r"(?i)(?:\d\s*(?:mi|miles?|km|kilometers?|kilometres?|nm|nautical miles?|m|ft|feet|yards?|blocks?|degrees?|°)\.?|\bwinds?|\bheading|\bbearing|\bdirection|\bwinds? from the)\s+$")
 _STANDARD_NUMBER_RE = re.compile(r"^ (\d{1,5})(?![\d/:.,]\d|[\w%])(?!\s*(?:hours?|hrs?|h|days?|weeks?|months?|years?|minutes?|mins?|business|calendar|am|pm|a\.m|p\.m|x|times|percent|per)\b)")
+# Three or more digits right after the acronym, not an amount of something ("FAS 133", "EB 861",
+# "TP #5564"; not "SC 20mw", "VNG 10,000 dth", "COB 9/14/01").
+_LABELLED_NUMBER_RE = re.compile(r"^ {1,2}#?(?!(?:19|20)\d\d\b)(\d{3,})(?![\d/:.,]\d|[\w%])(?!\s*(?:hours?|hrs?|days?|weeks?|months?|years?|minutes?|mins?|am|pm|a\.m|p\.m|x|times|percent|per|mw|mwh|kw|dth|mmbtu|bbl|units?|people|users)\b)")
 # What follows a standard's name and number ("SOC 2 Type II", "SOC 2 report", "PCI 4 compliance").
 _STANDARD_WORD_RE = re.compile(r"(?i)\s+(?:type|compliance|compliant|report|reports|audit|audits|certification|certified|attestation|standard|requirements?)\b")
 _TICKER_RE = re.compile(r"\(\s*[A-Z][A-Za-z]{1,9}\s*:\s*$")
@@ -547,6 +550,8 @@ def _reason_code(ctx: _Context, u: Use) -> str:
     line_head = text[text.rfind("\n", 0, u.s) + 1 : u.s]
     if not line_head.strip(" \t*_>-") and _FIELD_VALUE_AFTER_RE.match(text[u.e : u.e + 40]):
         return "field label"  # "SID: 84054310G1": the label of an identifier in a form
+    if u.base not in ctx.acr.expansions and _LABELLED_NUMBER_RE.match(text[u.e : u.e + 60]):
+        return "code"  # "EB 861", "RFC 516", "TP #5564", "FAS 133": the capitals label a number (a room, a document, a point)
     num = _STANDARD_NUMBER_RE.match(text[u.e : u.e + 60])
     if u.base.isalpha() and num and _STANDARD_WORD_RE.match(text[u.e + num.end() : u.e + num.end() + 30]):
         return "code"  # "ISO 27001", "SOC 2 Type II", "SOC 2 report": a standard's name and number
