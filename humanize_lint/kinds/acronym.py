@@ -49,6 +49,7 @@ is one small function below, returning its reason; in order:
 Definitions, anywhere before the use in the same text (a glossary at the
 top of a page defines for the page):
 ``service level agreement (SLA)``, ``SLA (service level agreement)``,
+``investor owned utilities (or "IOUs")``, ``the agreement (the "SLA")``,
 ``(CAM) Customer Advocacy Manager``, ``CAM - Customer Advocacy Manager``,
 ``CAM: Customer Advocacy Manager``, ``Customer Advocacy Manager - CAM``,
 ``Technical Account Manager, or TAM``, ``deployment engineers, DEs for
@@ -102,6 +103,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from ..acronym_data import Knowledge, load as load_knowledge
 from .. import wordnet
 from ..model import Rule, RuleError, Segment, Unit
+from ..parse import FUNCTION_WORDS
 from . import LIST_OR_REF, Hit
 
 NAME = "acronym"
@@ -398,6 +400,10 @@ _ACR_TOKEN_RE = re.compile(r"(?<![\w&])" + _ACR + r"(?![\w&])")
 _STANDS_FOR_AFTER_RE = re.compile(r"[*_`]*\s*(?:stands for|is short for|is an abbreviation (?:for|of)|is the abbreviation (?:for|of))\s*\S")
 _MEANS_AFTER_RE = re.compile(r"[*_`]*\s*(?:means|refers to|=)\s*\S")
 _IS_A_AFTER_RE = re.compile(r"[*_`]*\s+(?:is|are)\s+(?:a|an|the|our|when|where|any)\s+[a-z]")
+# A short form in parentheses after its long form, quoted or after "or" (contracts, finance):
+# 'investor owned utilities (or "IOUs")', 'fair market value ("common FMV")', '(the "SLA")'.
+_QUOTED_SHORT_BEFORE_RE = re.compile(r"\(\s*(?:(?:or|aka|i\.e\.,?|the|hereinafter|hereafter|collectively)\s+)?(?:[\"“'‘]\s*(?:([A-Za-z]+)\s+)?|(?<=or )|(?<=aka )|(?<=hereinafter )|(?<=hereafter ))$")
+_QUOTED_SHORT_AFTER_RE = re.compile(r"s?\s*[\"”'’]?\s*\)")
 _SHORT_FOR_AFTER_RE = re.compile(r",?\s*\(?\s*short for\s+\S")
 _FOR_SHORT_AFTER_RE = re.compile(r"\)?,?\s*for short\b")
 _SEP_AFTER_RE = re.compile(r"[*_`]*\s*(?::|—|–|\s-\s|\s--\s)\s*[*_`]*([A-Za-z][^\n]{3,100})")
@@ -426,6 +432,14 @@ def find_definitions(text: str, kind: str = "paragraph", unit_text: str = "", st
 
 
 def _is_definition(short: str, text: str, s: int, e: int, before: str, after: str, kind: str, emphasised: bool = False) -> bool:
+    qm = _QUOTED_SHORT_BEFORE_RE.search(before)
+    if qm and _QUOTED_SHORT_AFTER_RE.match(after):
+        inner_before = before[: qm.start()]
+        extra = (qm.group(1) or "").lower()
+        # ('investor owned utilities (or "IOUs")', 'fair market value ("common FMV")': a word
+        # repeated from the long form may lead the short one)
+        if (not extra or extra in inner_before[-120:].lower()) and _long_form_before_strict(short, inner_before.rstrip(" \"”'’*_")):
+            return True
     if before.endswith("(") and (after.startswith(")") or _FOR_SHORT_AFTER_RE.match(after)):
         inner_before = before[:-1]
         close = after.find(")")
@@ -447,7 +461,7 @@ def _is_definition(short: str, text: str, s: int, e: int, before: str, after: st
     if _FOR_SHORT_AFTER_RE.match(after) and _long_form_before_strict(short, before):
         return True  # "deployment engineers, DEs for short"
     line_head = before[before.rfind("\n") + 1 :]
-    starts_sentence = not line_head.strip(" *_`>-") or bool(re.search(r"[.!?;:]\s+[*_`]*$", line_head))
+    starts_sentence = not line_head.strip(" *_`>-") or bool(re.search(r"(?:[.!?;:]|,(?:\s+and)?)\s+[*_`]*$", line_head))
     if starts_sentence and (_MEANS_AFTER_RE.match(after) or _IS_A_AFTER_RE.match(after)):
         return True  # "P1 means an outage", "P1 is an outage": the acronym opens the sentence
     sm = _SEP_AFTER_RE.match(after)
@@ -459,6 +473,27 @@ def _is_definition(short: str, text: str, s: int, e: int, before: str, after: st
     if kind in ("list-item", "paragraph") and _GLOSSARY_HEAD_RE.fullmatch(line_head) and emphasised:
         if _GLOSSARY_AFTER_RE.match(after):
             return True  # a glossary entry: "- **SLA**: service level agreement", "**P1** - an outage"
+    return False
+
+
+def _spells_out(short: str, text: str) -> bool:
+    """Whether consecutive words of ``text`` spell ``short`` out from their initials
+    ("go-to-market" for GTM, "daily active users" for DAU)."""
+    letters = [c for c in short.lower() if c.isalpha()]
+    if len(letters) < 3:
+        return False  # two initials meet by chance in any paragraph
+    words = _WORD_RE.findall(text)
+    for i, w in enumerate(words):
+        if w[:1].lower() != letters[0]:
+            continue
+        for k in range(1, min(len(letters) + 3, len(words) - i) + 1):
+            span = words[i : i + k]
+            if any(x.lower() in FUNCTION_WORDS for x in span):
+                break  # a long form is a run of content words ("go-to-market" is one)
+            if _initials_strict(short, span) and _initials_match(short, span) and span[-1][:1].lower() == letters[-1] or (
+                k == 1 and re.split(r"[-/]", span[0].lower())[-1][:1] == letters[-1] and _initials_strict(short, span)
+            ):
+                return True
     return False
 
 
@@ -480,6 +515,14 @@ def _table_row_definitions(unit_text: str, start: int, length: int) -> list[tupl
         # The next cell spells it out, or (in the first column) explains it in words.
         if _long_form_after(m.group(1), nxt) or (i == 0 and re.match(r"[A-Za-z(]", nxt) and len(_WORD_RE.findall(nxt)) >= 3):
             out.append((off + m.start(1), m.group(1)))
+    # An acronym inside a cell whose long form another cell of the row spells out:
+    # "| Usage (4 Wk DAU / MAU) | the average of daily active users over monthly active users |".
+    for i, (off, cell) in enumerate(filled):
+        for m in _ACR_TOKEN_RE.finditer(cell):
+            if any((off + m.start(1), m.group(1)) == d for d in out):
+                continue
+            if any(_spells_out(m.group(1), other) for j, (_, other) in enumerate(filled) if j != i):
+                out.append((off + m.start(1), m.group(1)))
     return out
 
 
