@@ -543,7 +543,7 @@ class Runner:
                 shown = (stdin_filename or "<stdin>") if path is None else str(path)
                 try:
                     if path is None:
-                        docs = sources.read_stream(sys.stdin.buffer, shown, sources.detect_format(shown))
+                        docs = sources.read_stream(sources.PollingReader(sys.stdin.buffer), shown, sources.detect_format(shown))  # type: ignore[arg-type]
                     else:
                         docs = sources.open_path(path)
                     self._lint_input(docs, ctx, executor, sink, path)

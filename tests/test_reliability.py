@@ -454,3 +454,35 @@ def test_a_long_run_of_punctuation_is_broken_up_before_spacy(lint) -> None:  # t
     segs = sources.segment(Unit(document=Document(path="a.txt", text=text), text=text))
     assert all(len(run) <= sources.RUN_BREAK for s in segs for run in s.text.split())
     assert [(f.text, f.start) for f in lint(text)] == [("The renewal", 0), ("The renewal", text.rindex("The renewal"))]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="select on pipes is POSIX")
+def test_polling_reader_reads_a_pipe_to_its_end_and_lets_a_signal_in() -> None:
+    from humanize_lint.sources import PollingReader
+
+    r, w = os.pipe()
+    os.write(w, b"first part\n")
+    os.close(w)
+    with os.fdopen(r, "rb") as fh:
+        assert PollingReader(fh).read() == b"first part\n"
+    # A writer that stays open and silent: the read waits, and a signal's handler still runs
+    # (a plain read can sleep through a signal that lands just before it).
+    r, w = os.pipe()
+
+    class Alarm(Exception):
+        pass
+
+    def ring(signum: int, frame: object) -> None:
+        raise Alarm
+
+    old = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, 0.3)
+    started = time.monotonic()
+    try:
+        with os.fdopen(r, "rb") as fh, pytest.raises(Alarm):
+            PollingReader(fh).read()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+        os.close(w)
+    assert time.monotonic() - started < 30

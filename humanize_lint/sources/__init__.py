@@ -14,6 +14,7 @@ import errno
 import re
 import fnmatch
 import os
+import select
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -232,11 +233,49 @@ def _read_error(exc: OSError, name: str) -> InputError:
     return InputError(f"cannot read: {exc.strerror}", name)
 
 
+class PollingReader:
+    """Reads a pipe, FIFO or terminal so that a signal is always handled.
+
+    Python runs a signal's handler between bytecodes; a signal that lands
+    just before a blocking ``read`` leaves the process asleep in it until
+    the writer writes or closes (a Ctrl-C that never ends the run). Waiting
+    in ``select`` with a timeout returns to Python four times a second, so
+    the handler runs. Regular files, and systems without ``select`` on
+    pipes, are read directly."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        self.fd: int | None = None
+        try:
+            fd = handle.fileno()
+            if os.name == "posix" and not stat.S_ISREG(os.fstat(fd).st_mode):
+                self.fd = fd
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def read(self, size: int = -1) -> bytes:
+        if self.fd is None:
+            return self.handle.read(size) if size >= 0 else self.handle.read()
+        chunks: list[bytes] = []
+        want = size
+        while want != 0:
+            if not select.select([self.fd], [], [], 0.25)[0]:
+                continue
+            chunk = os.read(self.fd, 1 << 16 if want < 0 else min(want, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            if want > 0:
+                want -= len(chunk)
+        return b"".join(chunks)
+
+
 def read_path(path: Path, shown: str | None = None, fmt: str | None = None) -> Document:
     """Read and decode one file."""
     name = shown or str(path)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            data = PollingReader(fh).read()
     except OSError as exc:
         raise _read_error(exc, name) from None
     return decode(data, name, fmt or detect_format(str(path)))
