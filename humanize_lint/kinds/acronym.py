@@ -186,13 +186,13 @@ _LEGAL_FORM_SET = frozenset(f.upper() for f in _LEGAL_FORMS)
 # does ("a member of ISDA", "trades on EOL", "between ETOL and RMT", "sold to AEP"): the bare
 # object of one, ending its phrase, is a name. Jargon with a long form in ``expansions`` ("by
 # EOD", "escalate to L2", "noted in CRM") never gets here.
-_ORG_PREP_BEFORE_RE = re.compile(r"(?:^|[^\w])(at|with|from|w/|between|among|amongst|within|via|of|on|as|than|including|versus|vs\.?|into|across|throughout|near|to|in|for)\s+$")
+_ORG_PREP_BEFORE_RE = re.compile(r"(?:^|[^\w])(at|with|from|w/|between|among|amongst|within|via|of|on|as|than|including|versus|vs\.?|into|across|throughout|near|to|in|for|like|such as)\s+$")
 _COORDINATED_BEFORE_RE = re.compile(r"(?:\b[A-Z][A-Z0-9&]+\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*/\s*|\s*&\s+))+$")
 # Words before "of" that take a bare noun after it ("a kind of ACH", "out of SLA").
 _BARE_OF_BEFORE_RE = re.compile(r"(?i)\b(?:kind|kinds|type|types|sort|sorts|form|out|instead|because|lack|proof)\s+of\s+$")
 _PHRASE_END_AFTER_RE = re.compile(
     r"^(?:\s*[.,;:!?)(\n]|\s+-\s|\s*$|\s+(?:and|or|on|in|for|about|to|at|by|with|from|of|as|but|so|if|when|since|because|through|under|until"
-    r"|today|yesterday|tomorrow|last|this|next|is|are|was|were|has|have|had|will|would|can|could|should|may|might|must|did|does|who|which|that)\b)"
+    r"|today|yesterday|tomorrow|last|this|next|is|are|was|were|has|have|had|will|would|can|could|should|may|might|must|did|does|who|which|that|a|an|the)\b)"
 )
 _DETERMINER_RE = re.compile(r"(?i)(?:^|[^\w])(?:the|a|an|our|your|their|his|her|my|its|this|that|these|those|each|every|any|no|per)\s+(?:[a-z][\w-]*\s+)?$")
 _CLOCK_RE = re.compile(r"(?i)(?:\b\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|\b\d{3,4}|\bnoon|\bmidnight)\s*[(\[]?\s*$")
@@ -738,7 +738,7 @@ def _reason_name(ctx: _Context, u: Use) -> str:
             return "name"  # "between Enron and AEP"
         if _ALIAS_BEFORE_RE.search(before):
             return "name"  # "Fountain Valley (aka PSCO)": another name for a named thing
-        if re.search(r"\b\w+ed\s+by\s+$", before) and _PHRASE_END_AFTER_RE.match(after):
+        if re.search(r"\b\w+ed\s+by\s+$", before) and (_PHRASE_END_AFTER_RE.match(after) or not (_modifies_a_noun(after) or re.match(r"\s*\d", after))):
             return "name"  # "received by ENA": the agent of a passive
         if u.word == u.base and _names_a_body_of_people(after):
             return "name"  # "the ENA legal team", "your NY office", "the CU lawyers": people belong to it
@@ -777,6 +777,12 @@ _AUXILIARIES = frozenset("be is are was were been being have has had do does did
 _ALIAS_BEFORE_RE = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z][\w'’-]*\s*[,(]?\s*(?:aka|a\.k\.a\.?|also known as|known as|formerly|d/b/a|dba)\s+$")
 # Up to two lower-case words after the acronym: the noun it modifies, maybe after an adjective.
 _MODIFIED_AFTER_RE = re.compile(r" ([a-z][a-z'-]+)(?: ([a-z][a-z'-]+))?")
+
+
+def _modifies_a_noun(after: str) -> bool:
+    """The next word is a lower-case noun the acronym may modify ("GL account")."""
+    m = re.match(r"[ \t]+([a-z][a-z-]*)", after)
+    return bool(m) and m.group(1) not in _AUXILIARIES and bool(_noun_lemmas(m.group(1)))
 
 
 def _noun_lemmas(word: str) -> list[str]:
@@ -820,8 +826,8 @@ def _names_a_body_of_people(after: str) -> bool:
     return bool(second) and wordnet.is_adjective(first) and not wordnet.is_noun(first) and _names_people(second)
 
 
-_CLAUSE_START_BEFORE_RE = re.compile(r"(?:^|[.!?;:]\s+|\b(?:and|but|that|because|since|if|when|while|until|after|before)\s+)[\s*_>-]*$")
-_FINITE_AFTER_RE = re.compile(r"^\s+(?:(has|have|had|will|would|could|should|can|may|might|must|did|does|do)\s+(?:not\s+|also\s+|already\s+|just\s+|now\s+|never\s+)?)?([a-z]+)\b(?!['’-])")
+_CLAUSE_START_BEFORE_RE = re.compile(r"(?:^|[.!?;:]\s+|\b(?:and|but|that|which|because|since|if|when|while|until|after|before)\s+)[\s*_>-]*$")
+_FINITE_AFTER_RE = re.compile(r"^\s+(?:[a-z]+ly\s+)?(?:(has|have|had|will|would|could|should|can|may|might|must|did|does|do|is|are|was|were)\s+(?:not\s+|also\s+|already\s+|just\s+|now\s+|never\s+|still\s+)?)?([a-z]+)\b(?!['’-])")
 
 
 def _acts(before: str, after: str) -> bool:
@@ -834,10 +840,12 @@ def _acts(before: str, after: str) -> bool:
     if not m:
         return False
     aux, word = m.group(1), m.group(2)
-    if _noun_lemmas(word) or wordnet.is_adjective(word) and not word.endswith("ed"):
-        return False
+    if not aux and (_noun_lemmas(word) or wordnet.is_adjective(word) and not word.endswith("ed")):
+        return False  # "ENA files", "SLA breaches": maybe a noun the acronym modifies
     if not aux and not (word.endswith("ed") or word in _IRREGULAR_PAST or word.endswith("s")):
         return False
+    if aux in ("is", "are", "was", "were") and not word.endswith("ing"):
+        return False  # "ENA is asking" acts; "SLA is breached" is said of things too
     lemmas = wordnet.verb_lemmas(word)
     if not lemmas:
         return False
@@ -1220,8 +1228,7 @@ def _rank(acr: AcronymRule, u: Use) -> int:
         return 0
     if u.word != u.base or _DETERMINER_RE.search(u.seg.text[max(0, u.s - 30) : u.s]):
         return 1
-    nxt = re.match(r"[ \t]+([a-z][a-z-]*)", u.seg.text[u.e : u.e + 40])
-    if nxt and nxt.group(1) not in _AUXILIARIES and _noun_lemmas(nxt.group(1)):
+    if _modifies_a_noun(u.seg.text[u.e : u.e + 40]):
         return 2
     return _BARE
 
