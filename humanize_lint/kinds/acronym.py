@@ -476,13 +476,12 @@ def _is_definition(short: str, text: str, s: int, e: int, before: str, after: st
     return False
 
 
-def _spells_out(short: str, text: str) -> bool:
-    """Whether consecutive words of ``text`` spell ``short`` out from their initials
+def _spells_out(short: str, words: Sequence[str]) -> bool:
+    """Whether consecutive ``words`` spell ``short`` out from their initials
     ("go-to-market" for GTM, "daily active users" for DAU)."""
     letters = [c for c in short.lower() if c.isalpha()]
     if len(letters) < 3:
         return False  # two initials meet by chance in any paragraph
-    words = _WORD_RE.findall(text)
     for i, w in enumerate(words):
         if w[:1].lower() != letters[0]:
             continue
@@ -517,11 +516,12 @@ def _table_row_definitions(unit_text: str, start: int, length: int) -> list[tupl
             out.append((off + m.start(1), m.group(1)))
     # An acronym inside a cell whose long form another cell of the row spells out:
     # "| Usage (4 Wk DAU / MAU) | the average of daily active users over monthly active users |".
+    words = [_WORD_RE.findall(cell) for _, cell in filled]
     for i, (off, cell) in enumerate(filled):
         for m in _ACR_TOKEN_RE.finditer(cell):
             if any((off + m.start(1), m.group(1)) == d for d in out):
                 continue
-            if any(_spells_out(m.group(1), other) for j, (_, other) in enumerate(filled) if j != i):
+            if any(_spells_out(m.group(1), other) for j, other in enumerate(words) if j != i):
                 out.append((off + m.start(1), m.group(1)))
     return out
 
