@@ -842,20 +842,16 @@ def _acts(before: str, after: str) -> bool:
     aux, word = m.group(1), m.group(2)
     if not aux and (_noun_lemmas(word) or wordnet.is_adjective(word) and not word.endswith("ed")):
         return False  # "ENA files", "SLA breaches": maybe a noun the acronym modifies
-    if not aux and not (word.endswith("ed") or word in _IRREGULAR_PAST or word.endswith("s")):
-        return False
+    lemmas = wordnet.verb_lemmas(word)
+    if not aux and not (word.endswith(("ed", "s")) or any(lemma != word for lemma in lemmas)):
+        return False  # a finite form: "-s", "-ed", or an irregular one from WordNet's exceptions ("told", "sold")
     if aux in ("is", "are", "was", "were") and not word.endswith("ing"):
         return False  # "ENA is asking" acts; "SLA is breached" is said of things too
-    lemmas = wordnet.verb_lemmas(word)
     if not lemmas:
         return False
     shares = [wordnet.literal_share(lemma, use) for lemma in lemmas for use in wordnet.USES]
     known = [x for x in shares if x is not None]
     return bool(known) and max(known) <= 0.3
-
-
-# Simple past forms that are not "-ed" (from WordNet's verb exceptions, which also hold participles).
-_IRREGULAR_PAST = frozenset(["said", "told", "sent", "sold", "bought", "paid", "made", "took", "gave", "got", "wrote", "spoke", "met", "signed", "agreed", "won", "lost", "held", "left", "brought", "chose", "began", "became", "came", "went", "knew", "thought", "felt", "found", "kept", "led", "meant", "put", "ran", "saw", "set", "stood", "understood"])
 
 
 # "EOD Friday", "COB Mon", "WFH in June": a capitalised day or month after the acronym is a date, not a name.
