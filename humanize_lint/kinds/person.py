@@ -96,7 +96,7 @@ from .. import wordnet
 from ..model import Rule, RuleError
 from . import LIST_OR_REF
 from ..prefilter import CueGate
-from .person_evidence import EVIDENCE, Candidate, Evidence, candidate, candidate_or_reason, corroborated, head_never_candidate, support, surface_callbacks, surface_subjects
+from .person_evidence import EVIDENCE, Candidate, Evidence, candidate, candidate_or_reason, corroborated, head_never_candidate, maybe_candidates, support, surface_callbacks, surface_subjects
 
 NAME = "person-reference"
 
@@ -311,8 +311,6 @@ def _acronym_heads(expansions: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-# The parts of speech a candidate's head can have (the tagger's view of a misparsed noun included).
-_CANDIDATE_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "NUM", "X"})
 
 
 @dataclass
@@ -445,9 +443,7 @@ class PersonRule:
     def check(self, doc: Any, merged: Mapping[int, str], after: str = "") -> Iterator[Finding]:
         """Flagged candidates of one parsed sentence. ``after``: the text of the next sentence of the unit."""
         spans = []
-        for tok in doc:
-            if tok.pos_ not in _CANDIDATE_POS and tok.idx not in merged:
-                continue  # (candidate() says no to these too; this saves the call)
+        for tok in maybe_candidates(doc, merged):  # (candidate() says no to the others too)
             cand = candidate(tok, merged, self)
             if cand is None:
                 continue

@@ -419,6 +419,35 @@ def _split_compound(tok: Token) -> bool:
         and not any(ch.dep_ in ("det", "poss") for ch in tok.children) and any(ch.dep_ == "det" for ch in prev.children)
 
 
+# The parts of speech a candidate's head can have (the tagger's view of a misparsed noun included).
+_MAYBE_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "NUM", "X"})
+
+
+def maybe_candidates(doc: Any, merged: Mapping[int, str]) -> list[Token]:
+    """The tokens that may head a candidate for any rule: identifiers, and tokens that pass
+    the rule-independent checks ``candidate_or_reason`` starts with (not a pronoun or a
+    function word, not a modifier, a noun-like part of speech, a determiner in reach).
+    Computed once per parsed sentence and shared by the person rules."""
+    key = "humanize_lint.maybe_candidates"
+    got = doc.user_data.get(key)
+    if got is not None:
+        return got
+    out = []
+    for tok in doc:
+        if merged.get(tok.idx) in ("labelled", "id"):
+            out.append(tok)
+            continue
+        if tok.pos_ not in _MAYBE_POS or tok.lower_ in PRONOUNS:
+            continue
+        if tok.dep_ in ("compound", "amod", "nmod", "nummod") and tok.head.i > tok.i and tok.head.pos_ in ("NOUN", "PROPN"):
+            continue
+        if _may_have_determiner(tok, doc):
+            out.append(tok)
+    doc.user_data[key] = out
+    return out
+
+
+
 def candidate(tok: Token, merged: Mapping[int, str], rule: "PersonRule") -> Candidate | None:
     """The candidate headed by ``tok``, or None."""
     got = candidate_or_reason(tok, merged, rule)
@@ -444,7 +473,7 @@ def candidate_or_reason(tok: Token, merged: Mapping[int, str], rule: "PersonRule
         return f"a pronoun or a {tok.pos_} word"
     if tok.dep_ in ("compound", "amod", "nmod", "nummod") and tok.head.i > tok.i and tok.head.pos_ in ("NOUN", "PROPN"):
         return f"a modifier of '{tok.head.text}'"  # "the renewal team"
-    if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "VERB", "NUM", "X"):
+    if tok.pos_ not in _MAYBE_POS:
         return f"not a noun ({tok.pos_})"
     if not _may_have_determiner(tok, doc):
         return "no article, number or demonstrative: most bare nouns in notes name things"
