@@ -47,7 +47,7 @@ from .kinds.identifier import IdentifierRule
 from .kinds.person import Cues, PersonRule
 from .kinds.person import Finding as PersonFinding
 from .kinds.person import settle as settle_findings
-from .kinds.person_evidence import is_acronym
+from .kinds.person_evidence import is_acronym, support_context
 from .kinds.terms import Matchers
 from .model import Edit, Finding, Rule, Segment, Severity, Unit
 from .parse import Parser
@@ -85,7 +85,7 @@ class _Sentence:
     base: int  # its offset in the unit
     text: str  # the text the parser sees (speaker tags blanked)
     starts: list[int]  # chat message starts inside it
-    after: str  # the next sentence of the segment (for pronoun support)
+    after: str  # the next sentence of the segment, when it can support a finding (support_context)
 
     def key(self) -> tuple[str, tuple[int, ...], str]:
         """Everything a sentence's judgement depends on besides the linter's rules."""
@@ -232,7 +232,7 @@ class Linter:
             text = ptext[cs:ce]
             if not text.strip():
                 continue
-            after = ptext[spans[i + 1][0] : spans[i + 1][1]] if i + 1 < len(spans) else ""
+            after = support_context(ptext[spans[i + 1][0] : spans[i + 1][1]]) if i + 1 < len(spans) else ""
             sent = _Sentence(-1, seg.start + cs, text, [x - cs for x in starts if cs <= x < ce], after)
             if gate is not None and len(text) < len(ptext) and not (gate.passes(text) and CANDIDATE_RE.search(text)):  # (a one-sentence segment passed above)
                 yield sent, _skip_reason(gate, text) if reasons else "skipped"

@@ -1204,6 +1204,14 @@ _CONDITIONS = frozenset({"when", "whenever", "if", "once", "until", "before", "a
 # Support for weak evidence
 
 
+def support_context(after: str) -> str:
+    """What of the next sentence ``support`` can use: all of it when it holds a person
+    pronoun, else nothing (``support`` reads it for nothing else, and a pronoun cannot
+    straddle the sentence boundary). The judged-sentence cache keys on this, so a
+    sentence repeated before different next sentences is parsed once."""
+    return after if _PERSON_PRONOUN_RE.search(after) else ""
+
+
 def support(c: Candidate, after: str, allowed: Iterable[str]) -> str | None:
     """Why a candidate with only weak evidence is still shorthand for a customer, or None."""
     allowed = set(allowed)
