@@ -121,6 +121,19 @@ def test_identical_sentences_in_a_batch_are_parsed_once(linter: Linter, rules) -
     assert cached.cache_hits == 49
 
 
+def test_a_sentence_is_parsed_once_before_next_sentences_without_a_pronoun(linter: Linter, rules) -> None:
+    """The next sentence matters only through a person pronoun (support_context): a
+    macro before different next sentences is one parse, before "She ..." another."""
+    cached = Linter(rules, linter.model, segment=sources.segment)
+    plain = Linter(rules, linter.model, LintOptions(sentence_cache=0), segment=sources.segment)
+    batch = [_unit(f"The renewal wants a callback. It is due on day {i}.") for i in range(20)]
+    batch += [_unit("The renewal wants a callback. She is annoyed."), _unit("The renewal wants a callback. Her plan ends soon.")]
+    got = [[_key(f) for f in found] for found in cached.lint_units(batch)]
+    assert got == [[_key(f) for f in plain.lint_unit(u)] for u in batch]
+    assert [len(found) for found in got] == [0] * 20 + [1, 1]
+    assert cached.cache_misses == 3  # no pronoun after it; "She is annoyed."; "Her plan ends soon."
+
+
 # -- the matrix kernel --------------------------------------------------------
 
 
