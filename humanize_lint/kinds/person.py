@@ -443,8 +443,8 @@ class PersonRule:
     def check(self, doc: Any, merged: Mapping[int, str], after: str = "") -> Iterator[Finding]:
         """Flagged candidates of one parsed sentence. ``after``: the text of the next sentence of the unit."""
         spans = []
-        for tok in maybe_candidates(doc, merged):  # (candidate() says no to the others too)
-            cand = candidate(tok, merged, self)
+        for i in maybe_candidates(doc, merged):  # (candidate() says no to the others too)
+            cand = candidate(doc[i], merged, self)
             if cand is None:
                 continue
             found, _ = self.decide(cand, after)

@@ -423,11 +423,12 @@ def _split_compound(tok: Token) -> bool:
 _MAYBE_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "NUM", "X"})
 
 
-def maybe_candidates(doc: Any, merged: Mapping[int, str]) -> list[Token]:
-    """The tokens that may head a candidate for any rule: identifiers, and tokens that pass
-    the rule-independent checks ``candidate_or_reason`` starts with (not a pronoun or a
-    function word, not a modifier, a noun-like part of speech, a determiner in reach).
-    Computed once per parsed sentence and shared by the person rules."""
+def maybe_candidates(doc: Any, merged: Mapping[int, str]) -> list[int]:
+    """Indices of the tokens that may head a candidate for any rule: identifiers, and
+    tokens that pass the rule-independent checks ``candidate_or_reason`` starts with (not
+    a pronoun or a function word, not a modifier, a noun-like part of speech, a
+    determiner in reach). Computed once per parsed sentence and shared by the person
+    rules (kept as indices: tokens in ``user_data`` would tie the doc into a cycle)."""
     key = "humanize_lint.maybe_candidates"
     got = doc.user_data.get(key)
     if got is not None:
@@ -435,17 +436,16 @@ def maybe_candidates(doc: Any, merged: Mapping[int, str]) -> list[Token]:
     out = []
     for tok in doc:
         if merged.get(tok.idx) in ("labelled", "id"):
-            out.append(tok)
+            out.append(tok.i)
             continue
         if tok.pos_ not in _MAYBE_POS or tok.lower_ in PRONOUNS:
             continue
         if tok.dep_ in ("compound", "amod", "nmod", "nummod") and tok.head.i > tok.i and tok.head.pos_ in ("NOUN", "PROPN"):
             continue
         if _may_have_determiner(tok, doc):
-            out.append(tok)
+            out.append(tok.i)
     doc.user_data[key] = out
     return out
-
 
 
 def candidate(tok: Token, merged: Mapping[int, str], rule: "PersonRule") -> Candidate | None:
