@@ -117,12 +117,12 @@ def main() -> int:
         _run_one(readers, args.out, args.hang, fmt, data, lambda: targets.check_reader(fmt, data))
     summary["readers"] = {**readers.as_dict(), "by_format": dict(per_format)}
 
-    from humanize_lint import rulepack
+    from humanize_lint import rulepack, sources
     from humanize_lint.engine import Linter
     from humanize_lint.nlp import LazyModel
 
     model = LazyModel()
-    linter = Linter(list(rulepack.load().rules.values()), model)
+    linter = Linter(list(rulepack.load().rules.values()), model, segment=sources.segment)
     lint = Tally("lint")
     findings = 0
     for _ in range(args.lint):
