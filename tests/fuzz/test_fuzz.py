@@ -68,3 +68,21 @@ def test_mutated_rule_files_load_or_fail_in_one_line(which: int, seed: int) -> N
     mutated = targets.mutate_rule(text, random.Random(seed))
     with tempfile.TemporaryDirectory() as tmp:
         targets.check_rule(Path(tmp), name, mutated)
+
+
+@pytest.mark.fuzz
+def test_the_long_run_runs_and_checks_findings(tmp_path: Path) -> None:
+    """The counted campaign (README: Fuzzing) on a few inputs: it exits 0 and its full
+    lints reach the findings (it once built a Linter that failed on every input)."""
+    import json
+    import subprocess
+
+    run = Path(__file__).resolve().parent / "run.py"
+    proc = subprocess.run(
+        [sys.executable, str(run), "--readers", "20", "--lint", "30", "--rules", "10", "--seed", "5", "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    summary = json.loads(proc.stdout)
+    assert summary["lint"]["invariant_failures"] == 0
+    assert summary["lint"]["findings_checked"] > 0
