@@ -267,7 +267,15 @@ class CueGate:
         self.never_head = cues.never_head
         self.predicate_nouns = Forms(cues.predicate_nouns)
         self.linking = Forms(cues.linking)
-        self.kin = Forms(cues.kin)
+        self._kin_words = cues.kin
+        self._kin: Forms | None = None
+
+    @property
+    def kin(self) -> Forms:
+        """The kin nouns' forms, built on first need (a possessive in a sentence)."""
+        if self._kin is None:
+            self._kin = Forms(self._kin_words())
+        return self._kin
 
     def _never(self, head: str | None, she: bool) -> bool:
         """Whether a head noun is never a candidate of any rule (a person, team, system ...).

@@ -214,3 +214,27 @@ def test_the_gate_and_the_candidate_stage_share_their_start_words() -> None:
     from humanize_lint.prefilter import CANDIDATE_STARTS
 
     assert DEFINITE | GENERIC | COUNTING == frozenset(CANDIDATE_STARTS)
+
+
+def test_a_clean_file_loads_neither_spacy_nor_the_wordnet_table(tmp_path: Path) -> None:
+    """Start-up on a clean file: the cue gate needs WordNet's kin nouns only for a
+    possessive, so neither spaCy nor the WordNet table (about 0.08 s) is loaded."""
+    import subprocess
+    import sys
+
+    clean = tmp_path / "clean.txt"
+    clean.write_text("Thanks for the update, see you Monday.\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from humanize_lint import wordnet, cli\n"
+        f"sys.argv = ['humanize-lint', 'check', {str(clean)!r}, '--no-cache']\n"
+        "try:\n"
+        "    cli.run()\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code == 0, exc.code\n"
+        "assert 'spacy' not in sys.modules, 'spacy was imported'\n"
+        "assert wordnet._table.cache_info().currsize == 0, 'the WordNet table was loaded'\n"
+        "print('ok')\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and r.stdout.strip().endswith("ok"), r.stdout + r.stderr

@@ -90,7 +90,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from .. import wordnet
 from ..model import Rule, RuleError
@@ -339,7 +339,8 @@ class PersonRule:
     strong_prep_heads: frozenset[str]
     feelings: frozenset[str]
     person_nouns: frozenset[str]
-    kin: frozenset[str]
+    own_kin: frozenset[str]  # the rule's own kin words (possessor-of)
+    wordnet_kin: bool  # and WordNet's (wordnet-kin), read on first need: see ``kin``
     presence_places: frozenset[str]
     presence_adverbs: frozenset[str]
     linking: frozenset[str]
@@ -373,9 +374,6 @@ class PersonRule:
         # ("(713) 853-0100"); not "4471-22", which is an account.
         bare = r"(?=(?:[().\s+-]*\d){7})[\d().\s+-]{7,}|\d{1,3}[-.]\d{4}"  # (and "3-9390": an internal extension)
         phone_re = re.compile(r"(?i:" + "|".join(map(re.escape, labels)) + r")\.?\s*[\d().\s+-]{3,}|" + bare if labels else bare)
-        kin = _words(cues.get("possessor-of", []))
-        if cues.get("wordnet-kin", True) and "possessor-of" in cues:
-            kin |= wordnet.kin()
         return cls(
             rule=rule,
             nouns=bool(cand.get("nouns", True)),
@@ -400,7 +398,8 @@ class PersonRule:
             strong_prep_heads=frozenset({"apologize", "apologise", "sorry", "apology", "hang up on", "voicemail", "reach out to", "get back to", "text"}),  # (a text goes to a phone: "texted the code to the showing")
             feelings=_words(cues.get("described-as", [])),
             person_nouns=_words(cues.get("predicate-nouns", [])),
-            kin=kin,
+            own_kin=_words(cues.get("possessor-of", [])),
+            wordnet_kin=bool(cues.get("wordnet-kin", True) and "possessor-of" in cues),
             presence_places=_words(cues.get("present-at", [])),
             presence_adverbs=_words(cues.get("present-adverbs", [])),
             linking=_words(cues.get("linking-verbs", ["be"])),
@@ -532,6 +531,13 @@ class PersonRule:
 
     # -- what the cheap gate must let through ---------------------------------
 
+    @functools.cached_property
+    def kin(self) -> frozenset[str]:
+        """Kin nouns for ``possessor-of``: the rule's own, and WordNet's unless
+        ``wordnet-kin: false``. Read on first need, so a run that never meets a
+        possessive before a kin word does not load WordNet's table (start-up time)."""
+        return self.own_kin | wordnet.kin() if self.wordnet_kin else self.own_kin
+
     def cues(self) -> "Cues":
         """What a sentence must hold for some evidence of this rule to fire.
 
@@ -556,7 +562,7 @@ class PersonRule:
             frozenset(before),
             frozenset(words),
             {k: frozenset(v) for k, v in with_word.items()},
-            self.kin,
+            lambda: self.kin,
             frozenset(self.giving_verbs - before),
             frozenset(self.presence_adverbs),
             frozenset(p.split()[-1] for p in self.presence_places),
@@ -575,7 +581,8 @@ class Cues:
     before one; ``words``: words as written, after one ("who"); ``with_word``:
     lemmas that count only when the given word is in the same sentence ("kind"
     only with "to"); ``kin``: kin nouns, which count only with a possessive
-    ("'s", "his", "her")."""
+    ("'s", "his", "her"), as a function called on first need (WordNet's table
+    loads then, not at start-up)."""
 
     @staticmethod
     def union(items: Iterable["Cues"]) -> "Cues":
@@ -595,7 +602,7 @@ class Cues:
             return all(t is not None and t(word, she=she) for t in tests)
 
         return Cues(
-            merged("after"), merged("before"), merged("words"), with_word, merged("kin"), merged("giving"),
+            merged("after"), merged("before"), merged("words"), with_word, lambda: frozenset().union(*(c.kin() for c in items)), merged("giving"),
             merged("presence_adverbs"), merged("presence_places"), merged("predicate_nouns"), merged("linking"),
             never if tests else None,
         )
@@ -604,7 +611,7 @@ class Cues:
     before: frozenset[str]
     words: frozenset[str]
     with_word: Mapping[str, frozenset[str]]
-    kin: frozenset[str]
+    kin: Callable[[], frozenset[str]]
     giving: frozenset[str] = frozenset()  # verbs that count only before two objects ("send the renewal a card")
     presence_adverbs: frozenset[str] = frozenset()  # count only after a form of be or wait ("is here")
     presence_places: frozenset[str] = frozenset()  # count only after in, at or on ("in the lobby")
