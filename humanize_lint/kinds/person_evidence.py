@@ -433,19 +433,23 @@ def maybe_candidates(doc: Any, merged: Mapping[int, str]) -> list[int]:
     got = doc.user_data.get(key)
     if got is not None:
         return got
-    out = []
-    for tok in doc:
-        if merged.get(tok.idx) in ("labelled", "id"):
-            out.append(tok.i)
-            continue
-        if tok.pos_ not in _MAYBE_POS or tok.lower_ in PRONOUNS:
-            continue
-        if tok.dep_ in ("compound", "amod", "nmod", "nummod") and tok.head.i > tok.i and tok.head.pos_ in ("NOUN", "PROPN"):
-            continue
-        if _may_have_determiner(tok, doc):
-            out.append(tok.i)
+    out = [tok.i for tok in doc if merged.get(tok.idx) in ("labelled", "id") or _early_reason(tok, doc) is None]
     doc.user_data[key] = out
     return out
+
+
+def _early_reason(tok: Token, doc: Any) -> str | None:
+    """Why ``tok`` heads no candidate of any rule, from the checks that do not depend on
+    the rule (``candidate_or_reason`` starts with them), or None."""
+    if tok.lower_ in PRONOUNS or tok.pos_ in _NOT_CANDIDATE_POS:
+        return f"a pronoun or a {tok.pos_} word"
+    if tok.dep_ in ("compound", "amod", "nmod", "nummod") and tok.head.i > tok.i and tok.head.pos_ in ("NOUN", "PROPN"):
+        return f"a modifier of '{tok.head.text}'"  # "the renewal team"
+    if tok.pos_ not in _MAYBE_POS:
+        return f"not a noun ({tok.pos_})"
+    if not _may_have_determiner(tok, doc):
+        return "no article, number or demonstrative: most bare nouns in notes name things"
+    return None
 
 
 def candidate(tok: Token, merged: Mapping[int, str], rule: "PersonRule") -> Candidate | None:
@@ -469,14 +473,9 @@ def candidate_or_reason(tok: Token, merged: Mapping[int, str], rule: "PersonRule
         if not _identifier_ok(tok):
             return "a date, phone number, postcode, year or numbered part, not a record"
         return _make(tok, start, end, "identifier", "number-as-person", merged, rule)
-    if tok.lower_ in PRONOUNS or tok.pos_ in _NOT_CANDIDATE_POS:
-        return f"a pronoun or a {tok.pos_} word"
-    if tok.dep_ in ("compound", "amod", "nmod", "nummod") and tok.head.i > tok.i and tok.head.pos_ in ("NOUN", "PROPN"):
-        return f"a modifier of '{tok.head.text}'"  # "the renewal team"
-    if tok.pos_ not in _MAYBE_POS:
-        return f"not a noun ({tok.pos_})"
-    if not _may_have_determiner(tok, doc):
-        return "no article, number or demonstrative: most bare nouns in notes name things"
+    early = _early_reason(tok, doc)
+    if early is not None:
+        return early
     start, end = np_span(tok)
     if start == tok.i and tok.i > 0 and doc[tok.i - 1].lower_ in DEFINITE | GENERIC:
         start = tok.i - 1  # "The expired wants ...": the parser hung the article elsewhere
