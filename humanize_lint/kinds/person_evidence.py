@@ -81,7 +81,8 @@ _PERSON_PRONOUN_RE = re.compile(r"(?i)(?<![\w'’])(?:he|she|him|her|his|hers|hi
 # Verbs whose object can only be someone (so a document-like head is still a stand-in): "thanked the claim".
 PERSON_ONLY_OBJECTS = frozenset({"thank", "reassure", "console", "greet", "calm", "persuade", "convince"})
 # Verbs of being somewhere ("is at the counter", "waiting in the lobby").
-_PRESENCE_VERBS = frozenset({"be", "wait", "sit", "stand", "hold"})
+PRESENCE_VERBS = frozenset({"be", "wait", "sit", "stand", "hold"})
+_PRESENCE_VERBS = PRESENCE_VERBS
 _TIME_ADVERBIAL_MODIFIERS = frozenset({"other", "next", "last", "same", "previous", "following"})
 
 
@@ -601,6 +602,13 @@ def passive(verb: Token, subject: Token | None = None) -> bool:
     )
 
 
+def comparative(tok: Token) -> bool:
+    """A comparative or superlative adjective ("reminder" tagged JJR, lemma "remind"):
+    never the verb a piece of evidence needs, so the cheap gate does not look for
+    those forms of its verbs (``lemmas.forms(..., adjective=False)``)."""
+    return tok.tag_ in ("JJR", "JJS")
+
+
 def predicates(c: Candidate, rule: "PersonRule") -> list[Token]:
     """Verbs and predicate adjectives the candidate is the active subject of,
     including shared subjects ("called and wants", "keeps calling", "is at the
@@ -754,6 +762,8 @@ def subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
         return None
     held: Evidence | None = None
     for verb in predicates(c, rule):
+        if comparative(verb):
+            continue
         lemma = lemma_of(verb, rule.known_verbs)
         strong = lemma in rule.strong_subject_verbs
         if not strong and lemma not in rule.subject_verbs:
@@ -815,7 +825,7 @@ def passive_subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
         return None
     verb = c.role.head
     lemma = lemma_of(verb, rule.known_verbs)
-    if lemma not in rule.passive_verbs or not rule.verb_ok(lemma, verb, c.role, table="passive"):
+    if comparative(verb) or lemma not in rule.passive_verbs or not rule.verb_ok(lemma, verb, c.role, table="passive"):
         return None
     if any(ch.dep_ == "agent" and any(g.pos_ not in ("PRON", "PROPN") and lemma_of(g, rule.known_verbs) not in ("agent", "rep") for g in ch.children if g.dep_ == "pobj") for ch in verb.children) and lemma not in ("tell", "reassure", "promise"):
         return None
@@ -869,6 +879,8 @@ def present_at(c: Candidate, rule: "PersonRule") -> Evidence | None:
         return None
     doc = c.role.doc
     for verb in predicates(c, rule):
+        if comparative(verb):
+            continue
         lemma = lemma_of(verb, rule.known_verbs)
         # Being somewhere, or coming there ("came to the front desk", "walked into reception").
         moving = lemma in rule.motion_verbs
