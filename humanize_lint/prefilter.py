@@ -36,6 +36,9 @@ def quote_masks(text: str) -> list[tuple[int, int]]:
 
 
 _WORD_RUN_RE = re.compile(r"\w+")
+# A phone number (North American shapes, with or without the area code in brackets): never a
+# record the text could mean a person by (``person_evidence._identifier_ok``).
+PHONE_RE = re.compile(r"(?:\+?1[-. ])?\(?\d{3}\)?[-. /]\d{3}[-. ]\d{4}|\b1-8\d\d-|\d{3}/\d{3}-\d{4}")
 # A group head may be a "she" or "he" (``person_evidence._pronoun_refers_back``).
 SINGULAR_PERSONAL = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
 
@@ -229,6 +232,8 @@ def _mark_near(text: str, start: int, window: int = _SUBJECT_WINDOW) -> bool:
     cut = max(left.rfind(ch) for ch in _CLAUSE_BREAK)
     if cut >= 0:
         left = left[cut + 1 :]
+    # the digits of a phone number start no candidate ("at (290) 555-0422 and left a voicemail")
+    left = PHONE_RE.sub(" ", left)
     words = left.split()[-window:]
     if words and words[-1].lower() == "please":
         return False

@@ -142,10 +142,32 @@ def test_lemma_forms_file_matches_the_installed_pipeline(linter: Linter) -> None
         ("The check mailed on 10/12.", False),
         ("Sent the label for acct 8868-36 to the billing contact.", False),
         ("Sent the 4pm tasting the waitlist link.", True),
+        # The digits of a phone number start no candidate; an account number does.
+        ("Called Fatima back at (290) 555-0422 and left a voicemail.", False),
+        ("Called back; acct 4471-22 left a voicemail.", True),
     ],
 )
 def test_the_cue_gate(linter: Linter, text: str, passes: bool) -> None:
     assert linter.gate().passes(text) is passes
+
+
+def test_the_digits_of_a_split_phone_number_are_no_candidate(linter: Linter) -> None:
+    """The gate leaves phone numbers out of a candidate's possible starts; the candidate
+    stage must agree, also when the tokenizer splits the number ("(290) 555-0422")."""
+    from humanize_lint.kinds.person_evidence import candidate_or_reason
+    from humanize_lint.parse import make_doc
+
+    nlp = linter.model.get()
+    rule = linter.person[0]
+    for text, word, ok in [
+        ("Called back at (290) 555-0422 and left a voicemail.", "555-0422", False),
+        ("Called back; acct 4471-22 left a voicemail.", "4471-22", True),
+    ]:
+        doc, merged = make_doc(nlp, text)
+        doc = nlp(doc) if not doc.has_annotation("DEP") else doc
+        tok = next(t for t in doc if word in t.text)
+        got = candidate_or_reason(tok, merged, rule)
+        assert isinstance(got, str) is not ok, (text, got)
 
 
 @pytest.mark.parametrize(

@@ -48,7 +48,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from .. import wordnet
-from ..prefilter import SINGULAR_PERSONAL
+from ..prefilter import PHONE_RE as _PHONE_RE, SINGULAR_PERSONAL
 
 if TYPE_CHECKING:  # pragma: no cover
     from .person import PersonRule
@@ -76,7 +76,6 @@ _COMPLEMENT_HEADS = frozenset({"want", "need", "like", "prefer", "have", "get", 
 _PREP_ABBREVIATIONS = {"w/": "with", "w": "with", "wth": "with"}
 # Verbs of phoning: what is phoned is someone at a number, never a document ("call the claim back").
 _PHONE_VERBS = frozenset({"call", "phone", "ring"})
-_PHONE_RE = re.compile(r"(?:\+?1[-. ])?\(?\d{3}\)?[-. /]\d{3}[-. ]\d{4}|\b1-8\d\d-|\d{3}/\d{3}-\d{4}")
 _PERSON_PRONOUN_RE = re.compile(r"(?i)(?<![\w'’])(?:he|she|him|her|his|hers|himself|herself)(?![\w'’])")
 # Verbs whose object can only be someone (so a document-like head is still a stand-in): "thanked the claim".
 PERSON_ONLY_OBJECTS = frozenset({"thank", "reassure", "console", "greet", "calm", "persuade", "convince"})
@@ -317,7 +316,7 @@ def _abbreviation(word: str) -> bool:
 def _identifier_ok(tok: Token) -> bool:
     """An identifier that could name a record: not a date, a phone number, a postcode or a numbered part."""
     text = tok.text
-    if _PHONE_RE.search(text):
+    if _PHONE_RE.search(text) or _in_phone_number(tok):
         return False
     parts = text.split()
     if len(parts) >= 2:
@@ -335,6 +334,14 @@ def _identifier_ok(tok: Token) -> bool:
         if label.isupper() and label in _subdivisions() and re.fullmatch(r"\d{5}(?:-\d{4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{4}", parts[-1]):
             return False  # "TX 77079-6909", "QC H2X 1Y4", "NSW 2000": a state and its postcode (ISO 3166-2)
     return True
+
+
+def _in_phone_number(tok: Token) -> bool:
+    """Whether the token is part of a phone number the tokenizer split ("555-0422" in
+    "(290) 555-0422"): the cheap gate does not count such digits as a candidate's start."""
+    a, b = tok.idx, tok.idx + len(tok.text)
+    text = tok.doc.text
+    return any(m.start() < b and a < m.end() for m in _PHONE_RE.finditer(text, max(0, a - 20), min(len(text), b + 20)))
 
 
 def _subdivisions() -> frozenset[str]:
