@@ -180,6 +180,8 @@ class Document:
             bom=self.bom,
             newline=self.newline,
             format=self.format,
+            # (the lines are whole, so their starts are this document's, shifted)
+            line_starts=tuple(x - a for x in self.line_starts[first : last + 1]),
             first_line=self.first_line + first,
             bytes_read=self.bytes_read,
         )

@@ -150,6 +150,61 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     }
 
 
+_encode_string = json.encoder.encode_basestring  # the C encoder's, for ensure_ascii=False
+
+
+def dumps_indented(value: Any, prefix: str = "") -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2)`` with every line after the first
+    indented by ``prefix`` too, for the JSON types a report holds (dict with string keys,
+    list, tuple, str, int, float, bool, None): the same bytes, several times faster than
+    the pure-Python encoder ``json.dumps`` falls back to when asked to indent."""
+    t = type(value)
+    if t is str:
+        return _encode_string(value)
+    if value is None:
+        return "null"
+    if t is dict:
+        if not value:
+            return "{}"
+        inner = prefix + "  "
+        parts = []
+        for k, v in value.items():
+            if type(k) is not str:
+                return _dumps(value, prefix)
+            tv = type(v)
+            parts.append(_key(k) + (_encode_string(v) if tv is str else "null" if v is None else int.__repr__(v) if tv is int else dumps_indented(v, inner)))
+        return "{\n" + inner + (",\n" + inner).join(parts) + "\n" + prefix + "}"
+    if t is list or t is tuple:
+        if not value:
+            return "[]"
+        inner = prefix + "  "
+        return "[\n" + inner + (",\n" + inner).join(dumps_indented(v, inner) for v in value) + "\n" + prefix + "]"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if t is int:
+        return int.__repr__(value)
+    return _dumps(value, prefix)  # floats, subclasses and the rest: json's own
+
+
+def _dumps(value: Any, prefix: str) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + prefix)
+
+
+_KEYS: dict[str, str] = {}
+
+
+def _key(k: str) -> str:
+    """A dict key as written: encoded once ('"path": ')."""
+    got = _KEYS.get(k)
+    if got is None:
+        got = _encode_string(k) + ": "
+        if len(_KEYS) < 1000:
+            _KEYS[k] = got
+    return got
+
+
 class JsonReporter(Reporter):
     """``{"version": 1, "findings": [...], "errors": [...], "summary": {...}}``, written as it goes."""
 
@@ -160,7 +215,7 @@ class JsonReporter(Reporter):
 
     def add(self, findings: Sequence[Finding], lines: Lines) -> None:
         for f in findings:
-            body = json.dumps(finding_dict(f), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            body = dumps_indented(finding_dict(f), "    ")
             self.out.write(("," if self.count else "") + "\n    " + body)
             self.count += 1
 

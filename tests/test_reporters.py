@@ -384,3 +384,32 @@ def test_concise_is_one_line_per_finding_when_a_match_spans_lines() -> None:
     lines = proc.stdout.splitlines()
     assert all(CONCISE_LINE.match(line) for line in lines), lines
     assert len(lines) == 2, lines
+
+
+def test_the_fast_indented_json_writer_writes_what_json_dumps_does() -> None:
+    """``dumps_indented`` replaces ``json.dumps(..., indent=2)`` for findings: the same
+    text for every JSON value a report can hold, nested, escaped, empty or odd."""
+    import json
+    import random
+
+    from humanize_lint.reporters import dumps_indented
+
+    rng = random.Random(5)
+
+    def value(depth: int = 0) -> object:
+        r = rng.random()
+        if depth < 3 and r < 0.2:
+            return {rng.choice(["a", "bé", 'c"', "d\n"]) + str(i): value(depth + 1) for i in range(rng.randint(0, 4))}
+        if depth < 3 and r < 0.35:
+            return [value(depth + 1) for _ in range(rng.randint(0, 4))]
+        if r < 0.5:
+            return rng.choice([None, True, False, 0, -7, 10**20])
+        if r < 0.6:
+            return rng.choice([1.5, -0.0, 1e300, float("inf"), (1, "x")])
+        return "".join(rng.choice('ab "\\\n\t\u2028é😀\x00') for _ in range(rng.randint(0, 8)))
+
+    for _ in range(3000):
+        v = value()
+        for prefix in ("", "    "):
+            assert dumps_indented(v, prefix) == json.dumps(v, ensure_ascii=False, indent=2).replace("\n", "\n" + prefix)
+    assert dumps_indented({1: "x"}) == json.dumps({1: "x"}, ensure_ascii=False, indent=2)  # non-string keys: json's own
