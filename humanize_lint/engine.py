@@ -49,7 +49,7 @@ from .kinds.person import Finding as PersonFinding
 from .kinds.person import settle as settle_findings
 from .kinds.person_evidence import is_acronym, support_context
 from .kinds.terms import Matchers
-from .model import Edit, Finding, Rule, Segment, Severity, Unit
+from .model import Edit, Finding, Position, Rule, Segment, Severity, Unit
 from .parse import Parser
 from .prefilter import CANDIDATE_RE, CueGate, line_starts, parse_text, quote_masks, sentence_spans, speaker_starts
 from .suggest import person_phrases
@@ -382,29 +382,24 @@ class Linter:
         return [self._finding(unit, h) for h in sorted(hits, key=lambda h: (h.start, h.rule.code))]
 
     def _finding(self, unit: Unit, hit: Hit) -> Finding:
-        doc = unit.document
-        d_start, d_end = unit.to_doc(hit.start), unit.to_doc(hit.end - 1) + 1 if hit.end > hit.start else unit.to_doc(hit.end)
         values = dict(hit.values)
         values.setdefault("text", unit.text[hit.start : hit.end])
         if hit.suggestions:
             values["suggestion"] = hit.suggestions[0]
         message = hit.rule.message.format_map(_Values(values)).strip()
         severity = self.options.severity_overrides.get(hit.rule.code, hit.rule.severity)
-        fix = None
-        matched = unit.text[hit.start : hit.end]
-        if hit.fixable and hit.suggestions and d_end - d_start == len(matched) and doc.text[d_start:d_end] == matched:
-            fix = Edit(d_start, d_end, hit.suggestions[0])
+        d_start, d_end, start_pos, end_pos, fix = locate(unit, hit.start, hit.end, hit.suggestions[0] if hit.fixable and hit.suggestions else None)
         return Finding(
             rule=hit.rule,
-            path=doc.path,
+            path=unit.document.path,
             record=unit.record,
             field=unit.field,
             start=hit.start,
             end=hit.end,
             doc_start=d_start,
             doc_end=d_end,
-            start_pos=doc.position(d_start),
-            end_pos=doc.position(d_end),
+            start_pos=start_pos,
+            end_pos=end_pos,
             text=unit.text[hit.start : hit.end],
             message=message,
             suggestions=hit.suggestions,
@@ -412,6 +407,19 @@ class Linter:
             fix=fix,
             explanation=hit.explanation,
         )
+
+
+def locate(unit: Unit, start: int, end: int, replacement: str | None) -> tuple[int, int, Position, Position, Edit | None]:
+    """Where unit offsets ``start``-``end`` are in the unit's document (offsets, then line
+    and column), and the edit that puts ``replacement`` there, when the span maps
+    character for character to the file (else no edit)."""
+    doc = unit.document
+    d_start, d_end = unit.to_doc(start), unit.to_doc(end - 1) + 1 if end > start else unit.to_doc(end)
+    fix = None
+    matched = unit.text[start:end]
+    if replacement is not None and d_end - d_start == len(matched) and doc.text[d_start:d_end] == matched:
+        fix = Edit(d_start, d_end, replacement)
+    return d_start, d_end, doc.position(d_start), doc.position(d_end), fix
 
 
 class SentenceCache:

@@ -144,6 +144,8 @@ class Document:
     # ``bytes_read`` how far into the file the reader has got (for progress).
     first_line: int = 1
     bytes_read: int = 0
+    # The column ``text`` starts at on its first line (a unit sent to a worker on its own).
+    first_column: int = 1
 
     def __post_init__(self) -> None:
         if not self.line_starts:
@@ -153,7 +155,7 @@ class Document:
         """Line and column (1-based, code points) of a document offset."""
         offset = max(0, min(offset, len(self.text)))
         line = bisect.bisect_right(self.line_starts, offset) - 1
-        return Position(line + self.first_line, offset - self.line_starts[line] + 1)
+        return Position(line + self.first_line, offset - self.line_starts[line] + (self.first_column if line == 0 else 1))
 
     def line_text(self, line: int) -> str | None:
         """The text of file line ``line`` without its line break, if this document holds it."""
@@ -163,29 +165,6 @@ class Document:
         a = self.line_starts[i]
         b = self.line_starts[i + 1] if i + 1 < len(self.line_starts) else len(self.text)
         return self.text[a:b].rstrip("\r\n")
-
-    def window(self, start: int, end: int) -> tuple["Document", int]:
-        """A small document holding just the lines around ``text[start:end]``, and its offset here.
-
-        Used to ship one record to a worker process without its whole chunk.
-        """
-        first = bisect.bisect_right(self.line_starts, max(0, start)) - 1
-        last = bisect.bisect_left(self.line_starts, end)
-        a = self.line_starts[first]
-        b = self.line_starts[last] if last < len(self.line_starts) else len(self.text)
-        sub = Document(
-            path=self.path,
-            text=self.text[a:b],
-            encoding=self.encoding,
-            bom=self.bom,
-            newline=self.newline,
-            format=self.format,
-            # (the lines are whole, so their starts are this document's, shifted)
-            line_starts=tuple(x - a for x in self.line_starts[first : last + 1]),
-            first_line=self.first_line + first,
-            bytes_read=self.bytes_read,
-        )
-        return sub, a
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,20 +201,18 @@ class Unit:
         if self.runs and not self._keys:
             object.__setattr__(self, "_keys", tuple(r.unit_start for r in self.runs))
 
-    def detached(self) -> "Unit":
-        """This unit over a document cut down to its own lines (cheap to send to a worker).
-
-        Line and column positions are unchanged; document offsets become
-        offsets into the smaller document. A unit that is its document's
-        whole text is returned as it is.
-        """
-        if not self.runs:
-            return self
-        lo = min(r.doc_start for r in self.runs)
-        hi = max(r.doc_start + r.length for r in self.runs)
-        sub, shift = self.document.window(lo, hi + 1)
-        runs = tuple(Run(r.unit_start, r.doc_start - shift, r.length) for r in self.runs)
-        return Unit(document=sub, text=self.text, record=self.record, field=self.field, customer=self.customer, runs=runs, markup=self.markup, meta=self.meta)
+    def for_worker(self) -> "Unit":
+        """This unit as a worker process needs it: its text as its own document, which
+        keeps the path, format and where the unit starts (for an error about the unit).
+        Findings made from it carry unit offsets only right: the sender places them in
+        the real document again (``engine.relocate``)."""
+        doc = self.document
+        start = doc.position(self.to_doc(0))
+        light = Document(
+            path=doc.path, text=self.text, encoding=doc.encoding, bom=doc.bom, newline=doc.newline, format=doc.format,
+            line_starts=(0,), first_line=start.line, first_column=start.column,
+        )
+        return Unit(document=light, text=self.text, record=self.record, field=self.field, customer=self.customer, markup=self.markup, meta=self.meta)
 
     def to_doc(self, offset: int) -> int:
         """Map a unit offset to a document offset."""

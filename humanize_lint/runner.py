@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
 
 from . import config as config_mod, containers, rulepack, sources
-from .engine import Linter, LintOptions
+from .engine import Linter, LintOptions, locate
 from .model import Document, Finding, HumanizeLintError, InputError, InputNote, ModelError, Report, Rule, RuleError, Severity, Unit, internal_error
 from .nlp import LazyModel
 from .reporters import LongLine, Reporter
@@ -339,10 +339,13 @@ def _finding_state(f: Finding) -> dict[str, Any]:
     return state
 
 
-def _finding_from(state: dict[str, Any], rules: Mapping[str, Rule]) -> Finding:
-    """The finding a worker sent (``_finding_state``), with its rule object again."""
+def _finding_from(state: dict[str, Any], rules: Mapping[str, Rule], unit: Unit) -> Finding:
+    """The finding a worker sent (``_finding_state``) about ``unit.for_worker()``, with its
+    rule object again and placed in the unit's own document (offsets, positions, fix)."""
+    fix = state["fix"]
+    d_start, d_end, start_pos, end_pos, fix = locate(unit, state["start"], state["end"], fix.replacement if fix is not None else None)
+    state.update(rule=rules[state["rule"]], path=unit.document.path, doc_start=d_start, doc_end=d_end, start_pos=start_pos, end_pos=end_pos, fix=fix)
     f = object.__new__(Finding)
-    state["rule"] = rules[state["rule"]]
     f.__dict__.update(state)
     return f
 
@@ -402,7 +405,7 @@ class Pool:
             while j < n and j - i < TASK_UNITS and chars < TASK_CHARS:
                 chars += len(batch.units[j].text)
                 j += 1
-            task = (batch.ctx.key, [u.detached() for u in batch.units[i:j]])
+            task = (batch.ctx.key, [u.for_worker() for u in batch.units[i:j]])
             self.inflight.append((batch, i, self.pool.apply_async(_worker_lint, (task,))))
             batch.pending += 1
             i = j
@@ -422,7 +425,8 @@ class Pool:
             batch.errors.append(_unit_error(batch.units[start], exc))
             found, errors = [], []
         for k, one in enumerate(found):
-            batch.results[start + k] = [_finding_from(state, batch.ctx.rules) for state in one]
+            unit = batch.units[start + k]
+            batch.results[start + k] = [_finding_from(state, batch.ctx.rules, unit) for state in one]
         batch.errors.extend(InputError(*e) for e in errors)
         batch.pending -= 1
 

@@ -155,23 +155,3 @@ def test_stdin_crlf_positions_match_file_positions() -> None:
     (f,) = json.loads(proc.stdout)["findings"]
     # Text-mode stdin would translate "\r\n"; the CLI reads bytes, so offsets still index the original text.
     assert (f["path"], f["line"], f["column"], f["offset"]["start"]) == ("crlf.txt", 3, 6, 37)
-
-
-def test_a_window_has_the_line_starts_of_its_own_text() -> None:
-    """``Document.window`` (a record's lines, sent to a worker) takes its line starts from
-    the whole document's: they must be what its own text gives, for every line break."""
-    import random
-
-    from humanize_lint.model import Document, line_starts_of
-
-    rng = random.Random(1)
-    for _ in range(5000):
-        text = "".join(rng.choice("ab\n\r ") for _ in range(rng.randint(0, 30)))
-        doc = Document(path="x", text=text, first_line=7)
-        start = rng.randint(0, len(text))
-        end = rng.randint(start, len(text))
-        sub, shift = doc.window(start, end)
-        assert sub.line_starts == line_starts_of(sub.text)
-        assert doc.text[shift : shift + len(sub.text)] == sub.text
-        for off in range(len(sub.text) + 1):
-            assert sub.position(off) == doc.position(shift + off)

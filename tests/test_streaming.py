@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from humanize_lint import sources
+from humanize_lint import rulepack, sources
 from humanize_lint.model import InputError
 
 OPTS = sources.SourceOptions(text_fields=("subject", "body"), id_field="id", name_field="name", group_field="team")
@@ -87,11 +87,30 @@ def test_undecodable_byte_late_in_a_large_export_is_reported_with_its_line() -> 
     assert info.value.line == 52 and "byte" in info.value.message and "rest of file skipped" in info.value.message
 
 
-def test_record_window_keeps_positions() -> None:
-    text = _csv([CSV_ROWS[0]] + CSV_ROWS[1:] * 3)
+def test_a_finding_from_a_worker_is_placed_in_its_record() -> None:
+    """A worker lints ``unit.for_worker()`` (the unit's text alone); the findings it sends
+    back are placed in the export again: the same offsets, positions and fixes as when
+    the unit is linted where it was read, on records with quotes, escapes and line breaks."""
+    from humanize_lint.engine import LintOptions, Linter
+    from humanize_lint.nlp import LazyModel
+    from humanize_lint.runner import _finding_from, _finding_state
+
+    rows = [
+        ["id", "customer", "body"],
+        ["1", "Ana Ruiz", 'She said "the QBR is late" again.\nThe KPI deck, then the SLA.'],
+        ["2", "Bo Li", "x,y; the MQL and the NPS and, on a new line,\n\n the CSAT"],
+    ]
+    text = _csv(rows[:1] + rows[1:] * 3)
     doc = sources.decode(text.encode(), "t.csv", "csv")
-    for unit in sources.units(doc, OPTS, []):
-        small = unit.detached()
-        assert len(small.document.text) < len(doc.text)
-        for i in range(len(unit.text)):
-            assert small.document.position(small.to_doc(i)) == doc.position(unit.to_doc(i))
+    opts = sources.SourceOptions(text_fields=("body",), id_field="id", name_field="customer")
+    rules = {r.code: r for r in rulepack.load().rules.values()}
+    linter = Linter(list(rules.values()), LazyModel(), LintOptions(), segment=sources.segment)
+    units = list(sources.units(doc, opts, []))
+    assert len(units) == 6
+    here = linter.lint_units(units)
+    away = linter.lint_units([u.for_worker() for u in units])
+    assert sum(map(len, here)) >= 6
+    for unit, mine, theirs in zip(units, here, away):
+        assert [_finding_from(_finding_state(f), rules, unit) for f in theirs] == mine
+        start = unit.for_worker().document.position(0)
+        assert start == doc.position(unit.to_doc(0))  # an error about the unit points at its start
