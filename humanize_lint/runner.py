@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import stat
 import sys
 from collections import deque
 from dataclasses import dataclass, field, replace
@@ -294,20 +295,91 @@ def lint_isolated(linter: Linter, units: list[Unit]) -> tuple[list[list[Finding]
     return results, errors
 
 
+# A piece of a batch in a job: (batch, first unit, end).
+Piece = tuple[Batch, int, int]
+
+
+class _Jobs:
+    """Cuts batches into jobs of at most TASK_UNITS units and about TASK_CHARS characters,
+    and puts the pieces of several small batches (files) of one context in one job: a
+    job is linted in one call, its sentences parsed in one spaCy batch (a handbook of 890
+    small files parsed file by file took 4.3-4.7 s, in batches of 256 sentences 3.3 s).
+    Batches leave in the order they came, each when all its units are done."""
+
+    def __init__(self) -> None:
+        self.batches: deque[Batch] = deque()
+        self.job: list[Piece] = []
+        self.units = 0
+        self.chars = 0
+
+    def add(self, batch: Batch) -> Iterator[list[Piece]]:
+        """Take a batch; yield the jobs it fills."""
+        batch.results = [None] * len(batch.units)
+        self.batches.append(batch)
+        n = len(batch.units)
+        i = 0
+        while i < n:
+            if self.job and self.job[0][0].ctx is not batch.ctx:
+                yield self.take()  # one job, one linter
+            j = i
+            while j < n and self.units < TASK_UNITS and self.chars < TASK_CHARS:
+                self.chars += len(batch.units[j].text)
+                self.units += 1
+                j += 1
+            self.job.append((batch, i, j))
+            batch.pending += 1
+            i = j
+            if self.units >= TASK_UNITS or self.chars >= TASK_CHARS:
+                yield self.take()
+
+    def take(self) -> list[Piece]:
+        """The job so far (maybe empty), and start a new one."""
+        job, self.job, self.units, self.chars = self.job, [], 0, 0
+        return job
+
+    def ready(self) -> Iterator[Batch]:
+        while self.batches and self.batches[0].pending == 0:
+            yield self.batches.popleft()
+
+
+def _units_of(job: list[Piece]) -> list[Unit]:
+    return [u for batch, i, j in job for u in batch.units[i:j]]
+
+
+def _deliver(job: list[Piece], found: list[Any], errors: Iterable[InputError], convert: Callable[[Batch, Unit, Any], list[Finding]]) -> None:
+    """Put a job's results in its batches; an error goes to the batch of the file it names
+    (else the job's first: a rule's own error)."""
+    k = 0
+    for batch, i, j in job:
+        for idx in range(i, j):
+            if k < len(found):
+                batch.results[idx] = convert(batch, batch.units[idx], found[k])
+            k += 1
+        batch.pending -= 1
+    for e in errors:
+        owner = next((b for b, _, _ in job if b.doc.path == e.path), job[0][0])
+        owner.errors.append(e)
+
+
 class Serial:
     """Lint units in this process."""
 
+    def __init__(self) -> None:
+        self.jobs = _Jobs()
+
     def submit(self, batch: Batch) -> Iterator[Batch]:
-        linter = batch.ctx.linter
-        batch.results = []
-        for i in range(0, len(batch.units), TASK_UNITS):
-            found, errors = lint_isolated(linter, batch.units[i : i + TASK_UNITS])
-            batch.results.extend(found)
-            batch.errors.extend(errors)
-        yield batch
+        for job in self.jobs.add(batch):
+            self._run(job)
+        yield from self.jobs.ready()
+
+    def _run(self, job: list[Piece]) -> None:
+        if job:
+            found, errors = lint_isolated(job[0][0].ctx.linter, _units_of(job))
+            _deliver(job, found, errors, lambda batch, unit, one: one)
 
     def drain(self) -> Iterator[Batch]:
-        return iter(())
+        self._run(self.jobs.take())
+        yield from self.jobs.ready()
 
     def close(self) -> None:
         pass
@@ -392,53 +464,41 @@ class Pool:
         if method == "fork":
             _WORKER = None
         self.window = jobs * WINDOW_PER_JOB
-        self.inflight: deque[tuple[Batch, int, Any]] = deque()
-        self.batches: deque[Batch] = deque()
+        self.inflight: deque[tuple[list[Piece], Any]] = deque()
+        self.jobs = _Jobs()
 
     def submit(self, batch: Batch) -> Iterator[Batch]:
-        batch.results = [None] * len(batch.units)
-        self.batches.append(batch)
-        i = 0
-        n = len(batch.units)
-        while i < n:
-            j, chars = i, 0
-            while j < n and j - i < TASK_UNITS and chars < TASK_CHARS:
-                chars += len(batch.units[j].text)
-                j += 1
-            task = (batch.ctx.key, [u.for_worker() for u in batch.units[i:j]])
-            self.inflight.append((batch, i, self.pool.apply_async(_worker_lint, (task,))))
-            batch.pending += 1
-            i = j
-            while len(self.inflight) > self.window:
-                self._collect_one()
-                yield from self._ready()
-        if not n:
-            yield from self._ready()
+        for job in self.jobs.add(batch):
+            yield from self._send(job)
+        yield from self.jobs.ready()
+
+    def _send(self, job: list[Piece]) -> Iterator[Batch]:
+        if not job:
+            return
+        task = (job[0][0].ctx.key, [u.for_worker() for u in _units_of(job)])
+        self.inflight.append((job, self.pool.apply_async(_worker_lint, (task,))))
+        while len(self.inflight) > self.window:
+            self._collect_one()
+            yield from self.jobs.ready()
 
     def _collect_one(self) -> None:
-        batch, start, result = self.inflight.popleft()
+        job, result = self.inflight.popleft()
         try:
             found, errors = result.get()
+            lost: list[InputError] = []
         except HumanizeLintError:
             raise
         except Exception as exc:  # noqa: BLE001 - a task lost in the pool: its units are errors, the rest goes on
-            batch.errors.append(_unit_error(batch.units[start], exc))
             found, errors = [], []
-        for k, one in enumerate(found):
-            unit = batch.units[start + k]
-            batch.results[start + k] = [_finding_from(state, batch.ctx.rules, unit) for state in one]
-        batch.errors.extend(InputError(*e) for e in errors)
-        batch.pending -= 1
-
-    def _ready(self) -> Iterator[Batch]:
-        while self.batches and self.batches[0].pending == 0:
-            yield self.batches.popleft()
+            lost = [_unit_error(job[0][0].units[job[0][1]], exc)]
+        _deliver(job, found, [*lost, *(InputError(*e) for e in errors)], lambda batch, unit, one: [_finding_from(state, batch.ctx.rules, unit) for state in one])
 
     def drain(self) -> Iterator[Batch]:
+        yield from self._send(self.jobs.take())
         while self.inflight:
             self._collect_one()
-            yield from self._ready()
-        yield from self._ready()
+            yield from self.jobs.ready()
+        yield from self.jobs.ready()
 
     def close(self) -> None:
         self.pool.close()
@@ -563,12 +623,18 @@ class Runner:
             for (path, ctx), size in zip(inputs, sizes):
                 self.current_path = path
                 shown = (stdin_filename or "<stdin>") if path is None else str(path)
+                streamed = _streamed(path)
+                if streamed:
+                    # A pipe, FIFO or terminal may keep us waiting: what was read before is
+                    # linted and reported first (jobs gather small files, see _Jobs).
+                    for batch in executor.drain():
+                        self._emit(batch)
                 try:
                     if path is None:
                         docs = sources.read_stream(sources.PollingReader(sys.stdin.buffer), shown, sources.detect_format(shown))  # type: ignore[arg-type]
                     else:
                         docs = sources.open_path(path)
-                    self._lint_input(docs, ctx, executor, sink, path)
+                    self._lint_input(docs, ctx, executor, sink, path, streamed)
                 except HumanizeLintError as exc:
                     if not isinstance(exc, InputError):
                         raise
@@ -585,7 +651,9 @@ class Runner:
             executor.close()
             self._stop_progress()
 
-    def _lint_input(self, docs: Iterator[Document], ctx: Context, executor: Serial | Pool, sink: "_ErrorSink", path: Optional[Path]) -> None:
+    def _lint_input(self, docs: Iterator[Document], ctx: Context, executor: Serial | Pool, sink: "_ErrorSink", path: Optional[Path], streamed: bool = False) -> None:
+        """Lint one input's documents. ``streamed``: each document (a chunk of a stream)
+        is linted and reported before the next is read, which may keep us waiting."""
         report = self.report
         seen_groups: set[Optional[str]] = set()
         dated = False
@@ -597,6 +665,9 @@ class Runner:
                     if batch is not None:
                         for done in self._submit(executor, batch):
                             self._emit(done)
+                        if streamed:
+                            for done in executor.drain():
+                                self._emit(done)
                     batch = Batch(unit.document, ctx, path)
                 batch.units.append(unit)
                 if unit.document.format in _RECORDISH and unit.record != last_record:
@@ -958,6 +1029,16 @@ def _counting(docs: Iterator[Document], runner: Runner) -> Iterator[Document]:
             runner.report.files += 1
             first = False
         yield doc
+
+
+def _streamed(path: Optional[Path]) -> bool:
+    """Standard input, or a path that is no regular file (a FIFO, a terminal)."""
+    if path is None:
+        return True
+    try:
+        return not stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 def _size(path: Optional[Path]) -> int:

@@ -217,3 +217,44 @@ def test_version_verbose_names_the_kernel(cli) -> None:
     assert "pipeline" in res.stdout
     plain = cli("--version")
     assert plain.stdout.strip().startswith("humanize-lint ") and "kernel" not in plain.stdout
+
+
+_COUNT_LINT_CALLS = """
+import atexit, sys
+import humanize_lint.engine as engine
+calls = []
+real = engine.Linter.lint_units
+def counted(self, units, segments=None):
+    calls.append(len(units))
+    return real(self, units, segments)
+engine.Linter.lint_units = counted
+atexit.register(lambda: print("CALLS", calls, file=sys.stderr))
+from humanize_lint.cli import run
+sys.argv = ["humanize-lint", *sys.argv[1:]]
+run()
+"""
+
+
+def test_small_files_are_linted_together_and_reported_in_order(tmp_path: Path) -> None:
+    """Many small files go through the engine (and spaCy) together, a job of up to
+    TASK_UNITS units (``runner._Jobs``), and are still reported file by file, in order,
+    each with its own findings and positions."""
+    from conftest import _cli_env
+
+    names = []
+    for i in range(40):
+        name = f"note{i:02d}.md"
+        names.append(name)
+        body = f"# Note {i}\n\nThe renewal called again about acct {1000 + i}.\n" if i % 2 == 0 else f"# Note {i}\n\nNothing to see in note {i}.\n"
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-c", _COUNT_LINT_CALLS, "check", ".", "-f", "json", "--no-cache", "--jobs", "1", "--exit-zero"],
+        capture_output=True, text=True, cwd=tmp_path, env=_cli_env(), timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    calls = [line for line in proc.stderr.splitlines() if line.startswith("CALLS")]
+    assert calls == ["CALLS [40]"], proc.stderr  # one engine call for all forty files
+    found = json.loads(proc.stdout)["findings"]
+    paths = [f["path"] for f in found]
+    assert paths == sorted(paths) and set(paths) == {n for i, n in enumerate(names) if i % 2 == 0}
+    assert all(f["line"] == 3 and f["column"] == 1 for f in found if f["text"] == "The renewal")
