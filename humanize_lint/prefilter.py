@@ -67,18 +67,19 @@ class Forms:
         self.other_first = frozenset(m.group().lower() for f in other for m in [_WORD_RUN_RE.search(f)] if m)
         self.empty = not forms
 
-    def present(self, text: str, words: Sequence[str]) -> bool:
-        """Any form in ``text`` (``words``: its lower-cased word runs)."""
+    def present(self, text: str, words: Iterable[str]) -> bool:
+        """Any form in ``text`` (``words``: its lower-cased word runs, best as a set)."""
         return not self.plain.isdisjoint(words) or (self.other is not None and not self.other_first.isdisjoint(words) and self.other.search(text) is not None)
 
-    def spans(self, text: str, runs: Sequence[tuple[int, int, str]] | None = None) -> Iterator[tuple[int, int]]:
-        """Where the forms are in ``text`` (``runs``: its word runs as (start, end, lower-cased))."""
+    def spans(self, text: str, runs: Sequence[tuple[int, int, str]] | None = None, words: Iterable[str] | None = None) -> Iterator[tuple[int, int]]:
+        """Where the forms are in ``text`` (``runs``: its word runs as (start, end, lower-cased);
+        ``words``: the set of those words, when the caller has it)."""
         if runs is None:
             runs = [(m.start(), m.end(), m.group().lower()) for m in _WORD_RUN_RE.finditer(text)]
         for a, b, low in runs:
             if low in self.plain:
                 yield a, b
-        if self.other is not None and any(low in self.other_first for _, _, low in runs):
+        if self.other is not None and not self.other_first.isdisjoint(words if words is not None else (low for _, _, low in runs)):
             yield from (m.span() for m in self.other.finditer(text))
 
 
@@ -328,8 +329,8 @@ class CueGate:
         she = not present.isdisjoint(SINGULAR_PERSONAL)
         mark = _SUBJECT_MARK_RE.search(text)
         if mark is not None:
-            if self.after.present(text, words):
-                for start, end in self.after.spans(text, runs):
+            if self.after.present(text, present):
+                for start, end in self.after.spans(text, runs, present):
                     partners = self.after_partners.get(text[start:end].lower())
                     if partners is not None and partners.isdisjoint(present):
                         continue  # "the module still shows error 500": "show" counts only as "show up"
@@ -346,23 +347,23 @@ class CueGate:
                     w = m.group().lower()
                     if (w in self.adverbs and _BE_BEFORE_RE.search(text, max(0, m.start() - _LOOKBACK), m.start())) or (w in self.places and _PLACE_BEFORE_RE.search(text, max(0, m.start() - _LOOKBACK), m.start())):
                         return f"'{m.group()}' (somebody present somewhere)"
-        if self.before.present(text, words):
-            for start, end in self.before.spans(text, runs):
+        if self.before.present(text, present):
+            for start, end in self.before.spans(text, runs, present):
                 if _OBJECT_AFTER_RE.match(text, end) and not _NOUN_BEFORE_RE.search(text, max(0, start - _LOOKBACK), start) and not self._object_never(text, end, she):
                     return f"'{text[start:end]}' before an object"
-        if "through" in present and self.through.present(text, words):
-            for start, end in self.through.spans(text, runs):
+        if "through" in present and self.through.present(text, present):
+            for start, end in self.through.spans(text, runs, present):
                 # "walked the stop payment through": its object right after it, "through" a few words on
                 if (_OBJECT_AFTER_RE.match(text, end) or _ACRONYMS_AFTER_RE.match(text, end)) and not _NOUN_BEFORE_RE.search(text, max(0, start - _LOOKBACK), start) \
                         and not self._object_never(text, end, she) \
                         and any(m.group().lower() == "through" and len(_WORD_RUN_RE.findall(text, end, m.start())) <= _WITH_WINDOW for m in _WORD_RUN_RE.finditer(text, end)):
                     return f"'{text[start:end]}' before an object and 'through'"
-        if self.giving.present(text, words):
-            for start, end in self.giving.spans(text, runs):
+        if self.giving.present(text, present):
+            for start, end in self.giving.spans(text, runs, present):
                 if _GIVING_AFTER_RE.match(text, end):
                     return f"'{text[start:end]}' before two objects"
         for w, forms in self.with_word.items():
-            if w in present and forms.present(text, words):
+            if w in present and forms.present(text, present):
                 # The word comes after its partner, a few words on: "apologized to",
                 # "spoke at length with", "let the transfer know", "walked it through".
                 places = [m.start() for m in _WORD_RUN_RE.finditer(text) if m.group().lower() == w]
@@ -376,12 +377,12 @@ class CueGate:
                     # "let the transfer know": the candidate is the subject of "know", so its head
                     # is the word before it ("let the onboarding team know": a team)
                     places = [p for p in places if not self._never(_word_before(text, p), she)]
-                for a, b in forms.spans(text, runs):
+                for a, b in forms.spans(text, runs, present):
                     if w == "know" and not (_OBJECT_AFTER_RE.match(text, b) or _OBJECT_AFTER_PREP_RE.match(text, b)):
                         continue  # "let us know": no candidate after "let"
                     if any(p >= b and len(_WORD_RUN_RE.findall(text, b, p)) <= _WITH_WINDOW for p in places):
                         return f"'{text[a:b]}' with '{w}'"
-        if self.predicate_nouns.present(text, words) and not self.linking.empty:
+        if self.predicate_nouns.present(text, present) and not self.linking.empty:
             # "is a lovely lady": a linking verb, "a" or "an", then the noun.
             low = words
             for i, w in enumerate(low):
@@ -389,8 +390,8 @@ class CueGate:
                     for j in range(i + 1, min(len(runs), i + 4)):
                         if low[j] in self.predicate_nouns.plain:
                             return f"'{text[runs[j][0]:runs[j][1]]}' after a linking verb and '{w}'"
-        if _POSSESSIVE_RE.search(text) is not None and self.kin.present(text, words):
-            for a, b in self.kin.spans(text, runs):
+        if _POSSESSIVE_RE.search(text) is not None and self.kin.present(text, present):
+            for a, b in self.kin.spans(text, runs, present):
                 m = _KIN_OWNER_RE.search(text, max(0, a - 60), a)
                 if m is not None and not (m.group("owner") and self._never(m.group("owner").lower(), she)):
                     return f"'{text[a:b]}' after a possessive"  # "the renewal's wife", "acct 2201-77 and his wife"
