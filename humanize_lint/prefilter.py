@@ -105,10 +105,13 @@ _STARTS = "|".join(CANDIDATE_STARTS)
 # A sentence could hold a candidate only if it has one of them or a digit.
 CANDIDATE_RE = re.compile(r"(?i)(?<![\w'’])(?:" + _STARTS + r")(?![\w'’])|\d")
 _SUBJECT_MARK_RE = re.compile(r"(?i:(?<![\w'’])(?:" + _STARTS + r")(?![\w'’]))|\d|(?<![\w])[A-Z]{2,}s(?![\w])")
+# Words that never come between a verb and the object it addresses, or start that object:
+# prepositions, and conjunctions that open a clause ("asked whether the fee ...").
+_NOT_BEFORE_OBJECT = r"(?!(?i:about|to|for|with|on|in|at|from|of|into|over|by|after|before|up|out|off|down|through|around|regarding|re|whether|if|because|although|unless)(?![\w'’-]))"
 # What an object or recipient starts with, right after its verb (a word or two may come
 # between: "call back the renewal", "call acct 2208", "call A/C 990-1123"); never "a": people
 # addressed are definite.
-_OBJECT_AFTER_RE = re.compile(r"(?:[ \t\r\n]+(?!(?i:about|to|for|with|on|in|at|from|of|into|over|by|after|before|up|out|off|down|through|around|regarding|re|whether|if|because|although|unless)(?![\w'’-]))[\w'’/-]+){0,2}?[ \t\r\n]+(?:(?i:(?:the|this|that|these|those|both|two|three|four|five|six)(?![\w'’]))|(?i:my|our|your)[ \t]+[\w#-]*\d|[\w#-]*\d)")
+_OBJECT_AFTER_RE = re.compile(r"(?:[ \t\r\n]+" + _NOT_BEFORE_OBJECT + r"[\w'’/-]+){0,2}?[ \t\r\n]+(?:(?i:(?:the|this|that|these|those|both|two|three|four|five|six)(?![\w'’]))|(?i:my|our|your)[ \t]+[\w#-]*\d|[\w#-]*\d)")
 # What the object of a preposition starts with when it could be a candidate: an article,
 # a determiner, a number or an identifier; "my", "our", "your" only before a time ("my 3pm").
 _OBJECT_AFTER_PREP_RE = re.compile(r"[ \t\r\n]+(?:(?i:(?:the|a|an|this|that|these|those|both|two|three|four|five|six)(?![\w'’]))|(?i:my|our|your)[ \t]+[\w#-]*\d|(?:[\w./]+[ \t]+(?:(?i:no\.?|number|id|ending|ending in)[ \t]+)?)?\#?[\w#-]*\d|[A-Z]{2,}s?(?![\w'’]))")
@@ -125,9 +128,6 @@ def _after_preposition(text: str, at: int) -> int:
     return m.end() if m else at
 
 
-# Words that never come between a verb and the object it addresses, or start that object:
-# prepositions, and conjunctions that open a clause ("asked whether the fee ...").
-_NOT_BEFORE_OBJECT = r"(?!(?i:about|to|for|with|on|in|at|from|of|into|over|by|after|before|up|out|off|down|through|around|regarding|re|whether|if|because|although|unless)(?![\w'’-]))"
 # Two objects after a giving verb: the first (the candidate: a determiner or an identifier,
 # then the words of its phrase up to its head, which has no preposition, conjunction or
 # punctuation in it), then, right after its head, the start of the second ("send the

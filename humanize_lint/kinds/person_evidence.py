@@ -81,7 +81,6 @@ _PERSON_PRONOUN_RE = re.compile(r"(?i)(?<![\w'’])(?:he|she|him|her|his|hers|hi
 PERSON_ONLY_OBJECTS = frozenset({"thank", "reassure", "console", "greet", "calm", "persuade", "convince"})
 # Verbs of being somewhere ("is at the counter", "waiting in the lobby").
 PRESENCE_VERBS = frozenset({"be", "wait", "sit", "stand", "hold"})
-_PRESENCE_VERBS = PRESENCE_VERBS
 _TIME_ADVERBIAL_MODIFIERS = frozenset({"other", "next", "last", "same", "previous", "following"})
 
 
@@ -891,7 +890,7 @@ def present_at(c: Candidate, rule: "PersonRule") -> Evidence | None:
         lemma = lemma_of(verb, rule.known_verbs)
         # Being somewhere, or coming there ("came to the front desk", "walked into reception").
         moving = lemma in rule.motion_verbs
-        if lemma not in _PRESENCE_VERBS and not moving:
+        if lemma not in PRESENCE_VERBS and not moving:
             continue
         if moving and c.kind == "noun" and c.cls not in ("abstract", "unknown"):
             continue  # "the parcel came to reception": things are brought
@@ -1256,7 +1255,7 @@ def corroborated(weaks: Iterable[Evidence]) -> bool:
     for ev in weaks:
         if ev.needs:
             continue
-        if ev.name == "subject-of" and any(set(wordnet.verb_lemmas(w.lower())) & _PRESENCE_VERBS or w.lower() in _PRESENCE_VERBS for w in ev.words):
+        if ev.name == "subject-of" and any(set(wordnet.verb_lemmas(w.lower())) & PRESENCE_VERBS or w.lower() in PRESENCE_VERBS for w in ev.words):
             continue
         kinds.setdefault(ev.name, ev)
     return len(kinds) >= 2
