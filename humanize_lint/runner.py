@@ -237,6 +237,9 @@ class Batch:
     pending: int = 0
     errors: list[InputError] = field(default_factory=list)  # units that could not be linted (isolated, see lint_isolated)
     cache_key: Optional[str] = None  # where the results cache keeps its findings (None: not cached)
+    # Linted in a job that had an error (a rule's regex that ran out of time is off for the
+    # rest of the job): its findings may lack some, so they are not cached.
+    incomplete: bool = False
 
 
 # An input error as it travels back from a worker process: (message, path, line, column).
@@ -359,6 +362,8 @@ def _deliver(job: list[Piece], found: list[Any], errors: Iterable[InputError], c
     for e in errors:
         owner = next((b for b, _, _ in job if b.doc.path == e.path), job[0][0])
         owner.errors.append(e)
+        for b, _, _ in job:
+            b.incomplete = True
 
 
 class Serial:
@@ -727,7 +732,7 @@ class Runner:
     def _emit(self, batch: Batch) -> None:
         report = self.report
         ctx = batch.ctx
-        if self.cache is not None and batch.cache_key and not batch.errors and all(r is not None for r in batch.results):
+        if self.cache is not None and batch.cache_key and not batch.errors and not batch.incomplete and all(r is not None for r in batch.results):
             self.cache.put(batch.cache_key, batch.results)  # type: ignore[arg-type]
         findings: list[Finding] = []
         units: dict[int, Unit] = {}  # id(finding) -> its unit

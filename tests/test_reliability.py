@@ -181,6 +181,23 @@ def test_a_rule_regex_that_runs_out_of_time_is_one_error_at_its_line_and_the_run
     assert {(f["path"], f["code"]) for f in report["findings"]} >= {("a.txt", "HL101"), ("b.txt", "HL101")}
 
 
+def test_files_linted_with_a_regex_that_ran_out_of_time_are_not_cached(tmp_path: Path) -> None:
+    """Small files are linted together (``runner._Jobs``); when a rule's regex runs out of
+    time on one of them it is off for the rest, so none of those files' findings may be
+    cached: a second run with the cache reports the same error and the same findings."""
+    _pack(tmp_path, ID_RULE % "(a|aa)+$", PATTERN_RULE % "(a|aa)+c")
+    (tmp_path / "a.txt").write_text(BAD, encoding="utf-8")
+    (tmp_path / "b.txt").write_text("INC123 is here. " + "a" * 60 + "! The renewal called.\n", encoding="utf-8")
+    runs = []
+    for _ in range(2):
+        proc = run_cli("check", "a.txt", "b.txt", "--format", "json", "--cache-dir", "cache", cwd=tmp_path)
+        assert proc.returncode == 2, proc.stderr
+        errors = _one_line_errors(proc.stderr)
+        assert any(e.startswith("humanize-lint: pack/r0.yaml:11:7: regular expression '(a|aa)+$' took longer than") for e in errors), errors
+        runs.append(sorted((f["path"], f["code"], f["line"], f["column"]) for f in _json(proc)["findings"]))
+    assert runs[0] == runs[1]
+
+
 def test_a_yaml_alias_bomb_in_a_rule_file_is_refused_at_once(tmp_path: Path) -> None:
     lines = ["a: &a [x,x,x,x,x,x,x,x,x]"]
     for i in range(1, 9):
