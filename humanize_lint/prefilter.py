@@ -118,6 +118,8 @@ _OBJECT_AFTER_PREP_RE = re.compile(r"[ \t\r\n]+(?:(?i:(?:the|a|an|this|that|thes
 # An acronym plural right after a verb: "walked MQLs through".
 _ACRONYMS_AFTER_RE = re.compile(r"[ \t\r\n]+[A-Z]{2,}s(?![\w'’])")
 _PREPOSITIONS = frozenset({"to", "with", "on", "from", "for", "w"})
+# A list of phrases: a comma, "and", "or", "&" or a slash between them.
+_LISTED_RE = re.compile(r"(?i),|&|/|(?<![\w'’])(?:and|or|plus)(?![\w'’])")
 _PARTICLES = frozenset({"out", "back", "up"})
 _PREPOSITION_AFTER_RE = re.compile(r"[ \t]+(?:to|with|on|for|from)(?![\w'’])")
 
@@ -373,14 +375,16 @@ class CueGate:
                 elif w in _PARTICLES:
                     # "reach out to the renewal": the candidate follows the preposition after the particle
                     places = [p for p in places if _OBJECT_AFTER_PREP_RE.match(text, _after_preposition(text, p + len(w))) and not self._object_never(text, _after_preposition(text, p + len(w)), she)]
-                elif w == "know":
-                    # "let the transfer know": the candidate is the subject of "know", so its head
-                    # is the word before it ("let the onboarding team know": a team)
-                    places = [p for p in places if not self._never(_word_before(text, p), she)]
                 for a, b in forms.spans(text, runs, present):
-                    if w == "know" and not (_OBJECT_AFTER_RE.match(text, b) or _OBJECT_AFTER_PREP_RE.match(text, b)):
-                        continue  # "let us know": no candidate after "let"
-                    if any(p >= b and len(_WORD_RUN_RE.findall(text, b, p)) <= _WITH_WINDOW for p in places):
+                    near = [p for p in places if p >= b and len(_WORD_RUN_RE.findall(text, b, p)) <= _WITH_WINDOW]
+                    if w == "know":
+                        if not (_OBJECT_AFTER_RE.match(text, b) or _OBJECT_AFTER_PREP_RE.match(text, b)):
+                            continue  # "let us know": no candidate after "let"
+                        # "let the transfer know": the candidate is the subject of "know", its head
+                        # the word before it unless subjects are listed ("let the onboarding team
+                        # know": a team; "let the renewal and the broker know": either)
+                        near = [p for p in near if _LISTED_RE.search(text, b, p) or not self._never(_word_before(text, p), she)]
+                    if near:
                         return f"'{text[a:b]}' with '{w}'"
         if self.predicate_nouns.present(text, present) and not self.linking.empty:
             # "is a lovely lady": a linking verb, "a" or "an", then the noun.
