@@ -131,13 +131,14 @@ def _after_preposition(text: str, at: int) -> int:
 
 
 # Two objects after a giving verb: the first (the candidate: a determiner or an identifier,
-# then the words of its phrase up to its head, which has no preposition, conjunction or
-# punctuation in it), then, right after its head, the start of the second ("send the
+# then the words of its phrase up to its head, which has no preposition, relative pronoun
+# or punctuation in it, but may list modifiers: "the new and old renewals"), then, right
+# after its head, the start of the second ("send the
 # renewal a card", "text #4412 the link"; not "mailed on 10/12", "sent the label for acct
 # 8868-36 to ...": ``addressee_of`` wants the second object's first word right after the head).
 _GIVING_AFTER_RE = re.compile(
     r"[ \t\r\n]+(?:(?i:(?:the|this|that|these|those|my|our|your|both|two|three)(?![\w'’]))|(?:" + _NOT_BEFORE_OBJECT + r"[\w'’-]+[ \t]+)?[\w#-]*\d[\w#/:.-]*)"
-    r"(?:[ \t]+" + _NOT_BEFORE_OBJECT + r"(?!(?i:and|or|but|who|which|that|whom)(?![\w'’-]))[\w'’#/:.&-]+){0,8}?"
+    r"(?:[ \t]+" + _NOT_BEFORE_OBJECT + r"(?!(?i:who|which|that|whom)(?![\w'’-]))[\w'’#/:.&-]+){0,8}?"
     r"[ \t]+(?:(?i:a|an|the|some|our|my|your|his|her|their|both)(?![\w'’])|\$?\d)"
 )
 _BE_BEFORE_RE = re.compile(r"(?i)(?<![\w'’])(?:is|are|was|were|be|been|being|am|'s|’s|wait|waits|waiting|waited|sit|sits|sitting|stand|stands|standing|hold|holding)(?:[ \t]+[\w'’]+)?[ \t]+$")
