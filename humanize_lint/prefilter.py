@@ -133,9 +133,9 @@ def _after_preposition(text: str, at: int) -> int:
 # Two objects after a giving verb: the first (the candidate: a determiner or an identifier,
 # then the words of its phrase up to its head, which has no preposition, relative pronoun
 # or punctuation in it, but may list modifiers: "the new and old renewals"), then, right
-# after its head, the start of the second ("send the
-# renewal a card", "text #4412 the link"; not "mailed on 10/12", "sent the label for acct
-# 8868-36 to ...": ``addressee_of`` wants the second object's first word right after the head).
+# after its head, the start of the second: "send the renewal a card", "text #4412 the
+# link"; not "mailed on 10/12", "sent the label for acct 8868-36 to ..." (``addressee_of``
+# wants the second object's first word right after the head).
 _GIVING_AFTER_RE = re.compile(
     r"[ \t\r\n]+(?:(?i:(?:the|this|that|these|those|my|our|your|both|two|three)(?![\w'’]))|(?:" + _NOT_BEFORE_OBJECT + r"[\w'’-]+[ \t]+)?[\w#-]*\d[\w#/:.-]*)"
     r"(?:[ \t]+" + _NOT_BEFORE_OBJECT + r"(?!(?i:who|which|that|whom)(?![\w'’-]))[\w'’#/:.&-]+){0,8}?"
@@ -368,7 +368,7 @@ class CueGate:
         for w, forms in self.with_word.items():
             if w in present and forms.present(text, present):
                 # The word comes after its partner, a few words on: "apologized to",
-                # "spoke at length with", "let the transfer know", "walked it through".
+                # "spoke at length with", "let the transfer know".
                 places = [m.start() for m in _WORD_RUN_RE.finditer(text) if m.group().lower() == w]
                 if w in _PREPOSITIONS:
                     # the candidate follows the preposition: "apologized to the refund", not "to your manager"
