@@ -71,15 +71,13 @@ class Forms:
         """Any form in ``text`` (``words``: its lower-cased word runs, best as a set)."""
         return not self.plain.isdisjoint(words) or (self.other is not None and not self.other_first.isdisjoint(words) and self.other.search(text) is not None)
 
-    def spans(self, text: str, runs: Sequence[tuple[int, int, str]] | None = None, words: Iterable[str] | None = None) -> Iterator[tuple[int, int]]:
+    def spans(self, text: str, runs: Sequence[tuple[int, int, str]], words: Iterable[str]) -> Iterator[tuple[int, int]]:
         """Where the forms are in ``text`` (``runs``: its word runs as (start, end, lower-cased);
-        ``words``: the set of those words, when the caller has it)."""
-        if runs is None:
-            runs = [(m.start(), m.end(), m.group().lower()) for m in _WORD_RUN_RE.finditer(text)]
+        ``words``: the set of those words)."""
         for a, b, low in runs:
             if low in self.plain:
                 yield a, b
-        if self.other is not None and not self.other_first.isdisjoint(words if words is not None else (low for _, _, low in runs)):
+        if self.other is not None and not self.other_first.isdisjoint(words):
             yield from (m.span() for m in self.other.finditer(text))
 
 
