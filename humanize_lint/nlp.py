@@ -124,7 +124,9 @@ class LazyModel:
             try:
                 name = self.check()
                 spacy = import_spacy()
-                nlp = spacy.load(name, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer"])
+                # Its tokenizer is built from the language defaults where those are what the
+                # pipeline saved (as for the parse pipeline, ``load_exclusions``).
+                nlp = spacy.load(name, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer", *(["tokenizer"] if name in DEFAULT_TOKENIZER_PIPELINES else [])])
                 if "ner" not in nlp.pipe_names:
                     raise ModelError(f"spaCy pipeline '{name}' has no NER")
                 # The small and medium English NER embeds its own tok2vec; keep the

@@ -43,6 +43,31 @@ PHONE_RE = re.compile(r"(?:\+?1[-. ])?\(?\d{3}\)?[-. /]\d{3}[-. ]\d{4}|\b1-8\d\d
 SINGULAR_PERSONAL = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
 
 
+class _Runs(Sequence[tuple[int, int, str]]):
+    """A text's word runs as (start, end, lower-cased word), found on first use: most
+    sentences the gate sees are decided from their set of words alone."""
+
+    __slots__ = ("_text", "_runs")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._runs: list[tuple[int, int, str]] | None = None
+
+    def _all(self) -> list[tuple[int, int, str]]:
+        if self._runs is None:
+            self._runs = [(m.start(), m.end(), m.group().lower()) for m in _WORD_RUN_RE.finditer(self._text)]
+        return self._runs
+
+    def __iter__(self) -> Iterator[tuple[int, int, str]]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def,override]
+        return self._all()[i]
+
+
 class Forms:
     """Every surface form of some lemmas: whole-word runs by set lookup, the
     few forms with an apostrophe or hyphen ("'re", "e-mail", "front desk") by regex."""
@@ -95,6 +120,15 @@ def _inflections(lemma: str) -> set[str]:
 
 
 _POSSESSIVE_RE = re.compile(r"(?i)(?:(?<=\w)(?:'s|’s|'|’)(?![\w])|(?<![\w])(?:his|her|their)(?![\w]))")
+_POSSESSIVE_WORDS = frozenset({"his", "her", "their"})
+
+
+def _has_possessive(text: str, words: set[str]) -> bool:
+    """``_POSSESSIVE_RE.search(text)``, from the text's lower-cased word runs where that is the
+    same (ASCII text: no apostrophe, and none of the words, means no match)."""
+    if text.isascii() and "'" not in text:
+        return not words.isdisjoint(_POSSESSIVE_WORDS)
+    return _POSSESSIVE_RE.search(text) is not None
 # What a candidate starts with: an article, a determiner or counting word, a number or an
 # identifier, an acronym plural ("MQLs who ...").
 # The words a candidate can start with (``person_evidence``'s DEFINITE, GENERIC and COUNTING).
@@ -299,6 +333,12 @@ class CueGate:
         self.linking = Forms(cues.linking)
         self._kin_words = cues.kin
         self._kin: Forms | None = None
+        # Every word some cue below needs in the sentence (the kin nouns aside, which need a
+        # possessive): a sentence with none of them and no possessive passes nothing.
+        needed: set[str] = set(self.words | self.adverbs | self.places | set(self.with_word))
+        for forms in (self.after, self.before, self.giving, self.through, self.predicate_nouns):
+            needed |= forms.plain | forms.other_first
+        self._needed = frozenset(needed)
 
     @property
     def kin(self) -> Forms:
@@ -324,9 +364,10 @@ class CueGate:
 
     def reason(self, text: str) -> str | None:
         """The cue that lets ``text`` through (a few words, for ``explain``), or None."""
-        runs = [(m.start(), m.end(), m.group().lower()) for m in _WORD_RUN_RE.finditer(text)]
-        words = [r[2] for r in runs]
-        present = set(words)
+        present = set(map(str.lower, _WORD_RUN_RE.findall(text)))
+        if present.isdisjoint(self._needed) and not _has_possessive(text, present):
+            return None
+        runs = _Runs(text)  # (start, end, lower-cased) of each word, built on first need
         she = not present.isdisjoint(SINGULAR_PERSONAL)
         mark = _SUBJECT_MARK_RE.search(text)
         if mark is not None:
@@ -387,13 +428,13 @@ class CueGate:
                         return f"'{text[a:b]}' with '{w}'"
         if self.predicate_nouns.present(text, present) and not self.linking.empty:
             # "is a lovely lady": a linking verb, "a" or "an", then the noun.
-            low = words
+            low = [r[2] for r in runs]
             for i, w in enumerate(low):
                 if w in ("a", "an") and any(x in self.linking.plain for x in low[max(0, i - 2) : i]):
                     for j in range(i + 1, min(len(runs), i + 4)):
                         if low[j] in self.predicate_nouns.plain:
                             return f"'{text[runs[j][0]:runs[j][1]]}' after a linking verb and '{w}'"
-        if _POSSESSIVE_RE.search(text) is not None and self.kin.present(text, present):
+        if _has_possessive(text, present) and self.kin.present(text, present):
             for a, b in self.kin.spans(text, runs, present):
                 m = _KIN_OWNER_RE.search(text, max(0, a - 60), a)
                 if m is not None and not (m.group("owner") and self._never(m.group("owner").lower(), she)):

@@ -251,6 +251,27 @@ def test_the_skipped_saved_tokenizer_equals_the_default_one(linter: Linter) -> N
     saved = spacy.load(name, exclude=["ner"])
     default = spacy.load(name, exclude=hl_nlp.load_exclusions(name))
     assert default.tokenizer.to_bytes() == saved.tokenizer.to_bytes()
+    # The acronym kind's NER pipeline skips it the same way.
+    ner = LazyModel(name).ner()
+    if ner is not None:
+        assert ner.tokenizer.to_bytes() == saved.tokenizer.to_bytes()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the renewal's wife", "the renewals' wives", "the renewal’s wife", "HIS order", "ask Their manager",
+        "history and theirs", "her", "shers", "It's fine", "'quoted' words", "rock 'n' roll", "x'", "'s",
+        "hİs order", "hıs order", "ſhe", "no possessive at all", "", "THEIR", "o'clock", "his-and-hers",
+    ],
+)
+def test_the_gates_possessive_check_equals_its_pattern(text: str) -> None:
+    """The gate decides "a possessive" from the word set when the text allows (ASCII, no
+    apostrophe); that must agree with the pattern on every text."""
+    from humanize_lint.prefilter import _POSSESSIVE_RE, _WORD_RUN_RE, _has_possessive
+
+    words = set(map(str.lower, _WORD_RUN_RE.findall(text)))
+    assert _has_possessive(text, words) == (_POSSESSIVE_RE.search(text) is not None)
 
 
 def test_the_gate_and_the_candidate_stage_share_their_start_words() -> None:

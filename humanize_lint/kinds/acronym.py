@@ -269,9 +269,13 @@ class AcronymRule:
     max_per_text: int = DEFAULT_MAX_PER_TEXT
     max_bare_per_text: int = DEFAULT_MAX_BARE_PER_TEXT
     use_ner: bool = True
-    knowledge: Knowledge = field(default_factory=load_knowledge)
     # Uses found by entity_names for a unit, reused by hits for the same unit (then dropped).
     analysed: dict[int, tuple[Unit, list["Use"]]] = field(default_factory=dict, repr=False)
+
+    @property
+    def knowledge(self) -> Knowledge:
+        """The shipped frequency and code tables, read on first use (a clean file never needs them)."""
+        return load_knowledge()
 
     @classmethod
     def compile(cls, rule: Rule, extra_known: Iterable[str] = (), extra_defined: Mapping[str, str] | None = None) -> "AcronymRule":
