@@ -43,6 +43,11 @@ PHONE_RE = re.compile(r"(?:\+?1[-. ])?\(?\d{3}\)?[-. /]\d{3}[-. ]\d{4}|\b1-8\d\d
 SINGULAR_PERSONAL = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
 
 
+def _is_word_char(c: str) -> bool:
+    """``\\w`` for an ASCII character."""
+    return c.isalnum() or c == "_"
+
+
 class _Runs(Sequence[tuple[int, int, str]]):
     """A text's word runs as (start, end, lower-cased word), found on first use: most
     sentences the gate sees are decided from their set of words alone."""
@@ -52,6 +57,30 @@ class _Runs(Sequence[tuple[int, int, str]]):
     def __init__(self, text: str) -> None:
         self._text = text
         self._runs: list[tuple[int, int, str]] | None = None
+
+    def of(self, forms: frozenset[str], words: set[str]) -> list[tuple[int, int]]:
+        """(start, end) of the runs that are one of ``forms``, in text order (``words``: the set of
+        all runs). On ASCII text the few forms present are found with ``str.find`` in the
+        lower-cased text (same length, and a form found between two non-word characters is
+        exactly a run), without building every run."""
+        hits = forms.intersection(words)
+        if not hits:
+            return []
+        text = self._text
+        if self._runs is None and text.isascii():
+            low = text.lower()
+            n = len(low)
+            found: list[tuple[int, int]] = []
+            for f in hits:
+                k = len(f)
+                i = low.find(f)
+                while i >= 0:
+                    if (i == 0 or not _is_word_char(low[i - 1])) and (i + k == n or not _is_word_char(low[i + k])):
+                        found.append((i, i + k))
+                    i = low.find(f, i + 1)
+            found.sort()
+            return found
+        return [(a, b) for a, b, w in self._all() if w in hits]
 
     def _all(self) -> list[tuple[int, int, str]]:
         if self._runs is None:
@@ -99,9 +128,12 @@ class Forms:
     def spans(self, text: str, runs: Sequence[tuple[int, int, str]], words: Iterable[str]) -> Iterator[tuple[int, int]]:
         """Where the forms are in ``text`` (``runs``: its word runs as (start, end, lower-cased);
         ``words``: the set of those words)."""
-        for a, b, low in runs:
-            if low in self.plain:
-                yield a, b
+        if isinstance(runs, _Runs):
+            yield from runs.of(self.plain, words)  # type: ignore[arg-type]
+        else:
+            for a, b, low in runs:
+                if low in self.plain:
+                    yield a, b
         if self.other is not None and not self.other_first.isdisjoint(words):
             yield from (m.span() for m in self.other.finditer(text))
 
@@ -408,7 +440,7 @@ class CueGate:
             if w in present and forms.present(text, present):
                 # The word comes after its partner, a few words on: "apologized to",
                 # "spoke at length with", "let the transfer know".
-                places = [m.start() for m in _WORD_RUN_RE.finditer(text) if m.group().lower() == w]
+                places = [a for a, _ in runs.of(frozenset((w,)), present)]
                 if w in _PREPOSITIONS:
                     # the candidate follows the preposition: "apologized to the refund", not "to your manager"
                     places = [p for p in places if _OBJECT_AFTER_PREP_RE.match(text, p + len(w)) and not self._object_never(text, p + len(w), she)]

@@ -303,3 +303,22 @@ def test_a_clean_file_loads_neither_spacy_nor_the_wordnet_table(tmp_path: Path) 
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0 and r.stdout.strip().endswith("ok"), r.stdout + r.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call the renewal; the renewal called back, recalled, call_back, call2 and CALL.",
+        "calls calling call call", "", "call", "xcall callx call", "Émile called the renewal and called again",
+        "the ﬁle call (ligature) call", "İstanbul call CALL", "email e-mail emails",
+    ],
+)
+def test_the_gates_word_positions_equal_its_word_runs(text: str) -> None:
+    """``_Runs.of`` finds forms by ``str.find`` on ASCII text; it must give exactly the word
+    runs that are those forms, in text order."""
+    from humanize_lint.prefilter import _WORD_RUN_RE, _Runs
+
+    forms = frozenset({"call", "called", "calls", "email", "x"})
+    words = set(map(str.lower, _WORD_RUN_RE.findall(text)))
+    expected = [(m.start(), m.end()) for m in _WORD_RUN_RE.finditer(text) if m.group().lower() in forms]
+    assert _Runs(text).of(forms, words) == expected
