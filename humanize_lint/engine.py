@@ -190,6 +190,24 @@ class Linter:
             self._gate = CueGate(Cues.union(pr.cues() for pr in self.person))
         return self._gate
 
+    def warm(self) -> None:
+        """Build now what the stages build on first use and never change: the cue gate
+        (with its kin nouns), the WordNet and lemma tables, the acronym tables. Called
+        before worker processes are forked, so they share these instead of each
+        building its own."""
+        from . import lemmas, wordnet
+
+        if self.person:
+            self.gate().kin
+            wordnet.kin()
+            wordnet.is_body("team")
+            wordnet.verb_lemmas("called")
+            wordnet.is_adverb("here")
+            wordnet.is_adjective("upset")
+            lemmas.forms("call")
+        for acr in self.acronym:
+            acr.knowledge
+
     # -- stage 1: which sentences need a parse -------------------------------
 
     def sentences(self, units: Sequence[Unit], segments: Sequence[Sequence[Segment]]) -> list[_Sentence]:

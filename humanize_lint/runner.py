@@ -456,6 +456,7 @@ class Pool:
             import gc
 
             for ctx in contexts.all():
+                ctx.linter.warm()
                 if ctx.linter.needs_model() and not ctx.linter.skipped_parse_rules:
                     try:
                         ctx.linter.model.get()

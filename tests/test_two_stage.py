@@ -322,3 +322,25 @@ def test_the_gates_word_positions_equal_its_word_runs(text: str) -> None:
     words = set(map(str.lower, _WORD_RUN_RE.findall(text)))
     expected = [(m.start(), m.end()) for m in _WORD_RUN_RE.finditer(text) if m.group().lower() in forms]
     assert _Runs(text).of(forms, words) == expected
+
+
+def test_warm_builds_the_shared_tables_before_workers_fork() -> None:
+    """``Linter.warm`` (called before ``--jobs`` forks its workers) builds the gate, its kin
+    nouns and the WordNet, lemma and acronym tables, so workers share them."""
+    import subprocess
+    import sys
+
+    code = (
+        "from humanize_lint import rulepack, sources, wordnet, lemmas, acronym_data\n"
+        "from humanize_lint.engine import Linter\n"
+        "from humanize_lint.nlp import LazyModel\n"
+        "linter = Linter(list(rulepack.load().rules.values()), LazyModel(), segment=sources.segment)\n"
+        "tables = (wordnet._table, lemmas._tables, acronym_data.load)\n"
+        "assert linter._gate is None and not any(t.cache_info().currsize for t in tables)\n"
+        "linter.warm()\n"
+        "assert linter._gate is not None and linter._gate._kin is not None\n"
+        "assert all(t.cache_info().currsize == 1 for t in tables), [t.cache_info() for t in tables]\n"
+        "print('ok')\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stdout + r.stderr
