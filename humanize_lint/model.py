@@ -202,17 +202,26 @@ class Unit:
             object.__setattr__(self, "_keys", tuple(r.unit_start for r in self.runs))
 
     def for_worker(self) -> "Unit":
-        """This unit as a worker process needs it: its text as its own document, which
-        keeps the path, format and where the unit starts (for an error about the unit).
-        Findings made from it carry unit offsets only right: the sender places them in
-        the real document again (``engine.relocate``)."""
+        """This unit as a worker process gets it (``worker_state``, then ``from_worker_state``)."""
+        return Unit.from_worker_state(self.worker_state())
+
+    def worker_state(self) -> tuple[Any, ...]:
+        """What a worker process needs of this unit, as plain values (cheap to send): its
+        text, which becomes its own document keeping the path, format and where the unit
+        starts (for an error about the unit), and the record's fields. Findings made from
+        it carry unit offsets only right: the sender places them in the real document
+        again (``engine.locate``)."""
         doc = self.document
         start = doc.position(self.to_doc(0))
-        light = Document(
-            path=doc.path, text=self.text, encoding=doc.encoding, bom=doc.bom, newline=doc.newline, format=doc.format,
-            line_starts=(0,), first_line=start.line, first_column=start.column,
-        )
-        return Unit(document=light, text=self.text, record=self.record, field=self.field, customer=self.customer, markup=self.markup, meta=self.meta)
+        return (doc.path, self.text, doc.encoding, doc.bom, doc.newline, doc.format, start.line, start.column,
+                self.record, self.field, self.customer, self.markup, self.meta)
+
+    @classmethod
+    def from_worker_state(cls, state: tuple[Any, ...]) -> "Unit":
+        """The unit a worker lints, from ``worker_state``."""
+        path, text, encoding, bom, newline, fmt, line, column, record, field, customer, markup, meta = state
+        light = Document(path=path, text=text, encoding=encoding, bom=bom, newline=newline, format=fmt, line_starts=(0,), first_line=line, first_column=column)
+        return cls(document=light, text=text, record=record, field=field, customer=customer, markup=markup, meta=meta)
 
     def to_doc(self, offset: int) -> int:
         """Map a unit offset to a document offset."""

@@ -116,6 +116,7 @@ class Forms:
                 self.lemmas.setdefault(f, set()).add(w.lower())
         self.plain = frozenset(f for f in forms if _WORD_RUN_RE.fullmatch(f))
         other = sorted((f for f in forms if f not in self.plain), key=len, reverse=True)
+        self.other_forms = tuple(other)  # forms with an apostrophe, hyphen or space ("e-mail", "front desk")
         self.other = re.compile(r"(?i)(?<![\w])(?:" + "|".join(map(re.escape, other)) + r")(?![\w])") if other else None
         # A form such as "front desk" or "e-mail" cannot be in a text without its first word run.
         self.other_first = frozenset(m.group().lower() for f in other for m in [_WORD_RUN_RE.search(f)] if m)

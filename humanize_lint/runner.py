@@ -409,27 +409,38 @@ def _worker_init(flags: Flags) -> None:
         _WORKER = Contexts(flags, Report())
 
 
-def _finding_state(f: Finding) -> dict[str, Any]:
-    """A finding as it travels from a worker: its fields, the rule as its code."""
-    state = dict(f.__dict__)
-    state["rule"] = f.rule.code
-    return state
+# What a worker sends for a finding: the fields the main process cannot compute again. The
+# rule travels as its code, the severity as its number, the fix as its replacement; the
+# path, offsets in the file, line and column are placed again in the unit's own document.
+FindingState = tuple[str, Optional[str], Optional[str], int, int, str, str, tuple[str, ...], int, Optional[str], Any]
+_SEVERITIES = {s.value: s for s in Severity}
 
 
-def _finding_from(state: dict[str, Any], rules: Mapping[str, Rule], unit: Unit) -> Finding:
+def _finding_state(f: Finding) -> FindingState:
+    """A finding as it travels from a worker (``_finding_from`` builds it again)."""
+    return (f.rule.code, f.record, f.field, f.start, f.end, f.text, f.message, f.suggestions, f.severity.value,
+            f.fix.replacement if f.fix is not None else None, f.explanation)
+
+
+def _finding_from(state: FindingState, rules: Mapping[str, Rule], unit: Unit) -> Finding:
     """The finding a worker sent (``_finding_state``) about ``unit.for_worker()``, with its
     rule object again and placed in the unit's own document (offsets, positions, fix)."""
-    fix = state["fix"]
-    d_start, d_end, start_pos, end_pos, fix = locate(unit, state["start"], state["end"], fix.replacement if fix is not None else None)
-    state.update(rule=rules[state["rule"]], path=unit.document.path, doc_start=d_start, doc_end=d_end, start_pos=start_pos, end_pos=end_pos, fix=fix)
+    code, record, field_name, start, end, text, message, suggestions, severity, replacement, explanation = state
+    d_start, d_end, start_pos, end_pos, fix = locate(unit, start, end, replacement)
     f = object.__new__(Finding)
-    f.__dict__.update(state)
+    f.__dict__.update(
+        rule=rules[code], path=unit.document.path, record=record, field=field_name, start=start, end=end, doc_start=d_start, doc_end=d_end,
+        start_pos=start_pos, end_pos=end_pos, text=text, message=message, suggestions=suggestions, severity=_SEVERITIES[severity], fix=fix,
+        explanation=explanation,
+    )
     return f
 
 
-def _worker_lint(task: tuple[Optional[Path], list[Unit]]) -> tuple[list[list[dict[str, Any]]], list[ErrorTuple]]:
-    """Lint units in a worker; rules travel back as codes, not objects, errors as tuples."""
-    key, units = task
+def _worker_lint(task: tuple[Optional[Path], list[tuple[Any, ...]]]) -> tuple[list[list[FindingState]], list[ErrorTuple]]:
+    """Lint units (``Unit.worker_state``) in a worker; findings travel back as
+    ``_finding_state`` tuples, errors as tuples."""
+    key, states = task
+    units = [Unit.from_worker_state(s) for s in states]
     assert _WORKER is not None
     linter = _WORKER.by_key(key).linter
     found, errors = lint_isolated(linter, units)
@@ -481,7 +492,7 @@ class Pool:
     def _send(self, job: list[Piece]) -> Iterator[Batch]:
         if not job:
             return
-        task = (job[0][0].ctx.key, [u.for_worker() for u in _units_of(job)])
+        task = (job[0][0].ctx.key, [u.worker_state() for u in _units_of(job)])
         self.inflight.append((job, self.pool.apply_async(_worker_lint, (task,))))
         while len(self.inflight) > self.window:
             self._collect_one()

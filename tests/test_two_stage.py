@@ -344,3 +344,55 @@ def test_warm_builds_the_shared_tables_before_workers_fork() -> None:
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stdout + r.stderr
+
+
+def _gate_sentences(gate) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every sentence of this repository's texts (and the dev sets when present), and
+    seeded random sentences of cue words, determiners, numbers, names and possessives."""
+    import random
+
+    from humanize_lint.prefilter import parse_text, sentence_spans
+
+    out = []
+    for _, text, _, _ in _texts():
+        p = parse_text(text)
+        out.extend(p[a:b] for a, b in sentence_spans(p))
+    rng = random.Random(7)
+    cue_words = sorted(
+        set(gate.after.plain) | set(gate.before.plain) | set(gate.words) | set(gate.with_word) | set(gate.giving.plain) | set(gate.through.plain)
+        | set(gate.adverbs) | set(gate.places) | set(gate.predicate_nouns.plain) | set(gate.linking.plain) | set(gate.kin.plain)
+    )
+    cue_words += sorted({f for forms in (gate.after, gate.before, gate.giving, gate.through, gate.predicate_nouns, gate.kin) for f in forms.other_forms})
+    fill = ["the", "a", "this", "our", "renewal", "team", "Priya", "acct", "4471-22", "#88213", "it", "we", "to", "with", "know", "let", "through",
+            "her", "his", "Renewal's", "customer’s", "(290)", "555-0422", "is", "was", "QBRs", "e-mail", "İstanbul", "café", ",", ";", "-"]
+    plain = [w for w in fill if w.lower() not in set(cue_words)]
+    for _ in range(3000):
+        words = [rng.choice(cue_words) if rng.random() < 0.3 else rng.choice(fill) for _ in range(rng.randint(1, 14))]
+        if rng.random() < 0.3:
+            words = [w.upper() if rng.random() < 0.2 else w.capitalize() if rng.random() < 0.2 else w for w in words]
+        out.append(" ".join(words) + rng.choice(["", ".", "?", " here."]))
+    # One cue word among words that are no cue: each cue list alone decides these.
+    for cue in cue_words:
+        for det in ("the", "a", "acct 4471-22", "his"):
+            out.append(f"{det} {rng.choice(plain)} {cue} {rng.choice(plain)} {det} {rng.choice(plain)}")
+            out.append(f"{cue} {det} {rng.choice(plain)} {cue} {rng.choice(plain)}")
+    return out
+
+
+def test_the_gates_shortcuts_change_no_verdict(linter: Linter, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The gate answers some sentences from their word set alone and finds cue words with
+    ``str.find`` on ASCII text; on every sentence it must say exactly what it says without
+    those shortcuts (every word run built, the possessive pattern searched). Fails when a
+    cue is added to ``CueGate.reason`` without its words in ``CueGate._needed``."""
+    from humanize_lint import prefilter
+
+    gate = linter.gate()
+    sentences = _gate_sentences(gate)
+    fast = [gate.reason(s) for s in sentences]
+    assert any(fast) and not all(fast)
+    # Every word of every sentence "needed": the word-set shortcut never answers.
+    monkeypatch.setattr(gate, "_needed", frozenset(w.lower() for s in sentences for w in prefilter._WORD_RUN_RE.findall(s)))
+    monkeypatch.setattr(prefilter._Runs, "of", lambda self, forms, words: [(a, b) for a, b, w in self._all() if w in forms])
+    monkeypatch.setattr(prefilter, "_has_possessive", lambda text, words: prefilter._POSSESSIVE_RE.search(text) is not None)
+    slow = [gate.reason(s) for s in sentences]
+    assert [(s, f) for s, f, r in zip(sentences, fast, slow) if f != r] == []
