@@ -310,7 +310,42 @@ def import_spacy() -> Any:
         for name, module in placeholders.items():
             if sys.modules.get(name) is module:
                 del sys.modules[name]
+    _index_entry_points()
     return spacy
+
+
+class _EntryPointsByGroup:
+    """``catalogue``'s snapshot of the installed entry points, answering ``select(group=...)``
+    from a memo. catalogue takes that snapshot once, at import, and spaCy's and thinc's
+    registries ask it for a group on almost every lookup while a pipeline loads (about 180
+    times); each ask scans every entry point of every installed distribution (about 45 ms
+    a load in this project's environment). The snapshot never changes, so the answers are
+    the same; any other use goes to the snapshot itself."""
+
+    def __init__(self, snapshot: Any) -> None:
+        self._snapshot = snapshot
+        self._groups: dict[str, Any] = {}
+
+    def select(self, **params: Any) -> Any:
+        if list(params) != ["group"]:
+            return self._snapshot.select(**params)
+        group = params["group"]
+        got = self._groups.get(group)
+        if got is None:
+            got = self._groups[group] = self._snapshot.select(group=group)
+        return got
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._snapshot, name)
+
+
+def _index_entry_points() -> None:
+    """Put ``_EntryPointsByGroup`` in front of catalogue's snapshot (once; a catalogue
+    without one, or with the old dict form, is left alone)."""
+    catalogue = sys.modules.get("catalogue")
+    snapshot = getattr(catalogue, "AVAILABLE_ENTRY_POINTS", None)
+    if snapshot is not None and hasattr(snapshot, "select") and not isinstance(snapshot, _EntryPointsByGroup):
+        catalogue.AVAILABLE_ENTRY_POINTS = _EntryPointsByGroup(snapshot)  # type: ignore[union-attr]
 
 
 def _add_special_cases(nlp: Any) -> None:

@@ -396,3 +396,24 @@ def test_the_gates_shortcuts_change_no_verdict(linter: Linter, monkeypatch: pyte
     monkeypatch.setattr(prefilter, "_has_possessive", lambda text, words: prefilter._POSSESSIVE_RE.search(text) is not None)
     slow = [gate.reason(s) for s in sentences]
     assert [(s, f) for s, f, r in zip(sentences, fast, slow) if f != r] == []
+
+
+def test_catalogues_entry_points_answer_as_before() -> None:
+    """``import_spacy`` puts a memo in front of catalogue's entry-point snapshot: every
+    group (and any other query) must give what the snapshot gives."""
+    from humanize_lint import nlp as hl_nlp
+
+    hl_nlp.import_spacy()
+    import catalogue
+
+    wrapped = catalogue.AVAILABLE_ENTRY_POINTS
+    assert isinstance(wrapped, hl_nlp._EntryPointsByGroup)
+    snapshot = wrapped._snapshot
+    groups = set(getattr(snapshot, "groups", ())) | {"spacy_factories", "spacy_languages", "thinc_layers", "no_such_group"}
+    for group in sorted(groups):
+        assert list(wrapped.select(group=group)) == list(snapshot.select(group=group)), group
+        assert list(wrapped.select(group=group)) == list(snapshot.select(group=group)), group  # from the memo
+    assert wrapped.groups == snapshot.groups  # anything else goes to the snapshot
+    some = [ep for group in sorted(groups) for ep in snapshot.select(group=group)][:1]
+    name = some[0].name if some else "x"
+    assert list(wrapped.select(name=name)) == list(snapshot.select(name=name))
