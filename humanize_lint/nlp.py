@@ -283,6 +283,7 @@ def import_spacy() -> Any:
     imported the ordinary way.
     """
     if "spacy" in sys.modules:
+        _index_entry_points()
         return sys.modules["spacy"]
     limit_blas_threads()
     import types
