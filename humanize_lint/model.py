@@ -220,8 +220,13 @@ class Unit:
     def from_worker_state(cls, state: tuple[Any, ...]) -> "Unit":
         """The unit a worker lints, from ``worker_state``."""
         path, text, encoding, bom, newline, fmt, line, column, record, field, customer, markup, meta = state
-        light = Document(path=path, text=text, encoding=encoding, bom=bom, newline=newline, format=fmt, line_starts=(0,), first_line=line, first_column=column)
-        return cls(document=light, text=text, record=record, field=field, customer=customer, markup=markup, meta=meta)
+        # Built field by field, without the frozen dataclasses' __init__ (a worker builds
+        # one of each per record): the same objects, nothing left for __post_init__ to fill.
+        light = object.__new__(Document)
+        light.__dict__.update(path=path, text=text, encoding=encoding, bom=bom, newline=newline, format=fmt, line_starts=(0,), first_line=line, bytes_read=0, first_column=column)
+        unit = object.__new__(cls)
+        unit.__dict__.update(document=light, text=text, record=record, field=field, customer=customer, runs=(), markup=markup, meta=meta, _keys=())
+        return unit
 
     def to_doc(self, offset: int) -> int:
         """Map a unit offset to a document offset."""

@@ -473,8 +473,10 @@ class Pool:
                         ctx.linter.model.get()
                     except ModelError:
                         pass  # reported when a unit needs it
-                if any(a.use_ner for a in ctx.linter.acronym) and hasattr(ctx.linter.model, "ner"):
-                    ctx.linter.model.ner()  # the acronym kind's NER, shared the same way (None without a pipeline)
+                # The acronym kind's NER is not loaded here: it is needed only around an
+                # acronym after a capitalised word, which most exports never have (neither
+                # export of bench/export.py does), and it would cost every run about 0.15 s
+                # before the workers start and 40 MB; a worker that needs it loads it.
             _WORKER = contexts
             gc.freeze()
         self.pool = mp.get_context(method).Pool(jobs, initializer=_worker_init, initargs=(flags,))

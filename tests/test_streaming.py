@@ -114,3 +114,24 @@ def test_a_finding_from_a_worker_is_placed_in_its_record() -> None:
         assert [_finding_from(_finding_state(f), rules, unit) for f in theirs] == mine
         start = unit.for_worker().document.position(0)
         assert start == doc.position(unit.to_doc(0))  # an error about the unit points at its start
+
+def test_a_unit_rebuilt_in_a_worker_equals_one_built_the_ordinary_way() -> None:
+    """``Unit.from_worker_state`` builds the worker's unit without the dataclasses' own
+    ``__init__``; it must be the very unit (every field, the document's too) that the
+    constructors give, or a new field would be left out."""
+    from dataclasses import fields
+
+    from humanize_lint.model import Document, Unit
+
+    doc = Document(path="notes.csv", text="id,body\n1,The renewal called.\n", format="csv", first_line=1)
+    unit = Unit(document=doc, text="The renewal called.", record="1", field="body", customer="Ms. Garcia", markup="text", meta={"team": "a"})
+    got = Unit.from_worker_state(unit.worker_state())
+    start = doc.position(unit.to_doc(0))
+    want = Unit(
+        document=Document(path=doc.path, text=unit.text, encoding=doc.encoding, bom=doc.bom, newline=doc.newline, format=doc.format,
+                          line_starts=(0,), first_line=start.line, first_column=start.column),
+        text=unit.text, record="1", field="body", customer="Ms. Garcia", markup="text", meta={"team": "a"},
+    )
+    for obj, ref in ((got, want), (got.document, want.document)):
+        assert set(obj.__dict__) == {f.name for f in fields(type(ref))}
+        assert {k: v for k, v in obj.__dict__.items() if k != "document"} == {k: v for k, v in ref.__dict__.items() if k != "document"}
