@@ -20,7 +20,9 @@ is one small function below, returning its reason; in order:
   dumps).
 - **code**: identifiers and codes (``QX7731``, ``NP15``, ``3D`` inside a
   word, ``SAML2``, ``IC5``, a standard's name and number such as ``SOC 2`` or
-  ``ISO 27001``), ``TL;DR``, a month beside a day ("DEC 27"), a line's label
+  ``ISO 27001`` before "Type", "report", "audit" ... or ending its phrase
+  ("certifications like SOC 2.", "(SOC 2, pen-tests)"; not an acronym with a
+  known long form), ``TL;DR``, a month beside a day ("DEC 27"), a line's label
   before a code ("SID: 84054310G1"), raw HTML tags and quoted-printable
   fragments in plain-text mail.
 - **place or value code**: an ISO 3166 country code or a US, Canadian or
@@ -203,6 +205,10 @@ _STANDARD_NUMBER_RE = re.compile(r"^ (\d{1,5})(?![\d/:.,]\d|[\w%])(?!\s*(?:hours
 # Three or more digits right after the acronym, not an amount of something ("FAS 133", "EB 861",
 # "TP #5564"; not "SC 20mw", "VNG 10,000 dth", "COB 9/14/01").
 _LABELLED_NUMBER_RE = re.compile(r"^ {1,2}#?(?!(?:19|20)\d\d\b)(\d{3,})(?![\d/:.,]\d|[\w%])(?!\s*(?:hours?|hrs?|days?|weeks?|months?|years?|minutes?|mins?|am|pm|a\.m|p\.m|x|times|percent|per|mw|mwh|kw|dth|mmbtu|bbl|units?|people|users)\b)")
+# A standard's or product's name and number that end their phrase: punctuation, "and"/"or", a
+# closing bracket or the end of the segment after the number ("certifications like SOC 2.",
+# "(SOC 2, pen-tests)", "SAML 2 or OIDC"). A count or a score goes on to what it counts.
+_PHRASE_END_AFTER_NUMBER_RE = re.compile(r"(?:[.,;:!?)\]]|\s+(?:and|or)\b|\s*$)")
 # What follows a standard's name and number ("SOC 2 Type II", "SOC 2 report", "PCI 4 compliance").
 _STANDARD_WORD_RE = re.compile(r"(?i)\s+(?:type|compliance|compliant|report|reports|audit|audits|certification|certified|attestation|standard|requirements?)\b")
 _TICKER_RE = re.compile(r"\(\s*[A-Z][A-Za-z]{1,9}\s*:\s*$")
@@ -599,9 +605,21 @@ def _reason_code(ctx: _Context, u: Use) -> str:
         return "field label"  # "SID: 84054310G1": the label of an identifier in a form
     if u.base not in ctx.acr.expansions and _LABELLED_NUMBER_RE.match(text[u.e : u.e + 60]):
         return "code"  # "EB 861", "RFC 516", "TP #5564", "FAS 133": the capitals label a number (a room, a document, a point)
+    return ""
+
+
+def _reason_standard(ctx: _Context, u: Use) -> str:
+    """A standard's or product's name with its number: then the capitals name it wherever
+    the text uses them ("SOC 2 Type II ... SOC compliance")."""
+    text = ctx.seg.text
     num = _STANDARD_NUMBER_RE.match(text[u.e : u.e + 60])
-    if u.base.isalpha() and num and _STANDARD_WORD_RE.match(text[u.e + num.end() : u.e + num.end() + 30]):
+    if not (num and u.base.isalpha()):
+        return ""
+    if _STANDARD_WORD_RE.match(text[u.e + num.end() : u.e + num.end() + 30]):
         return "code"  # "ISO 27001", "SOC 2 Type II", "SOC 2 report": a standard's name and number
+    if u.word == u.base and u.base not in ctx.acr.expansions and not re.fullmatch(r"(?:19|20)\d\d", num.group(1)) \
+            and _PHRASE_END_AFTER_NUMBER_RE.match(text[u.e + num.end() : u.e + num.end() + 10]):  # (a year after capitals: an event, a name)
+        return "code"  # "like ISO 27001 or SOC 2.", "(SOC 2, pen-tests)", "## SOC 2 and ...": a name and its number end the phrase
     return ""
 
 
@@ -918,6 +936,7 @@ _REASONS: tuple[tuple[Callable[[_Context, Use], str], str], ...] = (
     (_reason_common, "text"),
     (_reason_shouting, "use"),
     (_reason_code, "use"),
+    (_reason_standard, "text"),
     (_reason_initials, "use"),
     (_reason_place_or_value, "text"),
     (_reason_name, "text"),
