@@ -29,6 +29,10 @@ database files at build time) three things:
   for "the ENA legal team": capitals that people belong to name an
   organisation.
 
+It also lists the words WordNet writes only in capitals (EBITDA, FIFO, HTTP), so
+the acronym kind can tell an ordinary word in capitals ("DEPLOY") from an
+initialism WordNet happens to list.
+
 ``python -m humanize_lint.wordnet [DIR]`` compiles ``wordnet-tables.json.gz``
 from the database files (default ``/usr/share/wordnet``); the package ships
 the result with WordNet's licence (``WORDNET-LICENSE.txt``), nothing is read
@@ -123,6 +127,17 @@ def is_noun(word: str) -> bool:
 def is_verb(word: str) -> bool:
     """Whether WordNet has ``word`` (a lemma) as a verb."""
     return word.lower() in _table()["verbs"]
+
+
+def written_in_capitals(word: str) -> bool:
+    """Whether WordNet writes ``word`` in capitals wherever it has it (EBITDA, ASCII, HTTP):
+    an initialism, not a word written in capitals."""
+    return word.lower() in _capitals()
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> frozenset[str]:
+    return frozenset(_table().get("capitals", ()))
 
 
 def is_adjective(word: str) -> bool:
@@ -454,8 +469,23 @@ def build(directory: Path = DEFAULT_DIR) -> dict[str, Any]:
         total = sum(w for _, w in senses)
         if total and sum(w for ss, w in senses if ss.offset in body_roots) / total >= 0.6:
             bodies.append(lemma)
+    # Lemmas WordNet writes in capitals wherever it has them ("EBITDA", "ASCII", "HTTP"):
+    # initialisms, not words (the rest of the table is lower-cased).
+    capitals: dict[str, bool] = {}
+    for pos in ("noun", "verb", "adj", "adv"):
+        with open(directory / f"data.{pos}", encoding="latin-1") as fh:
+            for line in fh:
+                if line.startswith("  "):
+                    continue
+                t = line.split(" | ")[0].split()
+                for i in range(int(t[3], 16)):
+                    word = t[4 + 2 * i].split("(")[0]
+                    if "_" not in word:
+                        low = word.lower()
+                        capitals[low] = capitals.get(low, True) and word.isupper()
     return {
         "source": "WordNet 3.0 (Princeton University), database files of Debian's wordnet-base; see WORDNET-LICENSE.txt",
+        "capitals": sorted(w for w, caps in capitals.items() if caps),
         "classes": CLASSES,
         "uses": list(USES),
         "nouns": nouns,

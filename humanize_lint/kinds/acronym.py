@@ -14,6 +14,11 @@ is one small function below, returning its reason; in order:
   about 30 per million words): an ordinary word in capitals ("SOON",
   "PLEASE") or an acronym everybody reads (a word list compiled from
   ``wordfreq``, shipped in ``acronym-data.json``).
+- **a dictionary word**: five or more letters that WordNet has as a word (or
+  an inflected form of one), not only as an initialism it writes in capitals:
+  "DEPLOY", "PAIRED", "NODES" are words in capitals; EBITDA and FIFO, which
+  WordNet lists only in capitals, are still acronyms. Shorter words collide
+  with initialisms (DASH, SEER).
 - **shouting**: inside a run of capitalised words that holds an ordinary
   word ("SALE ENDS TONIGHT", "ADVICE TYPE: NONE"), a run of three or more
   capitalised words, or a line written mostly in capitals (subject lines, form
@@ -581,6 +586,24 @@ def _reason_common(ctx: _Context, u: Use) -> str:
     return "common in English" if ctx.acr.is_common(u.base) or ctx.acr.is_common(u.word) else ""
 
 
+# Letters from which a word in capitals that WordNet knows is a word, not an acronym: shorter
+# ones collide with initialisms (DASH, SEER, FIFO are all jargon somewhere).
+_DICTIONARY_WORD_MIN = 5
+
+
+def _reason_dictionary_word(ctx: _Context, u: Use) -> str:
+    """A word of five or more letters that WordNet has as a word (any part of speech, or an
+    inflected form of one), not only as an initialism it writes in capitals: an ordinary
+    word written in capitals ("DEPLOY", "PAIRED"), whatever its frequency."""
+    w = u.base.lower()
+    if len(w) < _DICTIONARY_WORD_MIN or not w.isalpha():
+        return ""
+    lemmas = [w] if wordnet.is_noun(w) or wordnet.is_verb(w) or wordnet.is_adjective(w) or wordnet.is_adverb(w) else []
+    lemmas += wordnet.verb_lemmas(w) + ([w[:-1]] if w.endswith("s") and wordnet.is_noun(w[:-1]) else [])
+    # (an initialism WordNet lists, always in capitals, is still an acronym: EBITDA, FIFO, HTTP)
+    return "a dictionary word" if any(not wordnet.written_in_capitals(x) for x in lemmas) else ""
+
+
 def _reason_shouting(ctx: _Context, u: Use) -> str:
     return "shouting" if any(a <= u.s and u.e <= b for a, b in ctx.shouting) else ""
 
@@ -934,6 +957,7 @@ _REASONS: tuple[tuple[Callable[[_Context, Use], str], str], ...] = (
     # (function, scope): "text" reasons hold for the acronym everywhere in the text.
     (_reason_known, "text"),
     (_reason_common, "text"),
+    (_reason_dictionary_word, "text"),
     (_reason_shouting, "use"),
     (_reason_code, "use"),
     (_reason_standard, "text"),
