@@ -641,8 +641,10 @@ class _Reader:
 
     def add(self, kind: str, b0: int, b1: int, depth: int, *, task: bool = False, heading: bool = False) -> None:
         """A block over ``[b0, b1)``; markers on its continuation lines are blanked."""
-        a, b = b0, b1  # the parser's text is ASCII: its byte offsets are ours
         text = self.text
+        # The parser's text is ASCII: its byte offsets are ours. (Its source map can point past
+        # the end for inline text after a tab in a list item, "*\n\t#*": kept within the text.)
+        a, b = min(b0, len(text)), min(b1, len(text))
         while b > a and text[b - 1] in "\r\n":
             b -= 1
         if b <= a:
