@@ -197,14 +197,11 @@ class Linter:
         building its own."""
         from . import lemmas, wordnet
 
+        if self.person or self.acronym:
+            wordnet.preload()
         if self.person:
+            lemmas.preload()
             self.gate().kin
-            wordnet.kin()
-            wordnet.is_body("team")
-            wordnet.verb_lemmas("called")
-            wordnet.is_adverb("here")
-            wordnet.is_adjective("upset")
-            lemmas.forms("call")
         for acr in self.acronym:
             acr.knowledge
 

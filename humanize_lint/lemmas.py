@@ -39,6 +39,11 @@ def _tables() -> tuple[tuple[tuple[str, str], ...], frozenset[tuple[str, str]], 
     return tuple((old, new) for old, new in data["rules"]), frozenset((old, new) for old, new in data["adjective_rules"]), data["exceptions"]
 
 
+def preload() -> None:
+    """Read the tables now (before ``--jobs`` forks its workers, so they share them)."""
+    _tables()
+
+
 @lru_cache(maxsize=None)
 def forms(lemma: str, adjective: bool = True) -> frozenset[str]:
     """Lower-case surface forms whose lemma can be ``lemma`` (including itself);

@@ -207,6 +207,13 @@ def _bodies() -> frozenset[str]:
     return frozenset(_table().get("bodies", ()))
 
 
+def preload() -> None:
+    """Read the table and build every set derived from it now (before ``--jobs`` forks its
+    workers, so they share them)."""
+    for loader in (_table, _capitals, _adverbs, _adjectives, _kin, _bodies):
+        loader()
+
+
 def source() -> str:
     """Where the table was compiled from."""
     return str(_table()["source"])
