@@ -51,7 +51,9 @@ is one small function below, returning its reason; in order:
   signature), or inside a multi-word named entity that spaCy's NER finds
   around it. NER runs only on candidates the cheap checks leave open that
   follow a capitalised word, six words either side. One such use makes the
-  acronym a name for the whole text.
+  acronym a name for the whole text. Each piece of evidence is one
+  ``_name_*`` function (``_NAME_EVIDENCE``); the reason says which ("name:
+  the bare object of 'at'"), and ``humanize-lint explain`` prints it.
 
 Definitions, anywhere before the use in the same text (a glossary at the
 top of a page defines for the page):
@@ -184,7 +186,8 @@ _VALEDICTION_RE = re.compile(
 )
 # Legal forms after a company name (ISO 20275 abbreviations in English-language use).
 _LEGAL_FORMS = ("Inc", "Corp", "Co", "Corporation", "Company", "LLC", "LLP", "LP", "Ltd", "Limited", "PLC", "plc", "AG", "SA", "SpA", "SPA", "GmbH", "NV", "BV", "AB", "ASA", "Oyj", "Pty", "KK", "INC", "CORP", "CO", "LTD")
-_LEGAL_SUFFIX_RE = re.compile(r"^\s*(?:[A-Z][\w&'-]*\s+){0,3}(?:,\s*)?(?:" + "|".join(_LEGAL_FORMS) + r"|L\.L\.C|L\.P|S\.A|N\.V|B\.V)\b\.?")
+# Up to three capitalised words of the name, then maybe a comma: "ABB Ltd", "DLJ Capital Funding, Inc.", "ECS, LLC".
+_LEGAL_SUFFIX_RE = re.compile(r"^(?:\s+[A-Z][\w&'-]*(?![\w&'-])){0,3}(?:\s*,\s*|\s+)(?:" + "|".join(_LEGAL_FORMS) + r"|L\.L\.C|L\.P|S\.A|N\.V|B\.V)\b\.?")
 _LEGAL_FORM_SET = frozenset(f.upper() for f in _LEGAL_FORMS)
 # "talked with Frank at NYISO.", "bought 500 from COH", "agreements with KCS and ...": an
 # organisation after a preposition of place or company, with no determiner, ending the phrase.
@@ -760,60 +763,167 @@ def _spelled_out_names(text: str, bases: Iterable[str]) -> frozenset[str]:
 
 
 def _reason_name(ctx: _Context, u: Use) -> str:
+    """A name of a company, brand, product, event or place: "name: " and what showed it, from
+    the first of the name evidence functions below (``_NAME_EVIDENCE``) that holds."""
     text = ctx.seg.text
-    after = text[u.e : u.e + 80]
     before = text[max(0, u.s - 200) : u.s]
-    if "&" in u.base:
-        return "name"  # PG&E, AT&T, S&P: names and set terms, never internal shorthand
-    if _TICKER_RE.search(before) and after.lstrip().startswith(")"):
-        return "name"  # "(NYSE: ENE)"
-    if before.endswith("(") and re.match(r"\s*:\s*[A-Z]{1,6}\s*\)", after):
-        return "name"  # the exchange in "(NYSE: ENE)"
-    if _LEGAL_SUFFIX_RE.match(after):
-        return "name"  # "ABB Ltd", "DLJ Capital Funding, Inc."
-    if u.base in _LEGAL_FORM_SET and re.search(r"(?:[A-Za-z][\w.&'-]*,?\s+)$", before):
-        return "name"  # "Upstream Company LLC", "ECS, LLC": a legal form ends a company name
-    if u.base not in ctx.acr.expansions:
-        # Context that only names take (an acronym with a known business long form is jargon).
-        if _bare_after_name_preposition(before, after, u):
-            return "name"  # "talked with Frank at NYISO.", "trades on EOL", "a member of ISDA"
-        if re.match(r"['’]s\b", after) and not _DETERMINER_RE.search(before[-30:]):
-            return "name"  # "FERC's ruling": a bare possessive is a proper noun's
-        if _coordinated_with_name(ctx, text, u):
-            return "name"  # "between Enron and AEP"
-        if _ALIAS_BEFORE_RE.search(before):
-            return "name"  # "Fountain Valley (aka PSCO)": another name for a named thing
-        if re.search(r"\b\w+ed\s+by\s+$", before) and (_PHRASE_END_AFTER_RE.match(after) or not (_modifies_a_noun(after) or re.match(r"\s*\d", after))):
-            return "name"  # "received by ENA": the agent of a passive
-        if u.word == u.base and _names_a_body_of_people(after):
-            return "name"  # "the ENA legal team", "your NY office", "the CU lawyers": people belong to it
-        if u.word == u.base and _acts(before, after):
-            return "name"  # "ENA agreed to ...", "FERC has ruled": a bare subject that acts is an organisation
-    if re.match(r" (?:19|20)\d\d\b(?![/:.,-]\d)", after) and u.base.isalpha():
-        return "name"  # "FOSDEM 2024": an event and its year
-    if re.fullmatch(r"[A-Z]{1,2}\d", u.base) and re.search(r"(?<![.!?:]\s)(?<!^)\b[A-Z][a-z][\w'’-]* $", before) and not _sentence_start(before[:-1].rsplit(" ", 1)[0] + " "):
-        return "name"  # "Amazon S3", "Transco Z6": a model or product of a named maker
-    if ctx.seg.kind not in ("heading", "table-row") and not ctx.title_case:
-        nm = re.match(r" ([A-Z][a-z][A-Za-z'’-]*)", after)
-        if nm and nm.group(1).rstrip(".").lower() not in _CALENDAR_WORDS:
-            return "name"  # "UBS Warburg", "EES Wholesale": part of a proper name
-        if _in_name_list(text, u):
-            return "name"  # "Cinergy, Entergy, ERCOT and PJM"
+    after = text[u.e : u.e + 80]
+    for fn in _NAME_EVIDENCE:
+        why = fn(ctx, u, before, after)
+        if why:
+            return f"name: {why}"
     return ""
 
 
-def _bare_after_name_preposition(before: str, after: str, u: Use) -> bool:
-    """The acronym, with no determiner, is the whole object of a preposition that a bare
-    singular common noun does not follow. A plural may ("a list of QBRs"), so it does not count."""
+# Each name evidence function gets the candidate with up to 200 characters of its segment before
+# it and 80 after, and returns what showed the name, or "". The ones marked "jargon guard" do not
+# apply to an acronym with a known business long form (``expansions``): those are jargon.
+
+
+def _name_ampersand(ctx: _Context, u: Use, before: str, after: str) -> str:
+    """PG&E, AT&T, S&P: names and set terms, never internal shorthand."""
+    return "an ampersand inside" if "&" in u.base else ""
+
+
+def _name_ticker(ctx: _Context, u: Use, before: str, after: str) -> str:
+    """A stock ticker, "(NYSE: ENE)", or the exchange before one."""
+    if _TICKER_RE.search(before) and after.lstrip().startswith(")"):
+        return "a stock ticker"
+    if before.endswith("(") and re.match(r"\s*:\s*[A-Z]{1,6}\s*\)", after):
+        return "the exchange before a ticker"
+    return ""
+
+
+def _name_legal_form(ctx: _Context, u: Use, before: str, after: str) -> str:
+    """A company's legal form after it ("ABB Ltd", "DLJ Capital Funding, Inc."), or the
+    acronym is the legal form ending a company name ("Upstream Company LLC", "ECS, LLC")."""
+    if _LEGAL_SUFFIX_RE.match(after):
+        return "a company's legal form after it"
+    if u.base in _LEGAL_FORM_SET and re.search(r"(?:[A-Za-z][\w.&'-]*,?\s+)$", before):
+        return "the legal form ending a company name"
+    return ""
+
+
+def _name_bare_object(ctx: _Context, u: Use, before: str, after: str) -> str:
+    """(jargon guard) "talked with Frank at NYISO.", "trades on EOL", "a member of ISDA": the
+    whole object of a preposition, with no determiner (``_bare_after_name_preposition``)."""
+    if u.base in ctx.acr.expansions:
+        return ""
+    prep = _bare_after_name_preposition(before, after, u)
+    return f"the bare object of '{prep}'" if prep else ""
+
+
+def _name_possessive(ctx: _Context, u: Use, before: str, after: str) -> str:
+    """(jargon guard) "FERC's ruling": a possessive with no determiner is a proper noun's."""
+    if u.base in ctx.acr.expansions:
+        return ""
+    return "a possessive with no determiner" if re.match(r"['’]s\b", after) and not _DETERMINER_RE.search(before[-30:]) else ""
+
+
+def _name_coordinated(ctx: _Context, u: Use, before: str, after: str) -> str:
+    """(jargon guard) "between Enron and AEP": joined to a capitalised name (``_coordinated_with_name``)."""
+    if u.base in ctx.acr.expansions:
+        return ""
+    name = _coordinated_with_name(ctx, ctx.seg.text, u)
+    return f"joined to the name '{name}'" if name else ""
+
+
+def _name_alias(ctx: _Context, u: Use, before: str, after: str) -> str:
+    """(jargon guard) "Fountain Valley (aka PSCO)": another name for a named thing (a definition,
+    which spells the acronym out, was found before any reason is asked)."""
+    if u.base in ctx.acr.expansions:
+        return ""
+    return "another name for a name (aka)" if _ALIAS_BEFORE_RE.search(before) else ""
+
+
+def _name_passive_agent(ctx: _Context, u: Use, before: str, after: str) -> str:
+    """(jargon guard) "received by ENA", "approved by FERC effective May 1": the bare agent of a
+    passive; not when it modifies a noun ("recorded by GL account") or comes before a number."""
+    if u.base in ctx.acr.expansions or not re.search(r"\b\w+ed\s+by\s+$", before):
+        return ""
+    if _PHRASE_END_AFTER_RE.match(after) or not (_modifies_a_noun(after) or re.match(r"\s*\d", after)):
+        return "the agent of a passive"
+    return ""
+
+
+def _name_of_people(ctx: _Context, u: Use, before: str, after: str) -> str:
+    """(jargon guard) "the ENA legal team", "your NY office", "the CU lawyers": people belong to
+    it (``_names_a_body_of_people``)."""
+    if u.base in ctx.acr.expansions or u.word != u.base:
+        return ""
+    people = _names_a_body_of_people(after)
+    return f"it modifies '{people}', people who belong to it" if people else ""
+
+
+def _name_acts(ctx: _Context, u: Use, before: str, after: str) -> str:
+    """(jargon guard) "ENA agreed to ...", "FERC has ruled": a bare subject of a verb only
+    somebody does is an organisation (``_acts``)."""
+    if u.base in ctx.acr.expansions or u.word != u.base:
+        return ""
+    verb = _acts(before, after)
+    return f"the bare subject of '{verb}', a verb only somebody does" if verb else ""
+
+
+def _name_event_year(ctx: _Context, u: Use, before: str, after: str) -> str:
+    """"FOSDEM 2024": an event and its year."""
+    return "an event and its year" if re.match(r" (?:19|20)\d\d\b(?![/:.,-]\d)", after) and u.base.isalpha() else ""
+
+
+def _name_model(ctx: _Context, u: Use, before: str, after: str) -> str:
+    """"Amazon S3", "Transco Z6": a model or product of a named maker (not after a sentence start)."""
+    if re.fullmatch(r"[A-Z]{1,2}\d", u.base) and re.search(r"(?<![.!?:]\s)(?<!^)\b[A-Z][a-z][\w'’-]* $", before) and not _sentence_start(before[:-1].rsplit(" ", 1)[0] + " "):
+        return "a model of a named maker"
+    return ""
+
+
+def _name_part_of_name(ctx: _Context, u: Use, before: str, after: str) -> str:
+    """"UBS Warburg", "EES Wholesale": part of a proper name with the capitalised word after it
+    (not a day or month: "EOD Friday"); not in a heading, a table row or a line of capitalised words."""
+    if ctx.seg.kind in ("heading", "table-row") or ctx.title_case:
+        return ""
+    nm = re.match(r" ([A-Z][a-z][A-Za-z'’-]*)", after)
+    return f"part of a name with '{nm.group(1)}'" if nm and nm.group(1).rstrip(".").lower() not in _CALENDAR_WORDS else ""
+
+
+def _name_list_of_names(ctx: _Context, u: Use, before: str, after: str) -> str:
+    """"Cinergy, Entergy, ERCOT and PJM": an item of a list of names (``_in_name_list``); not in
+    a heading, a table row or a line of capitalised words."""
+    if ctx.seg.kind in ("heading", "table-row") or ctx.title_case:
+        return ""
+    return "an item of a list of names" if _in_name_list(ctx.seg.text, u) else ""
+
+
+_NAME_EVIDENCE: tuple[Callable[[_Context, Use, str, str], str], ...] = (
+    _name_ampersand,
+    _name_ticker,
+    _name_legal_form,
+    _name_bare_object,
+    _name_possessive,
+    _name_coordinated,
+    _name_alias,
+    _name_passive_agent,
+    _name_of_people,
+    _name_acts,
+    _name_event_year,
+    _name_model,
+    _name_part_of_name,
+    _name_list_of_names,
+)
+
+
+def _bare_after_name_preposition(before: str, after: str, u: Use) -> str:
+    """The preposition of which the acronym, with no determiner, is the whole object, when a
+    bare singular common noun does not follow it; or "". A plural may ("a list of QBRs"), so
+    it does not count."""
     if u.word != u.base or not _PHRASE_END_AFTER_RE.match(after):
-        return False
+        return ""
     # A later item of a list of bare capitals after the preposition ("between TW and DEFSSW",
     # "for ENA and ECC", "into NJ, Md and DE") is its object too.
     before = _COORDINATED_BEFORE_RE.sub("", before)
     m = _ORG_PREP_BEFORE_RE.search(before)
-    if not m:
-        return False
-    return not (m.group(1) == "of" and _BARE_OF_BEFORE_RE.search(before))
+    if not m or (m.group(1) == "of" and _BARE_OF_BEFORE_RE.search(before)):
+        return ""
+    return m.group(1)
 
 
 _AUXILIARIES = frozenset("be is are was were been being have has had do does did will would shall should can could may might must".split())
@@ -858,60 +968,63 @@ def _names_people(word: str) -> bool:
     return False
 
 
-def _names_a_body_of_people(after: str) -> bool:
-    """The acronym modifies a noun naming people or a body of people ("ENA legal team", "NY
-    office", "CU lawyers"): it names the organisation they belong to. A role's acronym does
-    the same ("the SDR team"), but roles with a long form in ``expansions`` never get here."""
+def _names_a_body_of_people(after: str) -> str:
+    """The noun naming people or a body of people that the acronym modifies ("ENA legal team",
+    "NY office", "CU lawyers"), or "": the acronym names the organisation they belong to. A
+    role's acronym does the same ("the SDR team"), but roles with a long form in
+    ``expansions`` never get here."""
     m = _MODIFIED_AFTER_RE.match(after)
     if not m:
-        return False
+        return ""
     first, second = m.group(1), m.group(2)
     if _names_people(first):
-        return True
-    return bool(second) and wordnet.is_adjective(first) and not wordnet.is_noun(first) and _names_people(second)
+        return first
+    return second if second and wordnet.is_adjective(first) and not wordnet.is_noun(first) and _names_people(second) else ""
 
 
 _CLAUSE_START_BEFORE_RE = re.compile(r"(?:^|[.!?;:]\s+|\b(?:and|but|that|which|because|since|if|when|while|until|after|before)\s+)[\s*_>-]*$")
 _FINITE_AFTER_RE = re.compile(r"^\s+(?:[a-z]+ly\s+)?(?:(has|have|had|will|would|could|should|can|may|might|must|did|does|do|is|are|was|were)\s+(?:not\s+|also\s+|already\s+|just\s+|now\s+|never\s+|still\s+)?)?([a-z]+)\b(?!['’-])")
 
 
-def _acts(before: str, after: str) -> bool:
-    """The bare acronym opens a clause as the subject of a verb WordNet only gives a Somebody
-    subject ("ENA agreed", "FERC has ruled", "PPL dropped out"): an organisation acting.
-    Forms that may be nouns ("ENA files", "SLA breaches") do not count."""
+def _acts(before: str, after: str) -> str:
+    """The verb of which the bare acronym, opening a clause, is the subject, when WordNet only
+    gives that verb a Somebody subject ("ENA agreed", "FERC has ruled", "PPL dropped out": an
+    organisation acting); or "". Forms that may be nouns ("ENA files", "SLA breaches") do
+    not count."""
     if not _CLAUSE_START_BEFORE_RE.search(before[-60:]):
-        return False
+        return ""
     m = _FINITE_AFTER_RE.match(after)
     if not m:
-        return False
+        return ""
     aux, word = m.group(1), m.group(2)
     if not aux and (_noun_lemmas(word) or wordnet.is_adjective(word) and not word.endswith("ed")):
-        return False  # "ENA files", "SLA breaches": maybe a noun the acronym modifies
+        return ""  # "ENA files", "SLA breaches": maybe a noun the acronym modifies
     lemmas = wordnet.verb_lemmas(word)
     if not aux and not (word.endswith(("ed", "s")) or any(lemma != word for lemma in lemmas)):
-        return False  # a finite form: "-s", "-ed", or an irregular one from WordNet's exceptions ("told", "sold")
+        return ""  # a finite form: "-s", "-ed", or an irregular one from WordNet's exceptions ("told", "sold")
     if aux in ("is", "are", "was", "were") and not word.endswith("ing"):
-        return False  # "ENA is asking" acts; "SLA is breached" is said of things too
+        return ""  # "ENA is asking" acts; "SLA is breached" is said of things too
     if not lemmas:
-        return False
+        return ""
     shares = [wordnet.literal_share(lemma, use) for lemma in lemmas for use in wordnet.USES]
     known = [x for x in shares if x is not None]
-    return bool(known) and max(known) <= 0.3
+    return word if known and max(known) <= 0.3 else ""
 
 
 # "EOD Friday", "COB Mon", "WFH in June": a capitalised day or month after the acronym is a date, not a name.
 _CALENDAR_WORDS = frozenset(
     w.lower() for w in list(calendar.day_name) + list(calendar.day_abbr) + list(calendar.month_name) + list(calendar.month_abbr) if w
 ) | {"tues", "thur", "thurs", "sept"}
-def _coordinated_with_name(ctx: _Context, text: str, u: Use) -> bool:
-    """"Enron and AEP", "AEP and Delmarva", "AEP or Enron": joined to a capitalised name that
-    is not an ordinary word (a common English word capitalised at a sentence start is not)."""
+def _coordinated_with_name(ctx: _Context, text: str, u: Use) -> str:
+    """The capitalised name the acronym is joined to ("Enron and AEP", "AEP and Delmarva",
+    "AEP or Enron"), if it is not an ordinary word (a common English word capitalised at a
+    sentence start is not); or ""."""
     nxt = re.match(r"\s+(?:and|or|&)\s+([A-Z][a-z][\w'’-]*)", text[u.e : u.e + 40])
     prv = re.search(r"(?<![.!?:]\s)(?<!^)\b([A-Z][a-z][\w'’-]*)\s+(?:and|or|&)\s+$", text[max(0, u.s - 40) : u.s])
     for m in (nxt, prv):
         if m and m.group(1).lower() not in _CALENDAR_WORDS and not ctx.acr.is_common(m.group(1)):
-            return True
-    return False
+            return m.group(1)
+    return ""
 
 
 _LIST_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|or|&)\s+")
