@@ -615,11 +615,11 @@ def _reason_code(ctx: _Context, u: Use) -> str:
     text = ctx.seg.text
     digits = sum(ch.isdigit() for ch in u.base)
     if digits >= 2 or re.search(r"\d[A-Z]", u.base):
-        return "code"
+        return "code: an identifier of letters and digits"  # "QQ7050", "NP15", "3D" inside a word
     if re.fullmatch(r"[A-Z]{2,}\d", u.base):
-        return "code"  # "SAML2", "ES6", "SOC2", "IC5": a versioned name or a level (a tier is one letter: L2, P1)
+        return "code: a versioned name"  # "SAML2", "ES6", "SOC2", "IC5": a versioned name or a level (a tier is one letter: L2, P1)
     if text[u.e : u.e + 3] == ";DR" or (u.base == "DR" and text[max(0, u.s - 3) : u.s] == "TL;") or u.base == "TLDR":
-        return "code"  # TL;DR
+        return "code: TL;DR"
     if text[max(0, u.s - 2) : u.s].endswith(("<", "</")) and re.match(r"[\s>/]", text[u.e : u.e + 1]):
         return "markup"  # "<BR>", "</FONT>": a tag of raw HTML in a plain-text mail
     if re.match(r"=(?:[0-9A-F]{2}|[ \t]*(?:\n|$))", text[u.e : u.e + 3]) or re.search(r"\w=[ \t]*\n[ \t]*$", text[max(0, u.s - 6) : u.s]):
@@ -630,7 +630,7 @@ def _reason_code(ctx: _Context, u: Use) -> str:
     if not line_head.strip(" \t*_>-") and _FIELD_VALUE_AFTER_RE.match(text[u.e : u.e + 40]):
         return "field label"  # "SID: 84054310G1": the label of an identifier in a form
     if u.base not in ctx.acr.expansions and _LABELLED_NUMBER_RE.match(text[u.e : u.e + 60]):
-        return "code"  # "EB 861", "RFC 516", "TP #5564", "FAS 133": the capitals label a number (a room, a document, a point)
+        return "code: the label of a number"  # "EB 861", "RFC 516", "TP #5564", "FAS 133": a room, a document, a point
     return ""
 
 
@@ -642,10 +642,10 @@ def _reason_standard(ctx: _Context, u: Use) -> str:
     if not (num and u.base.isalpha()):
         return ""
     if _STANDARD_WORD_RE.match(text[u.e + num.end() : u.e + num.end() + 30]):
-        return "code"  # "ISO 27001", "SOC 2 Type II", "SOC 2 report": a standard's name and number
+        return "code: a standard's name and number"  # "ISO 27001", "SOC 2 Type II", "SOC 2 report"
     if u.word == u.base and u.base not in ctx.acr.expansions and not re.fullmatch(r"(?:19|20)\d\d", num.group(1)) \
             and _PHRASE_END_AFTER_NUMBER_RE.match(text[u.e + num.end() : u.e + num.end() + 10]):  # (a year after capitals: an event, a name)
-        return "code"  # "like ISO 27001 or SOC 2.", "(SOC 2, pen-tests)", "## SOC 2 and ...": a name and its number end the phrase
+        return "code: a standard's name and number"  # "like ISO 27001 or SOC 2.", "(SOC 2, pen-tests)", "## SOC 2 and ...": they end the phrase
     return ""
 
 
