@@ -31,7 +31,9 @@ database files at build time) three things:
 
 It also lists the words WordNet writes only in capitals (EBITDA, FIFO, HTTP), so
 the acronym kind can tell an ordinary word in capitals ("DEPLOY") from an
-initialism WordNet happens to list.
+initialism WordNet happens to list, and the words it writes only capitalised
+(America, Houston, Warburg), so it can tell a name spelled out ("Enron North
+America") from common words in title case ("Customer Engineering").
 
 ``python -m humanize_lint.wordnet [DIR]`` compiles ``wordnet-tables.json.gz``
 from the database files (default ``/usr/share/wordnet``); the package ships
@@ -140,6 +142,17 @@ def _capitals() -> frozenset[str]:
     return frozenset(_table().get("capitals", ()))
 
 
+def written_capitalised(word: str) -> bool:
+    """Whether WordNet writes ``word`` with a capital initial wherever it has it ("America",
+    "Houston", "Warburg"): a proper name, not a common word."""
+    return word.lower() in _proper()
+
+
+@lru_cache(maxsize=1)
+def _proper() -> frozenset[str]:
+    return frozenset(_table().get("proper", ()))
+
+
 def is_adjective(word: str) -> bool:
     """Whether WordNet has ``word`` as an adjective."""
     return word.lower() in _adjectives()
@@ -210,7 +223,7 @@ def _bodies() -> frozenset[str]:
 def preload() -> None:
     """Read the table and build every set derived from it now (before ``--jobs`` forks its
     workers, so they share them)."""
-    for loader in (_table, _capitals, _adverbs, _adjectives, _kin, _bodies):
+    for loader in (_table, _capitals, _proper, _adverbs, _adjectives, _kin, _bodies):
         loader()
 
 
@@ -479,6 +492,8 @@ def build(directory: Path = DEFAULT_DIR) -> dict[str, Any]:
     # Lemmas WordNet writes in capitals wherever it has them ("EBITDA", "ASCII", "HTTP"):
     # initialisms, not words (the rest of the table is lower-cased).
     capitals: dict[str, bool] = {}
+    # and lemmas it writes capitalised wherever it has them ("America", "Houston", "Warburg"): proper names.
+    proper: dict[str, bool] = {}
     for pos in ("noun", "verb", "adj", "adv"):
         with open(directory / f"data.{pos}", encoding="latin-1") as fh:
             for line in fh:
@@ -490,9 +505,11 @@ def build(directory: Path = DEFAULT_DIR) -> dict[str, Any]:
                     if "_" not in word:
                         low = word.lower()
                         capitals[low] = capitals.get(low, True) and word.isupper()
+                        proper[low] = proper.get(low, True) and word[:1].isupper() and not word.isupper()
     return {
         "source": "WordNet 3.0 (Princeton University), database files of Debian's wordnet-base; see WORDNET-LICENSE.txt",
         "capitals": sorted(w for w, caps in capitals.items() if caps),
+        "proper": sorted(w for w, cap in proper.items() if cap),
         "classes": CLASSES,
         "uses": list(USES),
         "nouns": nouns,

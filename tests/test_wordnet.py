@@ -29,6 +29,15 @@ def test_shipped_table_answers_the_questions_the_person_kind_asks() -> None:
     assert {"mother", "husband", "friend"} <= wordnet.kin()
 
 
+def test_shipped_table_knows_how_wordnet_writes_a_lemma() -> None:
+    # The acronym kind asks: an initialism (always in capitals), a proper name (always
+    # capitalised), or a common word.
+    assert wordnet.written_in_capitals("ebitda") and not wordnet.written_in_capitals("deploy")
+    assert wordnet.written_capitalised("houston") and wordnet.written_capitalised("America")
+    assert not wordnet.written_capitalised("customer") and not wordnet.written_capitalised("ebitda")
+    assert not wordnet.written_capitalised("bank")  # "Bank" in names, but WordNet writes the word lower-case
+
+
 def test_licence_ships_beside_the_table() -> None:
     licence = wordnet.DATA.with_name("WORDNET-LICENSE.txt").read_text(encoding="utf-8")
     assert "WordNet 3.0 Copyright 2006 by Princeton University" in licence

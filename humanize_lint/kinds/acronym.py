@@ -47,7 +47,8 @@ is one small function below, returning its reason; in order:
   needs a determiner after: "on EOL.", "sold to AEP."; modifying a noun for
   people: "the ENA legal team"; bare subject of a verb only somebody does:
   "ENA agreed"), a bare possessive, spelled
-  out as a capitalised name in the text, on a line of capitalised words (a
+  out as a capitalised name in the text (one of its words a proper name's:
+  "Enron North America", not "Customer Engineering"), on a line of capitalised words (a
   signature), or inside a multi-word named entity that spaCy's NER finds
   around it. NER runs only on candidates the cheap checks leave open that
   follow a capitalised word, six words either side. One such use makes the
@@ -743,15 +744,27 @@ _TITLE_PHRASE_RE = re.compile(r"(?<![\w&])[A-Z][a-z][\w'’]*(?:[ \t]+(?:of|and|
 _SMALL_WORDS = frozenset(["of", "and", "for", "the", "de", "&"])
 
 
+def _proper_word(word: str) -> bool:
+    """Whether a capitalised word is a proper name's: WordNet does not know it ("Enron",
+    "Transwestern") or writes it only capitalised ("America", "Houston")."""
+    low = re.sub(r"['’]s?$", "", word).lower()
+    if wordnet.written_capitalised(low):
+        return True
+    return not (wordnet.is_noun(low) or wordnet.is_verb(low) or wordnet.is_adjective(low) or wordnet.is_adverb(low) or wordnet.verb_lemmas(low) or _noun_lemmas(low))
+
+
 def _spelled_out_names(text: str, bases: Iterable[str]) -> frozenset[str]:
     """Acronyms among ``bases`` that are the initials of consecutive capitalised words on one
-    line of ``text`` ("Enron North America" for ENA, "Bank of America" for BOA or BA)."""
+    line of ``text`` ("Enron North America" for ENA, "Bank of America" for BOA or BA), when
+    the words are a name: one of them is a proper name's (``_proper_word``)."""
     want = {b for b in bases if b.isalpha() and b.isupper() and len(b) >= 2}
     if not want:
         return frozenset()
     found: set[str] = set()
     for m in _TITLE_PHRASE_RE.finditer(text):
         words = m.group(0).split()
+        if not any(_proper_word(w) for w in words if w not in _SMALL_WORDS):
+            continue  # "Customer Engineering", "Support Engineer": common words in title case, not a name
         every = "".join(w[0] for w in words).upper()
         content = "".join(w[0] for w in words if w not in _SMALL_WORDS)
         for b in want:
