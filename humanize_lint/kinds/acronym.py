@@ -753,17 +753,25 @@ def _proper_word(word: str) -> bool:
     return not (wordnet.is_noun(low) or wordnet.is_verb(low) or wordnet.is_adjective(low) or wordnet.is_adverb(low) or wordnet.verb_lemmas(low) or _noun_lemmas(low))
 
 
+def _organisation_head(word: str) -> bool:
+    """Whether a name's last word is a noun WordNet mostly files as a group of people: the
+    head of an organisation's name ("Federal Energy Regulatory Commission", "Columbia
+    University", "Customer Success Team")."""
+    return any((wordnet.noun_profile(lemma) or {}).get("group", 0) >= 0.5 for lemma in _noun_lemmas(word.lower()))
+
+
 def _spelled_out_names(text: str, bases: Iterable[str]) -> frozenset[str]:
     """Acronyms among ``bases`` that are the initials of consecutive capitalised words on one
     line of ``text`` ("Enron North America" for ENA, "Bank of America" for BOA or BA), when
-    the words are a name: one of them is a proper name's (``_proper_word``)."""
+    the words are a name: one of them is a proper name's (``_proper_word``), or the last one
+    heads an organisation's name (``_organisation_head``)."""
     want = {b for b in bases if b.isalpha() and b.isupper() and len(b) >= 2}
     if not want:
         return frozenset()
     found: set[str] = set()
     for m in _TITLE_PHRASE_RE.finditer(text):
         words = m.group(0).split()
-        if not any(_proper_word(w) for w in words if w not in _SMALL_WORDS):
+        if not (any(_proper_word(w) for w in words if w not in _SMALL_WORDS) or _organisation_head(words[-1])):
             continue  # "Customer Engineering", "Support Engineer": common words in title case, not a name
         every = "".join(w[0] for w in words).upper()
         content = "".join(w[0] for w in words if w not in _SMALL_WORDS)
