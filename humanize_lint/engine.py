@@ -429,7 +429,7 @@ def locate(unit: Unit, start: int, end: int, replacement: str | None) -> tuple[i
     and column), and the edit that puts ``replacement`` there, when the span maps
     character for character to the file (else no edit)."""
     doc = unit.document
-    d_start, d_end = unit.to_doc(start), unit.to_doc(end - 1) + 1 if end > start else unit.to_doc(end)
+    d_start, d_end = unit.to_doc(start), unit.to_doc_end(end) if end > start else unit.to_doc(end)
     fix = None
     matched = unit.text[start:end]
     if replacement is not None and d_end - d_start == len(matched) and doc.text[d_start:d_end] == matched:

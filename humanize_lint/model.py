@@ -242,6 +242,21 @@ class Unit:
         # Inside an escape between runs: point at the escape's start.
         return run.doc_start + run.length
 
+    def to_doc_end(self, end: int) -> int:
+        """Map the end of a span (the unit offset just after its last character) to a document
+        offset: just after that character in the document, or after the whole escape when the
+        character was written as one (``\\u004d`` in a JSON string), where the next run starts."""
+        if not self.runs or end <= 0:
+            return self.to_doc(end)
+        i = bisect.bisect_right(self._keys, end - 1) - 1
+        if i >= 0:
+            run = self.runs[i]
+            if end - 1 - run.unit_start < run.length:
+                return run.doc_start + end - run.unit_start  # a literal character
+            if i + 1 < len(self.runs) and self.runs[i + 1].unit_start == end:
+                return self.runs[i + 1].doc_start  # an escape, which ends where the next run starts
+        return self.to_doc(end - 1) + 1
+
 
 @dataclass(frozen=True)
 class Segment:

@@ -10,6 +10,7 @@ line/column point into the file.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -132,6 +133,19 @@ def test_jsonl_offsets_index_the_decoded_record_text(jsonl_report: tuple[dict[st
         raw = raw_lines[f["line"] - 1]
         assert f["end_line"] == f["line"]
         assert raw[f["column"] - 1 : f["end_column"] - 1] == f["text"]
+
+
+def test_a_span_that_ends_in_an_escape_ends_after_the_escape(tmp_path: Path) -> None:
+    # "TA\u004d" is TAM and "QB\u0052\u0073" is QBRs: the end column is past the whole escape,
+    # so the file's characters between the columns decode to the span's text.
+    raw = r'{"id": "e1", "text": "Loop in the TA\u004d before the QB\u0052\u0073 and the renewal c\u0061lled."}'
+    (tmp_path / "esc.jsonl").write_text(raw + "\n", encoding="utf-8")
+    proc = run_cli("check", "esc.jsonl", "--format", "json", "--exit-zero", cwd=tmp_path)
+    findings = json.loads(proc.stdout)["findings"]
+    assert sorted(f["text"] for f in findings) == ["QBRs", "TAM", "the renewal"]
+    for f in findings:
+        literal = raw[f["column"] - 1 : f["end_column"] - 1]
+        assert json.loads('"' + literal + '"') == f["text"], (f["text"], literal)
 
 
 def test_jsonl_columns_count_code_points_not_utf16_units(jsonl_report: tuple[dict[str, Any], list[str]]) -> None:
