@@ -247,6 +247,18 @@ def test_gmail_html_reply(tmp_path: Path) -> None:
     assert _field(units, "body").text.split() == ["Thanks,", "we", "called", "her", "back."]
 
 
+def test_carriage_return_line_endings_map_the_subject_exactly(tmp_path: Path) -> None:
+    # Old Mac mail: lone CRs end the lines; the subject is found on its own line, not mapped
+    # to the message's start.
+    units, errors, document = _eml(tmp_path, PLAIN.replace("\r\n", "\r"))
+    assert errors == []
+    subject = _field(units, "subject")
+    assert subject.text == "Refund for the renewal"
+    _assert_exact(subject)
+    pos = document.position(subject.to_doc(0))
+    assert (pos.line, pos.column) == (3, len("Subject: ") + 1)
+
+
 def test_encoded_subject_maps_to_value_start(tmp_path: Path) -> None:
     raw = "Subject: =?utf-8?q?Caf=C3=A9_owner?= called\nMessage-ID: <e@x>\n\nBody.\n"
     units, errors, _ = _eml(tmp_path, raw)

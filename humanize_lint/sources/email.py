@@ -77,7 +77,8 @@ _HEADER_LINE = re.compile(r"From |[\041-\071\073-\176]*:|[\t ]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _MBOX_SEPARATOR = re.compile(r"^From ", re.MULTILINE)
 _FROM_LINE = re.compile(r"From \S+ +[A-Z][a-z]{2},? +[A-Z][a-z]{2} +\d{1,2} +\d{1,2}:\d{2}")
-_SUBJECT = re.compile(r"^subject[ \t]*:[ \t]*", re.IGNORECASE | re.MULTILINE)
+# At a line start: after a line feed, or after a lone carriage return (old Mac line endings).
+_SUBJECT = re.compile(r"(?:^|(?<=\r))subject[ \t]*:[ \t]*", re.IGNORECASE | re.MULTILINE)
 _RAW_ENCODINGS = frozenset({"", "7bit", "8bit", "binary"})
 # Defects the email package records when a part's transfer encoding does not decode.
 _UNDECODABLE = (
@@ -88,7 +89,7 @@ _UNDECODABLE = (
 # Longest header field read (folded lines included); the rest of a longer one is cut.
 MAX_HEADER = 4096
 _FIELD_NAME = re.compile(r"([\041-\071\073-\176]+)[ \t]*:")
-_LONG_FIELD_LINE = re.compile(r"^[\041-\071\073-\176]+[ \t]*:[^\r\n]{%d,}" % MAX_HEADER, re.MULTILINE)
+_LONG_FIELD_LINE = re.compile(r"(?:^|(?<=\r))[\041-\071\073-\176]+[ \t]*:[^\r\n]{%d,}" % MAX_HEADER, re.MULTILINE)
 
 
 def _truncate_headers(text: str, start: int, end: int) -> tuple[str, list[tuple[str, int, int]]]:
