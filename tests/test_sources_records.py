@@ -164,6 +164,17 @@ def test_missing_id_uses_line_number(tmp_path: Path) -> None:
     assert [u.record for u in units] == ["2", "4", "5"]
 
 
+def test_numeric_ids_keep_their_spelling(tmp_path: Path) -> None:
+    # Record ids (and group values) that are JSON numbers with a fraction or exponent stay
+    # as written: not 1500.0 for 1.5e3, nor "Infinity" for a number too large for a float.
+    content = '{"id": 1.5e3, "text": "A."}\n{"id": 1E2, "text": "B."}\n{"id": 1e400, "text": "C."}\n{"id": 7, "text": "D."}\n{"id": -0.50, "text": "E."}\n'
+    units, errors, _ = _jsonl(tmp_path, content, id_field="id")
+    assert errors == []
+    assert [u.record for u in units] == ["1.5e3", "1E2", "1e400", "7", "-0.50"]
+    units, errors, _ = _json(tmp_path, "[" + ",".join(content.split("\n")[:-1]) + "]", id_field="id")
+    assert errors == [] and [u.record for u in units] == ["1.5e3", "1E2", "1e400", "7", "-0.50"]
+
+
 def test_customer_name(tmp_path: Path) -> None:
     lines = [
         {"text": "a", "name": "Ada Lovelace", "first": "X", "last": "Y"},

@@ -421,6 +421,8 @@ class _RecordReader:
         value = _lookup(obj, self.id_field)
         if isinstance(value, str):
             return value or None
+        if isinstance(value, _Number):
+            return value.literal  # "1.5e3" as written, not 1500.0 (nor "Infinity" for 1e400)
         if isinstance(value, (bool, int, float)):
             return json.dumps(value)
         return None
@@ -524,7 +526,7 @@ def _lookup_text(obj: Mapping[str, Any], spec: str | None) -> str | None:
     if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
         text = None if value is None or isinstance(value, (dict, list)) else json.dumps(value)
     else:
-        text = str(value).strip()
+        text = value.literal if isinstance(value, _Number) else str(value).strip()
     return _date_part(text, part)
 
 
@@ -538,6 +540,18 @@ def _date_part(text: str | None, part: str) -> str | None:
     if part == "day" and re.match(r"\d{4}-\d{2}-\d{2}", text):
         return text[:10]
     return text
+
+
+class _Number(float):
+    """A JSON number with a fraction or exponent, as ``json.loads`` gives it (``parse_float``),
+    remembering how it was written: a record id or group of ``1.5e3`` stays "1.5e3"."""
+
+    literal: str
+
+    def __new__(cls, literal: str) -> "_Number":
+        number = super().__new__(cls, literal)
+        number.literal = literal
+        return number
 
 
 def _text_value(obj: Mapping[str, Any], path: str) -> str | None:
@@ -605,7 +619,7 @@ def read_jsonl(
             if start >= end:
                 continue  # blank line
             try:
-                obj = json.loads(text[line_start:end])
+                obj = json.loads(text[line_start:end], parse_float=_Number)
             except (ValueError, RecursionError) as err:
                 errors.append(_decode_error(chunk, err, line_start))
                 continue
@@ -636,7 +650,7 @@ def read_json(
     """
     text = document.text
     try:
-        root = json.loads(text)
+        root = json.loads(text, parse_float=_Number)
     except (ValueError, RecursionError) as err:
         errors.append(_decode_error(document, err, 0))
         return
