@@ -58,6 +58,19 @@ def test_clean_empty_and_binary_files_exit_0(work: Path) -> None:
     assert "\x1b[" not in proc.stdout + proc.stderr
 
 
+def test_a_stray_nul_in_an_export_is_that_records_error_not_a_binary_file(work: Path) -> None:
+    # A NUL on a later line of a record export spoils that record only (exit 2, one-line error);
+    # the other records are linted. An export whose first line holds one is binary and skipped.
+    (work / "recs.jsonl").write_bytes(b'{"id": "a", "text": "acct 4471-22 is upset"}\n{"id": "b", "text": "x\x00y"}\n{"id": "c", "text": "The renewal called."}\n')
+    (work / "dump.jsonl").write_bytes(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03")
+    proc = run_cli("check", "recs.jsonl", "dump.jsonl", "--id-field", "id", "--format", "json", cwd=work)
+    assert proc.returncode == 2, proc.stderr
+    report = json.loads(proc.stdout)
+    assert [f["record"] for f in report["findings"]] == ["a", "c"]
+    assert report["errors"] == [{"path": "recs.jsonl", "line": 2, "column": 23, "message": "invalid JSON: Invalid control character"}]
+    assert "dump.jsonl: binary file, skipped" in proc.stderr
+
+
 def test_empty_file_alone_exits_0(work: Path) -> None:
     (work / "empty.md").write_bytes(b"")
     proc = run_cli("check", "empty.md", "--format", "json", cwd=work)

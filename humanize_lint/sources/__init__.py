@@ -198,6 +198,19 @@ def _error_position(data: bytes, offset: int, encoding: str) -> tuple[int, int]:
     return len(starts), len(before) - starts[-1] + 1
 
 
+def _looks_binary(data: bytes, fmt: str) -> bool:
+    """A NUL byte in the first 8 KB, as git decides. In a record export the NUL must be on
+    the first line: a stray one in a later record is that record's problem (an invalid
+    JSON line is reported and the rest is read), not a reason to skip the whole export."""
+    head = data[:8192]
+    if b"\0" not in head:
+        return False
+    if fmt in RECORD_FORMATS:
+        brk = head.find(b"\n")
+        return b"\0" in (head if brk < 0 else head[:brk])
+    return True
+
+
 def decode(data: bytes, path: str, fmt: str | None = None) -> Document:
     """Decode bytes into a Document; raises InputError for binary or undecodable input."""
     encoding, bom = "utf-8", False
@@ -206,7 +219,7 @@ def decode(data: bytes, path: str, fmt: str | None = None) -> Document:
             encoding, bom = enc, True
             data = data[len(mark) :]
             break
-    if not bom and b"\0" in data[:8192]:
+    if not bom and _looks_binary(data, fmt or detect_format(path)):
         raise InputError("binary file, skipped", path)
     try:
         content = data.decode(encoding)
@@ -323,7 +336,7 @@ def read_stream(handle: BinaryIO, name: str, fmt: str, block: int = CHUNK_BYTES)
         if data.startswith(mark):
             encoding, skip = enc, len(mark)
             break
-    if not skip and b"\0" in data[:8192]:
+    if not skip and _looks_binary(data, fmt):
         raise InputError("binary file, skipped", name)
     decoder = codecs.getincrementaldecoder(encoding)()
     data = data[skip:]

@@ -561,7 +561,8 @@ def _text_value(obj: Mapping[str, Any], path: str) -> str | None:
 
 def _decode_error(document: Document, err: ValueError | RecursionError, base: int) -> InputError:
     if isinstance(err, json.JSONDecodeError):
-        message, offset = err.msg, base + err.pos
+        # (the error's position is ours to give: "Invalid control character at" loses its "at")
+        message, offset = re.sub(r"\s+(?:starting\s+)?at$", "", err.msg), base + err.pos
     elif isinstance(err, RecursionError):
         message, offset = "nesting too deep", base
     else:
