@@ -548,6 +548,8 @@ _SKIP_REASONS = (
 
 def skip_reason(error: HumanizeLintError) -> str:
     """A short reason for the summary's "skipped" counts."""
+    if error.message.startswith("not valid ") and error.message.endswith(("record skipped", "row skipped")):
+        return "undecodable record"
     for prefix, reason in _SKIP_REASONS:
         if error.message.startswith(prefix):
             return reason

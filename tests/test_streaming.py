@@ -9,7 +9,7 @@ import json
 import pytest
 
 from humanize_lint import rulepack, sources
-from humanize_lint.model import InputError
+from humanize_lint.model import HumanizeLintError
 
 OPTS = sources.SourceOptions(text_fields=("subject", "body"), id_field="id", name_field="name", group_field="team")
 
@@ -76,15 +76,18 @@ def test_chunk_lines_continue_across_chunks() -> None:
     assert "".join(d.text for d in docs) == text
 
 
-def test_undecodable_byte_late_in_a_large_export_is_reported_with_its_line() -> None:
+def test_undecodable_byte_late_in_a_large_export_spoils_only_its_row() -> None:
+    # Read in blocks of 32 bytes: the bad byte is reported at its line and column, its row is
+    # skipped, and the rows before and after it are read.
     text = "id,body\n" + "".join(f"{i},fine row\n" for i in range(50))
-    data = text.encode() + b"51,bad \xff byte\n"
-    docs = []
-    with pytest.raises(InputError) as info:
-        for d in sources.read_stream(io.BytesIO(data), "t.csv", "csv", block=32):
-            docs.append(d)
-    assert docs, "rows before the bad byte are still read"
-    assert info.value.line == 52 and "byte" in info.value.message and "rest of file skipped" in info.value.message
+    data = text.encode() + b"51,bad \xff byte\n52,the renewal called\n"
+    errors: list[HumanizeLintError] = []
+    docs = sources.read_stream(io.BytesIO(data), "t.csv", "csv", block=32)
+    opts = sources.SourceOptions(text_fields=("body",), id_field="id")
+    got = [(u.record, u.text) for u in sources.units(docs, opts, errors)]
+    assert got[:2] == [("0", "fine row"), ("1", "fine row")] and got[-1] == ("52", "the renewal called") and len(got) == 51
+    (error,) = errors
+    assert (error.line, error.column) == (52, 8) and error.message == "not valid UTF-8 (byte 0xff); row skipped"
 
 
 def test_a_finding_from_a_worker_is_placed_in_its_record() -> None:

@@ -224,6 +224,12 @@ def decode(data: bytes, path: str, fmt: str | None = None) -> Document:
     try:
         content = data.decode(encoding)
     except UnicodeDecodeError as exc:
+        if (fmt or detect_format(path)) in STREAM_FORMATS:
+            # A record export: each undecodable byte becomes a lone surrogate (which valid text
+            # never holds), so the reader reports and skips only the records that hold one.
+            content = data.decode(encoding, "surrogateescape")
+            newline = "\r\n" if "\r\n" in content[:65536] else "\n"
+            return Document(path=path, text=content, encoding=encoding, bom=bom, newline=newline, format=fmt or detect_format(path))
         if (fmt or detect_format(path)) in MAIL_FORMATS:
             # Raw mail is often 8-bit in the charset its headers declare; latin-1
             # keeps every byte (and every offset) so the email reader can go on.
@@ -338,7 +344,7 @@ def read_stream(handle: BinaryIO, name: str, fmt: str, block: int = CHUNK_BYTES)
             break
     if not skip and _looks_binary(data, fmt):
         raise InputError("binary file, skipped", name)
-    decoder = codecs.getincrementaldecoder(encoding)()
+    decoder = codecs.getincrementaldecoder(encoding)("surrogateescape")  # see decode(): records with bad bytes are skipped one by one
     data = data[skip:]
     consumed = skip  # bytes handed to the decoder so far
     carry = ""
@@ -347,13 +353,7 @@ def read_stream(handle: BinaryIO, name: str, fmt: str, block: int = CHUNK_BYTES)
     delimiter: str | None = None
     eof = False
     while True:
-        try:
-            text = carry + decoder.decode(data, final=eof)
-        except UnicodeDecodeError as exc:
-            where = line + carry.count("\n") + _error_position(data, max(0, exc.start), encoding)[0] - 1
-            raise InputError(
-                f"not valid {encoding.upper()} (byte {consumed + exc.start}: {exc.reason}); rest of file skipped", name, where
-            ) from None
+        text = carry + decoder.decode(data, final=eof)
         consumed += len(data)
         if newline is None:
             newline = "\r\n" if "\r\n" in text[:65536] else "\n"

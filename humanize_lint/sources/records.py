@@ -559,6 +559,17 @@ def _text_value(obj: Mapping[str, Any], path: str) -> str | None:
     return value.strip() if isinstance(value, str) else None
 
 
+# A byte the export's encoding could not decode, kept as a lone surrogate (surrogateescape;
+# see humanize_lint.sources.decode): valid text never holds one.
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+def _undecoded_error(document: Document, bad: "re.Match[str]", what: str) -> InputError:
+    pos = document.position(bad.start())
+    byte = ord(bad.group()) - 0xDC00
+    return InputError(f"not valid {document.encoding.upper()} (byte 0x{byte:02x}); {what}", path=document.path, line=pos.line, column=pos.column)
+
+
 def _decode_error(document: Document, err: ValueError | RecursionError, base: int) -> InputError:
     if isinstance(err, json.JSONDecodeError):
         # (the error's position is ours to give: "Invalid control character at" loses its "at")
@@ -619,6 +630,10 @@ def read_jsonl(
             start = _skip_ws(text, line_start)
             if start >= end:
                 continue  # blank line
+            bad = _UNDECODED.search(text, line_start, end)
+            if bad is not None:
+                errors.append(_undecoded_error(chunk, bad, "record skipped"))
+                continue
             try:
                 obj = json.loads(text[line_start:end], parse_float=_Number)
             except (ValueError, RecursionError) as err:
@@ -921,6 +936,10 @@ def read_csv(
                 if len(cells) == 1 and len(header) > 1 and not _cell_text(text, cells[0]).strip():
                     continue  # a line holding only spaces
                 count += 1
+                bad = _UNDECODED.search(text, row_start, cells[-1][1])
+                if bad is not None:
+                    errors.append(_undecoded_error(document, bad, "row skipped"))
+                    continue
                 if len(cells) != len(header):
                     errors.append(
                         error(
