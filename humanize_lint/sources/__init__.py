@@ -227,7 +227,11 @@ def decode(data: bytes, path: str, fmt: str | None = None) -> Document:
         if (fmt or detect_format(path)) in STREAM_FORMATS:
             # A record export: each undecodable byte becomes a lone surrogate (which valid text
             # never holds), so the reader reports and skips only the records that hold one.
-            content = data.decode(encoding, "surrogateescape")
+            try:
+                content = data.decode(encoding, "surrogateescape")
+            except UnicodeDecodeError:  # a byte it cannot keep (an ASCII byte in a broken UTF-16 pair)
+                line, col = _error_position(data, exc.start, encoding)
+                raise InputError(f"not valid {encoding.upper()} (byte {exc.start}: {exc.reason}); skipped", path, line, col) from None
             newline = "\r\n" if "\r\n" in content[:65536] else "\n"
             return Document(path=path, text=content, encoding=encoding, bom=bom, newline=newline, format=fmt or detect_format(path))
         if (fmt or detect_format(path)) in MAIL_FORMATS:
@@ -353,7 +357,13 @@ def read_stream(handle: BinaryIO, name: str, fmt: str, block: int = CHUNK_BYTES)
     delimiter: str | None = None
     eof = False
     while True:
-        text = carry + decoder.decode(data, final=eof)
+        try:
+            text = carry + decoder.decode(data, final=eof)
+        except UnicodeDecodeError as exc:  # a byte surrogateescape cannot keep (an ASCII byte in a broken UTF-16 pair)
+            where = line + carry.count("\n") + _error_position(data, max(0, exc.start), encoding)[0] - 1
+            raise InputError(
+                f"not valid {encoding.upper()} (byte {consumed + exc.start}: {exc.reason}); rest of file skipped", name, where
+            ) from None
         consumed += len(data)
         if newline is None:
             newline = "\r\n" if "\r\n" in text[:65536] else "\n"
