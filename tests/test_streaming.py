@@ -9,7 +9,7 @@ import json
 import pytest
 
 from humanize_lint import rulepack, sources
-from humanize_lint.model import HumanizeLintError
+from humanize_lint.model import HumanizeLintError, InputError
 
 OPTS = sources.SourceOptions(text_fields=("subject", "body"), id_field="id", name_field="name", group_field="team")
 
@@ -138,3 +138,12 @@ def test_a_unit_rebuilt_in_a_worker_equals_one_built_the_ordinary_way() -> None:
     for obj, ref in ((got, want), (got.document, want.document)):
         assert set(obj.__dict__) == {f.name for f in fields(type(ref))}
         assert {k: v for k, v in obj.__dict__.items() if k != "document"} == {k: v for k, v in ref.__dict__.items() if k != "document"}
+
+
+def test_a_broken_utf16_export_is_one_error_not_an_internal_error() -> None:
+    # surrogateescape keeps only bytes >= 0x80; a broken UTF-16 pair ends the file with one error.
+    data = b"\xff\xfe" + "id,body\n1,fine row\n".encode("utf-16-le") + b"\x00\xd8A\x00\n\x00"
+    for block in (8, 1 << 20):
+        with pytest.raises(InputError) as info:
+            list(sources.read_stream(io.BytesIO(data), "t.csv", "csv", block=block))
+        assert "not valid UTF-16-LE" in info.value.message
