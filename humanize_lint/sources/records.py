@@ -621,6 +621,7 @@ def read_jsonl(
             )
         reader.document = chunk
         text = chunk.text
+        undecoded = _UNDECODED.search(text) is not None  # (almost never: then each line is checked)
         size = len(text)
         pos = 0
         while pos < size:
@@ -630,7 +631,7 @@ def read_jsonl(
             start = _skip_ws(text, line_start)
             if start >= end:
                 continue  # blank line
-            bad = _UNDECODED.search(text, line_start, end)
+            bad = _UNDECODED.search(text, line_start, end) if undecoded else None
             if bad is not None:
                 errors.append(_undecoded_error(chunk, bad, "record skipped"))
                 continue
@@ -914,6 +915,7 @@ def read_csv(
     for document in [document] if isinstance(document, Document) else document:
         text = document.text
         path = document.path
+        undecoded = _UNDECODED.search(text) is not None  # (almost never: then each row is checked)
         if delim is None:
             if not text.strip():
                 continue  # only blank lines so far: the delimiter is sniffed from the first row
@@ -936,7 +938,7 @@ def read_csv(
                 if len(cells) == 1 and len(header) > 1 and not _cell_text(text, cells[0]).strip():
                     continue  # a line holding only spaces
                 count += 1
-                bad = _UNDECODED.search(text, row_start, cells[-1][1])
+                bad = _UNDECODED.search(text, row_start, cells[-1][1]) if undecoded else None
                 if bad is not None:
                     errors.append(_undecoded_error(document, bad, "row skipped"))
                     continue
