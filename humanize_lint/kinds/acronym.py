@@ -595,6 +595,13 @@ def _reason_common(ctx: _Context, u: Use) -> str:
 _DICTIONARY_WORD_MIN = 5
 
 
+def _dictionary_lemmas(word: str) -> list[str]:
+    """The lemmas WordNet has for a lower-case form: the form itself in any part of speech,
+    and the verbs it inflects ("paired" -> "pair")."""
+    own = [word] if wordnet.is_noun(word) or wordnet.is_verb(word) or wordnet.is_adjective(word) or wordnet.is_adverb(word) else []
+    return own + wordnet.verb_lemmas(word)
+
+
 def _reason_dictionary_word(ctx: _Context, u: Use) -> str:
     """A word of five or more letters that WordNet has as a word (any part of speech, or an
     inflected form of one), not only as an initialism it writes in capitals: an ordinary
@@ -602,8 +609,7 @@ def _reason_dictionary_word(ctx: _Context, u: Use) -> str:
     w = u.base.lower()
     if len(w) < _DICTIONARY_WORD_MIN or not w.isalpha():
         return ""
-    lemmas = [w] if wordnet.is_noun(w) or wordnet.is_verb(w) or wordnet.is_adjective(w) or wordnet.is_adverb(w) else []
-    lemmas += wordnet.verb_lemmas(w) + ([w[:-1]] if w.endswith("s") and wordnet.is_noun(w[:-1]) else [])
+    lemmas = _dictionary_lemmas(w) + ([w[:-1]] if w.endswith("s") and wordnet.is_noun(w[:-1]) else [])
     # (an initialism WordNet lists, always in capitals, is still an acronym: EBITDA, FIFO, HTTP)
     return "a dictionary word" if any(not wordnet.written_in_capitals(x) for x in lemmas) else ""
 
@@ -750,7 +756,7 @@ def _proper_word(word: str) -> bool:
     low = re.sub(r"['’]s?$", "", word).lower()
     if wordnet.written_capitalised(low):
         return True
-    return not (wordnet.is_noun(low) or wordnet.is_verb(low) or wordnet.is_adjective(low) or wordnet.is_adverb(low) or wordnet.verb_lemmas(low) or _noun_lemmas(low))
+    return not (_dictionary_lemmas(low) or _noun_lemmas(low))
 
 
 def _organisation_head(word: str) -> bool:
@@ -771,15 +777,13 @@ def _spelled_out_names(text: str, bases: Iterable[str]) -> frozenset[str]:
     found: set[str] = set()
     for m in _TITLE_PHRASE_RE.finditer(text):
         words = m.group(0).split()
-        if not (any(_proper_word(w) for w in words if w not in _SMALL_WORDS) or _organisation_head(words[-1])):
-            continue  # "Customer Engineering", "Support Engineer": common words in title case, not a name
         every = "".join(w[0] for w in words).upper()
         content = "".join(w[0] for w in words if w not in _SMALL_WORDS)
-        for b in want:
-            # Two letters match only a two-word name ("Transwestern Pipeline"): in a longer
-            # run of names, two initials meet by chance.
-            if (b in content or b in every) and (len(b) > 2 or len(content) == 2):
-                found.add(b)
+        # Two letters match only a two-word name ("Transwestern Pipeline"): in a longer
+        # run of names, two initials meet by chance.
+        matched = {b for b in want if (b in content or b in every) and (len(b) > 2 or len(content) == 2)}
+        if matched and (any(_proper_word(w) for w in words if w not in _SMALL_WORDS) or _organisation_head(words[-1])):
+            found |= matched  # (not "Customer Engineering", "Support Engineer": common words in title case)
     return frozenset(found)
 
 
@@ -789,7 +793,10 @@ def _reason_name(ctx: _Context, u: Use) -> str:
     text = ctx.seg.text
     before = text[max(0, u.s - 200) : u.s]
     after = text[u.e : u.e + 80]
+    jargon = u.base in ctx.acr.expansions
     for fn in _NAME_EVIDENCE:
+        if jargon and fn in _JARGON_GUARDED:
+            continue
         why = fn(ctx, u, before, after)
         if why:
             return f"name: {why}"
@@ -797,8 +804,9 @@ def _reason_name(ctx: _Context, u: Use) -> str:
 
 
 # Each name evidence function gets the candidate with up to 200 characters of its segment before
-# it and 80 after, and returns what showed the name, or "". The ones marked "jargon guard" do not
-# apply to an acronym with a known business long form (``expansions``): those are jargon.
+# it and 80 after, and returns what showed the name, or "". The ones marked "jargon guard"
+# (``_JARGON_GUARDED``) are not asked about an acronym with a known business long form
+# (``expansions``): those are jargon, whatever context they are in.
 
 
 def _name_ampersand(ctx: _Context, u: Use, before: str, after: str) -> str:
@@ -828,23 +836,17 @@ def _name_legal_form(ctx: _Context, u: Use, before: str, after: str) -> str:
 def _name_bare_object(ctx: _Context, u: Use, before: str, after: str) -> str:
     """(jargon guard) "talked with Frank at NYISO.", "trades on EOL", "a member of ISDA": the
     whole object of a preposition, with no determiner (``_bare_after_name_preposition``)."""
-    if u.base in ctx.acr.expansions:
-        return ""
     prep = _bare_after_name_preposition(before, after, u)
     return f"the bare object of '{prep}'" if prep else ""
 
 
 def _name_possessive(ctx: _Context, u: Use, before: str, after: str) -> str:
     """(jargon guard) "FERC's ruling": a possessive with no determiner is a proper noun's."""
-    if u.base in ctx.acr.expansions:
-        return ""
     return "a possessive with no determiner" if re.match(r"['’]s\b", after) and not _DETERMINER_RE.search(before[-30:]) else ""
 
 
 def _name_coordinated(ctx: _Context, u: Use, before: str, after: str) -> str:
     """(jargon guard) "between Enron and AEP": joined to a capitalised name (``_coordinated_with_name``)."""
-    if u.base in ctx.acr.expansions:
-        return ""
     name = _coordinated_with_name(ctx, ctx.seg.text, u)
     return f"joined to the name '{name}'" if name else ""
 
@@ -852,15 +854,13 @@ def _name_coordinated(ctx: _Context, u: Use, before: str, after: str) -> str:
 def _name_alias(ctx: _Context, u: Use, before: str, after: str) -> str:
     """(jargon guard) "Fountain Valley (aka PSCO)": another name for a named thing (a definition,
     which spells the acronym out, was found before any reason is asked)."""
-    if u.base in ctx.acr.expansions:
-        return ""
     return "another name for a name (aka)" if _ALIAS_BEFORE_RE.search(before) else ""
 
 
 def _name_passive_agent(ctx: _Context, u: Use, before: str, after: str) -> str:
     """(jargon guard) "received by ENA", "approved by FERC effective May 1": the bare agent of a
     passive; not when it modifies a noun ("recorded by GL account") or comes before a number."""
-    if u.base in ctx.acr.expansions or not re.search(r"\b\w+ed\s+by\s+$", before):
+    if not re.search(r"\b\w+ed\s+by\s+$", before):
         return ""
     if _PHRASE_END_AFTER_RE.match(after) or not (_modifies_a_noun(after) or re.match(r"\s*\d", after)):
         return "the agent of a passive"
@@ -870,7 +870,7 @@ def _name_passive_agent(ctx: _Context, u: Use, before: str, after: str) -> str:
 def _name_of_people(ctx: _Context, u: Use, before: str, after: str) -> str:
     """(jargon guard) "the ENA legal team", "your NY office", "the CU lawyers": people belong to
     it (``_names_a_body_of_people``)."""
-    if u.base in ctx.acr.expansions or u.word != u.base:
+    if u.word != u.base:
         return ""
     people = _names_a_body_of_people(after)
     return f"it modifies '{people}', people who belong to it" if people else ""
@@ -879,7 +879,7 @@ def _name_of_people(ctx: _Context, u: Use, before: str, after: str) -> str:
 def _name_acts(ctx: _Context, u: Use, before: str, after: str) -> str:
     """(jargon guard) "ENA agreed to ...", "FERC has ruled": a bare subject of a verb only
     somebody does is an organisation (``_acts``)."""
-    if u.base in ctx.acr.expansions or u.word != u.base:
+    if u.word != u.base:
         return ""
     verb = _acts(before, after)
     return f"the bare subject of '{verb}', a verb only somebody does" if verb else ""
@@ -929,6 +929,9 @@ _NAME_EVIDENCE: tuple[Callable[[_Context, Use, str, str], str], ...] = (
     _name_model,
     _name_part_of_name,
     _name_list_of_names,
+)
+_JARGON_GUARDED = frozenset(
+    [_name_bare_object, _name_possessive, _name_coordinated, _name_alias, _name_passive_agent, _name_of_people, _name_acts]
 )
 
 

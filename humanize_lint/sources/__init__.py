@@ -219,32 +219,29 @@ def decode(data: bytes, path: str, fmt: str | None = None) -> Document:
             encoding, bom = enc, True
             data = data[len(mark) :]
             break
-    if not bom and _looks_binary(data, fmt or detect_format(path)):
+    fmt = fmt or detect_format(path)
+    if not bom and _looks_binary(data, fmt):
         raise InputError("binary file, skipped", path)
     try:
         content = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        if (fmt or detect_format(path)) in STREAM_FORMATS:
-            # A record export: each undecodable byte becomes a lone surrogate (which valid text
-            # never holds), so the reader reports and skips only the records that hold one.
-            try:
+        try:
+            if fmt in STREAM_FORMATS:
+                # A record export: each undecodable byte becomes a lone surrogate (which valid
+                # text never holds), so the reader reports and skips only the records holding one.
                 content = data.decode(encoding, "surrogateescape")
-            except UnicodeDecodeError:  # a byte it cannot keep (an ASCII byte in a broken UTF-16 pair)
-                line, col = _error_position(data, exc.start, encoding)
-                raise InputError(f"not valid {encoding.upper()} (byte {exc.start}: {exc.reason}); skipped", path, line, col) from None
-            newline = "\r\n" if "\r\n" in content[:65536] else "\n"
-            return Document(path=path, text=content, encoding=encoding, bom=bom, newline=newline, format=fmt or detect_format(path))
-        if (fmt or detect_format(path)) in MAIL_FORMATS:
-            # Raw mail is often 8-bit in the charset its headers declare; latin-1
-            # keeps every byte (and every offset) so the email reader can go on.
-            content = data.decode("latin-1")
-            newline = "\r\n" if "\r\n" in content[:65536] else "\n"
-            return Document(path=path, text=content, encoding="latin-1", bom=bom, newline=newline, format=fmt or detect_format(path))
-        line, col = _error_position(data, exc.start, encoding)
-        skipped = len(next(mark for mark, enc in _BOMS if enc == encoding)) if bom else 0
-        raise InputError(f"not valid {encoding.upper()} (byte {exc.start + skipped}: {exc.reason}); skipped", path, line, col) from None
+            elif fmt in MAIL_FORMATS:
+                # Raw mail is often 8-bit in the charset its headers declare; latin-1
+                # keeps every byte (and every offset) so the email reader can go on.
+                content, encoding = data.decode("latin-1"), "latin-1"
+            else:
+                raise
+        except UnicodeDecodeError:  # (or a byte surrogateescape cannot keep: an ASCII byte in a broken UTF-16 pair)
+            line, col = _error_position(data, exc.start, encoding)
+            skipped = len(next(mark for mark, enc in _BOMS if enc == encoding)) if bom else 0
+            raise InputError(f"not valid {encoding.upper()} (byte {exc.start + skipped}: {exc.reason}); skipped", path, line, col) from None
     newline = "\r\n" if "\r\n" in content[:65536] else "\n"
-    return Document(path=path, text=content, encoding=encoding, bom=bom, newline=newline, format=fmt or detect_format(path))
+    return Document(path=path, text=content, encoding=encoding, bom=bom, newline=newline, format=fmt)
 
 
 def _read_error(exc: OSError, name: str) -> InputError:
