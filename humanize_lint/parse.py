@@ -47,13 +47,15 @@ _AMPM = re.compile(r"(?i)^(?:am|pm|a\.m\.|p\.m\.)$")
 _DATE = re.compile(r"^\d{1,2}/\d{1,2}(?:/\d{2,4})?$")
 _TIME = re.compile(r"(?i)\d{1,2}(?::\d{2})?(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}")
 _MERGEABLE_RE = re.compile(r"[\d-]")
+# A chat channel's name: "#ask-people-team", "#wg-v2-telemetry" (merged like a hyphenated word).
+_CHANNEL_RE = re.compile(r"#[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+")
 _ID_RUN = re.compile(r"#?[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*")
 _MEASURE = re.compile(r"\d+(?:st|nd|rd|th|s|k|m|ft|mo|yr|yrs|hr|hrs|min|mins|lb|lbs|kg|gb|mb|x\d+|[a-z]{1,2})", re.IGNORECASE)
 # The commonest street suffixes in the USPS abbreviation (Publication 28, appendix C1).
 STREET_SUFFIXES = frozenset("St Ave Rd Blvd Dr Ln Ct Pl Ter Cir Pkwy Hwy Sq Trl".split())
 _STREET_RE = re.compile(r"\b[A-Z][a-z]+\.? (?:%s)\b" % "|".join(sorted(STREET_SUFFIXES)))
-_CLOSERS = frozenset(",.;:!?)]}\"'’”")
-_OPENERS = frozenset("([{\"'‘“")
+CLOSERS = frozenset(",.;:!?)]}\"'’”")
+OPENERS = frozenset("([{\"'‘“")
 
 
 def _digits(s: str) -> int:
@@ -70,8 +72,10 @@ def classify_run(run: str) -> str | None:
         return "num"
     if _ID_RUN.fullmatch(run) and _digits(run):
         if run.startswith("#"):
-            # "#88213", "#A-55102"; not a chat channel ("#wg-v2-telemetry", "#ask-people-team")
-            return "id" if run[1:2].isdigit() or _digits(run) >= 3 else None
+            # "#88213", "#A-55102"; not a chat channel ("#wg-v2-telemetry")
+            if run[1:2].isdigit() or _digits(run) >= 3:
+                return "id"
+            return "hyphen" if _CHANNEL_RE.fullmatch(run) else None
         if re.fullmatch(r"\d{1,2}-\d{1,2}", run):
             return None  # a range: "8-12"
         if _MEASURE.fullmatch(run) and not re.search(r"\d[A-Z]", run):
@@ -85,6 +89,8 @@ def classify_run(run: str) -> str | None:
         return None
     if "-" in run and re.fullmatch(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+", run) and re.search(r"[A-Za-z]", run):
         return "hyphen"
+    if _CHANNEL_RE.fullmatch(run):
+        return "hyphen"  # a chat channel is one name: "#ask-people-team"
     return None
 
 
@@ -127,7 +133,7 @@ class MergePlan:
             if toks[i].is_space:
                 i += 1
                 continue
-            while j + 1 < n and not toks[j].whitespace_ and not toks[j + 1].is_space and toks[j + 1].text not in _CLOSERS and toks[j].text not in _OPENERS \
+            while j + 1 < n and not toks[j].whitespace_ and not toks[j + 1].is_space and toks[j + 1].text not in CLOSERS and toks[j].text not in OPENERS \
                     and toks[j + 1].lower_ not in ("'s", "’s", "'", "’"):
                 j += 1
             run = doc[i : j + 1].text

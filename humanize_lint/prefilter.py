@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
+from .parse import classify_run
+
 if TYPE_CHECKING:  # pragma: no cover
     from .kinds.person import Cues
 
@@ -405,7 +407,7 @@ class CueGate:
         mark = _SUBJECT_MARK_RE.search(text)
         if mark is not None:
             if self.after.present(text, present):
-                for start, end in self.after.spans(text, runs, present):
+                for start, end in _verb_spans(self.after, text, runs, present):
                     partners = self.after_partners.get(text[start:end].lower())
                     if partners is not None and partners.isdisjoint(present):
                         continue  # "the module still shows error 500": "show" counts only as "show up"
@@ -423,18 +425,18 @@ class CueGate:
                     if (w in self.adverbs and _BE_BEFORE_RE.search(text, max(0, m.start() - _LOOKBACK), m.start())) or (w in self.places and _PLACE_BEFORE_RE.search(text, max(0, m.start() - _LOOKBACK), m.start())):
                         return f"'{m.group()}' (somebody present somewhere)"
         if self.before.present(text, present):
-            for start, end in self.before.spans(text, runs, present):
+            for start, end in _verb_spans(self.before, text, runs, present):
                 if _OBJECT_AFTER_RE.match(text, end) and not _NOUN_BEFORE_RE.search(text, max(0, start - _LOOKBACK), start) and not self._object_never(text, end, she):
                     return f"'{text[start:end]}' before an object"
         if "through" in present and self.through.present(text, present):
-            for start, end in self.through.spans(text, runs, present):
+            for start, end in _verb_spans(self.through, text, runs, present):
                 # "walked the stop payment through": its object right after it, "through" a few words on
                 if (_OBJECT_AFTER_RE.match(text, end) or _ACRONYMS_AFTER_RE.match(text, end)) and not _NOUN_BEFORE_RE.search(text, max(0, start - _LOOKBACK), start) \
                         and not self._object_never(text, end, she) \
                         and any(m.group().lower() == "through" and len(_WORD_RUN_RE.findall(text, end, m.start())) <= _WITH_WINDOW for m in _WORD_RUN_RE.finditer(text, end)):
                     return f"'{text[start:end]}' before an object and 'through'"
         if self.giving.present(text, present):
-            for start, end in self.giving.spans(text, runs, present):
+            for start, end in _verb_spans(self.giving, text, runs, present):
                 if _GIVING_AFTER_RE.match(text, end):
                     return f"'{text[start:end]}' before two objects"
         for w, forms in self.with_word.items():
@@ -448,7 +450,7 @@ class CueGate:
                 elif w in _PARTICLES:
                     # "reach out to the renewal": the candidate follows the preposition after the particle
                     places = [p for p in places if _OBJECT_AFTER_PREP_RE.match(text, _after_preposition(text, p + len(w))) and not self._object_never(text, _after_preposition(text, p + len(w)), she)]
-                for a, b in forms.spans(text, runs, present):
+                for a, b in _verb_spans(forms, text, runs, present):
                     near = [p for p in places if p >= b and len(_WORD_RUN_RE.findall(text, b, p)) <= _WITH_WINDOW]
                     if w == "know":
                         if not (_OBJECT_AFTER_RE.match(text, b) or _OBJECT_AFTER_PREP_RE.match(text, b)):
@@ -473,6 +475,53 @@ class CueGate:
                 if m is not None and not (m.group("owner") and self._never(m.group("owner").lower(), she)):
                     return f"'{text[a:b]}' after a possessive"  # "the renewal's wife", "acct 2201-77 and his wife"
         return None
+
+
+def _verb_spans(forms: "Forms", text: str, runs: Sequence[tuple[int, int, str]], present: Iterable[str]) -> Iterator[tuple[int, int]]:
+    """Where a verb cue's forms are in ``text``, leaving out those inside a hyphenated word."""
+    for a, b in forms.spans(text, runs, present):
+        if not in_merged_word(text, a, b):
+            yield a, b
+
+
+_HYPHENATED_RE = re.compile(r"#?[A-Za-z]+(?:-[A-Za-z]+)+")
+# The brackets, quotes and marks around a word that the tokenizer always splits off as
+# tokens of their own (not an apostrophe: "'re", "nothin'"; not a full stop: "s.", "co.";
+# not a colon or semicolon: ":)").
+_RUN_OPENERS = frozenset('([{"“')
+_RUN_CLOSERS = frozenset(',)]}"”!?')
+
+
+def in_merged_word(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is part of a hyphenated word ("on-call", "follow-up",
+    "check-in") or a chat channel's name ("#ask-people-team"), which the parse stage
+    merges into one token (``parse.MergePlan``): there it is never a word of its own, so
+    never the verb or the word some evidence reads.
+
+    The word is the run of characters between spaces, less the brackets and marks
+    around it that are always tokens of their own, as ``MergePlan`` builds its runs
+    from the tokens. Only letters and hyphens count (a run with digits may take a label
+    word and merge differently); anything else in the run keeps the cue. A test checks
+    the answer against the parse on generated words."""
+    if text[start - 1 : start] != "-" and text[end : end + 1] != "-":
+        return False
+    a, b = start, end
+    while a > 0 and not text[a - 1].isspace():
+        a -= 1
+    while b < len(text) and not text[b].isspace():
+        b += 1
+    a0, b0 = a, b
+    while a < start and text[a] in _RUN_OPENERS:
+        a += 1
+    while b > end and text[b - 1] in _RUN_CLOSERS:
+        b -= 1
+    # Each bracket or quote must be a token of its own: at most two, and no repeat
+    # (the tokenizer keeps "''" and "..." whole, and a run does not stop before those).
+    head, tail = text[a0:a], text[b:b0]
+    if len(head) > 2 or len(tail) > 2 or len(set(head)) < len(head) or len(set(tail)) < len(tail):
+        return False
+    run = text[a:b]
+    return _HYPHENATED_RE.fullmatch(run) is not None and classify_run(run) == "hyphen"
 
 
 # Sentence ends: . ! ? (and closing quotes or brackets), space, then a capital; or, as terse

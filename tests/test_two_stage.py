@@ -147,10 +147,63 @@ def test_lemma_forms_file_matches_the_installed_pipeline(linter: Linter) -> None
         # The digits of a phone number start no candidate; an account number does.
         ("Called Fatima back at (290) 555-0422 and left a voicemail.", False),
         ("Called back; acct 4471-22 left a voicemail.", True),
+        # A cue inside a hyphenated word or a chat channel's name, which the parse merges
+        # into one token, is no verb there.
+        ("The on-call engineer pages the team.", False),
+        ("The People team in #ask-people-team will help.", False),
+        ("The renewal called-back twice.", False),
+        ("The renewal called - twice.", True),
+        ("The renewal (called) twice.", True),
     ],
 )
 def test_the_cue_gate(linter: Linter, text: str, passes: bool) -> None:
     assert linter.gate().passes(text) is passes
+
+
+@pytest.mark.parametrize(
+    ("run", "kind"),
+    [
+        ("#88213", "id"),
+        ("#A-55102", "id"),
+        ("#ask-people-team", "hyphen"),  # a chat channel is one name
+        ("#wg-v2-telemetry", "hyphen"),
+        ("#general", None),
+        ("on-call", "hyphen"),
+        ("8-12", None),
+        ("4471-22", "id"),
+    ],
+)
+def test_runs_the_parse_merges(run: str, kind: str | None) -> None:
+    from humanize_lint.parse import classify_run
+
+    assert classify_run(run) == kind
+
+
+def test_a_cue_the_gate_finds_inside_a_merged_word_is_no_token_of_the_parse(linter: Linter) -> None:
+    """``in_merged_word`` mirrors ``MergePlan``: wherever it says a cue is inside a merged word,
+    the prepared doc has no token that is the cue alone. Brackets, quotes, marks and
+    tokenizer exceptions ("'re", "s.", "co.", ":)", "''", "...") around and inside the
+    word are varied; the check fails if the gate drops a cue the parse keeps."""
+    import itertools
+
+    from humanize_lint.parse import make_doc
+    from humanize_lint.prefilter import in_merged_word
+
+    nlp = linter.model.get()
+    heads = ["", "(", '"', '("', "\u201c", "\u2018", "[", "``", "'", "((", "{", "#", "*", "-", "(-:", "\u2019"]
+    tails = ["", ".", ",", ")", '".', "),", "...", "..", "''", "?!", "!", "'s", "\u2019", ";", ":", "-", "\u2026", "]).", ":)", ";)", "co.", "s.", "%"]
+    words = ["on-call", "call-back", "re-call-ed", "X-call", "call-to-action", "call", "s-call", "call-s", "call-co", "Mr-call", "#wg-call"]
+    said = 0
+    for head, word, tail in itertools.product(heads, words, tails):
+        for frame in ("the {} now", "{}", "it\u2019s {}\nnext"):
+            text = frame.format(head + word + tail)
+            i = text.index("call")
+            if not in_merged_word(text, i, i + 4):
+                continue
+            said += 1
+            doc, _ = make_doc(nlp, text)
+            assert not any(t.idx == i and len(t.text) == 4 for t in doc), (text, [t.text for t in doc])
+    assert said > 500  # the check is exercised
 
 
 def test_the_digits_of_a_split_phone_number_are_no_candidate(linter: Linter) -> None:
