@@ -1192,6 +1192,8 @@ def surface_callbacks(doc: Any, merged: Mapping[int, str], rule: "PersonRule") -
     """A phrase between a phoning verb and "back" that the parser got wrong ("Could you
     call both leads back today": "leads" taken for a verb): what is called back is
     someone. The same heads as ``surface_subjects``; things are recalled, not called back."""
+    if "back" not in doc.text.lower():
+        return  # (a token "back" is needed; most sentences have none)
     for v in doc:
         if v.i + 1 >= len(doc) or doc[v.i + 1].lower_ not in ("the", "this", "that", "both", "two", "three"):
             continue
