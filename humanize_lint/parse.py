@@ -105,6 +105,13 @@ def is_plain_noun(word: str) -> bool:
     )
 
 
+def _plural(word: str) -> bool:
+    """A plural noun form ("fees", "pallets", "boxes", "deliveries"): what a number above one counts.
+    A singular noun after a number of more than one ("waybill 77120034 delivery") is not counted by it."""
+    w = word.lower()
+    return w.endswith("s") and not w.endswith("ss") and any(wordnet.is_noun(f) for f in (w[:-1], w[:-2], w[:-3] + "y" if w.endswith("ies") else ""))
+
+
 def can_label(word: str) -> bool:
     """A word that can label a number: a noun, or an abbreviation WordNet does not know ("acct", "Rx");
     not a verb or adjective alone ("extend 3 more days")."""
@@ -153,7 +160,8 @@ class MergePlan:
                     s -= 1  # a label wrapped onto the line before: "acct\r\n4471-22"
                     label = toks[s - 1]
                 nxt = toks[e] if e < n else None
-                counted = kind == "num" and nxt is not None and re.fullmatch(r"[a-z][a-z'-]*", nxt.text) is not None and nxt.text not in FUNCTION_WORDS and is_plain_noun(nxt.text)
+                counted = kind == "num" and nxt is not None and re.fullmatch(r"[a-z][a-z'-]*", nxt.text) is not None and nxt.text not in FUNCTION_WORDS \
+                    and (nxt.text in UNITS or (is_plain_noun(nxt.text) and (doc[s:e].text == "1" or _plural(nxt.text))))
                 low = label.text.lower()
                 if label.whitespace_ and s > 2 and re.fullmatch(r"[A-Za-z]", label.text) and toks[s - 2].text == "/" and re.fullmatch(r"[A-Za-z]", toks[s - 3].text) \
                         and not toks[s - 3].whitespace_ and not toks[s - 2].whitespace_ and not (out and out[-1][1] > s - 3):

@@ -179,6 +179,23 @@ def test_runs_the_parse_merges(run: str, kind: str | None) -> None:
     assert classify_run(run) == kind
 
 
+@pytest.mark.parametrize(
+    ("text", "merged"),
+    [
+        ("Told waybill 77120034 delivery by 6pm.", "waybill 77120034"),  # a singular noun: no count
+        ("Loaded crate 12 pallets today.", None),  # a number above one counts a plural
+        ("Kept bay 1 pallet aside.", None),  # one counts a singular
+        ("Told the minivan 20 min.", None),  # a measure
+    ],
+)
+def test_a_number_counts_the_noun_after_it_only_in_agreement(linter: Linter, text: str, merged: str | None) -> None:
+    from humanize_lint.parse import make_doc
+
+    doc, kinds = make_doc(linter.model.get(), text)
+    labelled = [t.text for t in doc if kinds.get(t.idx) == "labelled"]
+    assert labelled == ([merged] if merged else [])
+
+
 def test_a_cue_the_gate_finds_inside_a_merged_word_is_no_token_of_the_parse(linter: Linter) -> None:
     """``in_merged_word`` mirrors ``MergePlan``: wherever it says a cue is inside a merged word,
     the prepared doc has no token that is the cue alone. Brackets, quotes, marks and
