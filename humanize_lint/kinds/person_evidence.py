@@ -632,6 +632,7 @@ def predicates(c: Candidate, rule: "PersonRule") -> list[Token]:
         apart = verb.i > c.end and any(t.pos_ == "SCONJ" or (t.is_punct and t.text not in (",", "-", "—")) for t in doc[c.end : verb.i])
         if not imperative and not apart:
             found.append(verb)  # (not "ECS 6990 *~*~* If you have questions, please call")
+            found.extend(_spliced_after(verb))
     elif role.dep_ == "nsubjpass" and not any(ch.dep_ in ("auxpass", "aux") for ch in role.head.children):
         found.append(role.head)  # "Acct 4471-22 called back": a passive with no auxiliary is a misparsed past tense
     elif c.kind == "identifier" and role.head.i > role.i and (role.head.pos_ in ("VERB", "AUX") or wordnet.verb_lemmas(role.head.lower_)) and role.dep_ not in ("dobj", "pobj", "dative", "nsubjpass", "nsubj") \
@@ -668,13 +669,30 @@ def predicates(c: Candidate, rule: "PersonRule") -> list[Token]:
         out.append(verb)
         for ch in verb.children:
             if ch.dep_ == "conj" and ch.pos_ in ("VERB", "AUX", "ADJ") and not any(g.dep_ in ("nsubj", "nsubjpass") for g in ch.children) \
-                    and not any(t.lower_ in ("but", "or", "so", "then", "yet") for t in doc[verb.i + 1 : ch.i]):
+                    and not any(t.lower_ in ("but", "or", "so", "then", "yet") for t in doc[verb.i + 1 : ch.i]) \
+                    and not (ch.tag_ == "VB" and verb.tag_ in ("VBZ", "VBD")):  # "The renewal is due March 1, call the customer": a command
                 queue.append(ch)
             elif ch.dep_ == "xcomp" and ch.pos_ == "VERB" and lemma_of(verb, rule.known_verbs) in rule.catenative:
                 queue.append(ch)
             elif ch.dep_ in ("advcl", "xcomp") and ch.tag_ == "VBG" and not any(g.dep_ in ("nsubj", "mark") for g in ch.children):
                 queue.append(ch)
     return [v for v in out if not passive(v, role)]
+
+
+def _spliced_after(verb: Token) -> list[Token]:
+    """The finite verb of a clause joined to ``verb``'s by a comma alone, which shares its
+    subject ("The leak is waiting in the lobby, wants us to come back"): the small
+    pipeline hangs the first clause on the second as its complement and leaves the second
+    without a subject. Only a verb that agrees with a third-person subject ("wants",
+    "called"), never a command ("..., call them today")."""
+    head = verb.head
+    if verb.dep_ != "ccomp" or head.i <= verb.i or head.tag_ not in ("VBZ", "VBD") or any(ch.dep_ in ("nsubj", "nsubjpass", "expl") for ch in head.children):
+        return []
+    doc = verb.doc
+    comma = verb.right_edge.i + 1
+    if comma >= head.i or doc[comma].text != "," or any(t.pos_ not in ("ADV", "PART") for t in doc[comma + 1 : head.i]):
+        return []
+    return [head]
 
 
 def _use(verb: Token, role: Token) -> str:
@@ -763,10 +781,13 @@ def _acts(c: Candidate) -> bool:
 
 
 def subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
-    """It does what people do: calls, e-mails, hangs up, complains (strong); asks, wants, says (weak)."""
+    """It does what people do: calls, e-mails, hangs up, complains (strong); asks, wants, says (weak).
+    Of the verbs it is the subject of, the first that gives strong evidence counts, else the
+    first weak one ("The leak is waiting in the lobby, wants us to come back": "wants ... to")."""
     if _acts(c) or not (rule.subject_verbs or rule.strong_subject_verbs):
         return None
     held: Evidence | None = None
+    weak: Evidence | None = None
     for verb in predicates(c, rule):
         if comparative(verb):
             continue
@@ -785,18 +806,30 @@ def subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
         use = _use(verb, c.role)
         if lemma in rule.desire_verbs and use == "to-infinitive":
             generic = doc_lower(c, c.start) in GENERIC
-            return Evidence("subject-of", f"it {verb.text} to", (verb.text,), not generic and not c.shares & {"content"})  # "wants to know": only a person
+            ev = Evidence("subject-of", f"it {verb.text} to", (verb.text,), not generic and not c.shares & {"content"})  # "wants to know": only a person
+            if ev.strong:
+                return ev
+            weak = weak or ev
+            continue
         told = next((ch for ch in verb.children if ch.dep_ in ("dobj", "dative") and ch.lower_ in ("us", "me", "him", "her", "them")), None)
         if lemma in rule.telling_verbs and use == "to-infinitive" and verb.tag_ == "VBD" and c.cls in ("abstract", "unknown", "time") and told is not None:
             # "The packing job asked us to leave the kitchen for last": WordNet's "Somebody
             # ----s somebody to INFINITIVE", told of something that happened (not "the
             # exercise asks you to": a text, in the present, to its reader)
-            return Evidence("subject-of", f"it {verb.text} {told.text} to", (verb.text,), doc_lower(c, c.start) not in GENERIC)
+            ev = Evidence("subject-of", f"it {verb.text} {told.text} to", (verb.text,), doc_lower(c, c.start) not in GENERIC)
+            if ev.strong:
+                return ev
+            weak = weak or ev
+            continue
         if lemma in rule.desire_verbs and _wants_done(verb):
             # "the Brighton install wants the boiler moved"; but software WordNet files as a
             # physical thing ("the portal wants the form signed") is weak
             generic = doc_lower(c, c.start) in GENERIC
-            return Evidence("subject-of", f"it {verb.text} something done", (verb.text,), not generic and c.cls in ("abstract", "unknown") and not c.shares & {"content"})
+            ev = Evidence("subject-of", f"it {verb.text} something done", (verb.text,), not generic and c.cls in ("abstract", "unknown") and not c.shares & {"content"})
+            if ev.strong:
+                return ev
+            weak = weak or ev
+            continue
         timed = c.kind in ("identifier", "time") or _timed(c)
         numbered = c.kind == "identifier" or c.category == "number-as-person"
         if lemma in rule.content_verbs and lemma not in rule.contact_verbs and c.shares & {"content", "agent", "group"} \
@@ -808,7 +841,11 @@ def subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
                 held = held or Evidence("subject-of", f"it {_verb_phrase(verb)}", (verb.text,), False, _CONTENT_NEEDS)
             continue
         if lemma == "wait" and timed:
-            return Evidence("subject-of", f"it is {verb.text}", (verb.text,), True)
+            ev = Evidence("subject-of", f"it is {verb.text}", (verb.text,), True)
+            if ev.strong:
+                return ev
+            weak = weak or ev
+            continue
         if lemma == "say" and not (timed or c.cls == "unknown") and c.shares & {"content", "agent", "group"}:
             continue  # "the status says": texts say things
         if c.cls == "physical" and lemma not in rule.contact_verbs:
@@ -821,8 +858,11 @@ def subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
             continue  # "the parcel arrived": things move
         if lemma in rule.contact_verbs and c.shares & {"physical", "agent"} and _rings_literally(lemma, use):
             continue  # "the alarm rang", "the 7:30 bell rang": what mostly rings is a bell
-        return Evidence("subject-of", f"it {_verb_phrase(verb)}", (verb.text,), strong)
-    return held
+        ev = Evidence("subject-of", f"it {_verb_phrase(verb)}", (verb.text,), strong)
+        if ev.strong:
+            return ev
+        weak = weak or ev
+    return weak or held
 
 
 def passive_subject_of(c: Candidate, rule: "PersonRule") -> Evidence | None:
