@@ -589,6 +589,7 @@ class Runner:
         self.baseline: Any = None  # humanize_lint.baseline.Baseline for --baseline
         self.to_write: Optional[list[tuple[Finding, str]]] = None  # --write-baseline: (finding, unit text)
         self._fixed_texts: dict[int, str] = {}  # unit texts of findings re-linted after --fix
+        self._fixed_doc: Optional[Document] = None  # the document as --fix left it (its lines are shown)
         self._task: Any = None
         self._done_bytes = 0
         self.interrupted_by: Optional[str] = None  # set by Signals before it raises KeyboardInterrupt
@@ -781,6 +782,7 @@ class Runner:
             if self.baseline is not None:
                 findings = self.baseline.filter(findings, lambda f: texts[id(f)])
         self._fixed_texts = {}
+        shown, self._fixed_doc = self._fixed_doc or batch.doc, None
         lines: dict[tuple[str, int], str | LongLine] = {}
         flagged: dict[tuple[str, Optional[str]], tuple[set[str], Optional[str], Optional[str]]] = {}
         for f in findings:
@@ -792,7 +794,7 @@ class Runner:
             if f.severity >= ctx.fail_on:
                 report.failing_count += 1
             if self.want_lines and (f.path, f.start_pos.line) not in lines:
-                text = _line_for(batch.doc, f.start_pos.line)
+                text = _line_for(shown, f.start_pos.line)
                 if text is not None:
                     lines[(f.path, f.start_pos.line)] = text
         for categories, group, period in flagged.values():
@@ -886,6 +888,11 @@ class Signals:
             signal.signal(sig, old)
 
 
+# Passes of --fix over one document at most: each applies the fixes that do not overlap
+# and lints the result again (ruff stops after 100; these fixes never undo each other).
+MAX_FIX_PASSES = 10
+
+
 class FixHook:
     """``--fix`` / ``--diff``: apply the unambiguous fixes of a whole text or Markdown document.
 
@@ -911,36 +918,53 @@ class FixHook:
         path = self.runner.current_path
         if self.mode == "fix" and path is None and self.stdin_text is None:
             self.stdin_text = fix.encode(doc, doc.text)
-        if not any(f.fix for f in findings):
+        current, remaining, fixed = doc, findings, 0
+        notes: list[str] = []
+        for _ in range(MAX_FIX_PASSES):
+            if not any(f.fix for f in remaining):
+                break
+            plan = fix.plan_fixes(current, remaining)
+            if plan.note and plan.note not in notes:
+                notes.append(plan.note)
+            if not plan.edits:
+                break
+            fixed += len(plan.fixed)
+            current = replace(doc, text=fix.apply(current.text, plan.edits), line_starts=())
+            # Re-lint the new text: what is left, where it now is. A fix can bring a finding
+            # into view that a cap held back (acronyms per text), so fixing goes on until no
+            # fix applies, as ruff's does.
+            remaining = self._relint(current, ctx)
+        else:
+            if any(f.fix for f in remaining) and fix.plan_fixes(current, remaining).edits:
+                notes.append(f"{doc.path}: fixes still apply after {MAX_FIX_PASSES} passes; run --fix again")
+        report.notices.extend(notes)
+        if current is doc:
             return [] if self.mode == "diff" else findings
-        plan = fix.plan_fixes(doc, findings)
-        if plan.note:
-            report.notices.append(plan.note)
-        if not plan.edits:
-            return [] if self.mode == "diff" else findings
-        new_text = fix.apply(doc.text, plan.edits)
         self.changed_files += 1
         if self.mode == "diff":
-            self.out.write(fix.unified_diff(doc, new_text))
+            self.out.write(fix.unified_diff(doc, current.text))
             return []
         if path is None:
-            self.stdin_text = fix.encode(doc, new_text)
+            self.stdin_text = fix.encode(doc, current.text)
         else:
             try:
-                fix.write_atomic(path, doc, new_text)
+                fix.write_atomic(path, doc, current.text)
             except InputError as exc:
                 report.add_error(exc)
                 return findings
-        report.summary.fixed += len(plan.fixed)
-        # Re-lint the new text: what is left, where it now is.
-        new_doc = replace(doc, text=new_text, line_starts=())
+        report.summary.fixed += fixed
+        self.runner._fixed_texts = {id(f): current.text for f in remaining}
+        self.runner._fixed_doc = current
+        return remaining
+
+    def _relint(self, doc: Document, ctx: Context) -> list[Finding]:
+        """The findings of a fixed text, through the hooks that ran before this one."""
         remaining: list[Finding] = []
-        for unit in sources.units(new_doc, ctx.opts, _ErrorSink(report)):
+        for unit in sources.units(doc, ctx.opts, _ErrorSink(self.runner.report)):
             remaining.extend(ctx.linter.lint_unit(unit))
         remaining.sort(key=lambda f: f.sort_key)
-        self.runner._fixed_texts = {id(f): new_text for f in remaining}
         for hook in self.earlier:
-            remaining = hook(new_doc, ctx, remaining)
+            remaining = hook(doc, ctx, remaining)
         return remaining
 
 

@@ -503,3 +503,29 @@ def test_polling_reader_reads_a_pipe_to_its_end_and_lets_a_signal_in() -> None:
         signal.signal(signal.SIGALRM, old)
         os.close(w)
     assert time.monotonic() - started < 30
+
+
+def test_one_fix_run_also_fixes_what_the_per_text_cap_held_back(tmp_path: Path) -> None:
+    """The acronym rule reports three acronyms per text; fixing them brings the fourth into
+    view, and --fix goes on until no fix applies, so a second run changes nothing."""
+    (tmp_path / "a.txt").write_text("Ahead of the QBR we checked the SLA, the MRR and the NPS.\n", encoding="utf-8")
+    first = run_cli("check", "a.txt", "--fix", cwd=tmp_path)
+    fixed = (tmp_path / "a.txt").read_text(encoding="utf-8")
+    assert first.returncode == 0, first.stdout + first.stderr
+    for long_form in ("quarterly business review (QBR)", "service level agreement (SLA)", "monthly recurring revenue (MRR)", "net promoter score (NPS)"):
+        assert long_form in fixed
+    second = run_cli("check", "a.txt", "--fix", cwd=tmp_path)
+    assert (tmp_path / "a.txt").read_text(encoding="utf-8") == fixed
+    assert "Fixed" not in second.stdout + second.stderr
+
+
+def test_the_lines_shown_after_fix_are_the_fixed_ones(tmp_path: Path) -> None:
+    """A finding left after --fix is shown on the fixed line, its caret under its text."""
+    (tmp_path / "a.txt").write_text("The MRR report is late. The order emailed us again.\n", encoding="utf-8")
+    proc = run_cli("check", "a.txt", "--fix", cwd=tmp_path)
+    lines = proc.stdout.splitlines()
+    shown = next(i for i, line in enumerate(lines) if "The order emailed" in line and "|" in line)
+    text, caret = lines[shown].split("|", 1)[1], lines[shown + 1].split("|", 1)[1]
+    assert "monthly recurring revenue (MRR)" in text
+    start = caret.index("^")
+    assert text[start : start + len("The order")] == "The order"
