@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple, Union
 
+from .files import output_target
 from .model import ConfigError, Finding
 
 __all__ = ["CONTEXT_WORDS", "MARKER", "VERSION", "Baseline", "Entry", "context", "load", "write"]
@@ -147,10 +148,18 @@ def write(path: Path, findings: Iterable[Finding], unit_text: UnitText) -> int:
         for e, n in sorted(counts.items(), key=lambda item: item[0].sort_key())
     ]
     data = json.dumps({MARKER: VERSION, "findings": entries}, indent=2, ensure_ascii=False) + "\n"
-    directory = os.path.dirname(os.path.abspath(path))
+    target, in_place = output_target(path)
+    if in_place:  # a device or FIFO: written as ">" would, never replaced
+        try:
+            with open(target, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(data)
+        except OSError as exc:
+            raise ConfigError(f"cannot write baseline: {exc.strerror or exc}", str(path)) from None
+        return sum(counts.values())
+    directory = os.path.dirname(os.path.abspath(target))
     tmp_name: str | None = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(data)
             fh.flush()
@@ -158,7 +167,7 @@ def write(path: Path, findings: Iterable[Finding], unit_text: UnitText) -> int:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp_name, 0o666 & ~umask)
-        os.replace(tmp_name, path)
+        os.replace(tmp_name, target)
         tmp_name = None
     except OSError as exc:
         raise ConfigError(f"cannot write baseline: {exc.strerror or exc}", str(path)) from None

@@ -81,9 +81,15 @@ class _AtomicOutput:
     def __init__(self, target: Path) -> None:
         import tempfile
 
-        self.target = target
+        from .files import output_target
+
+        self.target, self.in_place = output_target(target)
+        self.tmp = ""
         try:
-            fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent if str(target.parent) else ".")
+            if self.in_place:  # a device or FIFO: written as ">" would, never replaced
+                self.stream = open(self.target, "w", encoding="utf-8", newline="\n")
+                return
+            fd, self.tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".tmp", dir=self.target.parent if str(self.target.parent) else ".")
         except OSError as exc:
             raise HumanizeLintError(f"cannot write: {exc.strerror or exc}", str(target)) from None
         self.stream = open(fd, "w", encoding="utf-8", newline="\n")
@@ -102,6 +108,9 @@ class _AtomicOutput:
         import os
 
         self.stream.flush()
+        if self.in_place:
+            self.stream.close()
+            return
         os.fsync(self.stream.fileno())
         self.stream.close()
         os.chmod(self.tmp, 0o666 & ~_umask())

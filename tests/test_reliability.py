@@ -529,3 +529,33 @@ def test_the_lines_shown_after_fix_are_the_fixed_ones(tmp_path: Path) -> None:
     assert "monthly recurring revenue (MRR)" in text
     start = caret.index("^")
     assert text[start : start + len("The order")] == "The order"
+
+
+def test_output_files_write_into_a_fifo_and_follow_symlinks(tmp_path: Path) -> None:
+    """-o and --write-baseline write into a FIFO (or a device such as /dev/null) as a shell
+    redirection would, instead of renaming a new file over it, and follow a symlink to
+    the file it names instead of replacing the link."""
+    import stat
+    import threading
+
+    (tmp_path / "a.md").write_text(BAD, encoding="utf-8")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text(encoding="utf-8")), daemon=True)
+    reader.start()
+    proc = run_cli("check", "a.md", "-f", "json", "-o", "fifo", cwd=tmp_path)
+    reader.join(timeout=60)
+    if reader.is_alive():  # the run never opened the FIFO: release the reader
+        with open(fifo, "w", encoding="utf-8"):
+            pass
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(got[0])["findings"]
+
+    for option, name in (("--write-baseline", "base"), ("-o", "report")):
+        (tmp_path / f"{name}-real.json").write_text("old\n", encoding="utf-8")
+        os.symlink(f"{name}-real.json", tmp_path / f"{name}.json")
+        run_cli("check", "a.md", "-f", "json", option, f"{name}.json", cwd=tmp_path)
+        assert os.path.islink(tmp_path / f"{name}.json")
+        assert json.loads((tmp_path / f"{name}-real.json").read_text(encoding="utf-8"))
