@@ -294,6 +294,7 @@ def check(
             runner.hooks.append(fixer)
             if diff or "-" in paths:
                 runner.reporter = Reporter(out)  # the diff (or the fixed text) is the output
+            runner.keep_stdin = not diff and "-" in paths
         with Signals(runner):
             runner.run(paths, stdin_filename)
         if write_baseline is not None and runner.to_write is not None:
@@ -335,9 +336,13 @@ def check(
     finally:
         if isinstance(out, _AtomicOutput):
             out.discard()
-    if fixer is not None and fixer.stdin_text is not None and not diff:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(fixer.stdin_text)
+    if fixer is not None and not diff and "-" in paths:
+        # The fixed text, or the input unchanged when nothing in it was fixed (excluded,
+        # binary, undecodable, an export): an editor's format-on-save takes this as the buffer.
+        fixed = fixer.stdin_text if fixer.stdin_text is not None else runner.stdin_bytes
+        if fixed is not None:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(fixed)
     sys.stdout.flush()
     code = report.exit_code
     if diff and code == 1:

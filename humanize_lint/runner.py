@@ -590,6 +590,10 @@ class Runner:
         self.to_write: Optional[list[tuple[Finding, str]]] = None  # --write-baseline: (finding, unit text)
         self._fixed_texts: dict[int, str] = {}  # unit texts of findings re-linted after --fix
         self._fixed_doc: Optional[Document] = None  # the document as --fix left it (its lines are shown)
+        # --fix on standard input prints the fixed text; the input as read is kept, so that
+        # input nothing was fixed in (excluded, binary, undecodable) is printed unchanged.
+        self.keep_stdin = False
+        self.stdin_bytes: Optional[bytes] = None
         self._task: Any = None
         self._done_bytes = 0
         self.interrupted_by: Optional[str] = None  # set by Signals before it raises KeyboardInterrupt
@@ -620,6 +624,8 @@ class Runner:
                     where = existing_parent(Path(stdin_filename)) if stdin_filename else Path.cwd()
                     ctx = self.context_for(where)
                     if stdin_filename and sources.is_excluded(Path(stdin_filename), ctx.opts):
+                        if self.keep_stdin:
+                            self.stdin_bytes = sources.PollingReader(sys.stdin.buffer).read()
                         continue
                     inputs.append((None, ctx))
                     continue
@@ -651,9 +657,13 @@ class Runner:
                     # linted and reported first (jobs gather small files, see _Jobs).
                     for batch in executor.drain():
                         self._emit(batch)
+                tee: Optional[_Tee] = None
                 try:
                     if path is None:
-                        docs = sources.read_stream(sources.PollingReader(sys.stdin.buffer), shown, sources.detect_format(shown))  # type: ignore[arg-type]
+                        reader: Any = sources.PollingReader(sys.stdin.buffer)
+                        if self.keep_stdin:
+                            reader = tee = _Tee(reader)
+                        docs = sources.read_stream(reader, shown, sources.detect_format(shown))
                     else:
                         docs = sources.open_path(path)
                     self._lint_input(docs, ctx, executor, sink, path, streamed)
@@ -663,6 +673,9 @@ class Runner:
                     sink.append(exc)
                 except Exception as exc:  # noqa: BLE001 - isolation: one file's bug is that file's error
                     sink.append(internal_error(exc, shown, what="while reading"))
+                finally:
+                    if tee is not None:
+                        self.stdin_bytes = tee.rest()
                 self._advance_file(size)
             for batch in executor.drain():
                 self._emit(batch)
@@ -774,6 +787,10 @@ class Runner:
                 except Exception as exc:  # noqa: BLE001 - the findings so far are reported; the error says what is missing
                     report.add_error(internal_error(exc, batch.doc.path, what=f"in {type(hook).__name__}"))
                     break
+        else:
+            for hook in self.hooks:
+                if isinstance(hook, FixHook):
+                    hook.not_rewritten(batch.doc, findings)
         if self.to_write is not None or self.baseline is not None:
             texts = {id(f): u.text for u, found in zip(batch.units, batch.results) for f in found or ()}
             texts.update(self._fixed_texts)
@@ -888,6 +905,24 @@ class Signals:
             signal.signal(sig, old)
 
 
+class _Tee:
+    """A reader that keeps what it read (standard input under --fix)."""
+
+    def __init__(self, reader: Any) -> None:
+        self.reader = reader
+        self.chunks: list[bytes] = []
+
+    def read(self, size: int = -1) -> bytes:
+        chunk: bytes = self.reader.read(size)
+        self.chunks.append(chunk)
+        return chunk
+
+    def rest(self) -> bytes:
+        """Everything read, and whatever the readers left unread."""
+        self.chunks.append(self.reader.read())
+        return b"".join(self.chunks)
+
+
 # Passes of --fix over one document at most: each applies the fixes that do not overlap
 # and lints the result again (ruff stops after 100; these fixes never undo each other).
 MAX_FIX_PASSES = 10
@@ -910,6 +945,7 @@ class FixHook:
         self.earlier = earlier
         self.changed_files = 0
         self.stdin_text: Optional[bytes] = None
+        self._record_notes: dict[str, tuple[int, int]] = {}  # path -> (its note's place in the notices, fixes)
 
     def __call__(self, doc: Document, ctx: Context, findings: list[Finding]) -> list[Finding]:
         from . import fix
@@ -956,6 +992,24 @@ class FixHook:
         self.runner._fixed_texts = {id(f): current.text for f in remaining}
         self.runner._fixed_doc = current
         return remaining
+
+    def not_rewritten(self, doc: Document, findings: list[Finding]) -> None:
+        """A record export is never rewritten (its findings are not filtered by hooks either):
+        one note per file says so, with the number of fixes not applied."""
+        from . import fix
+
+        n = sum(1 for f in findings if f.fix is not None)
+        reason = fix.unfixable_reason(doc)
+        if not n or reason is None:
+            return
+        notices = self.runner.report.notices
+        at = self._record_notes.get(doc.path)
+        if at is None:
+            self._record_notes[doc.path] = at = (len(notices), 0)
+            notices.append("")
+        total = at[1] + n
+        self._record_notes[doc.path] = (at[0], total)
+        notices[at[0]] = f"{doc.path}: {reason}; {fix._count(total, 'fix')} not applied"
 
     def _relint(self, doc: Document, ctx: Context) -> list[Finding]:
         """The findings of a fixed text, through the hooks that ran before this one."""

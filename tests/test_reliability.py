@@ -559,3 +559,36 @@ def test_output_files_write_into_a_fifo_and_follow_symlinks(tmp_path: Path) -> N
         run_cli("check", "a.md", "-f", "json", option, f"{name}.json", cwd=tmp_path)
         assert os.path.islink(tmp_path / f"{name}.json")
         assert json.loads((tmp_path / f"{name}-real.json").read_text(encoding="utf-8"))
+
+
+def _fix_stdin(data: bytes, *args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "humanize_lint", "check", "-", "--fix", *args], input=data, capture_output=True, cwd=cwd, env=_cli_env(), timeout=120)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [
+        ("CHANGELOG.md", b"The renewal called.\n", 0),  # excluded by the config
+        ("n.md", b"The renewal called.\0 more\n", 0),  # binary, skipped
+        ("n.md", b"The renewal called \xff.\n", 2),  # not UTF-8
+        ("n.csv", b"id,customer,text\n1,Maria Garcia,The renewal called.\n", 1),  # an export is never rewritten
+    ],
+)
+def test_fix_on_stdin_prints_input_it_does_not_fix_unchanged(tmp_path: Path, name: str, data: bytes, code: int) -> None:
+    """An editor's format-on-save takes the output as the new buffer: input that nothing
+    was fixed in comes back byte for byte, never as an empty output."""
+    (tmp_path / ".humanize-lint.yaml").write_text("exclude: [CHANGELOG.md]\n", encoding="utf-8")
+    proc = _fix_stdin(data, "--stdin-filename", name, "--customer", "Maria Garcia", cwd=tmp_path)
+    assert proc.returncode == code, proc.stderr
+    assert proc.stdout == data
+    fixed = _fix_stdin(b"The renewal called.\n", "--stdin-filename", "n.md", "--customer", "Maria Garcia", cwd=tmp_path)
+    assert fixed.stdout == b"Maria Garcia called.\n"
+
+
+def test_fix_says_once_per_export_that_exports_are_not_rewritten(tmp_path: Path) -> None:
+    lines = "".join(json.dumps({"id": i, "customer": "Bob Smith", "text": "The renewal called about the QBR."}) + "\n" for i in range(3))
+    (tmp_path / "e.jsonl").write_text(lines, encoding="utf-8")
+    proc = run_cli("check", "e.jsonl", "--fix", "--name-field", "customer", cwd=tmp_path)
+    assert (tmp_path / "e.jsonl").read_text(encoding="utf-8") == lines
+    notes = [line for line in proc.stderr.splitlines() if "not rewritten" in line]
+    assert notes == ["humanize-lint: e.jsonl: JSON Lines exports are not rewritten by --fix; 6 fixes not applied"], proc.stderr
