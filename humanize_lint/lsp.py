@@ -41,6 +41,8 @@ from typing import Any, Iterable, Optional, Sequence
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
 from pygls.uris import to_fs_path
 
 from . import __version__, fix as fix_mod, sources
@@ -174,11 +176,28 @@ class OpenDocument:
     errors: list[str] = field(default_factory=list)  # config or rule errors (shown as a diagnostic)
 
 
+def _wellformed(change: Any) -> Any:
+    """A content change whose range ends before it starts, with its ends swapped, as the
+    reference implementation (vscode-languageserver-textdocument) takes it; pygls would
+    apply it as it is and copy text into the document."""
+    rng = getattr(change, "range", None)
+    if rng is None or (rng.start.line, rng.start.character) <= (rng.end.line, rng.end.character):
+        return change
+    return lsp.TextDocumentContentChangePartial(range=lsp.Range(start=rng.end, end=rng.start), text=change.text, range_length=change.range_length)
+
+
+class _Protocol(LanguageServerProtocol):
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: lsp.DidChangeTextDocumentParams) -> Any:
+        params.content_changes = [_wellformed(c) for c in params.content_changes]
+        yield from super().lsp_text_document__did_change(params)
+
+
 class HumanizeLintServer(LanguageServer):
     """The language server: state, settings and the lint worker."""
 
     def __init__(self) -> None:
-        super().__init__(NAME, __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        super().__init__(NAME, __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental, protocol_cls=_Protocol)
         self.docs: dict[str, OpenDocument] = {}
         self.init_settings = Settings()
         self.global_settings = Settings()

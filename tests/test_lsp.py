@@ -178,6 +178,23 @@ async def test_rapid_edits_end_on_the_newest_text(client: LanguageClient, tmp_pa
     assert [d.range.start.line for d in diags] == [0, 1]
 
 
+async def test_a_change_whose_range_ends_before_it_starts_has_its_ends_swapped(client: LanguageClient, tmp_path: Path) -> None:
+    """As the reference implementation takes it (vscode-languageserver-textdocument); applied
+    as it was, the change copied text into the document ('The renewae renewal ...')."""
+    await start(client, tmp_path)
+    uri = open_doc(client, tmp_path / "a.md", "The renewal called about the QBR.\n")
+    await until(client, uri, lambda d: len(d) == 2)
+    reversed_range = lsp.Range(start=lsp.Position(line=0, character=10), end=lsp.Position(line=0, character=2))
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[lsp.TextDocumentContentChangePartial(range=reversed_range, text="")],
+        )
+    )
+    diags = await until(client, uri, lambda d: len(d) == 1)  # "Thl called about the QBR."
+    assert codes(diags) == ["HL301"] and diags[0].range.start.character == 21
+
+
 async def test_pull_diagnostics(client: LanguageClient, tmp_path: Path) -> None:
     await start(client, tmp_path, spec=PULL)
     uri = open_doc(client, tmp_path / "p.md", "The renewal called again.\n")
