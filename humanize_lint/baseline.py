@@ -251,6 +251,12 @@ def load(path: Path) -> Baseline:
         data: Any = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _fail(path, f"not a humanize-lint baseline: invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise _fail(path, "not a humanize-lint baseline: invalid JSON: nesting too deep") from None
+    except ValueError as exc:
+        from .sources.records import json_value_error
+
+        raise _fail(path, f"not a humanize-lint baseline: invalid JSON: {json_value_error(exc)}") from None
     if not isinstance(data, dict) or MARKER not in data:
         raise _fail(path, f"not a humanize-lint baseline (no \"{MARKER}\" key); write one with --write-baseline")
     version = data[MARKER]

@@ -104,8 +104,20 @@ def _pyproject_section(path: Path) -> dict[str, Any] | None:
         line = getattr(exc, "lineno", None)
         col = getattr(exc, "colno", None)
         raise ConfigError(f"invalid TOML: {str(exc).split(' (at')[0]}", str(path), line, col) from None
-    section = data.get("tool", {}).get("humanize-lint")
-    return section if isinstance(section, dict) else None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not valid UTF-8 (byte {exc.start}: {exc.reason})", str(path), *_line_col(path.read_bytes(), exc.start)) from None
+    tool = data.get("tool")
+    section = tool.get("humanize-lint") if isinstance(tool, dict) else None
+    if section is not None and not isinstance(section, dict):
+        raise ConfigError("[tool.humanize-lint] must be a table", str(path))
+    return section
+
+
+def _line_col(data: bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of a byte offset (columns in characters of the valid text before it)."""
+    before = data[:offset]
+    line_start = before.rfind(b"\n") + 1
+    return before.count(b"\n") + 1, len(before[line_start:].decode("utf-8", "replace")) + 1
 
 
 def _where(raw: Any, key: str | None = None, value: bool = False) -> tuple[int | None, int | None]:
@@ -130,6 +142,25 @@ def _check(raw: Mapping[str, Any], schema: Mapping[str, Any], path: str, prefix:
             raise ConfigError(f"'{prefix}{key}' must be {names}", path, line, col)
 
 
+def _strings(raw: Any, key: str, path: str, prefix: str, *, nested: bool = False) -> None:
+    """A list value (or each value of a mapping, ``nested``) must hold strings only:
+    ``include: [5]`` would otherwise match no file and lint nothing without a word."""
+    value = raw.get(key) if isinstance(raw, Mapping) else None
+    if value is None:
+        return
+    if nested:
+        for k, v in value.items():
+            items = [v] if isinstance(v, str) else v
+            if not isinstance(k, str) or not isinstance(items, list) or not all(isinstance(x, str) for x in items):
+                line, col = _where(value, k, value=isinstance(k, str))
+                raise ConfigError(f"'{prefix}{key}' maps strings to a string or a list of strings; not {k!r}: {v!r}", path, line, col)
+        return
+    if isinstance(value, list) and not all(isinstance(x, str) for x in value):
+        bad = next(x for x in value if not isinstance(x, str))
+        line, col = _where(raw, key, value=True)
+        raise ConfigError(f"'{prefix}{key}' must be a list of strings, not holding {bad!r}", path, line, col)
+
+
 def load(path: Path) -> Config:
     """Read and validate one config file."""
     shown = str(path)
@@ -148,6 +179,20 @@ def load(path: Path) -> Config:
     _check(acr, _ACRONYM_SCHEMA, shown, prefix + "acronyms.")
     rec = raw.get("records", {})
     _check(rec, _RECORD_SCHEMA, shown, prefix + "records.")
+    for key in ("rules", "select", "ignore", "allow", "include", "exclude"):
+        _strings(raw, key, shown, prefix)
+    _strings(acr, "known", shown, prefix + "acronyms.")
+    _strings(rec, "text-field", shown, prefix + "records.")
+    _strings(raw, "per-file-ignores", shown, prefix, nested=True)
+    defined = acr.get("defined", {})
+    for k, v in defined.items():
+        if not isinstance(k, str) or not isinstance(v, str):
+            line, col = _where(defined, k, value=isinstance(k, str))
+            raise ConfigError(f"'{prefix}acronyms.defined' maps each acronym to its long form, a string; not {k!r}: {v!r}", shown, line, col)
+    date_field = rec.get("date-field")
+    if date_field is not None and date_field.partition(":")[2] not in ("", "month", "week"):
+        line, col = _where(rec, "date-field", value=True)
+        raise ConfigError(f"'{prefix}records.date-field' takes FIELD, FIELD:month or FIELD:week, not '{date_field}'", shown, line, col)
     severity: dict[str, Severity] = {}
     for key, value in raw.get("severity", {}).items():
         try:

@@ -304,12 +304,9 @@ def load_rule(path: Path, lexicons: Mapping[str, Any], shown: str | None = None)
     if examples:
         _check_keys(examples, _EXAMPLE_KEYS, name, "examples")
         # (each entry, a text or a {text, evidence} mapping, is checked by _example_cases)
-    try:
-        raw["message"].format_map(_TemplateProbe())
-    except KeyError as exc:
-        raise _err(name, raw.where("message", value=True), f"bad message template: {exc.args[0]}") from None
-    except (ValueError, IndexError, AttributeError) as exc:
-        raise _err(name, raw.where("message", value=True), f"bad message template: {exc}") from None
+    problem = template_problem(raw["message"])
+    if problem:
+        raise _err(name, raw.where("message", value=True), f"bad message template: {problem}")
     cases = _example_cases(examples, name)
     line = raw.where()[0]
     return Rule(
@@ -399,13 +396,30 @@ def _example_cases(examples: Mapping[str, Any], path: str) -> tuple[tuple[str, s
     return tuple(out)
 
 
-class _TemplateProbe(dict):  # type: ignore[type-arg]
-    """Checks a message template: known fields only."""
+def template_problem(template: str) -> str:
+    """What is wrong with a message template, or "": only the known fields, by plain name
+    (no attribute or index: "{text.upper}"), with a format spec that a string takes and
+    that holds no field of its own ("{text:{suggestion}}" would fail on the first finding)."""
+    import string
 
-    def __missing__(self, key: str) -> str:
-        if key not in TEMPLATE_FIELDS:
-            raise KeyError(f"unknown field {{{key}}}; available: {', '.join('{' + f + '}' for f in TEMPLATE_FIELDS)}")
-        return ""
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        return str(exc)
+    for _, field, spec, _ in parts:
+        if field is None:
+            continue
+        if field not in TEMPLATE_FIELDS:
+            if field and field.split(".")[0].split("[")[0] in TEMPLATE_FIELDS:
+                return f"{{{field}}}: a field is used by its plain name only"
+            return f"unknown field {{{field}}}; available: {', '.join('{' + f + '}' for f in TEMPLATE_FIELDS)}"
+        if spec and "{" in spec:
+            return f"{{{field}:{spec}}}: a format spec cannot hold a field"
+        try:
+            format("text", spec or "")
+        except ValueError as exc:
+            return f"{{{field}:{spec}}}: {exc}"
+    return ""
 
 
 TEMPLATE_FIELDS = ("text", "suggestion", "trigger", "a_trigger", "cue", "customer", "expansion", "uses", "term", "more")
@@ -422,6 +436,31 @@ def load_pack_manifest(directory: Path, shown: str) -> dict[str, Any]:
     _check_keys(raw, {"name": str, "version": (int, str), "description": str, "lexicons": dict}, f"{shown}/pack.yaml", "pack.yaml")
     lex = raw.get("lexicons", {})
     return dict(lex)
+
+
+def _override_problem(old: Any, new: Any) -> str:
+    """What is wrong with the config's value for a lexicon, or "": it replaces or extends
+    ({extend: ...}) the lexicon with one of its kind, a list of words or entries or a
+    mapping; a list holds words and entries (mappings), nothing else."""
+    kind = "a list" if isinstance(old, list) else "a mapping" if isinstance(old, dict) else None
+    value = new["extend"] if isinstance(new, dict) and set(new) == {"extend"} else new
+    if kind == "a list" and not isinstance(value, list) or kind == "a mapping" and not isinstance(value, dict):
+        return f"must be {kind} (or {{extend: ...}} with {kind}), not {_kind_of(new if value is new else value)}"
+    if isinstance(value, list):
+        bad = next((x for x in value if not isinstance(x, (str, dict))), _NOTHING)
+        if bad is not _NOTHING:
+            return f"holds {bad!r}; a lexicon lists words (strings) and entries (mappings)"
+    return ""
+
+
+_NOTHING = object()
+
+
+def _kind_of(value: Any) -> str:
+    for types, name in ((bool, "true or false"), (list, "a list"), (dict, "a mapping"), (str, "a string"), ((int, float), "a number"), (type(None), "null")):
+        if isinstance(value, types):
+            return name
+    return type(value).__name__
 
 
 def _merge_lexicon(old: Any, new: Any) -> Any:
@@ -485,6 +524,10 @@ def load(
             hint = f"; did you mean '{close[0]}'?" if close else f"; the lexicons are: {', '.join(sorted(pack.lexicons))}"
             where = lexicon_overrides.where(key) if isinstance(lexicon_overrides, MarkedMap) and key in lexicon_overrides else (None, None)
             raise RuleError(f"lexicons: cannot extend unknown lexicon '{key}'{hint}", overrides_origin, *where)
+        problem = _override_problem(pack.lexicons.get(key), value)
+        if problem:
+            where = lexicon_overrides.where(key, value=True) if isinstance(lexicon_overrides, MarkedMap) and key in lexicon_overrides else (None, None)
+            raise RuleError(f"lexicons: '{key}' {problem}", overrides_origin, *where)
         pack.lexicons[key] = _merge_lexicon(pack.lexicons.get(key), value)
     for path, shown in sources:
         files = sorted(f for f in path.glob("*.y*ml") if f.name != "pack.yaml") if path.is_dir() else [path]

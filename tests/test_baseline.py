@@ -251,6 +251,8 @@ def test_context_is_a_few_words_in_the_same_paragraph() -> None:
             'invalid humanize-lint baseline: findings[0]: "count" must be a positive integer',
         ),
         ('{"humanize-lint-baseline": 1, "findings": [3]}', "invalid humanize-lint baseline: findings[0] must be an object"),
+        ("[" * 100_000 + "]" * 100_000, "not a humanize-lint baseline: invalid JSON: nesting too deep"),
+        ('{"humanize-lint-baseline": 1, "count": ' + "9" * 5000 + "}", "not a humanize-lint baseline: invalid JSON: a number of more than 4,300 digits"),
     ],
 )
 def test_not_our_baseline(tmp_path: Path, content: str, message: str) -> None:

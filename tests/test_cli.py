@@ -364,3 +364,40 @@ def test_extending_a_lexicon_that_does_not_exist_is_an_error_at_its_line(tmp_pat
     proc = run_cli("check", "a.md", cwd=tmp_path)
     assert proc.returncode == 2
     assert proc.stderr.strip().endswith(".humanize-lint.yaml:2:3: lexicons: cannot extend unknown lexicon 'transaction-nouns'; did you mean 'person-nouns'?"), proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ("lexicons:\n  strong-person-verbs: {extend: 5}\n", ".humanize-lint.yaml:2:24: lexicons: 'strong-person-verbs' must be a list (or {extend: ...} with a list), not a number"),
+        ("lexicons:\n  strong-person-verbs: [call, 5]\n", ".humanize-lint.yaml:2:24: lexicons: 'strong-person-verbs' holds 5; a lexicon lists words (strings) and entries (mappings)"),
+        ("include: [5]\n", ".humanize-lint.yaml:1:10: 'include' must be a list of strings, not holding 5"),
+        ("per-file-ignores: {'*.md': 5}\n", ".humanize-lint.yaml:1:28: 'per-file-ignores' maps strings to a string or a list of strings; not '*.md': 5"),
+        ("acronyms:\n  defined: {QBR: [a]}\n", ".humanize-lint.yaml:2:18: 'acronyms.defined' maps each acronym to its long form, a string; not 'QBR': ['a']"),
+        ("records:\n  date-field: 'x:year'\n", ".humanize-lint.yaml:2:15: 'records.date-field' takes FIELD, FIELD:month or FIELD:week, not 'x:year'"),
+        ("records:\n  text-field: [5]\n", ".humanize-lint.yaml:2:15: 'records.text-field' must be a list of strings, not holding 5"),
+    ],
+)
+def test_config_values_of_the_wrong_kind_are_errors_at_their_place(tmp_path: Path, config: str, message: str) -> None:
+    """The user's config file and the value's line and column: not a built-in rule file,
+    not an internal error, and never a silent run that lints nothing."""
+    (tmp_path / ".humanize-lint.yaml").write_text(config, encoding="utf-8")
+    (tmp_path / "a.md").write_text("The renewal called.\n", encoding="utf-8")
+    proc = run_cli("check", "a.md", cwd=tmp_path)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stderr.strip().endswith(message), proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xff\xfe\x00\x00", "pyproject.toml:1:1: not valid UTF-8 (byte 0: invalid start byte)"),
+        (b"[tool]\nhumanize-lint = 5\n", "pyproject.toml: [tool.humanize-lint] must be a table"),
+    ],
+)
+def test_a_broken_pyproject_is_a_config_error(tmp_path: Path, content: bytes, message: str) -> None:
+    (tmp_path / "pyproject.toml").write_bytes(content)
+    (tmp_path / "a.md").write_text("The renewal called.\n", encoding="utf-8")
+    proc = run_cli("check", "a.md", cwd=tmp_path)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stderr.strip().endswith(message), proc.stderr

@@ -153,6 +153,16 @@ BROKEN = [
         BASE.replace("is jargon;", "is {jargon};"),
         "7:10: bad message template: unknown field {jargon}; available: ",
     ),
+    (
+        "template-field-in-a-format-spec",  # passed a probe with empty values, failed on the first finding
+        BASE.replace("is jargon;", "is {text:{suggestion}};"),
+        "7:10: bad message template: {text:{suggestion}}: a format spec cannot hold a field",
+    ),
+    (
+        "template-attribute",
+        BASE.replace("is jargon;", "is {text.__class__};"),
+        "7:10: bad message template: {text.__class__}: a field is used by its plain name only",
+    ),
 ]
 
 

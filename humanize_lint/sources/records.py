@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -570,6 +571,13 @@ def _undecoded_error(document: Document, bad: "re.Match[str]", what: str) -> Inp
     return InputError(f"not valid {document.encoding.upper()} (byte 0x{byte:02x}); {what}", path=document.path, line=pos.line, column=pos.column)
 
 
+def json_value_error(err: ValueError) -> str:
+    """What a ValueError from ``json.loads`` that is no JSONDecodeError says, in a few words."""
+    if "integer string conversion" in str(err):
+        return f"a number of more than {sys.get_int_max_str_digits():,} digits"
+    return str(err)
+
+
 def _decode_error(document: Document, err: ValueError | RecursionError, base: int) -> InputError:
     if isinstance(err, json.JSONDecodeError):
         # (the error's position is ours to give: "Invalid control character at" loses its "at")
@@ -577,7 +585,7 @@ def _decode_error(document: Document, err: ValueError | RecursionError, base: in
     elif isinstance(err, RecursionError):
         message, offset = "nesting too deep", base
     else:
-        message, offset = str(err), base
+        message, offset = json_value_error(err), base
     pos = document.position(offset)
     return InputError(f"invalid JSON: {message}", path=document.path, line=pos.line, column=pos.column)
 
