@@ -213,6 +213,15 @@ class Baseline:
                 new.append(f)
         return new
 
+    def new_ones(self, findings: Iterable[Finding], unit_text: UnitText) -> list[Finding]:
+        """The findings ``filter`` would return, without using up any count (``--fix`` fixes
+        only these: a baselined finding is left as it is, as a suppressed one is)."""
+        saved = Counter(self._remaining)
+        try:
+            return self.filter(findings, unit_text)
+        finally:
+            self._remaining = saved
+
     def unmatched(self) -> list[tuple[Entry, int]]:
         """Baseline entries (with how many) that no finding matched so far: fixed, or not linted in this run."""
         return sorted(((e, n) for e, n in self._remaining.items() if n > 0), key=lambda item: item[0].sort_key())

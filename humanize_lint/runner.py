@@ -957,9 +957,10 @@ class FixHook:
         current, remaining, fixed = doc, findings, 0
         notes: list[str] = []
         for _ in range(MAX_FIX_PASSES):
-            if not any(f.fix for f in remaining):
+            fixable = self._not_baselined(current, remaining)
+            if not any(f.fix for f in fixable):
                 break
-            plan = fix.plan_fixes(current, remaining)
+            plan = fix.plan_fixes(current, fixable)
             if plan.note and plan.note not in notes:
                 notes.append(plan.note)
             if not plan.edits:
@@ -971,7 +972,8 @@ class FixHook:
             # fix applies, as ruff's does.
             remaining = self._relint(current, ctx)
         else:
-            if any(f.fix for f in remaining) and fix.plan_fixes(current, remaining).edits:
+            fixable = self._not_baselined(current, remaining)
+            if any(f.fix for f in fixable) and fix.plan_fixes(current, fixable).edits:
                 notes.append(f"{doc.path}: fixes still apply after {MAX_FIX_PASSES} passes; run --fix again")
         report.notices.extend(notes)
         if current is doc:
@@ -992,6 +994,11 @@ class FixHook:
         self.runner._fixed_texts = {id(f): current.text for f in remaining}
         self.runner._fixed_doc = current
         return remaining
+
+    def _not_baselined(self, doc: Document, findings: list[Finding]) -> list[Finding]:
+        """The findings the baseline does not hide: only those are fixed."""
+        base = self.runner.baseline
+        return base.new_ones(findings, doc.text) if base is not None else findings
 
     def not_rewritten(self, doc: Document, findings: list[Finding]) -> None:
         """A record export is never rewritten (its findings are not filtered by hooks either):

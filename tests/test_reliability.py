@@ -592,3 +592,13 @@ def test_fix_says_once_per_export_that_exports_are_not_rewritten(tmp_path: Path)
     assert (tmp_path / "e.jsonl").read_text(encoding="utf-8") == lines
     notes = [line for line in proc.stderr.splitlines() if "not rewritten" in line]
     assert notes == ["humanize-lint: e.jsonl: JSON Lines exports are not rewritten by --fix; 6 fixes not applied"], proc.stderr
+
+
+def test_fix_leaves_baselined_findings_as_they_are(tmp_path: Path) -> None:
+    """A baselined finding is hidden like a suppressed one, and like one it is not fixed."""
+    (tmp_path / "a.md").write_text("The team met about the QBR.\n", encoding="utf-8")
+    assert run_cli("check", "a.md", "--write-baseline", "bl.json", cwd=tmp_path).returncode in (0, 1)
+    (tmp_path / "a.md").write_text("The team met about the QBR.\n\nThe NPS dropped.\n", encoding="utf-8")
+    proc = run_cli("check", "a.md", "--baseline", "bl.json", "--fix", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tmp_path / "a.md").read_text(encoding="utf-8") == "The team met about the QBR.\n\nThe net promoter score (NPS) dropped.\n"
