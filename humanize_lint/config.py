@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from ._yaml import MarkedMap, load_file
+from ._yaml import MarkedMap, MarkedSeq, load_file
 from .model import ConfigError, Severity
 
 CONFIG_NAMES = (".humanize-lint.yaml", ".humanize-lint.yml")
@@ -68,6 +68,8 @@ class Config:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     records: Mapping[str, Any] = field(default_factory=dict)
+    # Where each item of select, ignore and rules was written: (key, item) -> (line, column).
+    marks: Mapping[tuple[str, str], tuple[int | None, int | None]] = field(default_factory=dict, compare=False)
     name_style: str = "full"
     per_file_ignores: Mapping[str, Any] = field(default_factory=dict)
 
@@ -229,7 +231,18 @@ def load(path: Path) -> Config:
         records=dict(rec),
         name_style=style,
         per_file_ignores={str(k): v for k, v in raw.get("per-file-ignores", {}).items()},
+        marks={(key, str(item)): _item_where(raw.get(key), i) for key in ("select", "ignore", "rules") for i, item in enumerate(raw.get(key, []))},
     )
+
+
+def _item_where(values: Any, index: int) -> tuple[int | None, int | None]:
+    return values.where(index) if isinstance(values, MarkedSeq) else (None, None)
+
+
+def origin(cfg: Config, key: str, item: str) -> tuple[str | None, int | None, int | None]:
+    """(file, line, column) of an item of the config's select, ignore or rules, for errors."""
+    line, col = cfg.marks.get((key, item), (None, None))
+    return (str(cfg.path) if cfg.path else None), line, col
 
 
 def discover(start: Path, explicit: Path | None = None) -> Config:

@@ -38,11 +38,14 @@ TASK_CHARS = 200_000
 WINDOW_PER_JOB = 4
 
 
-def select_rules(pack: rulepack.Pack, select: list[str], ignore: list[str]) -> list[Rule]:
-    """Rules chosen by select/ignore keys (codes, prefixes, names, categories)."""
+def select_rules(
+    pack: rulepack.Pack, select: list[str], ignore: list[str], where: Callable[[str, str], tuple[Optional[str], Optional[int], Optional[int]]] = lambda flag, key: (None, None, None)
+) -> list[Rule]:
+    """Rules chosen by select/ignore keys (codes, prefixes, names, categories). ``where``:
+    the file, line and column a key was written at (a config's), for the error."""
     for key, flag in [(k, "select") for k in select] + [(k, "ignore") for k in ignore]:
         if not pack.matching(key):
-            raise HumanizeLintError(f"unknown rule '{key}' in {flag} (see `humanize-lint rules`)")
+            raise HumanizeLintError(f"unknown rule '{key}' in {flag} (see `humanize-lint rules`)", *where(flag, key))
     chosen = list(pack.rules.values())
     if select:
         keep = {r.code for k in select for r in pack.matching(k)}
@@ -140,8 +143,15 @@ class Contexts:
     def _build(self, path: Optional[Path]) -> Context:
         f = self.flags
         cfg = config_mod.discover(Path.cwd(), path) if path else config_mod.Config()
+        for (key, item), _ in cfg.marks.items():
+            if key == "rules" and cfg.path is not None and not (cfg.path.parent / item).exists():
+                raise RuleError(f"rule path not found: {item}", *config_mod.origin(cfg, key, item))
         pack = rulepack.load(cfg.rule_paths, builtin=cfg.builtin, lexicon_overrides=cfg.lexicons, overrides_origin=str(cfg.path) if cfg.path else None)
-        rules = select_rules(pack, f.select or list(cfg.select), f.ignore + list(cfg.ignore))
+        def written_at(flag: str, key: str) -> tuple[Optional[str], Optional[int], Optional[int]]:
+            from_cli = bool(f.select) if flag == "select" else key in f.ignore
+            return (None, None, None) if from_cli or (flag, key) not in cfg.marks else config_mod.origin(cfg, flag, key)
+
+        rules = select_rules(pack, f.select or list(cfg.select), f.ignore + list(cfg.ignore), written_at)
         severity = severity_overrides(pack, cfg)
         for glob, keys in cfg.per_file_ignores.items():
             for key in [keys] if isinstance(keys, str) else keys:

@@ -376,6 +376,9 @@ def test_extending_a_lexicon_that_does_not_exist_is_an_error_at_its_line(tmp_pat
         ("acronyms:\n  defined: {QBR: [a]}\n", ".humanize-lint.yaml:2:18: 'acronyms.defined' maps each acronym to its long form, a string; not 'QBR': ['a']"),
         ("records:\n  date-field: 'x:year'\n", ".humanize-lint.yaml:2:15: 'records.date-field' takes FIELD, FIELD:month or FIELD:week, not 'x:year'"),
         ("records:\n  text-field: [5]\n", ".humanize-lint.yaml:2:15: 'records.text-field' must be a list of strings, not holding 5"),
+        ("select: [HL999]\n", ".humanize-lint.yaml:1:10: unknown rule 'HL999' in select (see `humanize-lint rules`)"),
+        ("ignore: [HL1, HL999]\n", ".humanize-lint.yaml:1:15: unknown rule 'HL999' in ignore (see `humanize-lint rules`)"),
+        ("rules: [nothere]\n", ".humanize-lint.yaml:1:9: rule path not found: nothere"),
     ],
 )
 def test_config_values_of_the_wrong_kind_are_errors_at_their_place(tmp_path: Path, config: str, message: str) -> None:
