@@ -327,6 +327,10 @@ class _Parser:
                 return None
             line, col = self.pos(offset + m.start())
             refs.append(RuleRef(token, line, col))
+        if not refs and (stripped.startswith("=") or "," in args):
+            # "disable=" or "disable-line , ,": a list was begun; an empty one is no "every rule"
+            self.error("empty rule list in suppression (name the rules, or write the directive alone to disable every rule)", offset + len(args) - len(stripped))
+            return None
         return tuple(refs)
 
     def own_line(self, start: int) -> bool:

@@ -287,6 +287,17 @@ def test_unknown_directive_verb_is_an_error() -> None:
     ]
 
 
+def test_an_empty_rule_list_is_an_error_not_every_rule() -> None:
+    """A list begun and left empty ("disable=", "disable-line , ,") is likelier a slip than
+    a wish to disable every rule, which the directive alone says."""
+    sup = parse(md("The renewal called. <!-- humanize-lint disable-line , , -->\n\nhumanize-lint: disable=\n"))
+    assert [str(e) for e in sup.errors] == [
+        "note.md:1:53: empty rule list in suppression (name the rules, or write the directive alone to disable every rule)",
+        "note.md:3:23: empty rule list in suppression (name the rules, or write the directive alone to disable every rule)",
+    ]
+    assert sup.directives == []
+
+
 def test_valid_ids_still_apply_when_another_id_is_unknown(linter: Linter) -> None:
     doc = md("The renewal called. <!-- humanize-lint disable-line HL101 HL999 -->\n")
     sup = parse(doc)
