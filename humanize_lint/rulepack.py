@@ -201,6 +201,8 @@ def _check_regexes(values: Iterable[Any], path: str, where: tuple[int, int], wha
         problem = saferegex.check(v)
         if problem is not None:
             raise _err(src, at, f"invalid regular expression in {what}: {problem}")
+        if re.fullmatch(v, "") is not None:
+            raise _err(src, at, f"{what} pattern {v!r} matches empty text (every finding must cover some text)")
 
 
 def _check_resolved_types(options: Mapping[str, Any], schema: Mapping[str, Any], path: str, marks: Any, context: str) -> None:
@@ -397,28 +399,30 @@ def _example_cases(examples: Mapping[str, Any], path: str) -> tuple[tuple[str, s
 
 
 def template_problem(template: str) -> str:
-    """What is wrong with a message template, or "": only the known fields, by plain name
-    (no attribute or index: "{text.upper}"), with a format spec that a string takes and
-    that holds no field of its own ("{text:{suggestion}}" would fail on the first finding)."""
+    """What is wrong with a message template, or "": one line of text with only the known
+    fields, by plain name (no attribute or index: "{text.upper}") and with no format spec
+    ("{text:{suggestion}}" would fail on the first finding, "{text:>999999999}" fill memory)."""
     import string
 
     try:
         parts = list(string.Formatter().parse(template))
     except ValueError as exc:
         return str(exc)
-    for _, field, spec, _ in parts:
+    for _, field, spec, conversion in parts:
         if field is None:
             continue
+        if conversion not in (None, "r", "s", "a"):
+            return f"{{{field}!{conversion}}}: unknown conversion (r, s or a)"
         if field not in TEMPLATE_FIELDS:
             if field and field.split(".")[0].split("[")[0] in TEMPLATE_FIELDS:
                 return f"{{{field}}}: a field is used by its plain name only"
             return f"unknown field {{{field}}}; available: {', '.join('{' + f + '}' for f in TEMPLATE_FIELDS)}"
-        if spec and "{" in spec:
-            return f"{{{field}:{spec}}}: a format spec cannot hold a field"
-        try:
-            format("text", spec or "")
-        except ValueError as exc:
-            return f"{{{field}:{spec}}}: {exc}"
+        if spec:
+            return f"{{{field}:{spec}}}: a field takes no format spec"
+    if not template.strip():
+        return "it is empty"
+    if any(ch < " " or ch == "\x7f" for ch in template):
+        return "it must be one line without control characters"
     return ""
 
 

@@ -156,7 +156,22 @@ BROKEN = [
     (
         "template-field-in-a-format-spec",  # passed a probe with empty values, failed on the first finding
         BASE.replace("is jargon;", "is {text:{suggestion}};"),
-        "7:10: bad message template: {text:{suggestion}}: a format spec cannot hold a field",
+        "7:10: bad message template: {text:{suggestion}}: a field takes no format spec",
+    ),
+    (
+        "identifier-pattern-matching-empty-text",
+        BASE.replace("kind: terms", "kind: identifier").replace("terms:\n  - {term: loop in, suggest: [include]}\n", "identifiers: {standalone: ['x*']}\n"),
+        "8:28: identifiers.standalone pattern 'x*' matches empty text (every finding must cover some text)",
+    ),
+    (
+        "template-unknown-conversion",
+        BASE.replace("is jargon;", "is {text!x};"),
+        "7:10: bad message template: {text!x}: unknown conversion (r, s or a)",
+    ),
+    (
+        "template-control-character",
+        BASE.replace("is jargon;", "is \\x1b[31mjargon;"),
+        "7:10: bad message template: it must be one line without control characters",
     ),
     (
         "template-attribute",

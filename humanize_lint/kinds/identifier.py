@@ -78,4 +78,5 @@ class IdentifierRule:
         for seg in segments:
             for rx in self.regexes:
                 for m in rx.finditer(seg.text):
-                    yield Hit(self.rule, seg.start + m.start(), seg.start + m.end(), {"text": m.group(0)})
+                    if m.end() > m.start():  # (a lookaround alone matches no text: no finding)
+                        yield Hit(self.rule, seg.start + m.start(), seg.start + m.end(), {"text": m.group(0)})
