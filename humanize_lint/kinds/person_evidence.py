@@ -266,7 +266,16 @@ def np_span(tok: Token) -> tuple[int, int]:
         if any(t.is_space or "\n" in t.text or "\n" in t.whitespace_ for t in doc[left : start]):
             break  # never across a line break
         start = min(start, left)
+    # A determiner opens its phrase: what the parser hung on the head before it ("😀 The
+    # renewal", "Update The renewal") is not part of it, unless it is a predeterminer ("all
+    # the renewals", "both the leads").
+    det = next((c for c in tok.lefts if c.dep_ == "det" and c.i > start), None)
+    if det is not None and not all(t.lower_ in _PREDETERMINERS for t in doc[start : det.i]):
+        start = det.i
     return start, tok.i + 1
+
+
+_PREDETERMINERS = frozenset({"all", "both", "half", "such", "quite", "what", "rather"})
 
 
 def _not_label(doc: Any, end: int, start: int | None = None) -> bool:
