@@ -123,6 +123,10 @@ class Linter:
         real = None if shown.startswith("<") else Path(shown)
         ctx = self.context(real)
         newline = "\r\n" if "\r\n" in text[:65536] else "\n"
+        if text.startswith("\ufeff"):
+            # A byte order mark an editor kept in the buffer: a space of the same length, so
+            # the first word is read as a word and every offset stays where it was.
+            text = " " + text[1:]
         doc = Document(path=shown, text=text, newline=newline, format=format or sources.detect_format(shown))
         result = Result(doc)
         if real is not None and self.discover and sources.is_excluded(real, ctx.opts):

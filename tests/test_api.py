@@ -89,3 +89,11 @@ def test_sentence_cache_gives_the_findings_of_a_fresh_lint() -> None:
             assert _key(cached.lint(text, path=path)) == _key(fresh.lint(text, path=path)), (step, path, text)
     cache = cached.context().linter.sentence_cache
     assert cache is not None and cache.hits > 0
+
+
+def test_a_byte_order_mark_kept_in_an_editors_buffer_reads_as_a_space() -> None:
+    """The first word stays a word ("\ufeffThe renewal" was no phrase with a determiner),
+    and the finding's offsets are those of the buffer."""
+    linter = Linter()
+    (f,) = linter.lint("\ufeffThe renewal called again.\n", path="a.md")
+    assert (f.text, f.doc_start, f.start_pos.column) == ("The renewal", 1, 2)
