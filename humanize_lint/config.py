@@ -9,6 +9,7 @@ CLI. This module does not load rules or read inputs.
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,23 +97,35 @@ def find(start: Path) -> Path | None:
 
 
 def _pyproject_section(path: Path) -> dict[str, Any] | None:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        col = getattr(exc, "colno", None)
-        raise ConfigError(f"invalid TOML: {str(exc).split(' (at')[0]}", str(path), line, col) from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"not valid UTF-8 (byte {exc.start}: {exc.reason})", str(path), *_line_col(path.read_bytes(), exc.start)) from None
+    data = _toml(path)
     tool = data.get("tool")
     section = tool.get("humanize-lint") if isinstance(tool, dict) else None
     if section is not None and not isinstance(section, dict):
         raise ConfigError("[tool.humanize-lint] must be a table", str(path))
     return section
+
+
+def _toml(path: Path) -> dict[str, Any]:
+    """A TOML file's data; ConfigError at the place of a syntax error or undecodable byte."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        col = getattr(exc, "colno", None)
+        at = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        if line is None and at is not None:  # (Python before 3.14 says where only in the message)
+            line, col = int(at.group(1)), int(at.group(2))
+        elif line is None and "(at end of document)" in str(exc):
+            text = path.read_text(encoding="utf-8")
+            line, col = text.count("\n") + 1, len(text.rsplit("\n", 1)[-1]) + 1
+        raise ConfigError(f"invalid TOML: {str(exc).split(' (at')[0]}", str(path), line, col) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not valid UTF-8 (byte {exc.start}: {exc.reason})", str(path), *_line_col(path.read_bytes(), exc.start)) from None
+    return data
 
 
 def _line_col(data: bytes, offset: int) -> tuple[int, int]:
@@ -169,6 +182,9 @@ def load(path: Path) -> Config:
     if path.name == "pyproject.toml":
         raw: Any = _pyproject_section(path) or {}
         prefix = "[tool.humanize-lint] "
+    elif path.suffix == ".toml":
+        raw = _toml(path)  # another TOML file (--config): its top-level keys, as ruff.toml
+        prefix = ""
     else:
         raw = load_file(path, ConfigError, shown)
         prefix = ""
@@ -248,6 +264,8 @@ def origin(cfg: Config, key: str, item: str) -> tuple[str | None, int | None, in
 def discover(start: Path, explicit: Path | None = None) -> Config:
     """The config for a run: the explicit file, else the closest one, else defaults."""
     if explicit is not None:
+        if explicit.is_dir():
+            raise ConfigError("config file is a directory", str(explicit))
         if not explicit.is_file():
             raise ConfigError("config file not found", str(explicit))
         return load(explicit)

@@ -404,3 +404,18 @@ def test_a_broken_pyproject_is_a_config_error(tmp_path: Path, content: bytes, me
     proc = run_cli("check", "a.md", cwd=tmp_path)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert proc.stderr.strip().endswith(message), proc.stderr
+
+
+def test_other_toml_configs_directories_and_toml_errors(tmp_path: Path) -> None:
+    """--config FILE.toml reads its top-level keys (as ruff.toml); a directory is named as
+    one; a TOML syntax error has its line and column, also at the end of the file."""
+    (tmp_path / "a.md").write_text("The renewal called about the QBR.\n", encoding="utf-8")
+    (tmp_path / "lint.toml").write_text('select = ["HL101"]\n', encoding="utf-8")
+    proc = run_cli("check", "a.md", "--config", "lint.toml", "-f", "json", cwd=tmp_path)
+    assert [f["code"] for f in json.loads(proc.stdout)["findings"]] == ["HL101"]
+    (tmp_path / "conf").mkdir()
+    assert run_cli("check", "a.md", "--config", "conf", cwd=tmp_path).stderr.strip() == "humanize-lint: conf: config file is a directory"
+    (tmp_path / "bad.toml").write_text("a = 1\nselect = [1,,]\n", encoding="utf-8")
+    assert run_cli("check", "a.md", "--config", "bad.toml", cwd=tmp_path).stderr.strip() == "humanize-lint: bad.toml:2:13: invalid TOML: Invalid value"
+    (tmp_path / "end.toml").write_text("select = [\n", encoding="utf-8")
+    assert run_cli("check", "a.md", "--config", "end.toml", cwd=tmp_path).stderr.strip() == "humanize-lint: end.toml:2:1: invalid TOML: Invalid value"
