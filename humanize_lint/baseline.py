@@ -151,7 +151,7 @@ def write(path: Path, findings: Iterable[Finding], unit_text: UnitText) -> int:
     target, in_place = output_target(path)
     if in_place:  # a device or FIFO: written as ">" would, never replaced
         try:
-            with open(target, "w", encoding="utf-8", newline="\n") as fh:
+            with open(target, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as fh:
                 fh.write(data)
         except OSError as exc:
             raise ConfigError(f"cannot write baseline: {exc.strerror or exc}", str(path)) from None
@@ -160,7 +160,7 @@ def write(path: Path, findings: Iterable[Finding], unit_text: UnitText) -> int:
     tmp_name: str | None = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())

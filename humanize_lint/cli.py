@@ -86,13 +86,15 @@ class _AtomicOutput:
         self.target, self.in_place = output_target(target)
         self.tmp = ""
         try:
+            # (Text the terminal shows with backslash escapes, such as a lone surrogate from a
+            # JSON escape or a file name's undecodable byte, is written so too: valid in JSON.)
             if self.in_place:  # a device or FIFO: written as ">" would, never replaced
-                self.stream = open(self.target, "w", encoding="utf-8", newline="\n")
+                self.stream = open(self.target, "w", encoding="utf-8", errors="backslashreplace", newline="\n")
                 return
             fd, self.tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".tmp", dir=self.target.parent if str(self.target.parent) else ".")
         except OSError as exc:
             raise HumanizeLintError(f"cannot write: {exc.strerror or exc}", str(target)) from None
-        self.stream = open(fd, "w", encoding="utf-8", newline="\n")
+        self.stream = open(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n")
 
     def write(self, text: str) -> int:
         return self.stream.write(text)

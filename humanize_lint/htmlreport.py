@@ -138,7 +138,7 @@ class HtmlReport:
         self.redact = False
         self.rows = 0
         self.total = 0
-        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8", prefix="humanize-lint-rows-")
+        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8", errors="backslashreplace", prefix="humanize-lint-rows-")  # (a lone surrogate: a JSON escape)
         # phrase key -> [count seen while holding, examples]
         self.examples: dict[str, list[Any]] = {}
         self.has_group = False
@@ -262,7 +262,7 @@ class HtmlReport:
             },
             **spec,
         }
-        svg = self.charts.vegalite_to_svg(spec)
+        svg = self.charts.vegalite_to_svg(_xml_safe(spec))
         svg = svg.replace("<svg ", f'<svg role="img" aria-label="{_e(label)}" aria-describedby="{table_id}" ', 1)
         return f'<figure class="chart" id="{chart_id}">{svg}<figcaption>{_e(label)} The numbers are in the table below the chart.</figcaption></figure>\n'
 
@@ -440,7 +440,9 @@ class HtmlReport:
         self.spool.seek(0)
         sep = ""
         for line in self.spool:
-            w(sep + line.rstrip("\n").replace("</", "<\\/").replace("<!--", "<\\!--"))
+            # "<" only ever stands inside a JSON string here: as "\u003c" it can neither end the
+            # script ("</script>") nor open a comment ("<!--"), and JSON.parse reads it back.
+            w(sep + line.rstrip("\n").replace("<", "\\u003c"))
             sep = ",\n"
         w("]</script>\n</section>\n")
 
@@ -495,6 +497,22 @@ def _capital(suggestion: str, before: str) -> str:
     if not b or b[-1] in ".!?":
         return suggestion[:1].upper() + suggestion[1:]
     return suggestion
+
+
+# Characters XML 1.0 cannot hold (C0 controls but tab and line breaks, U+FFFE, U+FFFF, lone
+# surrogates): the chart renderer parses its own SVG and aborts the process on one.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_safe(value: Any) -> Any:
+    """``value`` (a chart spec) with every string's non-XML characters as U+FFFD."""
+    if isinstance(value, str):
+        return _NOT_XML.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {k: _xml_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_xml_safe(v) for v in value]
+    return value
 
 
 def _e(value: Any) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from pathlib import PurePath
 from typing import Any, TextIO
@@ -100,10 +101,14 @@ def artifact_location(path: str) -> dict[str, str]:
     """``{"uri", "uriBaseId"}`` for a reported path: relative POSIX and percent-encoded, or ``file://``."""
     p = PurePath(path)
     if p.is_absolute():
-        return {"uri": p.as_uri()}
+        try:
+            return {"uri": p.as_uri()}
+        except UnicodeEncodeError:  # a name with bytes that are not UTF-8: percent-encode the bytes
+            return {"uri": "file://" + quote(os.fsencode(p.as_posix()), safe="/")}
     posix = p.as_posix()
     # Everything but "/" is escaped, so a ':' in the first segment cannot read as a scheme.
-    uri = quote(posix, safe="/")
+    # (A file name's bytes that are not UTF-8 came in as surrogate escapes: the bytes are encoded.)
+    uri = quote(os.fsencode(posix), safe="/")
     if posix.startswith("/"):  # Windows "\\dir\\file": rooted but without a drive
         return {"uri": uri}
     return {"uri": uri, "uriBaseId": SRCROOT}
@@ -167,7 +172,7 @@ def _fingerprint(f: Finding) -> str:
     occurrence suffix.
     """
     parts = [f.rule.code, PurePath(f.path).as_posix(), f.text, f.record or "", f.field or ""]
-    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _rule(r: Rule) -> dict[str, Any]:

@@ -162,9 +162,31 @@ def test_date_field_errors() -> None:
         ("2025-03-03T09:12:40Z", "created:week", "2025-W10"),
         ("2024-12-30", "created:week", "2025-W01"),  # ISO week-numbering year
         ("2025-02-30", "created:week", None),
+        ("2025-02-30", "created", None),  # no such day
+        ("2025-13-45", "created:month", None),
+        ("2025-13", "created", None),  # no such month
         ("03/03/2025", "created", None),
         (None, "created", None),
     ],
 )
 def test_period_of(value: str | None, spec: str, period: str | None) -> None:
     assert period_of(value, spec) == period
+
+
+def test_hostile_values_in_the_report(tmp_path: Path) -> None:
+    """A group value with a character XML cannot hold (the chart renderer aborted the process),
+    a customer name with "<!--" (the table's data stopped parsing) and a lone surrogate from a
+    JSON escape (the report was not written) make a whole, working report."""
+    lines = [
+        json.dumps({"team": "A\u001bB", "cust": "Ana <!-- Ruiz", "text": "The renewal called twice and is upset."}),
+        '{"team": "B\\ud800", "cust": "Bo </script> Li", "text": "The escalation phoned again and is upset."}',
+    ]
+    (tmp_path / "t.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "r.html"
+    proc = run_cli("check", "t.jsonl", "--group-by", "team", "--name-field", "cust", "--format", "html", "-o", out, cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    page = out.read_text(encoding="utf-8")
+    rows = re.search(r'<script type="application/json" id="rows"[^>]*>(.*?)</script>', page, re.S)
+    assert rows is not None
+    data = json.loads(rows.group(1))
+    assert "Ana <!-- Ruiz" in json.dumps(data, ensure_ascii=False) and "</script>" not in rows.group(1)

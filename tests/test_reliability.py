@@ -602,3 +602,26 @@ def test_fix_leaves_baselined_findings_as_they_are(tmp_path: Path) -> None:
     proc = run_cli("check", "a.md", "--baseline", "bl.json", "--fix", cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (tmp_path / "a.md").read_text(encoding="utf-8") == "The team met about the QBR.\n\nThe net promoter score (NPS) dropped.\n"
+
+
+def test_lone_surrogates_and_undecodable_file_names_in_every_output(tmp_path: Path) -> None:
+    """A record id with a lone surrogate (a JSON escape) and a file name with a byte that is
+    not UTF-8: SARIF (its fingerprint and URI), -o and --write-baseline write them as JSON
+    escapes, as standard output does, instead of failing with an internal error."""
+    (tmp_path / "s.jsonl").write_text('{"id": "r\\ud800", "text": "The renewal called twice and is upset."}\n', encoding="utf-8")
+    sarif = run_cli("check", "s.jsonl", "--id-field", "id", "-f", "sarif", cwd=tmp_path)
+    assert sarif.returncode == 1, sarif.stderr
+    assert json.loads(sarif.stdout)["runs"][0]["results"]
+    assert run_cli("check", "s.jsonl", "--id-field", "id", "-f", "json", "-o", "out.json", cwd=tmp_path).returncode == 1
+    assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["findings"][0]["record"] == "r\ud800"
+    run_cli("check", "s.jsonl", "--id-field", "id", "--write-baseline", "bl.json", cwd=tmp_path)
+    again = run_cli("check", "s.jsonl", "--id-field", "id", "--baseline", "bl.json", cwd=tmp_path)
+    assert again.returncode == 0, again.stdout + again.stderr
+
+    bad = tmp_path / "names"
+    bad.mkdir()
+    (bad / os.fsdecode(b"\xffbad.txt")).write_text("The renewal called twice and is upset.\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "humanize_lint", "check", "-f", "sarif", "."], capture_output=True, cwd=bad, env=_cli_env(), timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    (result,) = json.loads(proc.stdout)["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "%FFbad.txt"

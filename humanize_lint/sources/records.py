@@ -506,14 +506,16 @@ def period_of(value: str | None, spec: str) -> str | None:
     """The trend period of a record for ``--date-field FIELD[:month|:week]``: ``2025-03``
     or ``2025-W10`` (ISO week) from an ISO date; None when the value is no such date."""
     if not value or not re.match(r"\d{4}-\d{2}-\d{2}", value):
-        if value and spec.partition(":")[2] in ("", "month") and re.fullmatch(r"\d{4}-\d{2}", value.strip()):
-            return value.strip()
+        month = value.strip() if value else ""
+        if spec.partition(":")[2] in ("", "month") and re.fullmatch(r"\d{4}-(?:0[1-9]|1[0-2])", month):
+            return month
+        return None
+    try:
+        date = datetime.date.fromisoformat(value[:10])  # (not "2025-13-45", not "2025-02-30")
+    except ValueError:
         return None
     if spec.partition(":")[2] == "week":
-        try:
-            year, week, _ = datetime.date.fromisoformat(value[:10]).isocalendar()
-        except ValueError:
-            return None
+        year, week, _ = date.isocalendar()
         return f"{year}-W{week:02d}"
     return value[:7]
 
