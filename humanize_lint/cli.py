@@ -8,6 +8,7 @@ or formatting logic of its own.
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
@@ -538,10 +539,18 @@ def explain_cmd(
         markup = "markdown" if file.suffix.lower() in (".md", ".markdown", ".mdx") else "text"
         items.append((str(file), raw, markup))
     for t in texts or []:
-        items.append(("-", sys.stdin.read() if t == "-" else t, "text"))
+        items.append(("-", sys.stdin.buffer.read().decode("utf-8", "surrogateescape") if t == "-" else t, "text"))
     if not items:
         _err("give a text to explain, '-' for standard input, or --file PATH")
         raise typer.Exit(2)
+    for path, text, _ in items:
+        bad = re.search("[\ud800-\udfff]", text)  # a byte the terminal's or stdin's text was not UTF-8 in
+        if bad is not None:
+            before = text[: bad.start()]
+            line, col = before.count("\n") + 1, bad.start() - (before.rfind("\n") + 1) + 1
+            what = f"byte 0x{ord(bad.group()) - 0xDC00:02x}" if "\udc80" <= bad.group() <= "\udcff" else "a lone surrogate"
+            _err(f"{path if path != '-' else '<text>'}:{line}:{col}: not valid UTF-8 ({what})")
+            raise typer.Exit(2)
     try:
         runner = Runner(Flags(config_file=config_file, select=_split(select), ignore=_split(ignore), model=model, customer=customer), Report(), None, want_lines=False, jobs=1)  # type: ignore[arg-type]
         linter = runner.context_for(Path.cwd()).linter
@@ -557,7 +566,7 @@ def explain_cmd(
         if output_format == "json":
             out.append({"path": path, "steps": [s.as_dict() for s in steps], "findings": len(findings)})
             continue
-        typer.echo(f"== {path if path != '-' else explain_mod._short(text, 60)}")
+        typer.echo(f"== {one_line(path) if path != '-' else explain_mod._short(text, 60)}")
         for step in steps:
             head = f"{step.line}:{step.column} {step.stage}" + (f" [{step.rule}]" if step.rule else "")
             typer.echo(f"{head}: {step.text!r}: {step.verdict}" if step.text else f"{head}: {step.verdict}")

@@ -18,7 +18,7 @@ from typing import Any
 
 from .engine import Linter
 from .kinds import acronym as acronym_kind
-from .model import Finding, Unit
+from .model import Finding, Unit, one_line
 
 
 @dataclass
@@ -128,5 +128,5 @@ def describe(explanation: Any) -> str:
 
 
 def _short(text: str, width: int = 72) -> str:
-    flat = " ".join(text.split())
+    flat = one_line(" ".join(text.split()))
     return flat if len(flat) <= width else flat[: width - 1] + "…"

@@ -20,7 +20,15 @@ from dataclasses import field as dc_field
 from typing import Any, Iterable, Mapping
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+# Control characters (C0, DEL, C1), line and paragraph separators, and the bidirectional
+# formatting characters that reorder what a terminal shows (U+202A-E, U+2066-9).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """``text`` with each control character (``_CONTROL``) shown as U+FFFD: same length, so a
+    caret under a source line stays under its span, and no escape sequence reaches a terminal."""
+    return _CONTROL.sub("\ufffd", text) if _CONTROL.search(text) else text
 
 
 def one_line(text: str) -> str:

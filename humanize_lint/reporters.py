@@ -15,7 +15,7 @@ import os
 from collections import Counter
 from typing import Any, Mapping, Sequence, TextIO
 
-from .model import Finding, GroupStats, Report, Rule, Severity, Summary
+from .model import Finding, GroupStats, Report, Rule, Severity, Summary, one_line, visible
 
 JSON_VERSION = 1
 TOP_PHRASES = 10
@@ -235,7 +235,8 @@ class ConciseReporter(Reporter):
         for f in findings:
             rec = f" (record {f.record})" if f.record is not None else ""
             msg = " ".join(f.message.split())  # a match across a line break stays on one line
-            self.out.write(f"{f.path}:{f.start_pos.line}:{f.start_pos.column}: {f.severity.label}: {f.rule.code} [{f.rule.name}] {msg}{rec}\n")
+            # (one line per finding, and no escape sequence from the input reaches a terminal)
+            self.out.write(one_line(f"{f.path}:{f.start_pos.line}:{f.start_pos.column}: {f.severity.label}: {f.rule.code} [{f.rule.name}] {msg}{rec}") + "\n")
 
     def finish(self, report: Report) -> None:
         if self.show_summary:
@@ -344,7 +345,10 @@ class TextReporter(Reporter):
         return self._console
 
     def _line(self, *parts: tuple[str, str | None]) -> None:
-        """One output line from (text, style) parts."""
+        """One output line from (text, style) parts. Control characters from the input (an
+        escape sequence, a line break in a record id) are escaped: one line, nothing a
+        terminal would act on (the source line's are made visible before, see ``add``)."""
+        parts = tuple((one_line(text), style) for text, style in parts)
         if not self.styled:
             # What rich prints for unstyled text: control codes it strips removed.
             self.out.write("".join(text for text, _ in parts).translate(_RICH_STRIPPED) + "\n")
@@ -376,6 +380,7 @@ class TextReporter(Reporter):
             src = _source_line(lines.get((f.path, f.start_pos.line)), f)
             if src is not None:
                 line_text, col0, width = src
+                line_text = visible(line_text)  # (same length: the caret stays under the span)
                 number = str(f.start_pos.line)
                 gutter = " " * len(number)
                 self._line((f"  {number} | ", "dim"), (line_text[:col0], None), (line_text[col0 : col0 + width], "bold underline"), (line_text[col0 + width :], None))
@@ -433,7 +438,7 @@ class TextReporter(Reporter):
             t.add_column("phrase")
             t.add_column("count", justify="right")
             for phrase, n in _top(s.phrases, TOP_PHRASES):
-                t.add_row(phrase, str(n))
+                t.add_row(one_line(phrase), str(n))
             console.print(t)
         if s.groups:
             t = Table(title="By group", title_justify="left", box=None, show_edge=False)
@@ -446,7 +451,7 @@ class TextReporter(Reporter):
                 t.add_column(c, justify="right")
             for g, row in data["groups"].items():
                 per = row["per_100_records"]
-                t.add_row(g, str(row["records"]), str(row["findings"]), "-" if per is None else f"{per:.1f}", *[str(row["by_category"].get(c, 0)) for c in categories])
+                t.add_row(one_line(g), str(row["records"]), str(row["findings"]), "-" if per is None else f"{per:.1f}", *[str(row["by_category"].get(c, 0)) for c in categories])
             console.print(t)
         if s.skipped:
             t = Table(title="Skipped input", title_justify="left", box=None, show_edge=False)

@@ -625,3 +625,27 @@ def test_lone_surrogates_and_undecodable_file_names_in_every_output(tmp_path: Pa
     assert proc.returncode == 1, proc.stderr
     (result,) = json.loads(proc.stdout)["runs"][0]["results"]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "%FFbad.txt"
+
+
+def test_control_characters_from_the_input_never_reach_the_terminal(tmp_path: Path) -> None:
+    """An escape sequence in a source line is shown as U+FFFD (the caret stays under its span),
+    and in a record id or a customer name it is escaped, as in error lines: a record id with a
+    line break cannot forge a second finding line in the concise output editors parse."""
+    (tmp_path / "a.txt").write_text("Note \x1b[31mRED\x1b[0m \x1b]0;pwned\x07 x. The renewal called twice and is upset \x1b[2J.\n", encoding="utf-8")
+    text = run_cli("check", "a.txt", cwd=tmp_path).stdout
+    assert "\x1b" not in text and "\x07" not in text
+    source, caret = [line for line in text.splitlines() if line.startswith("  1 |") or line.startswith("    |")][:2]
+    start = caret.index("^")
+    assert source[start : start + len("The renewal")] == "The renewal"
+    record = json.dumps({"id": "R1\nfake.txt:9:9: error: HL999 injected\x1b[2J", "cust": "Ana \x1b]0;owned\x07 Ruiz", "text": "The renewal called twice and is upset."})
+    (tmp_path / "r.jsonl").write_text(record + "\n", encoding="utf-8")
+    concise = run_cli("check", "r.jsonl", "--id-field", "id", "--name-field", "cust", "-f", "concise", cwd=tmp_path).stdout
+    assert len(concise.splitlines()) == 1 and "\x1b" not in concise and "\\n" in concise
+    full = run_cli("check", "r.jsonl", "--id-field", "id", "--name-field", "cust", cwd=tmp_path).stdout
+    assert "\x1b" not in full and "\x07" not in full and not any(line.startswith("fake.txt") for line in full.splitlines())
+
+
+def test_explain_says_where_text_is_not_utf8() -> None:
+    proc = subprocess.run([sys.executable, "-m", "humanize_lint", "explain", "-"], input=b"The renewal called \xff and is upset.\n", capture_output=True, env=_cli_env(), timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.decode().strip() == "humanize-lint: <text>:1:20: not valid UTF-8 (byte 0xff)"
