@@ -222,6 +222,9 @@ def check(
     if output_format not in REPORTERS:
         _err(f"unknown format '{output_format}'; choose one of: {', '.join(REPORTERS)}")
         raise typer.Exit(2)
+    if statistics and output_format not in ("text", "json"):
+        _err(f"--statistics prints text or json, not {output_format}")
+        raise typer.Exit(2)
     if date_field is not None and date_field.partition(":")[2] not in ("", "month", "week"):
         _err(f"--date-field takes FIELD, FIELD:month or FIELD:week, not '{date_field}'")
         raise typer.Exit(2)
@@ -448,6 +451,12 @@ def rules_cmd(
     config_file: Optional[Path] = typer.Option(None, "--config", help="Config file (adds its rule files)."),
 ) -> None:
     """List the rules, or explain one rule with its examples."""
+    if output_format not in ("text", "markdown", "json"):
+        _err(f"unknown format '{output_format}'; choose text, markdown or json")
+        raise typer.Exit(2)
+    if rule_id is not None and not rule_id.strip():
+        _err("give a rule code or name (see `humanize-lint rules`)")
+        raise typer.Exit(2)
     try:
         cfg, pack = _load(config_file, Path.cwd())
     except HumanizeLintError as exc:

@@ -137,6 +137,7 @@ def test_missing_path_exits_2_and_other_paths_are_still_linted(work: Path) -> No
         pytest.param(["--ignore", "HL999"], "humanize-lint: unknown rule 'HL999' in ignore (see `humanize-lint rules`)", id="unknown-ignore"),
         pytest.param(["--format", "xml"], "humanize-lint: unknown format 'xml'; choose one of: text, concise, json, github, sarif, summary, html", id="unknown-format"),
         pytest.param(["--fail-on", "bogus"], "humanize-lint: --fail-on must be error, warning or suggestion, not 'bogus'", id="bad-fail-on"),
+        pytest.param(["--statistics", "--format", "html"], "humanize-lint: --statistics prints text or json, not html", id="statistics-format"),
         pytest.param(["--config", "nope.yaml"], "humanize-lint: nope.yaml: config file not found", id="missing-config"),
     ],
 )
@@ -419,3 +420,15 @@ def test_other_toml_configs_directories_and_toml_errors(tmp_path: Path) -> None:
     assert run_cli("check", "a.md", "--config", "bad.toml", cwd=tmp_path).stderr.strip() == "humanize-lint: bad.toml:2:13: invalid TOML: Invalid value"
     (tmp_path / "end.toml").write_text("select = [\n", encoding="utf-8")
     assert run_cli("check", "a.md", "--config", "end.toml", cwd=tmp_path).stderr.strip() == "humanize-lint: end.toml:2:1: invalid TOML: Invalid value"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "yaml"], "humanize-lint: unknown format 'yaml'; choose text, markdown or json"),
+        ([""], "humanize-lint: give a rule code or name (see `humanize-lint rules`)"),
+    ],
+)
+def test_rules_command_rejects_what_it_cannot_do(args: list[str], message: str) -> None:
+    proc = run_cli("rules", *args)
+    assert proc.returncode == 2 and proc.stderr.strip() == message
