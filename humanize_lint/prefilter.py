@@ -561,10 +561,17 @@ _SPEAKER_RE = re.compile(r"(?m)^[ \t]*(?:\[[^\]\n]{1,25}\][ \t]*|\d{1,2}:\d{2}(?
 _LABEL_RE = re.compile(r"(?im)^[ \t]*(?:note|notes|update|fyi|edit|ps|internal note|summary|next steps?|outcome|resolution|status|action|issue)[ \t]*:[ \t]")
 
 
+# No-break spaces ("&nbsp;" in HTML, U+00A0 typed or pasted, the figure and narrow ones):
+# spaces to the parser, which otherwise makes each a token of its own inside a phrase.
+_NO_BREAK_SPACES = {0xA0: " ", 0x2007: " ", 0x202F: " "}
+
+
 def parse_text(text: str) -> str:
     """Text as the parser should see it: chat speaker tags ("[09:14] dana: ") and
-    line labels ("Note: ") blanked, same length."""
+    line labels ("Note: ") blanked, no-break spaces as spaces; same length."""
     text = _SPEAKER_RE.sub(lambda m: " " * len(m.group(0)), text)
+    if "\xa0" in text or "\u2007" in text or "\u202f" in text:
+        text = text.translate(_NO_BREAK_SPACES)
     return _LABEL_RE.sub(lambda m: " " * len(m.group(0)), text)
 
 

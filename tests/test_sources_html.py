@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from humanize_lint.model import Document, HumanizeLintError, Unit
 from humanize_lint.sources import read_path
 from humanize_lint.sources import text as text_source
-from humanize_lint.sources.html import element_spans, looks_like_html, visible_text
+from humanize_lint.sources.html import element_spans, looks_like_html, text_runs, visible_text
 from humanize_lint.sources.records import read_json, read_jsonl
 
 HELPDESK = """<!DOCTYPE html>
@@ -125,6 +125,22 @@ def test_visible_text_keeps_length_and_text_characters(html: str) -> None:
         assert char == html[i] or char in " \n" or html[i] == "&", (i, char)
 
 
+@settings(max_examples=300)
+@given(st.lists(_HTML_PIECES, max_size=30).map("".join))
+def test_compact_references_map_back_through_their_runs(html: str) -> None:
+    """With ``references`` each reference is its text alone; the runs place every other
+    character of the text at the html offset of the same-length text, and nothing else."""
+    refs: list[tuple[int, int, int]] = []
+    compact = visible_text(html, refs)
+    padded = visible_text(html)
+    assert len(compact) == len(html) - sum(raw - text for _, raw, text in refs)
+    covered = 0
+    for t0, h0, length in text_runs(len(compact), len(html), refs):
+        assert compact[t0 : t0 + length] == padded[h0 : h0 + length]
+        covered += length
+    assert covered == len(compact) - sum(text for _, _, text in refs)
+
+
 # --- HTML in record fields ----------------------------------------------------------
 
 
@@ -144,14 +160,15 @@ def test_jsonl_html_field_auto_detected(tmp_path: Path) -> None:
     html_unit, md_unit = units
     assert (html_unit.markup, md_unit.markup) == ("text", "markdown")
     assert html_unit.meta == {"html": True}
-    assert len(html_unit.text) == len(source)
-    assert _paragraphs(html_unit.text) == ["The renewal\xa0 called.", "Call her back."]
+    # "&nbsp;" is one character, the no-break space; tags are spaces of their length.
+    assert len(html_unit.text) == len(source) - len("&nbsp;") + 1
+    assert _paragraphs(html_unit.text) == ["The renewal\xa0called.", "Call her back."]
     # Visible characters still map to the same characters in the file.
     for word in ("renewal", "Call", "her", "back."):
         index = html_unit.text.index(word)
         assert document.text[html_unit.to_doc(index) :].startswith(word)
     # JSON escapes (\n, \") inside the HTML still map to their backslash.
-    newline = source.index("\n")
+    newline = source.index("\n") - len("&nbsp;") + 1
     assert html_unit.text[newline] == "\n"
     assert document.text[html_unit.to_doc(newline)] == "\\"
 
@@ -164,3 +181,16 @@ def test_json_html_option(tmp_path: Path) -> None:
     on = list(read_json(document, records_key=None, text_fields=("text",), id_field=None, name_field=None, errors=errors, html=True))
     assert [u.text for u in on] == ["\n\n Hi\n\n  "]  # a field with no visible text is dropped
     assert errors == []
+
+
+def test_a_reference_inside_a_phrase_or_an_identifier_keeps_it_whole(tmp_path: Path) -> None:
+    """"the&nbsp;renewal" and "acct&#160;4471-22" are read as "the renewal" and "acct 4471-22"
+    (the padding after the decoded space broke them), and each finding covers the whole
+    reference in the file."""
+    from conftest import run_cli
+
+    rows = ['{"id": 1, "text": "<p>Later the&nbsp;renewal called twice and is upset.</p>"}', '{"id": 2, "text": "<p>Then acct&#160;4471-22 phoned and is upset.</p>"}']
+    (tmp_path / "t.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    found = json.loads(run_cli("check", "t.jsonl", "--id-field", "id", "-f", "json", cwd=tmp_path).stdout)["findings"]
+    shown = [rows[f["line"] - 1][f["column"] - 1 : f["end_column"] - 1] for f in found]
+    assert shown == ["the&nbsp;renewal", "acct&#160;4471-22"]

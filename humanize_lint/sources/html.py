@@ -14,7 +14,9 @@ paragraph (only spaces when a line break of the source is next to it, so
 ``line<br>`` + newline + ``line`` leaves no blank line). A character reference (``&amp;``, ``&nbsp;``,
 ``&#39;``, ``&#x2019;``, or a legacy one without ``;``) becomes the text
 :func:`html.unescape` gives for it, padded with spaces (a reference that
-would grow is left as written). Text characters, newlines included, are kept
+would grow is left as written); record fields ask for it unpadded instead
+(``references``), so that "the&nbsp;renewal" stays one phrase, and map the
+shorter text back with :func:`text_runs`. Text characters, newlines included, are kept
 at their offsets, so a unit's runs stay valid after the conversion and each
 visible character is the document character at the same offset. A ``<``
 that does not open a tag (``a < b``) is text; an unterminated tag, comment or
@@ -28,7 +30,7 @@ from __future__ import annotations
 import html as _stdlib_html
 import re
 
-__all__ = ["BLOCK_TAGS", "element_spans", "looks_like_html", "visible_text"]
+__all__ = ["BLOCK_TAGS", "element_spans", "looks_like_html", "text_runs", "visible_text"]
 
 BLOCK_TAGS = frozenset(
     """
@@ -69,8 +71,13 @@ def _block(length: int, breaks: int) -> str:
     return "\n" * breaks + " " * (length - breaks)
 
 
-def visible_text(html: str) -> str:
-    """The visible text of ``html``, with exactly its length (see the module docstring)."""
+def visible_text(html: str, references: list[tuple[int, int, int]] | None = None) -> str:
+    """The visible text of ``html``, with exactly its length (see the module docstring).
+
+    ``references``: when a list is given, a character reference becomes its character(s)
+    alone, with no padding ("the&nbsp;renewal" reads "the renewal", not a phrase broken by
+    spaces), and the list gets ``(offset in html, its length, length of its text)`` for
+    each such reference; the text is then shorter, and ``text_runs`` maps it back."""
     if "<" not in html and "&" not in html:
         return html
     out: list[str] = []
@@ -100,7 +107,11 @@ def visible_text(html: str) -> str:
             decoded = _stdlib_html.unescape(raw)
             if len(decoded) > len(raw):
                 decoded = raw
-            out.append(decoded + " " * (len(raw) - len(decoded)))
+            if references is not None and len(decoded) < len(raw):
+                references.append((k, len(raw), len(decoded)))
+                out.append(decoded)
+            else:
+                out.append(decoded + " " * (len(raw) - len(decoded)))
             at_break = at_break and not decoded.strip(" \t")
             i = ref.end()
             continue
@@ -147,8 +158,26 @@ def visible_text(html: str) -> str:
             out.append(" " * (end - k))
         i = end
     result = "".join(out)
-    assert len(result) == n
+    assert len(result) == n - sum(raw - text for _, raw, text in references or ())
     return result
+
+
+def text_runs(length: int, html_length: int, references: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """``(text start, html start, length)`` of the stretches of a compact visible text (see
+    ``visible_text``) that sit at known html offsets: everything but the references' text,
+    which lies between runs and maps to its reference's start, as an escape does."""
+    runs: list[tuple[int, int, int]] = []
+    shift = 0  # html offset minus text offset
+    t = 0
+    for at, raw, text in references:
+        if at - shift > t:
+            runs.append((t, t + shift, at - shift - t))
+        t = at - shift + text
+        shift += raw - text
+    if length > t:
+        runs.append((t, t + shift, length - t))
+        assert t + shift + length - t == html_length
+    return runs
 
 
 def _find_end_tag(html: str, name: str, start: int) -> int | None:

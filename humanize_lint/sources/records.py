@@ -20,9 +20,11 @@ the delimiter (``,``, ``;``, tab or ``|``) is sniffed from it unless given
 each ``""`` is one ``"`` mapped to the first quote of the pair, ragged rows
 are reported and skipped, and an unterminated quote ends the file with an
 error at the quote. A field holding HTML (``html=True``, or when ``html`` is
-None and the text looks like HTML) is turned into same-length visible text by
-:func:`humanize_lint.sources.html.visible_text`, so its runs stay valid, and
-gets ``markup="text"``; other fields are Markdown.
+None and the text looks like HTML) is turned into its visible text by
+:func:`humanize_lint.sources.html.visible_text` (tags become spaces of their
+length; a character reference such as ``&nbsp;`` becomes its character alone,
+and the unit's runs skip it as they skip a JSON escape), and gets
+``markup="text"``; other fields are Markdown.
 
 A record's customer is its name field (or first and last name fields); when
 those are absent or empty, a label at the start of a line of one of its text
@@ -42,7 +44,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from humanize_lint.model import Document, HumanizeLintError, InputError, Run, Unit
-from humanize_lint.sources.html import looks_like_html, visible_text
+from humanize_lint.sources.html import looks_like_html, text_runs, visible_text
 from humanize_lint.suggest import customer_from_text
 
 __all__ = ["csv_rows", "field_paths", "read_csv", "read_json", "read_jsonl", "sniff_delimiter"]
@@ -446,7 +448,7 @@ def _labelled_customer(values: Iterable[Any], html: bool | None) -> str | None:
     for value in values:
         if not isinstance(value, str) or ":" not in value:
             continue
-        text = visible_text(value) if html or (html is None and looks_like_html(value)) else value
+        text = visible_text(value, []) if html or (html is None and looks_like_html(value)) else value
         name = customer_from_text(text, kind="note")
         if name:
             return name
@@ -472,9 +474,12 @@ def _field_unit(
     if _SURROGATE.search(value):
         value = _SURROGATE.sub("\ufffd", value)
     if html or (html is None and looks_like_html(value)):
-        text = visible_text(value)
+        references: list[tuple[int, int, int]] = []
+        text = visible_text(value, references)
         if not text.strip():
             return None
+        if references:  # ("&nbsp;" is one character here: the unit's runs skip the references)
+            runs = _compose(text_runs(len(text), len(value), references), runs, len(value))
         return Unit(
             document=document,
             text=text,
@@ -495,6 +500,21 @@ def _field_unit(
         markup="markdown",
         meta=meta or {},
     )
+
+
+def _compose(inner: list[tuple[int, int, int]], outer: tuple[Run, ...], value_length: int) -> tuple[Run, ...]:
+    """Runs from a unit's text to the document: ``inner`` maps the text to the field's value
+    (``html.text_runs``), ``outer`` the value to the document (none: the value is where the
+    document's text is)."""
+    spans = outer or (Run(0, 0, value_length),)
+    out: list[Run] = []
+    for t0, v0, length in inner:
+        v1 = v0 + length
+        for r in spans:
+            a, b = max(v0, r.unit_start), min(v1, r.unit_start + r.length)
+            if a < b:
+                out.append(Run(t0 + a - v0, r.doc_start + a - r.unit_start, b - a))
+    return tuple(out)
 
 
 def group_value(value: str | None) -> str:
