@@ -543,6 +543,7 @@ class Pool:
 
 _SKIP_REASONS = (
     ("row has ", "CSV row with the wrong number of fields"),
+    ("a NUL byte in the row", "CSV row with a NUL byte"),
     ("record lacks text field", "record without the text field"),
     ("invalid JSON", "invalid JSON"),
     ("record is not a JSON object", "record is not a JSON object"),

@@ -649,3 +649,12 @@ def test_explain_says_where_text_is_not_utf8() -> None:
     proc = subprocess.run([sys.executable, "-m", "humanize_lint", "explain", "-"], input=b"The renewal called \xff and is upset.\n", capture_output=True, env=_cli_env(), timeout=120)
     assert proc.returncode == 2
     assert proc.stderr.decode().strip() == "humanize-lint: <text>:1:20: not valid UTF-8 (byte 0xff)"
+
+
+def test_a_nul_byte_in_a_later_csv_row_spoils_only_that_row(tmp_path: Path) -> None:
+    """As in a JSON Lines record: the row is an error at the byte, the others are linted."""
+    (tmp_path / "n.csv").write_bytes(b"id,text\n1,The renewal called twice.\n2,The order \x00 emailed us.\n3,The escalation phoned again.\n")
+    proc = run_cli("check", "n.csv", "-f", "json", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert [f["record"] for f in json.loads(proc.stdout)["findings"]] == ["1", "3"]
+    assert "n.csv:3:13: a NUL byte in the row; row skipped" in proc.stderr

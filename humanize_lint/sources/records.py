@@ -946,6 +946,7 @@ def read_csv(
         text = document.text
         path = document.path
         undecoded = _UNDECODED.search(text) is not None  # (almost never: then each row is checked)
+        nul = "\0" in text  # (a NUL byte past the first line: its row is invalid, as a JSON Lines record is)
         if delim is None:
             if not text.strip():
                 continue  # only blank lines so far: the delimiter is sniffed from the first row
@@ -971,6 +972,10 @@ def read_csv(
                 bad = _UNDECODED.search(text, row_start, cells[-1][1]) if undecoded else None
                 if bad is not None:
                     errors.append(_undecoded_error(document, bad, "row skipped"))
+                    continue
+                at = text.find("\0", row_start, cells[-1][1]) if nul else -1
+                if at >= 0:
+                    errors.append(error("a NUL byte in the row; row skipped", at))
                     continue
                 if len(cells) != len(header):
                     errors.append(
