@@ -465,7 +465,7 @@ def rules_cmd(
     if rule_id:
         rule = pack.find(rule_id)
         if rule is None:
-            _err(f"unknown rule '{rule_id}' (see `humanize-lint rules`)")
+            _err(f"unknown rule '{rule_id}'{pack.hint(rule_id)} (see `humanize-lint rules`)")
             raise typer.Exit(2)
         _explain(rule, output_format)
         return

@@ -86,6 +86,14 @@ class Pack:
             if key in (r.code, r.name, r.category) or (key.isupper() and r.code.startswith(key))
         ]
 
+    def hint(self, key: str) -> str:
+        """"; did you mean 'HL101'?" for a key that matches only in another case, else ""."""
+        for r in self.rules.values():
+            for name in (r.code, r.name, r.category):
+                if name.lower() == key.lower() or (key.upper() != key and r.code.startswith(key.upper())):
+                    return f"; did you mean '{name if name.lower() == key.lower() else key.upper()}'?"
+        return ""
+
 
 def builtin_dir() -> Path:
     """The directory holding the built-in packs (installed wheel or source checkout)."""

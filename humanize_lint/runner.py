@@ -45,7 +45,7 @@ def select_rules(
     the file, line and column a key was written at (a config's), for the error."""
     for key, flag in [(k, "select") for k in select] + [(k, "ignore") for k in ignore]:
         if not pack.matching(key):
-            raise HumanizeLintError(f"unknown rule '{key}' in {flag} (see `humanize-lint rules`)", *where(flag, key))
+            raise HumanizeLintError(f"unknown rule '{key}' in {flag}{pack.hint(key)} (see `humanize-lint rules`)", *where(flag, key))
     chosen = list(pack.rules.values())
     if select:
         keep = {r.code for k in select for r in pack.matching(k)}

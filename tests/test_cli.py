@@ -138,6 +138,7 @@ def test_missing_path_exits_2_and_other_paths_are_still_linted(work: Path) -> No
         pytest.param(["--format", "xml"], "humanize-lint: unknown format 'xml'; choose one of: text, concise, json, github, sarif, summary, html", id="unknown-format"),
         pytest.param(["--fail-on", "bogus"], "humanize-lint: --fail-on must be error, warning or suggestion, not 'bogus'", id="bad-fail-on"),
         pytest.param(["--statistics", "--format", "html"], "humanize-lint: --statistics prints text or json, not html", id="statistics-format"),
+        pytest.param(["--select", "hl101"], "humanize-lint: unknown rule 'hl101' in select; did you mean 'HL101'? (see `humanize-lint rules`)", id="select-case"),
         pytest.param(["--config", "nope.yaml"], "humanize-lint: nope.yaml: config file not found", id="missing-config"),
     ],
 )
@@ -427,6 +428,7 @@ def test_other_toml_configs_directories_and_toml_errors(tmp_path: Path) -> None:
     [
         (["--format", "yaml"], "humanize-lint: unknown format 'yaml'; choose text, markdown or json"),
         ([""], "humanize-lint: give a rule code or name (see `humanize-lint rules`)"),
+        (["Thing-As-Person"], "humanize-lint: unknown rule 'Thing-As-Person'; did you mean 'thing-as-person'? (see `humanize-lint rules`)"),
     ],
 )
 def test_rules_command_rejects_what_it_cannot_do(args: list[str], message: str) -> None:
