@@ -184,6 +184,21 @@ class Run:
     length: int
 
 
+def compose_runs(inner: list[tuple[int, int, int]], outer: tuple[Run, ...], value_length: int) -> tuple[Run, ...]:
+    """Runs from a unit's text to the document: ``inner`` maps the text to a source value
+    (a record field's, a mail body's; ``html.text_runs``), ``outer`` the value to the
+    document (none: the value is where the document's text is)."""
+    spans = outer or (Run(0, 0, value_length),)
+    out: list[Run] = []
+    for t0, v0, length in inner:
+        v1 = v0 + length
+        for r in spans:
+            a, b = max(v0, r.unit_start), min(v1, r.unit_start + r.length)
+            if a < b:
+                out.append(Run(t0 + a - v0, r.doc_start + a - r.unit_start, b - a))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Unit:
     """One text linted as a whole: a file's text, or one field of one record.

@@ -338,3 +338,22 @@ def test_mbox_without_from_lines_is_one_message(tmp_path: Path) -> None:
     units, errors, _ = _eml(tmp_path, PLAIN, name="single.mbox")
     assert errors == []
     assert [u.field for u in units] == ["subject", "body"]
+
+
+def test_html_body_references_are_one_character_and_map_back(tmp_path: Path) -> None:
+    """"the&nbsp;renewal" is one phrase in an 8bit HTML body, a name written with a reference
+    is one word, the quoted reply after them is still blanked, and every visible word maps to
+    the same word in the file."""
+    raw = (
+        "From: J&uuml;rgen <j@example.com>\nSubject: x\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+        "<p>Later the&nbsp;renewal called &amp; is upset.</p><p>J&uuml;rgen</p>"
+        "<blockquote>The escalation is angry.</blockquote>\n"
+    )
+    units, errors, document = _eml(tmp_path, raw)
+    assert errors == []
+    body = _field(units, "body")
+    assert "Later the\xa0renewal called & is upset." in body.text and "Jürgen" in body.text
+    assert "escalation" not in body.text
+    for word in ("renewal", "called", "upset."):
+        at = body.text.index(word)
+        assert document.text[body.to_doc(at) :].startswith(word)

@@ -65,8 +65,8 @@ from collections.abc import Iterator
 from email.message import EmailMessage, Message
 from email.parser import Parser
 
-from humanize_lint.model import Document, HumanizeLintError, InputError, InputNote, Run, Unit
-from humanize_lint.sources.html import element_spans, visible_text
+from humanize_lint.model import Document, HumanizeLintError, InputError, InputNote, Run, Unit, compose_runs
+from humanize_lint.sources.html import element_spans, text_offset, text_runs, visible_text
 from humanize_lint.sources.text import split_lines
 from humanize_lint.suggest import customer_from_text, personal_name, same_person
 
@@ -407,8 +407,17 @@ def _naming_text(msg: EmailMessage) -> str:
         return ""
     is_html = part.get_content_type() == "text/html"
     if is_html:
-        content = _blank_spans(visible_text(content), element_spans(content, "blockquote"))
+        content, _ = _html_body(content)
     return strip_replies(content, include_signature=True, lenient_signature=is_html)
+
+
+def _html_body(raw: str) -> tuple[str, list[tuple[int, int, int]]]:
+    """An HTML body's visible text with its quoted replies (``<blockquote>``) blanked, and
+    its character references (see ``visible_text``): "J&uuml;rgen" is "Jürgen", one word."""
+    references: list[tuple[int, int, int]] = []
+    text = visible_text(raw, references)
+    quotes = [(text_offset(a, references), text_offset(b, references)) for a, b in element_spans(raw, "blockquote")]
+    return _blank_spans(text, quotes), references
 
 
 def _mail_customer(msg: EmailMessage, meta: dict[str, object]) -> str | None:
@@ -596,9 +605,12 @@ def _body_unit(
         runs = (Run(0, body_start, 0),)  # body-relative: everything maps to the body's start
     is_html = part.get_content_type() == "text/html"
     if is_html:
-        body = visible_text(raw)
+        references: list[tuple[int, int, int]] = []
+        body = visible_text(raw, references)
         if not include_quoted:
-            body = _blank_spans(body, element_spans(raw, "blockquote"))
+            body = _blank_spans(body, [(text_offset(a, references), text_offset(b, references)) for a, b in element_spans(raw, "blockquote")])
+        if references and any(r.length for r in runs):  # (a body-relative unit maps everything to its start anyway)
+            runs = compose_runs(text_runs(len(body), len(raw), references), runs, len(raw))
     else:
         body = raw
     body = strip_replies(

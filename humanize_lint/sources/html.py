@@ -1,4 +1,4 @@
-"""Turn an HTML body (a ticket field, an e-mail part) into same-length visible text.
+"""Turn an HTML body (a ticket field, an e-mail part) into its visible text.
 
 This module owns the reading of HTML for the record and e-mail sources. It is
 a small, forgiving, stdlib-only scanner, not a DOM: :func:`visible_text`
@@ -14,9 +14,10 @@ paragraph (only spaces when a line break of the source is next to it, so
 ``line<br>`` + newline + ``line`` leaves no blank line). A character reference (``&amp;``, ``&nbsp;``,
 ``&#39;``, ``&#x2019;``, or a legacy one without ``;``) becomes the text
 :func:`html.unescape` gives for it, padded with spaces (a reference that
-would grow is left as written); record fields ask for it unpadded instead
-(``references``), so that "the&nbsp;renewal" stays one phrase, and map the
-shorter text back with :func:`text_runs`. Text characters, newlines included, are kept
+would grow is left as written); record fields and mail bodies ask for it
+unpadded instead (``references``), so that "the&nbsp;renewal" stays one
+phrase, and map the shorter text back with :func:`text_runs` and
+:func:`text_offset`. Text characters, newlines included, are kept
 at their offsets, so a unit's runs stay valid after the conversion and each
 visible character is the document character at the same offset. A ``<``
 that does not open a tag (``a < b``) is text; an unterminated tag, comment or
@@ -30,7 +31,7 @@ from __future__ import annotations
 import html as _stdlib_html
 import re
 
-__all__ = ["BLOCK_TAGS", "element_spans", "looks_like_html", "text_runs", "visible_text"]
+__all__ = ["BLOCK_TAGS", "element_spans", "looks_like_html", "text_offset", "text_runs", "visible_text"]
 
 BLOCK_TAGS = frozenset(
     """
@@ -160,6 +161,11 @@ def visible_text(html: str, references: list[tuple[int, int, int]] | None = None
     result = "".join(out)
     assert len(result) == n - sum(raw - text for _, raw, text in references or ())
     return result
+
+
+def text_offset(offset: int, references: list[tuple[int, int, int]]) -> int:
+    """Where html ``offset`` (not inside a reference) is in the compact visible text."""
+    return offset - sum(raw - text for at, raw, text in references if at < offset)
 
 
 def text_runs(length: int, html_length: int, references: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:

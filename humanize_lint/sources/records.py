@@ -43,7 +43,7 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from humanize_lint.model import Document, HumanizeLintError, InputError, Run, Unit
+from humanize_lint.model import Document, HumanizeLintError, InputError, Run, Unit, compose_runs
 from humanize_lint.sources.html import looks_like_html, text_runs, visible_text
 from humanize_lint.suggest import customer_from_text
 
@@ -479,7 +479,7 @@ def _field_unit(
         if not text.strip():
             return None
         if references:  # ("&nbsp;" is one character here: the unit's runs skip the references)
-            runs = _compose(text_runs(len(text), len(value), references), runs, len(value))
+            runs = compose_runs(text_runs(len(text), len(value), references), runs, len(value))
         return Unit(
             document=document,
             text=text,
@@ -500,21 +500,6 @@ def _field_unit(
         markup="markdown",
         meta=meta or {},
     )
-
-
-def _compose(inner: list[tuple[int, int, int]], outer: tuple[Run, ...], value_length: int) -> tuple[Run, ...]:
-    """Runs from a unit's text to the document: ``inner`` maps the text to the field's value
-    (``html.text_runs``), ``outer`` the value to the document (none: the value is where the
-    document's text is)."""
-    spans = outer or (Run(0, 0, value_length),)
-    out: list[Run] = []
-    for t0, v0, length in inner:
-        v1 = v0 + length
-        for r in spans:
-            a, b = max(v0, r.unit_start), min(v1, r.unit_start + r.length)
-            if a < b:
-                out.append(Run(t0 + a - v0, r.doc_start + a - r.unit_start, b - a))
-    return tuple(out)
 
 
 def group_value(value: str | None) -> str:
