@@ -411,11 +411,14 @@ def _naming_text(msg: EmailMessage) -> str:
     return strip_replies(content, include_signature=True, lenient_signature=is_html)
 
 
-def _html_body(raw: str) -> tuple[str, list[tuple[int, int, int]]]:
-    """An HTML body's visible text with its quoted replies (``<blockquote>``) blanked, and
-    its character references (see ``visible_text``): "J&uuml;rgen" is "Jürgen", one word."""
+def _html_body(raw: str, quoted: bool = False) -> tuple[str, list[tuple[int, int, int]]]:
+    """An HTML body's visible text, its quoted replies (``<blockquote>``) blanked unless
+    ``quoted``, and its character references (see ``visible_text``): "J&uuml;rgen" is
+    "Jürgen", one word."""
     references: list[tuple[int, int, int]] = []
     text = visible_text(raw, references)
+    if quoted:
+        return text, references
     quotes = [(text_offset(a, references), text_offset(b, references)) for a, b in element_spans(raw, "blockquote")]
     return _blank_spans(text, quotes), references
 
@@ -605,10 +608,7 @@ def _body_unit(
         runs = (Run(0, body_start, 0),)  # body-relative: everything maps to the body's start
     is_html = part.get_content_type() == "text/html"
     if is_html:
-        references: list[tuple[int, int, int]] = []
-        body = visible_text(raw, references)
-        if not include_quoted:
-            body = _blank_spans(body, [(text_offset(a, references), text_offset(b, references)) for a, b in element_spans(raw, "blockquote")])
+        body, references = _html_body(raw, quoted=include_quoted)
         if references and any(r.length for r in runs):  # (a body-relative unit maps everything to its start anyway)
             runs = compose_runs(text_runs(len(body), len(raw), references), runs, len(raw))
     else:
