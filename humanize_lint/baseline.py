@@ -41,14 +41,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple, Union
 
-from .files import output_target
+from .files import write_text
 from .model import ConfigError, Finding
 
 __all__ = ["CONTEXT_WORDS", "MARKER", "VERSION", "Baseline", "Entry", "context", "load", "write"]
@@ -148,35 +147,10 @@ def write(path: Path, findings: Iterable[Finding], unit_text: UnitText) -> int:
         for e, n in sorted(counts.items(), key=lambda item: item[0].sort_key())
     ]
     data = json.dumps({MARKER: VERSION, "findings": entries}, indent=2, ensure_ascii=False) + "\n"
-    target, in_place = output_target(path)
-    if in_place:  # a device or FIFO: written as ">" would, never replaced
-        try:
-            with open(target, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as fh:
-                fh.write(data)
-        except OSError as exc:
-            raise ConfigError(f"cannot write baseline: {exc.strerror or exc}", str(path)) from None
-        return sum(counts.values())
-    directory = os.path.dirname(os.path.abspath(target))
-    tmp_name: str | None = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_name, 0o666 & ~umask)
-        os.replace(tmp_name, target)
-        tmp_name = None
+        write_text(path, data)
     except OSError as exc:
         raise ConfigError(f"cannot write baseline: {exc.strerror or exc}", str(path)) from None
-    finally:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
     return sum(counts.values())
 
 

@@ -17,6 +17,7 @@ from typing import Any, List, Optional
 import typer
 
 from . import __version__, config as config_mod, rulepack
+from .files import AtomicOutput
 from .model import HumanizeLintError, Report, Rule, Severity, one_line
 from .reporters import REPORTERS, Reporter, StatisticsReporter
 from .runner import FixHook, Flags, Runner, Signals, SuppressionHook, default_jobs, existing_parent
@@ -73,73 +74,6 @@ def _safe_streams() -> None:
             pass
     if not isinstance(sys.stdout, _ClosedAware):
         sys.stdout = _ClosedAware(sys.stdout)  # type: ignore[assignment]
-
-
-class _AtomicOutput:
-    """``--output-file``: a text stream into a temporary file beside the target, which
-    ``commit`` fsyncs and renames over it; a run that fails leaves the target as it was."""
-
-    def __init__(self, target: Path) -> None:
-        import tempfile
-
-        from .files import output_target
-
-        self.target, self.in_place = output_target(target)
-        self.tmp = ""
-        try:
-            # (Text the terminal shows with backslash escapes, such as a lone surrogate from a
-            # JSON escape or a file name's undecodable byte, is written so too: valid in JSON.)
-            if self.in_place:  # a device or FIFO: written as ">" would, never replaced
-                self.stream = open(self.target, "w", encoding="utf-8", errors="backslashreplace", newline="\n")
-                return
-            fd, self.tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".tmp", dir=self.target.parent if str(self.target.parent) else ".")
-        except OSError as exc:
-            raise HumanizeLintError(f"cannot write: {exc.strerror or exc}", str(target)) from None
-        self.stream = open(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n")
-
-    def write(self, text: str) -> int:
-        return self.stream.write(text)
-
-    def flush(self) -> None:
-        self.stream.flush()
-
-    def isatty(self) -> bool:
-        return False
-
-    def commit(self) -> None:
-        """Make the written file the target."""
-        import os
-
-        self.stream.flush()
-        if self.in_place:
-            self.stream.close()
-            return
-        os.fsync(self.stream.fileno())
-        self.stream.close()
-        os.chmod(self.tmp, 0o666 & ~_umask())
-        os.replace(self.tmp, self.target)
-        self.tmp = ""
-
-    def discard(self) -> None:
-        """Remove the temporary file (nothing was committed)."""
-        import os
-
-        if not self.stream.closed:
-            self.stream.close()
-        if self.tmp:
-            try:
-                os.unlink(self.tmp)
-            except OSError:
-                pass
-            self.tmp = ""
-
-
-def _umask() -> int:
-    import os
-
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _version(value: bool) -> None:
@@ -274,7 +208,10 @@ def check(
         runner = Runner(flags, report, None, want_lines=output_format == "text", jobs=jobs or default_jobs(), progress=progress)  # type: ignore[arg-type]
         runner.context_for(first)
         if output_file is not None:
-            out = _AtomicOutput(output_file)
+            try:
+                out = AtomicOutput(output_file)
+            except OSError as exc:
+                raise HumanizeLintError(f"cannot write: {exc.strerror or exc}", str(output_file)) from None
         if statistics:
             runner.reporter = StatisticsReporter(out, as_json=output_format == "json")
         else:
@@ -312,12 +249,12 @@ def check(
                 _err(f"wrote {n} finding{'s' if n != 1 else ''} to {write_baseline}")
     except HumanizeLintError as exc:
         sys.stdout.flush()
-        if isinstance(out, _AtomicOutput):
+        if isinstance(out, AtomicOutput):
             out.discard()
         _err(str(exc))
         raise typer.Exit(2)
     except BaseException:
-        if isinstance(out, _AtomicOutput):
+        if isinstance(out, AtomicOutput):
             out.discard()
         raise
     if verbose:
@@ -334,13 +271,13 @@ def check(
     runner.reporter.quiet = quiet
     try:
         runner.reporter.finish(report)
-        if isinstance(out, _AtomicOutput):
+        if isinstance(out, AtomicOutput):
             out.commit()
     except OSError as exc:
         _err(f"{output_file}: cannot write: {exc.strerror or exc}")
         raise typer.Exit(2)
     finally:
-        if isinstance(out, _AtomicOutput):
+        if isinstance(out, AtomicOutput):
             out.discard()
     if fixer is not None and not diff and "-" in paths:
         # The fixed text, or the input unchanged when nothing in it was fixed (excluded,
