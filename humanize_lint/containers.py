@@ -5,8 +5,8 @@ customer's name such as ``Maria "Mia" Garcia``. Inside a JSON string it must
 be written as JSON (``\\"``), inside a quoted CSV cell with doubled quotes,
 inside HTML with entities, in a mail header as ASCII. This module owns that
 translation, and drops the fix where no faithful replacement exists (a quote
-or delimiter in an unquoted CSV cell, non-ASCII text in a mail header or a
-Latin-1 message), so that a SARIF client applying ``fixes`` never corrupts
+or delimiter in an unquoted CSV cell, non-ASCII text in a mail header or in a
+message that is not UTF-8), so that a SARIF client applying ``fixes`` never corrupts
 the file. Plain-text and Markdown files take the replacement as it is. It
 does no I/O and knows nothing about rules.
 """
@@ -42,9 +42,10 @@ def escaped_replacement(text: str, unit: Unit, start: int, end: int) -> str | No
         if any(c in text for c in (delimiter, '"', "\r", "\n")):
             return None  # an unquoted cell cannot hold these without quoting the whole cell
         return text
-    # Mail: a header needs encoded words for anything but ASCII, and a message read
-    # as Latin-1 (8-bit, undeclared) cannot say which bytes a character becomes.
-    if not text.isascii() and (unit.field == "subject" or unit.document.encoding == "latin-1"):
+    # Mail: a header needs encoded words for anything but ASCII, and a body takes other
+    # characters only when its part is UTF-8 and written in the file as it is (not
+    # quoted-printable or base64, whose text is not the file's).
+    if not text.isascii() and (unit.field == "subject" or unit.meta.get("written_in") != "utf-8"):
         return None
     if any(c in text for c in "\r\n"):
         return None

@@ -16,8 +16,8 @@ Only plain text and Markdown documents are rewritten. Record exports (JSON,
 JSON Lines, CSV) and email are never rewritten: ``plan`` returns no edits
 for them and says why.
 
-Decoding is lossless (strict UTF-8/16/32 or latin-1, BOM recorded, newlines
-untouched), so ``encode(doc, doc.text)`` gives back exactly the bytes the
+Decoding is lossless (strict UTF-8/16/32, BOM recorded, newlines untouched;
+mail's bytes that are not UTF-8 kept as lone surrogates), so ``encode(doc, doc.text)`` gives back exactly the bytes the
 document was read from. ``write_atomic`` relies on that: by default it
 compares the file on disk with those bytes, so a caller only has to keep the
 ``Document`` it linted (or, to be explicit, the raw bytes or a ``Snapshot``).
@@ -242,7 +242,8 @@ def encode(doc: Document, new_text: str) -> bytes:
     """``new_text`` in ``doc``'s encoding, with the BOM when the file had one.
 
     Raises InputError when a character cannot be written in that encoding
-    (possible only for latin-1) or the encoding has no BOM to restore.
+    (a lone surrogate that is no escaped byte, or a character outside a
+    legacy encoding) or the encoding has no BOM to restore.
     """
     try:
         codec = codecs.lookup(doc.encoding).name
@@ -254,7 +255,8 @@ def encode(doc: Document, new_text: str) -> bytes:
             raise InputError(f"cannot restore a byte order mark for {doc.encoding}; not fixed", doc.path)
         bom = _BOMS[codec]
     try:
-        return bom + new_text.encode(codec)
+        # A mail file's bytes that are not UTF-8 were read as lone surrogates: written back as they were.
+        return bom + new_text.encode(codec, "surrogateescape" if codec == "utf-8" else "strict")
     except UnicodeEncodeError as exc:
         bad = exc.object[exc.start : exc.end]
         line = new_text.count("\n", 0, exc.start) + 1

@@ -20,9 +20,10 @@ from dataclasses import field as dc_field
 from typing import Any, Iterable, Mapping
 
 
-# Control characters (C0, DEL, C1), line and paragraph separators, and the bidirectional
-# formatting characters that reorder what a terminal shows (U+202A-E, U+2066-9).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Control characters (C0, DEL, C1), line and paragraph separators, the bidirectional
+# formatting characters that reorder what a terminal shows (U+202A-E, U+2066-9), and lone
+# surrogates (a mail file's bytes that are not UTF-8, a JSON escape), which no terminal shows.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def visible(text: str) -> str:

@@ -564,14 +564,21 @@ _LABEL_RE = re.compile(r"(?im)^[ \t]*(?:note|notes|update|fyi|edit|ps|internal n
 # No-break spaces ("&nbsp;" in HTML, U+00A0 typed or pasted, the figure and narrow ones):
 # spaces to the parser, which otherwise makes each a token of its own inside a phrase.
 _NO_BREAK_SPACES = {0xA0: " ", 0x2007: " ", 0x202F: " "}
+# C1 control characters (U+0080-U+009F) in text are windows-1252 bytes that were read as
+# Latin-1 somewhere upstream (an export, a mail gateway): "doesn\x92t" is "doesn’t". Each
+# is read as its windows-1252 character (a space where that code page has none).
+_C1_RE = re.compile("[\x80-\x9f]")
+_C1_AS_CP1252 = {b: (bytes([b]).decode("cp1252", "replace").replace("\ufffd", " ")) for b in range(0x80, 0xA0)}
+_SPACES_AND_C1 = {**_NO_BREAK_SPACES, **_C1_AS_CP1252}
 
 
 def parse_text(text: str) -> str:
     """Text as the parser should see it: chat speaker tags ("[09:14] dana: ") and
-    line labels ("Note: ") blanked, no-break spaces as spaces; same length."""
+    line labels ("Note: ") blanked, no-break spaces as spaces, C1 control characters
+    as the windows-1252 characters they stand for; same length."""
     text = _SPEAKER_RE.sub(lambda m: " " * len(m.group(0)), text)
-    if "\xa0" in text or "\u2007" in text or "\u202f" in text:
-        text = text.translate(_NO_BREAK_SPACES)
+    if "\xa0" in text or "\u2007" in text or "\u202f" in text or _C1_RE.search(text):
+        text = text.translate(_SPACES_AND_C1)
     return _LABEL_RE.sub(lambda m: " " * len(m.group(0)), text)
 
 

@@ -338,10 +338,13 @@ def test_encode_restores_bom_and_encoding() -> None:
         assert (doc.encoding, doc.bom) == (enc, bool(bom))
         assert fix.encode(doc, doc.text) == data
         assert fix.encode(doc, "\u738b\u82b3") == bom + "\u738b\u82b3".encode(enc)
-    mail = sources.decode(b"Subject: caf\xe9\n\nhi\n", "m.eml")
-    assert mail.encoding == "latin-1" and fix.encode(mail, mail.text) == b"Subject: caf\xe9\n\nhi\n"
-    with pytest.raises(InputError, match="m.eml:2:1: '\u738b' cannot be written in latin-1; not fixed"):
-        fix.encode(mail, "ok\n\u738b")
+    # Mail that is not all UTF-8: its other bytes are kept as lone surrogates and written back as they were.
+    mail = sources.decode(b"Subject: caf\xe9\n\nhi \xc3\xa9\n", "m.eml")
+    assert mail.encoding == "utf-8" and mail.text == "Subject: caf\udce9\n\nhi \u00e9\n"
+    assert fix.encode(mail, mail.text) == b"Subject: caf\xe9\n\nhi \xc3\xa9\n"
+    assert fix.encode(mail, mail.text.replace("hi", "\u738b")) == b"Subject: caf\xe9\n\n\xe7\x8e\x8b \xc3\xa9\n"
+    with pytest.raises(InputError, match="m.eml:2:1: '\\\\ud800' cannot be written in utf-8; not fixed"):
+        fix.encode(mail, "ok\n\ud800")
 
 
 # -- properties -----------------------------------------------------------------

@@ -357,3 +357,87 @@ def test_html_body_references_are_one_character_and_map_back(tmp_path: Path) -> 
     for word in ("renewal", "called", "upset."):
         at = body.text.index(word)
         assert document.text[body.to_doc(at) :].startswith(word)
+
+
+# --- messages in other charsets -------------------------------------------------------------
+
+_UTF8_MESSAGE = (
+    "From a@example.com Mon Mar  3 10:00:00 2025\n"
+    "From: Support <support@acme.example>\nTo: María Núñez <maria@gmail.com>\nSubject: Your renewal – update\n"
+    "Message-ID: <m1@acme.example>\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+    "Hi María,\n\nThe renewal called about the café invoice and wants an update by EOD.\n\n"
+)
+
+
+def _message_in(charset: str, body: str, sender: str = "Jürgen Müller <jm@gmail.com>", header_charset: str = "cp1252") -> bytes:
+    head = (
+        "From b@example.com Mon Mar  3 11:00:00 2025\n"
+        f"From: {sender}\nTo: support@acme.example\nSubject: Re: order – status\n"
+        f"Message-ID: <m2@acme.example>\nContent-Type: text/plain; charset={charset}\nContent-Transfer-Encoding: 8bit\n\n"
+    )
+    return head.encode(header_charset) + body.encode(charset)
+
+
+def _mbox_bytes(tmp_path: Path, data: bytes, name: str = "mixed.mbox") -> tuple[list[Unit], list[HumanizeLintError], Document]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    document = read_path(path)
+    errors: list[HumanizeLintError] = []
+    units = list((read_mbox if name.endswith(".mbox") else read_eml)(document, errors=errors))
+    return units, errors, document
+
+
+def test_a_mailbox_mixing_charsets_reads_each_message_in_its_own(tmp_path: Path) -> None:
+    """A mailbox of a UTF-8 message and a windows-1252 one is not UTF-8 as a whole, yet each
+    message reads right: no "cafÃ©" in the first, "doesn’t" (byte 0x92) in the second,
+    names from both, and every character of the first maps to its own column."""
+    body = "Hello,\n\nThe refund doesn’t show yet and the renewal called twice – the QBR is Friday.\n\nThanks,\nJürgen Müller\n"
+    units, errors, document = _mbox_bytes(tmp_path, _UTF8_MESSAGE.encode("utf-8") + _message_in("windows-1252", body))
+    assert errors == [] and document.encoding == "utf-8"
+    first, second = [u for u in units if u.field == "body"]
+    assert "the café invoice" in first.text and first.customer == "María Núñez"
+    _assert_exact(first)
+    at = first.text.index("EOD")
+    assert document.position(first.to_doc(at)).column == len("The renewal called about the café invoice and wants an update by ") + 1
+    assert "doesn’t show yet" in second.text and "twice – the QBR" in second.text and "Jürgen Müller" in second.text
+    assert second.customer == "Jürgen Müller" and second.meta["from_name"] == "Jürgen Müller"
+    subject = [u for u in units if u.field == "subject"][1]
+    assert subject.text == "Re: order – status" and len(subject.runs) == 1 and subject.runs[0].length == len(subject.text)  # mapped char for char
+    # Each character of the windows-1252 body sits at its own byte's place in the file.
+    for word in ("doesn’t", "–", "QBR", "Müller"):
+        at = second.text.index(word)
+        assert len(document.text[second.to_doc(at) : second.to_doc(at) + len(word)]) == len(word)
+        assert document.text[second.to_doc(at) :].encode("utf-8", "surrogateescape").startswith(word.encode("windows-1252"))
+
+
+def test_single_byte_charsets_keep_positions_and_multi_byte_ones_map_to_the_body(tmp_path: Path) -> None:
+    """A part in ISO-8859-2 or KOI8-R reads in that charset, byte for byte in place; one in
+    Shift JIS is decoded whole, its positions body-relative (as quoted-printable's are)."""
+    for charset, word in (("iso-8859-2", "Łódź"), ("koi8-r", "Москва")):
+        body = f"Hello from {word}. The renewal called about the SLA.\n"
+        units, errors, document = _mbox_bytes(tmp_path, _message_in(charset, body, sender="Ana <ana@gmail.com>"), name=f"{charset}.eml")
+        assert errors == [], charset
+        unit = _field(units, "body")
+        assert unit.text == body, charset
+        at = unit.text.index("SLA")
+        assert document.text[unit.to_doc(at) : unit.to_doc(at) + 3] == "SLA"
+        assert document.position(unit.to_doc(at)).column == at + 1
+    body = "東京から。The renewal called about the SLA.\n"
+    units, errors, document = _mbox_bytes(tmp_path, _message_in("shift_jis", body, sender="Ana <ana@gmail.com>"), name="sjis.eml")
+    assert errors == []
+    unit = _field(units, "body")
+    assert unit.text == body
+    assert {unit.to_doc(i) for i in range(len(unit.text))} == {document.text.index("\n\n") + 2}
+
+
+def test_fixes_for_a_part_that_is_not_utf8_stay_ascii(tmp_path: Path) -> None:
+    """A fix (as SARIF carries it) may write a non-ASCII name only into a part that is UTF-8
+    in the file: in the windows-1252 part its bytes would be the wrong ones."""
+    from humanize_lint.containers import escaped_replacement
+
+    body = "Hello,\n\nThe refund doesn’t show yet – the QBR is Friday.\n"
+    units, _, _ = _mbox_bytes(tmp_path, _UTF8_MESSAGE.encode("utf-8") + _message_in("windows-1252", body))
+    first, second = [u for u in units if u.field == "body"]
+    assert first.meta["written_in"] == "utf-8" and second.meta["written_in"] == "cp1252"
+    assert escaped_replacement("María", first, 0, 3) == "María"
+    assert escaped_replacement("Jürgen", second, 0, 3) is None and escaped_replacement("the customer", second, 0, 3) == "the customer"

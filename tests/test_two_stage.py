@@ -487,3 +487,18 @@ def test_catalogues_entry_points_answer_as_before() -> None:
     some = [ep for group in sorted(groups) for ep in snapshot.select(group=group)][:1]
     name = some[0].name if some else "x"
     assert list(wrapped.select(name=name)) == list(snapshot.select(name=name))
+
+
+def test_c1_controls_are_read_as_windows_1252(lint) -> None:  # type: ignore[no-untyped-def]
+    """Text whose windows-1252 quotes and dashes were read as Latin-1 upstream ("doesn\\x92t",
+    an export through an old gateway) is parsed as the writer typed it; the finding keeps
+    the text's own characters and offsets. Hard negative: the same sentence with the
+    renewal as a thing."""
+    from humanize_lint.prefilter import parse_text
+
+    text = "The refund doesn\x92t show yet and the renewal called twice \x96 the QBR is Friday."
+    assert parse_text(text) == "The refund doesn’t show yet and the renewal called twice – the QBR is Friday."
+    assert parse_text("a\x81b\x9dc") == "a b c"  # (bytes windows-1252 leaves undefined)
+    found = [(f.rule.code, f.text, f.start) for f in lint(text)]
+    assert ("HL101", "the renewal", text.index("the renewal")) in found
+    assert not [f for f in lint("The refund doesn\x92t show yet and the renewal is due \x96 the QBR is Friday.") if f.rule.code == "HL101"]

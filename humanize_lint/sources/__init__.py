@@ -230,10 +230,12 @@ def decode(data: bytes, path: str, fmt: str | None = None) -> Document:
                 # A record export: each undecodable byte becomes a lone surrogate (which valid
                 # text never holds), so the reader reports and skips only the records holding one.
                 content = data.decode(encoding, "surrogateescape")
-            elif fmt in MAIL_FORMATS:
-                # Raw mail is often 8-bit in the charset its headers declare; latin-1
-                # keeps every byte (and every offset) so the email reader can go on.
-                content, encoding = data.decode("latin-1"), "latin-1"
+            elif fmt in MAIL_FORMATS and encoding == "utf-8":
+                # Raw mail is often 8-bit in the charset its part declares, and a mailbox
+                # mixes charsets: each byte that is not UTF-8 is kept as a lone surrogate,
+                # one character per byte, and the email reader reads it in its part's
+                # charset (see sources.email.read_bytes_as).
+                content = data.decode(encoding, "surrogateescape")
             else:
                 raise
         except UnicodeDecodeError:  # (or a byte surrogateescape cannot keep: an ASCII byte in a broken UTF-16 pair)

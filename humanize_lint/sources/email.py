@@ -19,7 +19,13 @@ own text, so its runs map each character to its line and column in the file
 boundaries, as the :mod:`email` parser finds it); a ``quoted-printable`` or
 ``base64`` body is decoded, and its positions are body-relative: every
 character maps to the first character of that part's body in the file, while
-finding offsets still count from the start of the decoded body. A subject
+finding offsets still count from the start of the decoded body. Charsets: the
+file is read as UTF-8, each other byte kept as one character, and an 8-bit
+body's bytes are read in its part's charset (a mailbox mixes them); in a
+single-byte charset (windows-1252, ISO-8859-x, KOI8-R ...) every character
+still maps to its own byte, a multi-byte one (Shift JIS ...) is decoded whole
+and maps body-relative, and header bytes that are not UTF-8, or a part that
+declares no charset, are read as windows-1252 (see ``read_bytes_as``). A subject
 maps character for character unless it has encoded words (``=?utf-8?...``),
 which map to the start of the header value. In an ``mbox`` file messages
 start at ``From`` lines that open the file, follow a blank line, or look like
@@ -61,7 +67,8 @@ import codecs
 import email.errors
 import email.policy
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import lru_cache
 from email.message import EmailMessage, Message
 from email.parser import Parser
 
@@ -90,6 +97,69 @@ _UNDECODABLE = (
 MAX_HEADER = 4096
 _FIELD_NAME = re.compile(r"([\041-\071\073-\176]+)[ \t]*:")
 _LONG_FIELD_LINE = re.compile(r"(?:^|(?<=\r))[\041-\071\073-\176]+[ \t]*:[^\r\n]{%d,}" % MAX_HEADER, re.MULTILINE)
+
+
+# --- bytes that are not UTF-8 ---------------------------------------------------------
+#
+# A mail file is read as UTF-8, and each byte that is not part of UTF-8 becomes a lone
+# surrogate (U+DC80-U+DCFF, Python's "surrogateescape"), one character per byte. A mailbox
+# often mixes charsets (older messages in windows-1252, newer ones in UTF-8), so no
+# one charset reads a whole file; each part's bytes are read in the charset it declares.
+# In a single-byte charset each byte is still one character, so offsets, lines and
+# columns stay those of the file.
+
+_SURROGATE_RE = re.compile("[\udc80-\udcff]")
+# Headers and parts that declare no charset: 8-bit bytes there are nearly always
+# windows-1252 (a superset of Latin-1 in its printable range), as browsers read them.
+_FALLBACK_CHARSET = "cp1252"
+
+
+@lru_cache(maxsize=64)
+def _byte_table(charset: str) -> dict[int, str] | None:
+    """For a single-byte charset, each escaped byte's character (``str.translate`` table:
+    surrogate -> character, U+FFFD for a byte the charset leaves undefined); None for a
+    multi-byte or stateful charset, whose bytes cannot be read one at a time. UTF-8 itself
+    maps every escaped byte (bytes that are not UTF-8) to U+FFFD."""
+    name = codecs.lookup(charset).name
+    if name in ("utf-8", "utf-8-sig"):
+        return {0xDC00 + b: "\ufffd" for b in range(0x80, 0x100)}
+    try:
+        if len(bytes(range(0x80, 0x100)).decode(name, "replace")) != 0x80:
+            return None  # bytes combine: a multi-byte charset
+    except (UnicodeError, LookupError, TypeError, ValueError):
+        return None
+    table: dict[int, str] = {}
+    for b in range(0x80, 0x100):
+        try:
+            ch = bytes([b]).decode(name)
+        except UnicodeDecodeError:
+            ch = "\ufffd"
+        if len(ch) != 1:
+            return None
+        table[0xDC00 + b] = ch
+    return table
+
+
+def read_bytes_as(text: str, charset: str | None) -> tuple[str, bool]:
+    """``text`` (from a file read as UTF-8 with escaped bytes) with its escaped bytes read
+    in ``charset`` (windows-1252 when None or unknown), and whether the result keeps
+    ``text``'s length (False only for a multi-byte charset, whose bytes are decoded
+    together: then offsets into the result no longer match the file's)."""
+    if _SURROGATE_RE.search(text) is None:
+        return text, True
+    table = None
+    if charset:
+        try:
+            table = _byte_table(charset)
+        except LookupError:
+            charset = None
+        else:
+            if table is None:  # shift_jis, gb2312, ...: the bytes are read together
+                return text.encode("utf-8", "surrogateescape").decode(charset, "replace"), False
+    if table is None:
+        table = _byte_table(_FALLBACK_CHARSET)
+        assert table is not None
+    return text.translate(table), True
 
 
 def _truncate_headers(text: str, start: int, end: int) -> tuple[str, list[tuple[str, int, int]]]:
@@ -397,14 +467,18 @@ def _display_person(display: str) -> str | None:
     return personal_name(display)
 
 
-def _naming_text(msg: EmailMessage) -> str:
+def _naming_text(document: Document, msg: EmailMessage, regions: dict[int, tuple[int, int, int]], message_body: int) -> str:
     """The message's own text for finding names: quoted replies removed, the signature kept."""
     part = msg.get_body(preferencelist=("plain", "html"))
     if part is None:
         return ""
-    content = part.get_content()
-    if not isinstance(content, str):
+    try:
+        read = _part_text(document, msg, part, regions, message_body, message_body)
+    except _Skip:
+        return ""  # the body reader reports it
+    if read is None:
         return ""
+    content = read[0]
     is_html = part.get_content_type() == "text/html"
     if is_html:
         content, _ = _html_body(content)
@@ -423,8 +497,9 @@ def _html_body(raw: str, quoted: bool = False) -> tuple[str, list[tuple[int, int
     return _blank_spans(text, quotes), references
 
 
-def _mail_customer(msg: EmailMessage, meta: dict[str, object]) -> str | None:
-    """The customer's name for a message, by the rules in the module docstring (None when unsure)."""
+def _mail_customer(msg: EmailMessage, meta: dict[str, object], naming_text: Callable[[], str]) -> str | None:
+    """The customer's name for a message, by the rules in the module docstring (None when unsure).
+    ``naming_text``: the message's own text (``_naming_text``), read only when needed."""
     senders = _mailboxes(msg, "from")
     recipients = _mailboxes(msg, "to")
     sender = senders[0] if len(senders) == 1 else None
@@ -434,7 +509,7 @@ def _mail_customer(msg: EmailMessage, meta: dict[str, object]) -> str | None:
     if direction is not None:
         meta["direction"] = direction
     if direction == "outbound":
-        text = _naming_text(msg)
+        text = naming_text()
         greeting = customer_from_text(text, kind="email-outbound")
         people = [name for name in (_display_person(box[0]) for box in recipients) if name]
         if greeting is None:
@@ -452,7 +527,7 @@ def _mail_customer(msg: EmailMessage, meta: dict[str, object]) -> str | None:
         return full if len(full) >= len(greeting) else greeting
     if direction == "inbound":
         from_name = _display_person(sender[0]) if sender is not None else None
-        signature = customer_from_text(_naming_text(msg), kind="email-inbound")
+        signature = customer_from_text(naming_text(), kind="email-inbound")
         if from_name and signature:
             if not same_person(from_name, signature):
                 return None  # someone signs for the sender: unclear who the customer is
@@ -494,7 +569,7 @@ def _subject_unit(
         if brk is None or brk.end() >= headers_end or text[brk.end()] not in " \t":
             break
         i = brk.end()
-    joined = "".join(pieces)
+    joined, _ = read_bytes_as("".join(pieces), None)  # (as the headers were parsed)
     if joined == subject or joined.rstrip() == subject:
         mapped = tuple(runs)
     else:  # encoded words or other rewriting: map to the value's start
@@ -529,6 +604,9 @@ def _message_units(
             notes.append(
                 InputNote(f"note: header '{name}' is {length:,} characters long; only its first {MAX_HEADER:,} are read", document.path, pos.line, 1)
             )
+    # Headers declare no charset for 8-bit bytes in them (read as windows-1252); a body's bytes
+    # are read in its part's charset by _part_text, from the file's text.
+    source, _ = read_bytes_as(source, None)
     try:
         msg = Parser(policy=email.policy.default).parsestr(source)
     except (email.errors.MessageError, ValueError, LookupError, TypeError, IndexError, AttributeError, RecursionError) as exc:
@@ -547,7 +625,7 @@ def _message_units(
         record = str(msg.get("message-id") or "").strip() or str(index)
         meta: dict[str, object] = {name: str(msg[name]) for name in ("from", "to", "date") if msg.get(name) is not None}
         try:
-            found = _mail_customer(msg, meta)
+            found = _mail_customer(msg, meta, lambda: _naming_text(document, msg, regions, body_start))
         except (email.errors.MessageError, ValueError, LookupError, TypeError, IndexError, AttributeError, RecursionError):
             found = None  # the body reader reports what is wrong with the message
         units: list[Unit] = []
@@ -562,6 +640,46 @@ def _message_units(
     if body is not None:
         units.append(body)
     return units
+
+
+def _part_text(
+    document: Document, msg: Message, part: Message, regions: dict[int, tuple[int, int, int]], message_body: int, report: int
+) -> tuple[str, tuple[Run, ...], str | None] | None:
+    """A text part's content, its runs into the file, and the charset its bytes are written
+    in when the content maps character for character to them (None otherwise: a
+    quoted-printable or base64 body, a multi-byte charset); None for content that is not
+    text. Raises :class:`_Skip` for an unknown charset or a body that does not decode.
+
+    A ``7bit``/``8bit``/``binary`` body is the file's own text, its bytes that are not UTF-8
+    read in the part's charset (see ``read_bytes_as``); the email package's own reading of
+    such a body would garble the UTF-8 in it.
+    """
+    region = regions.get(id(part))
+    part_start, body_start, body_end = region if region is not None else (message_body, message_body, message_body)
+    charset = part.get_content_charset()
+    if charset:
+        try:
+            codecs.lookup(charset)
+        except LookupError:
+            where = part_start if region is not None and part is not msg else report
+            raise _Skip(f"unknown charset '{charset}' in the {part.get_content_type()} part; message skipped", where) from None
+    encoding = str(part.get("content-transfer-encoding") or "").strip().lower()
+    if region is not None and encoding in _RAW_ENCODINGS:
+        raw, same_length = read_bytes_as(document.text[body_start:body_end], charset)
+        if same_length:
+            return raw, (Run(0, body_start, len(raw)),), codecs.lookup(charset or "us-ascii").name
+        return raw, (Run(0, body_start, 0),), None
+    content = part.get_content()
+    bad = [d for d in part.defects if isinstance(d, _UNDECODABLE)]
+    if bad:
+        # Not silently nothing: a body that is not what its encoding says is this message's error.
+        where = part_start if region is not None and part is not msg else report
+        raise _Skip(
+            f"the {part.get_content_type()} part's {encoding or 'encoded'} body cannot be decoded ({bad[0].__class__.__name__}); message skipped", where
+        )
+    if not isinstance(content, str):
+        return None
+    return content, (Run(0, body_start, 0),), None  # body-relative: everything maps to the body's start
 
 
 def _body_unit(
@@ -580,32 +698,10 @@ def _body_unit(
     part = msg.get_body(preferencelist=("plain", "html"))
     if part is None:
         return None
-    region = regions.get(id(part))
-    part_start, body_start, body_end = region if region is not None else (message_body, message_body, message_body)
-    charset = part.get_content_charset()
-    if charset:
-        try:
-            codecs.lookup(charset)
-        except LookupError:
-            where = part_start if region is not None and part is not msg else report
-            raise _Skip(f"unknown charset '{charset}' in the {part.get_content_type()} part; message skipped", where) from None
-    encoding = str(part.get("content-transfer-encoding") or "").strip().lower()
-    if region is not None and encoding in _RAW_ENCODINGS:
-        raw = document.text[body_start:body_end]
-        runs: tuple[Run, ...] = (Run(0, body_start, len(raw)),)
-    else:
-        content = part.get_content()
-        bad = [d for d in part.defects if isinstance(d, _UNDECODABLE)]
-        if bad:
-            # Not silently nothing: a body that is not what its encoding says is this message's error.
-            where = part_start if region is not None and part is not msg else report
-            raise _Skip(
-                f"the {part.get_content_type()} part's {encoding or 'encoded'} body cannot be decoded ({bad[0].__class__.__name__}); message skipped", where
-            )
-        if not isinstance(content, str):
-            return None
-        raw = content
-        runs = (Run(0, body_start, 0),)  # body-relative: everything maps to the body's start
+    read = _part_text(document, msg, part, regions, message_body, report)
+    if read is None:
+        return None
+    raw, runs, written_in = read
     is_html = part.get_content_type() == "text/html"
     if is_html:
         body, references = _html_body(raw, quoted=include_quoted)
@@ -630,7 +726,7 @@ def _body_unit(
         customer=customer,
         runs=runs,
         markup="text",
-        meta={**meta, "html": True} if is_html else meta,
+        meta={**meta, "html": True, "written_in": written_in} if is_html else {**meta, "written_in": written_in},
     )
 
 
