@@ -441,3 +441,16 @@ def test_fixes_for_a_part_that_is_not_utf8_stay_ascii(tmp_path: Path) -> None:
     assert first.meta["written_in"] == "utf-8" and second.meta["written_in"] == "cp1252"
     assert escaped_replacement("María", first, 0, 3) == "María"
     assert escaped_replacement("Jürgen", second, 0, 3) is None and escaped_replacement("the customer", second, 0, 3) == "the customer"
+
+
+def test_a_greeting_name_in_an_8bit_utf8_body_is_read_whole(tmp_path: Path) -> None:
+    """The name in "Hi María," comes from the body as the file has it: the email package's
+    own reading of an 8-bit body it was given as text turned "í" into U+FFFD, and the name
+    was lost."""
+    raw = (
+        "From: Support <support@acme.example>\nTo: maria@gmail.com\nSubject: x\n"
+        "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+        "Hi María,\n\nThe renewal called again.\n"
+    )
+    units, errors, _ = _eml(tmp_path, raw)
+    assert errors == [] and _field(units, "body").customer == "María"
