@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional, Sequence
 
-from . import sources
+from . import containers, sources
 from .engine import SentenceCache
 from .model import Document, Finding, HumanizeLintError, InputNote, Report
 from .nlp import LazyModel
@@ -136,6 +136,8 @@ class Linter:
         errors: list[HumanizeLintError] = []
         units = list(sources.units(doc, opts, errors))
         found, failed = lint_isolated(ctx.linter, units)
+        if containers.needs_escaping(doc.format):  # (as the runner does: "Smith &amp; Co" in HTML)
+            found = [[containers.escape_fix(f, unit) for f in one] for unit, one in zip(units, found)]
         errors.extend(failed)
         findings = sorted((f for one in found for f in one), key=lambda f: f.sort_key)
         findings = per_file_filtered(doc, ctx, findings)

@@ -26,6 +26,8 @@ _MAIL_FORMATS = ("eml", "mbox")
 def escaped_replacement(text: str, unit: Unit, start: int, end: int) -> str | None:
     """``text`` written for the container of ``unit`` at unit offsets ``[start, end)``; None if it cannot be."""
     fmt = unit.document.format
+    if fmt == "html":
+        return html.escape(text, quote=False)
     if fmt not in _RECORD_FORMATS and fmt not in _MAIL_FORMATS:
         return text
     if unit.meta.get("html"):
@@ -50,6 +52,12 @@ def escaped_replacement(text: str, unit: Unit, start: int, end: int) -> str | No
     if any(c in text for c in "\r\n"):
         return None
     return text
+
+
+def needs_escaping(fmt: str) -> bool:
+    """Whether fixes in a document of format ``fmt`` must go through ``escape_fix``
+    (everything but plain text and Markdown)."""
+    return fmt not in ("text", "markdown")
 
 
 def escape_fix(finding: Finding, unit: Unit) -> Finding:

@@ -12,7 +12,7 @@ This is the only module that writes user files. It takes a decoded
 - ``write_atomic`` replaces the file, but only if it still has the bytes that
   were read: temp file in the same directory, same mode, fsync, ``os.replace``.
 
-Only plain text and Markdown documents are rewritten. Record exports (JSON,
+Only plain text, Markdown and HTML documents are rewritten. Record exports (JSON,
 JSON Lines, CSV) and email are never rewritten: ``plan`` returns no edits
 for them and says why.
 
@@ -37,7 +37,7 @@ from typing import Iterable, Sequence
 
 from .model import Document, Edit, Finding, InputError
 
-FIXABLE_FORMATS = ("text", "markdown")
+FIXABLE_FORMATS = ("text", "markdown", "html")
 
 _NOT_REWRITTEN = {
     "jsonl": "JSON Lines exports",

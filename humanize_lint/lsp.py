@@ -68,7 +68,7 @@ _SEVERITY = {
     Severity.WARNING: lsp.DiagnosticSeverity.Warning,
     Severity.SUGGESTION: lsp.DiagnosticSeverity.Information,
 }
-_LANGUAGE_FORMATS = {"markdown": "markdown", "plaintext": "text", "text": "text"}
+_LANGUAGE_FORMATS = {"markdown": "markdown", "plaintext": "text", "text": "text", "html": "html"}
 
 
 # -- positions ------------------------------------------------------------------

@@ -777,11 +777,11 @@ class Runner:
             self.cache.put(batch.cache_key, batch.results)  # type: ignore[arg-type]
         findings: list[Finding] = []
         units: dict[int, Unit] = {}  # id(finding) -> its unit
-        escape = batch.doc.format not in ("text", "markdown")
+        escape = containers.needs_escaping(batch.doc.format)
         for unit, found in zip(batch.units, batch.results):
             for f in found or ():
                 if escape and f.fix is not None:
-                    f = containers.escape_fix(f, unit)  # noqa: PLW2901 - the fix, written for its JSON string or CSV cell
+                    f = containers.escape_fix(f, unit)  # noqa: PLW2901 - the fix, written for its JSON string, CSV cell or HTML
                 findings.append(f)
                 units[id(f)] = unit
         findings.sort(key=lambda f: f.sort_key)

@@ -35,8 +35,9 @@ offsets, so ``text <!-- humanize-lint disable -->text<!-- humanize-lint enable -
 works inside one line.
 
 In Markdown, directives inside fenced code blocks and inline code spans are
-ignored (they are examples, not directives); in HTML, those inside ``<pre>``,
-``<code>``, ``<script>``, ``<style>`` and ``<textarea>``. The text of a
+ignored (they are examples, not directives); in HTML, those inside code
+elements (``<pre>``, ``<code>``, ``<kbd>``, ``<samp>``, ``<script>``, ``<style>``,
+``<textarea>`` ...: ``sources.html.CODE_ELEMENTS``). The text of a
 directive itself is never reported (plain-text directives are prose to the
 rules, and ``HL101`` looks like an acronym).
 """
@@ -50,7 +51,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Mapping, Sequence
 
 from .model import Document, Finding, HumanizeLintError, InputError, Rule
-from .sources.html import element_spans
+from .sources.html import CODE_ELEMENTS, element_spans
 from .sources.text import split_lines
 
 __all__ = [
@@ -76,7 +77,7 @@ _TOKEN = re.compile(r"[^\s,]+")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _BACKTICKS = re.compile(r"`+")
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})(.*)$")
-_HTML_CODE_TAGS = ("pre", "code", "script", "style", "textarea")
+_HTML_CODE_TAGS = CODE_ELEMENTS  # (an HTML document blanks the same ones)
 
 
 def rule_matches(key: str, rule: Rule) -> bool:

@@ -237,6 +237,26 @@ async def test_quick_fix_with_customer_setting_and_disable_comment(client: Langu
     await until(client, uri, lambda d: not d)
 
 
+async def test_html_page_diagnostics_quick_fix_and_disable_comment(client: LanguageClient, tmp_path: Path) -> None:
+    """An HTML page is linted as its visible text: nothing from the head or from code; the
+    quick fix writes HTML ("Smith &amp; Co"), the disable comment is an HTML comment."""
+    client.set_configuration({"customer": "Smith & Co"}, section="humanize-lint")
+    await start(client, tmp_path)
+    text = "<html><head><title>The renewal called</title></head><body>\n<p>The renewal called again.</p>\n<pre>The refund called.</pre>\n</body></html>\n"
+    uri = open_doc(client, tmp_path / "page.html", text, language="html")
+    (d,) = await until(client, uri, lambda d: len(d) == 1)
+    assert d.code == "HL101" and (d.range.start.line, d.range.start.character, d.range.end.character) == (1, 3, 14)
+    preferred = [a for a in await actions(client, uri, d.range) if a.is_preferred]
+    assert len(preferred) == 1
+    fixed = apply(text, edits_of(preferred[0], uri))
+    assert "<p>Smith &amp; Co called again.</p>" in fixed
+    disable = [a for a in await actions(client, uri, d.range) if a.title == "Disable HL101 for this line"]
+    silenced = apply(text, edits_of(disable[0], uri))
+    assert "<p>The renewal called again.</p> <!-- humanize-lint disable-line HL101 -->\n" in silenced
+    change(client, uri, silenced, 2)
+    await until(client, uri, lambda d: not d)
+
+
 async def test_plain_text_disable_comment_and_suggestions_without_a_name(client: LanguageClient, tmp_path: Path) -> None:
     await start(client, tmp_path)
     text = "The renewal called again.\n"

@@ -194,3 +194,72 @@ def test_a_reference_inside_a_phrase_or_an_identifier_keeps_it_whole(tmp_path: P
     found = json.loads(run_cli("check", "t.jsonl", "--id-field", "id", "-f", "json", cwd=tmp_path).stdout)["findings"]
     shown = [rows[f["line"] - 1][f["column"] - 1 : f["end_column"] - 1] for f in found]
     assert shown == ["the&nbsp;renewal", "acct&#160;4471-22"]
+
+
+# --- HTML documents (.html, .htm, .xhtml) ----------------------------------------------------------
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head><title>The renewal called | Help</title>
+<style>.QBR { color: red }</style>
+<script>var SLA = "The renewal called";</script>
+</head>
+<body>
+<h1>Escalations</h1>
+<p>When the&nbsp;renewal called twice, we owe them a call back by EOD.</p>
+<p>Run <code>the renewal called</code> or <kbd>TAM</kbd> in the console.</p>
+<pre>
+The refund called. QBR SLA
+</pre>
+<!-- humanize-lint disable-next-line HL301 -->
+<p>The QBR is on Friday &amp; the RMA shipped.</p>
+<p>The CSM &lt;Dana&gt; asked about the MRR.</p>
+</body>
+</html>
+"""
+
+
+def test_an_html_page_is_read_as_its_visible_text(tmp_path: Path) -> None:
+    """A page's unit is its visible text: not the head, scripts, styles, tags or comments,
+    and not code (``<code>``, ``<kbd>``, ``<pre>``); every visible character sits at its own
+    place in the file, a reference's text at the reference."""
+    from humanize_lint.sources import SourceOptions, units
+
+    for name in ("page.html", "page.htm", "page.xhtml"):
+        path = tmp_path / name
+        path.write_text(PAGE, encoding="utf-8")
+        document = read_path(path)
+        assert document.format == "html"
+        (unit,) = list(units(document, SourceOptions(), []))
+        assert "the\xa0renewal called twice" in unit.text and "&" in unit.text and "<Dana>" in unit.text
+        for hidden in ("Help", "color", "var", "TAM", "The refund called", "console.", "humanize-lint", "DOCTYPE"):
+            assert (hidden in unit.text) == (hidden == "console."), hidden
+        for i, char in enumerate(unit.text):
+            if char.strip() and char not in "\xa0&<>":
+                assert document.text[unit.to_doc(i)] == char, (i, char)
+        at = unit.text.index("\xa0")
+        assert document.text[unit.to_doc(at) :].startswith("&nbsp;")
+
+
+def test_html_page_findings_suppressions_and_fixes(tmp_path: Path) -> None:
+    """On the command line: findings at the file's own line and column, the comment directive
+    obeyed, nothing from code, and a fix written as HTML."""
+    from conftest import run_cli
+
+    (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
+    proc = run_cli("check", "--format", "json", "page.html", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    found = {(f["code"], f["text"], f["line"], f["column"]) for f in json.loads(proc.stdout)["findings"]}
+    assert found == {("HL101", "the\xa0renewal", 9, 9), ("HL301", "EOD", 9, 67)}, found
+    (tmp_path / "fix.html").write_text("<p>Ask the QBR team &amp; the &lt;ops&gt; desk.</p>\n", encoding="utf-8")
+    proc = run_cli("check", "--fix", "--select", "HL301", "fix.html", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tmp_path / "fix.html").read_text(encoding="utf-8") == "<p>Ask the quarterly business review (QBR) team &amp; the &lt;ops&gt; desk.</p>\n"
+
+
+def test_html_replacements_are_escaped(tmp_path: Path) -> None:
+    from humanize_lint.containers import escaped_replacement
+
+    document = Document(path="p.html", text="<p>x</p>", format="html")
+    unit = Unit(document=document, text="   x    ")
+    assert escaped_replacement("Smith & Co <Ltd>", unit, 3, 4) == "Smith &amp; Co &lt;Ltd&gt;"

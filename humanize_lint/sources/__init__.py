@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Sequence
 
 from ..model import Document, HumanizeLintError, InputError, InputNote, Segment, Unit, line_starts_of
-from . import markdown, records, text
+from . import html, markdown, records, text
 
 FORMATS = {
     ".md": "markdown",
@@ -36,6 +36,9 @@ FORMATS = {
     ".csv": "csv",
     ".tsv": "csv",
     ".tab": "csv",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
     ".eml": "eml",
     ".mbox": "mbox",
     ".mbx": "mbox",
@@ -445,6 +448,9 @@ def units(document: Document | Iterable[Document], opts: SourceOptions, errors: 
             include_signature=opts.include_signature,
             customer=opts.customer,
         )
+        return
+    if fmt == "html":
+        yield from html.read_html(document, customer=opts.customer)
         return
     if not document.text.strip():
         return

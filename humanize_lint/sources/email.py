@@ -73,7 +73,7 @@ from email.message import EmailMessage, Message
 from email.parser import Parser
 
 from humanize_lint.model import Document, HumanizeLintError, InputError, InputNote, Run, Unit, compose_runs
-from humanize_lint.sources.html import element_spans, text_offset, text_runs, visible_text
+from humanize_lint.sources.html import blank_spans, element_spans, text_offset, text_runs, visible_text
 from humanize_lint.sources.text import split_lines
 from humanize_lint.suggest import customer_from_text, personal_name, same_person
 
@@ -227,7 +227,6 @@ _OUTLOOK_SENT = re.compile(
     r"[ \t\xa0]*\*?(?:Sent|Date|Envoyé|Gesendet|Enviado|Verzonden|Inviato)[ \t\xa0]*:", re.IGNORECASE
 )
 _UNDERSCORES = re.compile(r"[ \t\xa0]*_{10,}[ \t\xa0]*$")
-_NOT_LINE_BREAK = re.compile(r"[^\r\n]")
 _MAX_ATTRIBUTION = 400
 
 
@@ -300,23 +299,7 @@ def strip_replies(
             if line == "-- " or (lenient_signature and line.strip() == "--"):
                 stop = next((lines[r][0] for r in replies if r > index), len(text))
                 spans.append((start, stop))
-    return _blank_spans(text, spans)
-
-
-def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
-    if not spans:
-        return text
-    parts: list[str] = []
-    pos = 0
-    for start, end in sorted(spans):
-        start = max(start, pos)
-        if end <= start:
-            continue
-        parts.append(text[pos:start])
-        parts.append(_NOT_LINE_BREAK.sub(" ", text[start:end]))
-        pos = end
-    parts.append(text[pos:])
-    return "".join(parts)
+    return blank_spans(text, spans)
 
 
 # --- locating parts in the raw text ---------------------------------------------------
@@ -494,7 +477,7 @@ def _html_body(raw: str, quoted: bool = False) -> tuple[str, list[tuple[int, int
     if quoted:
         return text, references
     quotes = [(text_offset(a, references), text_offset(b, references)) for a, b in element_spans(raw, "blockquote")]
-    return _blank_spans(text, quotes), references
+    return blank_spans(text, quotes), references
 
 
 def _mail_customer(msg: EmailMessage, meta: dict[str, object], naming_text: Callable[[], str]) -> str | None:

@@ -24,14 +24,19 @@ that does not open a tag (``a < b``) is text; an unterminated tag, comment or
 raw-text element runs to the end of the input, as in browsers.
 :func:`looks_like_html` is the heuristic the sources use when HTML is not
 declared, and :func:`element_spans` finds elements such as ``<blockquote>``.
+:func:`read_html` reads an HTML file (``.html``, ``.htm``, ``.xhtml``) into
+one unit: its visible text, code elements blanked.
 """
 
 from __future__ import annotations
 
 import html as _stdlib_html
 import re
+from collections.abc import Iterator
 
-__all__ = ["BLOCK_TAGS", "element_spans", "looks_like_html", "text_offset", "text_runs", "visible_text"]
+from humanize_lint.model import Document, Run, Unit, compose_runs
+
+__all__ = ["BLOCK_TAGS", "CODE_ELEMENTS", "blank_spans", "element_spans", "looks_like_html", "read_html", "text_offset", "text_runs", "visible_text"]
 
 BLOCK_TAGS = frozenset(
     """
@@ -215,3 +220,44 @@ def element_spans(html: str, name: str) -> list[tuple[int, int]]:
     if depth > 0:
         spans.append((start, len(html)))
     return spans
+
+
+# Elements that hold code, never prose (as a Markdown code span or block): blanked in an
+# HTML document. The suppression reader skips directives in the same ones.
+CODE_ELEMENTS = ("pre", "code", "kbd", "samp", "tt", "var", "script", "style", "textarea")
+_NOT_LINE_BREAK = re.compile(r"[^\r\n]")
+
+
+def blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with every character but line breaks inside ``spans`` made a space (same length)."""
+    if not spans:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for start, end in sorted(spans):
+        start = max(start, pos)
+        if end <= start:
+            continue
+        parts.append(text[pos:start])
+        parts.append(_NOT_LINE_BREAK.sub(" ", text[start:end]))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def read_html(document: Document, customer: str | None = None) -> Iterator[Unit]:
+    """The unit of an HTML document: its visible text (``visible_text``, character
+    references compact, so "the&nbsp;renewal" is one phrase), with the content of code
+    elements (``CODE_ELEMENTS``) blanked, and runs that map each visible character to
+    its place in the file (a reference's text to the reference's start). Nothing for a
+    page with no visible text."""
+    raw = document.text
+    references: list[tuple[int, int, int]] = []
+    text = visible_text(raw, references)
+    code = [(text_offset(a, references), text_offset(b, references)) for name in CODE_ELEMENTS for a, b in element_spans(raw, name)]
+    text = blank_spans(text, code)
+    if not text.strip():
+        return
+    # (Explicit runs even without references: the unit's text is not the document's.)
+    runs = compose_runs(text_runs(len(text), len(raw), references), (), len(raw)) if references else (Run(0, 0, len(raw)),)
+    yield Unit(document=document, text=text, customer=customer, runs=runs, markup="text", meta={"html": True})
