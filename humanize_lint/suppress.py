@@ -39,7 +39,10 @@ ignored (they are examples, not directives); in HTML, those inside code
 elements (``<pre>``, ``<code>``, ``<kbd>``, ``<samp>``, ``<script>``, ``<style>``,
 ``<textarea>`` ...: ``sources.html.CODE_ELEMENTS``). The text of a
 directive itself is never reported (plain-text directives are prose to the
-rules, and ``HL101`` looks like an acronym).
+rules, and ``HL101`` looks like an acronym). A plain-text word after
+``humanize-lint:`` that is close to a directive but none ("disable-nxt-line")
+is an error naming the likely one; an English form of one ("enabled") and any
+other word are prose.
 """
 
 from __future__ import annotations
@@ -71,6 +74,11 @@ DIRECTIVE_FORMATS = ("markdown", "text", "html")
 _COMMENT = re.compile(r"<!--(\s*)humanize-lint(?=[\s:-])(.*?)-->", re.DOTALL | re.IGNORECASE)
 _COMMENT_VERB = re.compile(r"\s*(?::\s*|-|\s)\s*([A-Za-z][A-Za-z-]*)?", re.IGNORECASE)
 _PLAIN = re.compile(r"(?<![\w-])humanize-lint:[ \t]*(disable-next-line|disable-line|disable|enable)(?![\w-])", re.IGNORECASE)
+# A word after "humanize-lint:" in plain text: a directive when it is one of ACTIONS, a
+# misspelt one when it is close to one (reported), prose otherwise ("humanize-lint: a
+# linter", "humanize-lint: enabled by default": an English form of a directive is prose).
+_PLAIN_WORD = re.compile(r"(?<![\w-])humanize-lint:[ \t]*([DdEe][A-Za-z-]*)(?![\w-])")
+_INFLECTED_ACTION = re.compile(r"(?:dis)?enabl(?:es|ed|ing|ement)|disabl(?:es|ed|ing|ement)|disablement", re.IGNORECASE)
 _REASON = re.compile(r"(?:^|\s)--(?:\s|$)")
 _PLAIN_CLOSERS = re.compile(r"\s*(?:\*/|-->|#\}|%\}|\}\})")
 _TOKEN = re.compile(r"[^\s,]+")
@@ -78,6 +86,20 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _BACKTICKS = re.compile(r"`+")
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})(.*)$")
 _HTML_CODE_TAGS = CODE_ELEMENTS  # (an HTML document blanks the same ones)
+
+
+def _closest_action(word: str) -> str | None:
+    """The directive ``word`` is most likely a misspelling of ("disable-nxt-line"), or None."""
+    import difflib
+
+    close = difflib.get_close_matches(word.lower(), ACTIONS, n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
+def _expected(word: str) -> str:
+    """The end of an unknown-directive error: the likely directive, or the choices."""
+    close = _closest_action(word) if word else None
+    return f"did you mean '{close}'?" if close else f"expected one of: {', '.join(ACTIONS)}"
 
 
 def rule_matches(key: str, rule: Rule) -> bool:
@@ -370,12 +392,16 @@ class _Parser:
             if verb.lower() not in ACTIONS:
                 where = v.start(1) if v and v.group(1) else body_start
                 what = f"unknown suppression directive '{verb}'" if verb else "missing suppression directive"
-                self.error(f"{what} after 'humanize-lint'; expected one of: {', '.join(ACTIONS)}", where)
+                self.error(f"{what} after 'humanize-lint'; {_expected(verb)}", where)
                 continue
             assert v is not None
             ids = self.ids(text[v.end() : m.end(2)], v.end())
             if ids is not None:
                 self.add(verb.lower(), "comment", m.start(), m.end(), ids)
+        for m in _PLAIN_WORD.finditer(text):
+            word = m.group(1).lower()
+            if word not in ACTIONS and not _INFLECTED_ACTION.fullmatch(word) and _closest_action(word) and not _inside(m.start(), skip) and not _inside(m.start(), taken):
+                self.error(f"unknown suppression directive '{m.group(1)}' after 'humanize-lint:'; {_expected(word)}", m.start(1))
         for m in _PLAIN.finditer(text):
             if _inside(m.start(), skip) or _inside(m.start(), taken):
                 continue

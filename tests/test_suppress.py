@@ -282,9 +282,27 @@ def test_unknown_rule_id_is_an_error_with_line_and_column(tmp_path: Path) -> Non
 def test_unknown_directive_verb_is_an_error() -> None:
     errors = parse(md("Text.\n\n<!-- humanize-lint disabel HL101 -->\n<!-- humanize-lint -->\n")).validate(known)
     assert [str(e) for e in errors] == [
-        "note.md:3:20: unknown suppression directive 'disabel' after 'humanize-lint'; expected one of: disable, disable-line, disable-next-line, enable",
+        "note.md:3:20: unknown suppression directive 'disabel' after 'humanize-lint'; did you mean 'disable'?",
         "note.md:4:19: missing suppression directive after 'humanize-lint'; expected one of: disable, disable-line, disable-next-line, enable",
     ]
+    errors = parse(md("<!-- humanize-lint switch-off HL101 -->\n")).validate(known)
+    assert [str(e) for e in errors] == [
+        "note.md:1:20: unknown suppression directive 'switch-off' after 'humanize-lint'; expected one of: disable, disable-line, disable-next-line, enable",
+    ]
+
+
+def test_a_misspelt_plain_directive_is_an_error_and_prose_is_not() -> None:
+    """"humanize-lint: disable-nxt-line" in plain text was read as prose, and the finding it
+    meant to silence stayed: a word close to a directive is reported, as in a comment.
+    Prose after "humanize-lint:" is not: an English form of a directive ("enabled"),
+    another word, or a misspelling inside code."""
+    sup = parse(txt("humanize-lint: disable-nxt-line\nThe renewal called.\nsee humanize-lint: Disabel=HL101 here\n"))
+    assert [str(e) for e in sup.errors] == [
+        "note.txt:1:16: unknown suppression directive 'disable-nxt-line' after 'humanize-lint:'; did you mean 'disable-next-line'?",
+        "note.txt:3:20: unknown suppression directive 'Disabel' after 'humanize-lint:'; did you mean 'disable'?",
+    ]
+    prose = "humanize-lint: enabled by default.\nhumanize-lint: disables nothing, humanize-lint: a linter, humanize-lint: deployment notes.\n"
+    assert parse(txt(prose)).errors == [] and parse(md(prose + "\n`humanize-lint: disabel`\n")).errors == []
 
 
 def test_an_empty_rule_list_is_an_error_not_every_rule() -> None:
