@@ -111,6 +111,26 @@ def test_sniffing() -> None:
     assert sniff_delimiter("a,b;c") == ","  # ties go to the comma
 
 
+def test_excel_sep_line_names_the_delimiter_and_is_no_header(tmp_path: Path) -> None:
+    """Excel writes "sep=;" above the header of a CSV in a locale whose lists use ";": it
+    names the delimiter, and the header is the next row. Hard negative: a header whose
+    first column is merely called "sep" is a header."""
+    data = "sep=;\r\nid;text;customer\r\n1;The renewal called, twice.;Maria Garcia\r\n".encode()
+    units, errors, _ = _read(tmp_path, data, id_field="id", name_field="customer")
+    assert errors == []
+    assert [(u.record, u.text, u.customer) for u in units] == [("1", "The renewal called, twice.", "Maria Garcia")]
+    _assert_mapping(units[0])
+    assert sniff_delimiter("\nsep=|\na|b,c\n") == "|"
+    units, errors, _ = _read(tmp_path, b"sep,text\nx,The renewal called.\n", name="plain.csv")
+    assert errors == [] and [u.text for u in units] == ["The renewal called."]
+
+
+def test_a_duplicate_column_name_is_a_note_and_the_first_is_read(tmp_path: Path) -> None:
+    units, errors, _ = _read(tmp_path, b"id,text,text\n1,first,second\n")
+    assert [u.text for u in units] == ["first"]
+    assert [str(e) for e in errors] == [f"{tmp_path / 'tickets.csv'}:1:9: note: column 'text' is in the header twice (columns 2 and 3); the first is read"]
+
+
 def test_quoted_multiline_cell_with_doubled_quotes(tmp_path: Path) -> None:
     data = (
         'id,text\r\n'

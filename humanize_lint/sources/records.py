@@ -43,7 +43,7 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from humanize_lint.model import Document, HumanizeLintError, InputError, Run, Unit, compose_runs
+from humanize_lint.model import Document, HumanizeLintError, InputError, InputNote, Run, Unit, compose_runs
 from humanize_lint.sources.html import looks_like_html, text_runs, visible_text
 from humanize_lint.suggest import customer_from_text
 
@@ -740,6 +740,8 @@ _Cell = tuple[int, int, int]
 _DELIMITERS = (",", ";", "\t", "|")  # sniffing order; ties go to the earlier one
 _SNIFF = re.compile(r'"[^"]*"|[,;\t|]|[\r\n]')
 _BLANK_LINES = re.compile(r"[\r\n]*")
+# Excel's first line "sep=;" names the delimiter of the rows after it; it is no header.
+_EXCEL_SEP = re.compile(r"sep=([^\"\r\n])[ \t]*(?:\r\n|\r|\n|$)")
 _UNQUOTED: dict[str, re.Pattern[str]] = {}
 
 
@@ -759,10 +761,14 @@ def _unquoted(delimiter: str) -> re.Pattern[str]:
 
 
 def sniff_delimiter(text: str, default: str = ",") -> str:
-    """The delimiter of the first line of ``text``: the commonest of ``, ; TAB |`` outside quotes."""
+    """The delimiter of the first line of ``text``: the one an Excel ``sep=;`` line names,
+    else the commonest of ``, ; TAB |`` outside quotes."""
     counts = dict.fromkeys(_DELIMITERS, 0)
     blank = _BLANK_LINES.match(text)  # skip leading blank lines
     assert blank is not None
+    excel = _EXCEL_SEP.match(text, blank.end())
+    if excel is not None:
+        return excel.group(1)
     for match in _SNIFF.finditer(text, blank.end()):
         token = match.group()
         if token in counts:
@@ -914,14 +920,16 @@ def read_csv(
 
     ``document`` is one document or a stream of chunk documents of whole rows
     (see :func:`humanize_lint.sources.open_path`). The first non-blank row is
-    the header; fields are column names (matched with surrounding spaces
-    trimmed; the first of duplicate names wins). A row without an id is
+    the header (after an Excel ``sep=;`` line, which names the delimiter);
+    fields are column names (matched with surrounding spaces trimmed; the
+    first of duplicate names wins, with a note). A row without an id is
     labelled by its 1-based data row number (blank lines not counted). A row
     whose field count differs from the header's is reported at its line,
     column 1, and skipped; an unterminated quote is reported where it opened
     and ends the reading. Rows are scanned lazily.
     """
     header: list[str] | None = None
+    sep_line_read = False  # (Excel's "sep=;" line before the header)
     columns: dict[str, int] = {}
     count = 0
     delim = delimiter
@@ -946,10 +954,17 @@ def read_csv(
                 if not cells:
                     continue
                 if header is None:
+                    if not sep_line_read and _EXCEL_SEP.match(text, row_start):
+                        sep_line_read = True
+                        continue  # Excel's "sep=;": the delimiter, not the header
                     header = [_cell_text(text, cell).strip() for cell in cells]
                     for index, name in enumerate(header):
-                        if name:
-                            columns.setdefault(name, index)
+                        if name and columns.setdefault(name, index) != index:
+                            pos = document.position(cells[index][0])
+                            errors.append(
+                                InputNote(f"note: column '{name}' is in the header twice (columns {columns[name] + 1} and {index + 1}); the first is read",
+                                          path=document.path, line=pos.line, column=pos.column)
+                            )
                     continue
                 if len(cells) == 1 and len(header) > 1 and not _cell_text(text, cells[0]).strip():
                     continue  # a line holding only spaces
