@@ -80,6 +80,10 @@ def unfixable_reason(doc: Document) -> str | None:
     """Why ``doc`` is never rewritten (a record export, email, or part of a file), or None."""
     if getattr(doc, "first_line", 1) != 1:
         return "chunks of a file are not rewritten by --fix"
+    from .sources import compression_of
+
+    if compression_of(doc.path):
+        return "compressed files are not rewritten by --fix"
     if doc.format in FIXABLE_FORMATS:
         return None
     kind = _NOT_REWRITTEN.get(doc.format, f"{doc.format} files")

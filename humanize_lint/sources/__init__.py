@@ -70,9 +70,95 @@ class SourceOptions:
     date_field: str | None = None  # records: ISO date field for the trend by period (FIELD, FIELD:month or FIELD:week)
 
 
+# Compressed files are read through the standard library's decompressors, as the
+# stream goes (memory stays flat); the format is the name's without the suffix
+# ("tickets.jsonl.gz" is JSON Lines), and lines and columns count the decompressed text.
+COMPRESSIONS = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz"}
+
+
+def compression_of(path: str) -> str | None:
+    """The compression a file name says (``gzip``, ``bzip2``, ``xz``), or None."""
+    return COMPRESSIONS.get(os.path.splitext(path)[1].lower())
+
+
 def detect_format(path: str) -> str:
-    """Format name from a file name's extension; plain text by default."""
-    return FORMATS.get(os.path.splitext(path)[1].lower(), "text")
+    """Format name from a file name's extension (under a compression suffix); plain text by default."""
+    root, ext = os.path.splitext(path)
+    if ext.lower() in COMPRESSIONS:
+        ext = os.path.splitext(root)[1]
+    return FORMATS.get(ext.lower(), "text")
+
+
+class Decompressed:
+    """A binary stream read through a decompressor. A stream that is not what its name
+    says, or ends early (a truncated download), raises InputError (``not a valid gzip
+    file``) where it breaks, after everything decompressed before that point has been
+    returned, so the records before the break are still read. ``position()`` is how far
+    the compressed input has been read (for progress)."""
+
+    PIECE = 1 << 16
+
+    def __init__(self, handle: BinaryIO, kind: str, name: str) -> None:
+        import bz2
+        import gzip
+        import lzma
+
+        self.raw, self.kind, self.name = handle, kind, name
+        self.delivered = 0  # decompressed bytes returned so far
+        self.failed: InputError | None = None  # raised on the read after the data before it
+        self.errors: tuple[type[BaseException], ...] = (OSError, EOFError, ValueError, lzma.LZMAError)
+        self.stream: BinaryIO
+        if kind == "gzip":
+            self.stream = gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[assignment]
+        elif kind == "bzip2":
+            self.stream = bz2.BZ2File(handle, mode="rb")  # type: ignore[assignment]
+        else:
+            self.stream = lzma.LZMAFile(handle, mode="rb")  # type: ignore[assignment]
+
+    def read(self, size: int = -1) -> bytes:
+        if self.failed is not None:
+            raise self.failed
+        pieces: list[bytes] = []
+        want = size
+        while want != 0:
+            try:
+                piece = self.stream.read(self.PIECE if want < 0 else min(want, self.PIECE))
+            except self.errors as exc:
+                if isinstance(exc, OSError) and exc.errno is not None:
+                    raise  # reading the file itself failed: the caller's "cannot read"
+                reason = str(exc) or exc.__class__.__name__
+                what = "the rest of the file is skipped" if self.delivered or pieces else "skipped"
+                self.failed = InputError(f"not a valid {self.kind} file ({reason}); {what}", self.name)
+                if not pieces:
+                    raise self.failed from None
+                break
+            if not piece:
+                break
+            pieces.append(piece)
+            if want > 0:
+                want -= len(piece)
+        data = b"".join(pieces)
+        self.delivered += len(data)
+        return data
+
+    def position(self) -> int:
+        try:
+            return self.raw.tell()
+        except (OSError, ValueError, AttributeError):
+            return 0
+
+
+def _raise_pending(handle: BinaryIO) -> None:
+    """The error a decompressed stream met after the data it returned (``Decompressed``)."""
+    failed = getattr(handle, "failed", None)
+    if failed is not None:
+        raise failed
+
+
+def _binary(handle: BinaryIO, path: str, name: str) -> BinaryIO:
+    """``handle``, decompressed when ``path`` names a compressed file."""
+    kind = compression_of(path)
+    return handle if kind is None else Decompressed(handle, kind, name)  # type: ignore[return-value]
 
 
 def _matches(rel: str, patterns: Sequence[str]) -> bool:
@@ -300,9 +386,11 @@ def read_path(path: Path, shown: str | None = None, fmt: str | None = None) -> D
     name = shown or str(path)
     try:
         with open(path, "rb") as fh:
-            data = PollingReader(fh).read()
+            handle = _binary(fh, str(path), name)
+            data = PollingReader(handle).read()
     except OSError as exc:
         raise _read_error(exc, name) from None
+    _raise_pending(handle)  # (a broken compressed file: open_path reads what it can)
     return decode(data, name, fmt or detect_format(str(path)))
 
 
@@ -322,7 +410,7 @@ def open_path(path: Path, shown: str | None = None, fmt: str | None = None) -> I
     """
     name = shown or str(path)
     fmt = fmt or detect_format(str(path))
-    if fmt not in STREAM_FORMATS:
+    if fmt not in STREAM_FORMATS and compression_of(str(path)) is None:
         yield read_path(path, name, fmt)
         return
     try:
@@ -330,7 +418,7 @@ def open_path(path: Path, shown: str | None = None, fmt: str | None = None) -> I
     except OSError as exc:
         raise _read_error(exc, name) from None
     with handle:
-        yield from read_stream(handle, name, fmt)
+        yield from read_stream(_binary(handle, str(path), name), name, fmt)
 
 
 def read_stream(handle: BinaryIO, name: str, fmt: str, block: int = CHUNK_BYTES) -> Iterator[Document]:
@@ -342,6 +430,7 @@ def read_stream(handle: BinaryIO, name: str, fmt: str, block: int = CHUNK_BYTES)
     if fmt not in STREAM_FORMATS or len(data) < block:
         rest = handle.read() if fmt not in STREAM_FORMATS else b""
         yield decode(data + rest, name, fmt)
+        _raise_pending(handle)
         return
     encoding, skip = "utf-8", 0
     for mark, enc in _BOMS:
@@ -386,12 +475,13 @@ def read_stream(handle: BinaryIO, name: str, fmt: str, block: int = CHUNK_BYTES)
                 newline=newline,
                 format=fmt,
                 first_line=line,
-                bytes_read=consumed,
+                bytes_read=handle.position() if isinstance(handle, Decompressed) else consumed,
             )
             line += len(doc.line_starts) - 1
             yield doc
         carry = text[cut:]
         if eof:
+            _raise_pending(handle)
             return
         try:
             data = handle.read(block)
