@@ -454,3 +454,17 @@ def test_a_greeting_name_in_an_8bit_utf8_body_is_read_whole(tmp_path: Path) -> N
     )
     units, errors, _ = _eml(tmp_path, raw)
     assert errors == [] and _field(units, "body").customer == "María"
+
+
+def test_read_bytes_as_each_charset() -> None:
+    """Escaped bytes (lone surrogates) read in a part's charset: in place for a single-byte
+    one (US-ASCII, which has no 8-bit bytes, and no charset at all read as windows-1252),
+    U+FFFD for bytes that a UTF-8 part does not hold, whole for a multi-byte charset."""
+    from humanize_lint.sources.email import read_bytes_as
+
+    assert read_bytes_as("doesn\udc92t caf\udce9", None) == ("doesn’t café", True)
+    assert read_bytes_as("doesn\udc92t", "us-ascii") == ("doesn’t", True)
+    assert read_bytes_as("caf\udce9 \udcb3", "iso-8859-2") == ("café ł", True)
+    assert read_bytes_as("caf\udce9", "utf-8") == ("caf\ufffd", True)
+    assert read_bytes_as("\udc93\udc8c!", "shift_jis") == ("東!", False)
+    assert read_bytes_as("plain é", "koi8-r") == ("plain é", True)  # (no escaped byte: the text as read)

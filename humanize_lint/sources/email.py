@@ -109,8 +109,9 @@ _LONG_FIELD_LINE = re.compile(r"(?:^|(?<=\r))[\041-\071\073-\176]+[ \t]*:[^\r\n]
 # columns stay those of the file.
 
 _SURROGATE_RE = re.compile("[\udc80-\udcff]")
-# Headers and parts that declare no charset: 8-bit bytes there are nearly always
-# windows-1252 (a superset of Latin-1 in its printable range), as browsers read them.
+# Headers and parts that declare no charset (or US-ASCII, which has no 8-bit bytes): 8-bit
+# bytes there are nearly always windows-1252 (a superset of Latin-1 in its printable
+# range), as browsers read them.
 _FALLBACK_CHARSET = "cp1252"
 
 
@@ -121,6 +122,8 @@ def _byte_table(charset: str) -> dict[int, str] | None:
     multi-byte or stateful charset, whose bytes cannot be read one at a time. UTF-8 itself
     maps every escaped byte (bytes that are not UTF-8) to U+FFFD."""
     name = codecs.lookup(charset).name
+    if name == "ascii":
+        return _byte_table(_FALLBACK_CHARSET)  # 8-bit bytes in a part that says US-ASCII: as undeclared
     if name in ("utf-8", "utf-8-sig"):
         return {0xDC00 + b: "\ufffd" for b in range(0x80, 0x100)}
     try:
