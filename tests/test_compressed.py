@@ -64,6 +64,14 @@ def test_a_truncated_or_mislabelled_file_keeps_what_it_can(tmp_path: Path) -> No
     assert proc.stderr.splitlines() == ["humanize-lint: plain.csv.gz: not a valid gzip file (Not a gzipped file (b'id')); skipped"]
 
 
+def test_a_truncated_compressed_page_is_linted_up_to_the_break(tmp_path: Path) -> None:
+    data = gzip.compress(b"# Notes\n\n" + b"The renewal called again.\n\n" * 2000)
+    (tmp_path / "cut.md.gz").write_bytes(data[: len(data) - 40])
+    proc = run_cli("check", "--format", "concise", "cut.md.gz", cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stdout.count("HL101") > 1_000
+    assert proc.stderr.splitlines()[-1].startswith("humanize-lint: cut.md.gz: not a valid gzip file (") and proc.stderr.endswith("the rest of the file is skipped\n")
+
+
 def test_compressed_markdown_is_linted_and_never_rewritten(tmp_path: Path) -> None:
     original = gzip.compress(b"# Notes\n\nThe renewal called again about the QBR.\n")
     (tmp_path / "notes.md.gz").write_bytes(original)

@@ -96,7 +96,7 @@ class Decompressed:
     returned, so the records before the break are still read. ``position()`` is how far
     the compressed input has been read (for progress)."""
 
-    PIECE = 1 << 16
+    PIECE = 1 << 13  # (a stream cut short loses what it decompressed of the piece it breaks in)
 
     def __init__(self, handle: BinaryIO, kind: str, name: str) -> None:
         import bz2
@@ -105,7 +105,7 @@ class Decompressed:
 
         self.raw, self.kind, self.name = handle, kind, name
         self.delivered = 0  # decompressed bytes returned so far
-        self.failed: InputError | None = None  # raised on the read after the data before it
+        self.failed: InputError | None = None  # met after some data: raised by _raise_pending once that is read
         self.errors: tuple[type[BaseException], ...] = (OSError, EOFError, ValueError, lzma.LZMAError)
         self.stream: BinaryIO
         if kind == "gzip":
@@ -117,7 +117,7 @@ class Decompressed:
 
     def read(self, size: int = -1) -> bytes:
         if self.failed is not None:
-            raise self.failed
+            return b""  # the end of what could be read; the reader raises ``failed`` after it
         pieces: list[bytes] = []
         want = size
         while want != 0:
@@ -538,13 +538,12 @@ def units(document: Document | Iterable[Document], opts: SourceOptions, errors: 
             include_signature=opts.include_signature,
             customer=opts.customer,
         )
-        return
-    if fmt == "html":
+    elif fmt == "html":
         yield from html.read_html(document, customer=opts.customer)
-        return
-    if not document.text.strip():
-        return
-    yield Unit(document=document, text=document.text, customer=opts.customer, markup="markdown" if fmt == "markdown" else "text")
+    elif document.text.strip():
+        yield Unit(document=document, text=document.text, customer=opts.customer, markup="markdown" if fmt == "markdown" else "text")
+    for _ in stream:
+        pass  # (the one document a file of these formats has: its source may still report an error, a cut-off archive)
 
 
 # A paragraph longer than this is cut into pieces of at most this many characters
