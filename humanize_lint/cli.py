@@ -125,6 +125,7 @@ def check(
     html: Optional[bool] = typer.Option(None, "--html/--no-html", help="Treat record fields as HTML (default: detect)."),
     include_quoted: bool = typer.Option(False, "--include-quoted", help="Email: also lint quoted earlier replies."),
     include_signature: bool = typer.Option(False, "--include-signature", help="Email: also lint signatures."),
+    respect_gitignore: Optional[bool] = typer.Option(None, "--respect-gitignore/--no-respect-gitignore", help="Skip files git ignores when walking directories (default: the config's respect-gitignore, true)."),
     summary: bool = typer.Option(False, "--summary", help="After the findings, print counts by rule and category, top phrases and (with --group-by) per group."),
     group_by: Optional[str] = typer.Option(None, "--group-by", help="Record field to group the summary by (team, agent, queue...); FIELD:month groups an ISO date by month."),
     date_field: Optional[str] = typer.Option(None, "--date-field", help="Record field with an ISO date for the trend by month (FIELD or FIELD:month) or ISO week (FIELD:week)."),
@@ -192,6 +193,7 @@ def check(
         html=html,
         include_quoted=include_quoted,
         include_signature=include_signature,
+        respect_gitignore=respect_gitignore,
     )
     report = Report()
     # As ruff does: --stdin-filename without paths reads standard input.

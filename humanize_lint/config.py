@@ -33,6 +33,7 @@ _SCHEMA: dict[str, type | tuple[type, ...]] = {
     "model": str,
     "include": list,
     "exclude": list,
+    "respect-gitignore": bool,
     "records": dict,
     "name-style": str,
     "per-file-ignores": dict,
@@ -68,6 +69,7 @@ class Config:
     model: str | None = None
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
     records: Mapping[str, Any] = field(default_factory=dict)
     # Where each item of select, ignore and rules was written: (key, item) -> (line, column).
     marks: Mapping[tuple[str, str], tuple[int | None, int | None]] = field(default_factory=dict, compare=False)
@@ -244,6 +246,7 @@ def load(path: Path) -> Config:
         model=raw.get("model"),
         include=tuple(str(x) for x in raw.get("include", [])),
         exclude=tuple(str(x) for x in raw.get("exclude", [])),
+        respect_gitignore=raw.get("respect-gitignore", True),
         records=dict(rec),
         name_style=style,
         per_file_ignores={str(k): v for k, v in raw.get("per-file-ignores", {}).items()},

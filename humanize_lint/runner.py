@@ -90,6 +90,7 @@ class Flags:
     html: Optional[bool] = None
     include_quoted: bool = False
     include_signature: bool = False
+    respect_gitignore: Optional[bool] = None  # None: the config's (default true)
 
 
 @dataclass
@@ -172,6 +173,7 @@ class Contexts:
             customer=f.customer,
             include=cfg.include or sources.DEFAULT_INCLUDE,
             exclude=cfg.exclude,
+            respect_gitignore=cfg.respect_gitignore if f.respect_gitignore is None else f.respect_gitignore,
             root=cfg.root,
             html=f.html,
             include_quoted=f.include_quoted,

@@ -64,6 +64,7 @@ class SourceOptions:
     exclude: tuple[str, ...] = ()
     root: Path = field(default_factory=Path.cwd)
     html: bool | None = None  # record fields: None = detect HTML bodies
+    respect_gitignore: bool = True  # walks skip what git ignores (.gitignore, .git/info/exclude, core.excludesFile)
     include_quoted: bool = False  # email: lint quoted earlier replies too
     include_signature: bool = False  # email: lint signatures too
     group_field: str | None = None  # records: field whose value groups the summary (FIELD or FIELD:month)
@@ -227,13 +228,65 @@ def _special(path: Path) -> str | None:
     return "not a regular file"
 
 
+class _GitView:
+    """What git does not ignore under a directory: the files it tracks or would add
+    (``git ls-files --cached --others --exclude-standard``, so every ``.gitignore``,
+    ``.git/info/exclude`` and the user's ``core.excludesFile`` count), the directories
+    that hold them, and the nested repositories (submodules, clones) that answer for
+    themselves."""
+
+    def __init__(self, base: Path, entries: list[str]) -> None:
+        self.base = base
+        self.files: set[str] = set()
+        self.nested: set[str] = set()
+        for e in entries:
+            (self.nested if e.endswith("/") else self.files).add(e.rstrip("/"))
+        self.dirs = {"."}
+        for f in self.files | self.nested:
+            parts = f.split("/")
+            for i in range(1, len(parts)):
+                self.dirs.add("/".join(parts[:i]))
+
+    @classmethod
+    def of(cls, directory: Path) -> "_GitView | None":
+        """The view of ``directory``; None outside a git work tree, without git, or when git
+        lists nothing there (a directory named on purpose that git ignores is walked whole)."""
+        import subprocess
+
+        try:
+            proc = subprocess.run(
+                ["git", "-C", str(directory), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                capture_output=True, timeout=120, stdin=subprocess.DEVNULL,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        if proc.returncode != 0:
+            return None
+        entries = [e for e in os.fsdecode(proc.stdout).split("\0") if e]
+        return cls(directory, entries) if entries else None
+
+    def _rel(self, path: Path) -> str:
+        return os.path.relpath(path, self.base).replace(os.sep, "/")
+
+    def keeps(self, path: Path) -> bool:
+        return self._rel(path) in self.files
+
+    def directory(self, path: Path) -> "str":
+        """``own`` (a nested repository: ask it), ``walk`` or ``skip`` for a subdirectory."""
+        rel = self._rel(path)
+        if rel in self.nested or rel in self.files:  # (a submodule is listed as a file)
+            return "own"
+        return "walk" if rel in self.dirs else "skip"
+
+
 def iter_paths(paths: Sequence[str], opts: SourceOptions, errors: list[HumanizeLintError]) -> Iterator[Path]:
     """Files to lint: explicit files as given, directories walked recursively.
 
     A file named explicitly is read whatever it is: a FIFO or a process
     substitution (``<(cmd)``) is read once, to its end. In a walk, symlink
     loops, dangling links, FIFOs, sockets and devices are skipped with a
-    one-line note.
+    one-line note; with ``respect_gitignore`` (the default), so is what git
+    ignores (``_GitView``), as ruff does. Files named explicitly are always read.
     """
     for raw in paths:
         p = Path(raw)
@@ -254,12 +307,29 @@ def iter_paths(paths: Sequence[str], opts: SourceOptions, errors: list[HumanizeL
                 yield p
             continue
         found: list[Path] = []
+        # The git view that governs each directory of the walk (None: nothing filtered).
+        views: dict[str, _GitView | None] = {}
+        if opts.respect_gitignore:
+            views[os.fspath(p)] = _GitView.of(p)
         for dirpath, dirnames, filenames in os.walk(p):
+            view = views.pop(dirpath, None)
             dirnames[:] = sorted(
                 d for d in dirnames if d not in ALWAYS_EXCLUDED_DIRS and not _matches(_relative(Path(dirpath) / d, opts.root), opts.exclude)
             )
+            if opts.respect_gitignore:
+                kept = []
+                for d in dirnames:
+                    sub = Path(dirpath) / d
+                    state = view.directory(sub) if view is not None else ("own" if os.path.exists(sub / ".git") else "walk")
+                    if state == "skip":
+                        continue
+                    views[os.path.join(dirpath, d)] = _GitView.of(sub) if state == "own" else view  # (os.walk's own spelling of it)
+                    kept.append(d)
+                dirnames[:] = kept
             for name in sorted(filenames):
                 f = Path(dirpath) / name
+                if view is not None and not view.keeps(f):
+                    continue
                 if any(fnmatch.fnmatchcase(name, g) for g in opts.include) and not _matches(_relative(f, opts.root), opts.exclude):
                     why = _special(f)
                     if why is not None:
