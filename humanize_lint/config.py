@@ -9,6 +9,8 @@ CLI. This module does not load rules or read inputs.
 from __future__ import annotations
 
 import difflib
+import glob
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -38,7 +40,7 @@ _SCHEMA: dict[str, type | tuple[type, ...]] = {
     "name-style": str,
     "per-file-ignores": dict,
 }
-_ACRONYM_SCHEMA: dict[str, type | tuple[type, ...]] = {"known": list, "defined": dict}
+_ACRONYM_SCHEMA: dict[str, type | tuple[type, ...]] = {"known": list, "defined": dict, "glossary": list}
 _RECORD_SCHEMA: dict[str, type | tuple[type, ...]] = {
     "text-field": (list, str),
     "id-field": str,
@@ -64,6 +66,7 @@ class Config:
     fail_on: Severity = Severity.WARNING
     known_acronyms: tuple[str, ...] = ()
     defined_acronyms: Mapping[str, str] = field(default_factory=dict)
+    glossary: tuple[Path, ...] = ()  # files whose acronym definitions count in every text
     allow: tuple[str, ...] = ()
     lexicons: Mapping[str, Any] = field(default_factory=dict)
     model: str | None = None
@@ -178,6 +181,20 @@ def _strings(raw: Any, key: str, path: str, prefix: str, *, nested: bool = False
         raise ConfigError(f"'{prefix}{key}' must be a list of strings, not holding {bad!r}", path, line, col)
 
 
+def _glossary_files(items: Any, base: Path, shown: str, prefix: str) -> tuple[Path, ...]:
+    """The files ``acronyms.glossary`` names, relative to the config's directory; a glob
+    (``docs/glossary/*.md``) names each file it matches. One that names nothing is an error."""
+    files: list[Path] = []
+    for i, item in enumerate(items):
+        full = os.path.join(base, item)  # (an absolute item stays itself)
+        matched = sorted(Path(p) for p in glob.glob(full, recursive=True) if os.path.isfile(p)) if glob.has_magic(item) else [Path(full)] if os.path.isfile(full) else []
+        if not matched:
+            line, col = items.where(i) if isinstance(items, MarkedSeq) else (None, None)
+            raise ConfigError(f"'{prefix}acronyms.glossary': no file '{item}' (paths are relative to the config's directory)", shown, line, col)
+        files.extend(matched)
+    return tuple(dict.fromkeys(files))
+
+
 def load(path: Path) -> Config:
     """Read and validate one config file."""
     shown = str(path)
@@ -202,6 +219,8 @@ def load(path: Path) -> Config:
     for key in ("rules", "select", "ignore", "allow", "include", "exclude"):
         _strings(raw, key, shown, prefix)
     _strings(acr, "known", shown, prefix + "acronyms.")
+    _strings(acr, "glossary", shown, prefix + "acronyms.")
+    glossary = _glossary_files(acr.get("glossary", []), path.parent, shown, prefix)
     _strings(rec, "text-field", shown, prefix + "records.")
     _strings(raw, "per-file-ignores", shown, prefix, nested=True)
     defined = acr.get("defined", {})
@@ -241,6 +260,7 @@ def load(path: Path) -> Config:
         fail_on=fail_on,
         known_acronyms=tuple(str(x) for x in acr.get("known", [])),
         defined_acronyms={str(k): str(v) for k, v in acr.get("defined", {}).items()},
+        glossary=glossary,
         allow=tuple(str(x) for x in raw.get("allow", [])),
         lexicons=raw.get("lexicons") or {},  # (keeps its marks for error positions)
         model=raw.get("model"),

@@ -19,11 +19,11 @@ import sys
 from collections import deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
 from . import config as config_mod, containers, rulepack, sources
 from .engine import Linter, LintOptions, locate
-from .model import Document, Finding, HumanizeLintError, InputError, InputNote, ModelError, Report, Rule, RuleError, Severity, Unit, internal_error
+from .model import ConfigError, Document, Finding, HumanizeLintError, InputError, InputNote, ModelError, Report, Rule, RuleError, Severity, Unit, internal_error
 from .nlp import LazyModel
 from .reporters import LongLine, Reporter
 
@@ -190,6 +190,11 @@ class Contexts:
             sentence_cache=_env_int("HUMANIZE_LINT_SENTENCE_CACHE", LintOptions.sentence_cache),
         )
         linter = build_linter(rules, lazy, options)
+        if cfg.glossary and linter.acronym:
+            terms = glossary_terms(linter, cfg.glossary, opts)
+            if terms:
+                options = replace(options, defined_acronyms={**terms, **options.defined_acronyms})
+                linter = build_linter(rules, lazy, options)
         if linter.needs_model():
             try:
                 lazy.check()
@@ -204,6 +209,28 @@ class Contexts:
                     self.report.notices.append(f"warning: {exc.message}; skipped rules that need a parse: {names}")
         self.report.rules.update({r.code: r for r in rules})
         return Context(path, cfg, linter, opts, f.fail_on or cfg.fail_on, {r.code: r for r in rules}, pack)
+
+
+def glossary_terms(linter: Linter, files: Sequence[Path], opts: sources.SourceOptions) -> dict[str, str]:
+    """The acronyms the project's glossary files define (``acronyms.glossary``), in any of
+    the forms a text may define one, each with the file that defines it: they count as
+    defined in every text. A glossary that cannot be read is a config error."""
+    from .kinds.acronym import analyse
+
+    terms: dict[str, str] = {}
+    for path in files:
+        errors: list[HumanizeLintError] = []
+        try:
+            units = list(sources.units(sources.read_path(path), opts, errors))
+        except InputError as exc:
+            raise ConfigError(f"acronyms.glossary: {exc.message}", str(path)) from None
+        for unit in units:
+            segments = sources.segment(unit)
+            for acr in linter.acronym:
+                for use in analyse(acr, unit, segments, {}):
+                    if use.reason == "defined":
+                        terms.setdefault(use.base, f"defined in {path}")
+    return terms
 
 
 def _env_int(name: str, default: int) -> int:

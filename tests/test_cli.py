@@ -434,3 +434,30 @@ def test_other_toml_configs_directories_and_toml_errors(tmp_path: Path) -> None:
 def test_rules_command_rejects_what_it_cannot_do(args: list[str], message: str) -> None:
     proc = run_cli("rules", *args)
     assert proc.returncode == 2 and proc.stderr.strip() == message
+
+
+def test_a_project_glossary_defines_acronyms_for_every_file(tmp_path: Path) -> None:
+    """``acronyms.glossary``: the acronyms a glossary page defines, in any form a text may
+    define one (a list item, a table row), count as defined in every file; others are still
+    flagged. A glossary path that names no file is a config error at its place."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "glossary.md").write_text(
+        "# Glossary\n\n- **QBR**: quarterly business review\n\n| Term | Meaning |\n|---|---|\n| MRR | monthly recurring revenue |\n", encoding="utf-8"
+    )
+    (docs / "page.md").write_text("# Renewals\n\nBook the QBR and check the MRR and the SLA.\n", encoding="utf-8")
+
+    def flagged() -> list[str]:
+        proc = run_cli("check", "--format", "json", "--no-cache", "docs/page.md", cwd=tmp_path)
+        assert proc.returncode in (0, 1), proc.stderr
+        return [f["text"] for f in json.loads(proc.stdout)["findings"]]
+
+    assert flagged() == ["QBR", "MRR", "SLA"]
+    (tmp_path / ".humanize-lint.yaml").write_text("acronyms:\n  glossary: [docs/glossary.md]\n", encoding="utf-8")
+    assert flagged() == ["SLA"]
+    (tmp_path / ".humanize-lint.yaml").write_text("acronyms:\n  glossary: ['docs/*.md']\n", encoding="utf-8")
+    assert flagged() == ["SLA"]
+    (tmp_path / ".humanize-lint.yaml").write_text("acronyms:\n  glossary: [docs/glossary.md, docs/missing.md]\n", encoding="utf-8")
+    proc = run_cli("check", "docs/page.md", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"humanize-lint: {tmp_path / '.humanize-lint.yaml'}:2:32: 'acronyms.glossary': no file 'docs/missing.md' (paths are relative to the config's directory)"
