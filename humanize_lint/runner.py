@@ -995,7 +995,9 @@ class FixHook:
 
         report = self.runner.report
         path = self.runner.current_path
-        if self.mode == "fix" and path is None and self.stdin_text is None:
+        if self.mode == "fix" and path is None and self.stdin_text is None and fix.unfixable_reason(doc) is None:
+            # (A document --fix never rewrites, a compressed one or a chunk of an export read
+            # in blocks, goes back as the bytes read: runner.stdin_bytes.)
             self.stdin_text = fix.encode(doc, doc.text)
         current, remaining, fixed = doc, findings, 0
         notes: list[str] = []

@@ -77,7 +77,7 @@ _PLAIN = re.compile(r"(?<![\w-])humanize-lint:[ \t]*(disable-next-line|disable-l
 # A word after "humanize-lint:" in plain text: a directive when it is one of ACTIONS, a
 # misspelt one when it is close to one (reported), prose otherwise ("humanize-lint: a
 # linter", "humanize-lint: enabled by default": an English form of a directive is prose).
-_PLAIN_WORD = re.compile(r"(?<![\w-])humanize-lint:[ \t]*([DdEe][A-Za-z-]*)(?![\w-])")
+_PLAIN_WORD = re.compile(r"(?<![\w-])humanize-lint:[ \t]*([de][a-z-]*)(?![\w-])", re.IGNORECASE)
 _INFLECTED_ACTION = re.compile(r"(?:dis)?enabl(?:es|ed|ing|ement)|disabl(?:es|ed|ing|ement)|disablement", re.IGNORECASE)
 _REASON = re.compile(r"(?:^|\s)--(?:\s|$)")
 _PLAIN_CLOSERS = re.compile(r"\s*(?:\*/|-->|#\}|%\}|\}\})")
@@ -412,6 +412,8 @@ class _Parser:
             closer = _PLAIN_CLOSERS.search(rest)
             if closer is not None:
                 rest = rest[: closer.start()]
+            if fmt == "html" and "<" in rest:
+                rest = rest[: rest.index("<")]  # "<p>humanize-lint: disable-next-line</p>": the tag is not an id
             ids = self.ids(rest, m.end())
             if ids is not None:
                 end = m.end() + len(rest.rstrip())

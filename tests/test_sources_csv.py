@@ -299,3 +299,8 @@ def test_written_tables_read_back_with_exact_mapping(
     assert [(u.record, u.text) for u in units] == expected
     for unit in units:
         _assert_mapping(unit)
+
+
+def test_excel_sep_line_in_a_tsv(tmp_path: Path) -> None:
+    units, errors, _ = _read(tmp_path, b"sep=;\nid;text\n1;The renewal called.\n", name="t.tsv")
+    assert errors == [] and [u.text for u in units] == ["The renewal called."]

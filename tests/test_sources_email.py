@@ -468,3 +468,18 @@ def test_read_bytes_as_each_charset() -> None:
     assert read_bytes_as("caf\udce9", "utf-8") == ("caf\ufffd", True)
     assert read_bytes_as("\udc93\udc8c!", "shift_jis") == ("東!", False)
     assert read_bytes_as("plain é", "koi8-r") == ("plain é", True)  # (no escaped byte: the text as read)
+
+
+def test_a_utf16_message_does_not_make_a_mailbox_binary(tmp_path: Path) -> None:
+    """A message in UTF-16 (NUL bytes) near the top of a mailbox is that message's affair:
+    the mailbox is read, each message in its charset, wherever the message sits."""
+    utf16 = (
+        b"From b@example.com Mon Mar  3 11:00:00 2025\nFrom: Uma <uma@gmail.com>\nTo: support@acme.example\nSubject: x\n"
+        b"Message-ID: <u@x>\nContent-Type: text/plain; charset=utf-16\nContent-Transfer-Encoding: 8bit\n\n"
+        + "The renewal called again.\n".encode("utf-16")
+        + b"\n\n"
+    )
+    units, errors, _ = _mbox_bytes(tmp_path, utf16 + _message_in("koi8-r", "Москва. The renewal called about the SLA.\n"))
+    assert errors == []
+    bodies = [u.text for u in units if u.field == "body"]
+    assert len(bodies) == 2 and "The renewal called again." in bodies[0] and bodies[1].startswith("Москва.")

@@ -66,8 +66,12 @@ def test_character_references() -> None:
     visible = visible_text(source)
     assert len(visible) == len(source)
     assert [word for word in visible.split(" ") if word] == [
-        "a&", "b", "\xa0", "'", "’", "é", "😀", "<", "©2", "&bogus;", "&", "x"
+        "a&", "b", "\xa0", "'", "’", "é", "😀", "<", "©", "2", "&bogus;", "&", "x"
     ]
+    # A legacy reference without ";" is the longest entity name that starts the letters
+    # ("&copy2" is "&copy" and "2"); the letters after it stay at their own places.
+    at = source.index("&copy2")
+    assert visible[at : at + 6] == "©    2"
     # The decoded character sits where its reference started, then spaces.
     start = source.index("&#x2019;")
     assert visible[start : start + len("&#x2019;")] == "’" + " " * 7
@@ -263,3 +267,25 @@ def test_html_replacements_are_escaped(tmp_path: Path) -> None:
     document = Document(path="p.html", text="<p>x</p>", format="html")
     unit = Unit(document=document, text="   x    ")
     assert escaped_replacement("Smith & Co <Ltd>", unit, 3, 4) == "Smith &amp; Co &lt;Ltd&gt;"
+
+
+def test_findings_next_to_references_map_to_the_whole_reference(tmp_path: Path) -> None:
+    """A span that starts or ends with a reference covers all of it in the file: at the
+    start of the file, at its end, before another reference; and the letters after a
+    legacy reference written without ";" ("&copyThe") are text at their own places."""
+    from conftest import run_cli
+
+    cases = {
+        "end.html": ("Book the QB&#82;", "QB&#82;"),
+        "two.html": ("Book the QB&#82;&nbsp;", "QB&#82;"),
+        "start.html": ("&#81;BR is booked.", "&#81;BR"),
+        "legacy.html": ("The &copyThe&#160;invoice complained again.", "The&#160;invoice"),
+    }
+    for name, (text, _) in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    proc = run_cli("check", "--format", "json", "--select", "HL101,HL301", *cases, cwd=tmp_path)
+    found = {f["path"]: f for f in json.loads(proc.stdout)["findings"]}
+    for name, (text, span) in cases.items():
+        f = found[name]
+        assert (f["line"], f["end_line"]) == (1, 1), name
+        assert text[f["column"] - 1 : f["end_column"] - 1] == span, (name, f)

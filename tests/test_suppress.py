@@ -442,3 +442,14 @@ def test_drop_ignored_with_real_findings(linter: Linter) -> None:
     assert [f.rule.code for f in drop_ignored(found, keys)] == ["HL201"]
     assert drop_ignored(found, []) == found
     assert all(rule_matches(f.rule.code, f.rule) and rule_matches(f.rule.name, f.rule) for f in found)
+
+
+def test_plain_directives_in_html_text_and_in_capitals() -> None:
+    """In an HTML page a plain directive ends at the next tag ("<p>humanize-lint:
+    disable-next-line</p>"); the "humanize-lint:" prefix is read in any case, misspelt or not."""
+    html = Document(path="p.html", text="<p>x</p>\n<p>humanize-lint: disable-next-line HL101</p>\n<p>The renewal called.</p>\n", format="html")
+    sup = parse(html)
+    assert sup.errors == [] and [(d.action, [r.key for r in d.ids]) for d in sup.directives] == [("disable-next-line", ["HL101"])]
+    sup = parse(txt("HUMANIZE-LINT: disable-nxt-line\nThe renewal called.\nHumanize-Lint: disable-next-line\n"))
+    assert [str(e) for e in sup.errors] == ["note.txt:1:16: unknown suppression directive 'disable-nxt-line' after 'humanize-lint:'; did you mean 'disable-next-line'?"]
+    assert [d.action for d in sup.directives] == ["disable-next-line"]

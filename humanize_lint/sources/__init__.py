@@ -18,7 +18,7 @@ import select
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator, Sequence
+from typing import Any, BinaryIO, Iterable, Iterator, Sequence
 
 from ..model import Document, HumanizeLintError, InputError, InputNote, Segment, Unit, line_starts_of
 from . import html, markdown, records, text
@@ -91,55 +91,95 @@ def detect_format(path: str) -> str:
 
 
 class Decompressed:
-    """A binary stream read through a decompressor. A stream that is not what its name
-    says, or ends early (a truncated download), raises InputError (``not a valid gzip
-    file``) where it breaks, after everything decompressed before that point has been
-    returned, so the records before the break are still read. ``position()`` is how far
-    the compressed input has been read (for progress)."""
+    """A binary stream read through a decompressor object (zlib's for gzip, bz2's, lzma's),
+    fed the compressed bytes a small piece at a time, so that everything that decompresses
+    before a break is returned: a download cut short, a bad checksum, or junk after the
+    last member keep the records before them (``gzip -d`` keeps them too). The break is an
+    InputError (``not a valid gzip file (...)``): raised at once when nothing came before
+    it, else kept in ``failed`` for the reader to raise once it has read the rest
+    (``_raise_pending``). Concatenated members or streams are read one after another.
+    ``position()`` is how far the compressed input has been read (for progress)."""
 
-    PIECE = 1 << 13  # (a stream cut short loses what it decompressed of the piece it breaks in)
+    PIECE = 1 << 13  # compressed bytes fed at a time
+    _MAGIC = {"gzip": b"\x1f\x8b", "bzip2": b"BZh", "xz": b"\xfd7zXZ\x00"}
 
     def __init__(self, handle: BinaryIO, kind: str, name: str) -> None:
-        import bz2
-        import gzip
-        import lzma
-
         self.raw, self.kind, self.name = handle, kind, name
+        self.buffer = bytearray()
+        self.done = False  # no more output (the end, or a break)
+        self.fed = False  # compressed bytes went into the current member
+        self.members = 0  # members (streams) read to their end
         self.delivered = 0  # decompressed bytes returned so far
-        self.failed: InputError | None = None  # met after some data: raised by _raise_pending once that is read
-        self.errors: tuple[type[BaseException], ...] = (OSError, EOFError, ValueError, lzma.LZMAError)
-        self.stream: BinaryIO
-        if kind == "gzip":
-            self.stream = gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[assignment]
-        elif kind == "bzip2":
-            self.stream = bz2.BZ2File(handle, mode="rb")  # type: ignore[assignment]
-        else:
-            self.stream = lzma.LZMAFile(handle, mode="rb")  # type: ignore[assignment]
+        self.failed: InputError | None = None
+        self.decompressor = self._new()
+
+    def _new(self) -> Any:
+        import bz2
+        import lzma
+        import zlib
+
+        if self.kind == "gzip":
+            return zlib.decompressobj(16 + zlib.MAX_WBITS)
+        if self.kind == "bzip2":
+            return bz2.BZ2Decompressor()
+        return lzma.LZMADecompressor()
+
+    def _break(self, reason: str) -> None:
+        what = "the rest of the file is skipped" if self.delivered or self.buffer else "skipped"
+        self.failed = InputError(f"not a valid {self.kind} file ({reason}); {what}", self.name)
+        self.done = True
+
+    def _feed(self, data: bytes) -> None:
+        import lzma
+        import zlib
+
+        while data and not self.done:
+            if not self.fed and self.members and not data.strip(b"\0"):
+                return  # zero padding after the last member (tape-style blocks): ignored, as gzip does
+            if not self.fed and not data.startswith(self._MAGIC[self.kind][: len(data)]):
+                self._break("junk after the compressed data" if self.members else f"no {self.kind} header")
+                return
+            self.fed = True
+            # (zlib's decompressor can be copied: a piece that fails is fed again in slices a
+            # sixteenth its size from the copy, down to single bytes, so that what decodes
+            # before the break is kept: the output of the call that fails is lost.)
+            backup = self.decompressor.copy() if self.kind == "gzip" and len(data) > 1 else None
+            try:
+                self.buffer += self.decompressor.decompress(data)
+            except (zlib.error, OSError, EOFError, ValueError, lzma.LZMAError) as exc:
+                if backup is not None:
+                    self.decompressor = backup
+                    step = max(1, len(data) // 16)
+                    for at in range(0, len(data), step):
+                        self._feed(data[at : at + step])
+                        if self.done:
+                            return
+                self._break(str(exc) or exc.__class__.__name__)
+                return
+            if not self.decompressor.eof:
+                return
+            data = self.decompressor.unused_data
+            self.members += 1
+            self.decompressor, self.fed = self._new(), False
+
+    def _fill(self, want: int) -> None:
+        while not self.done and (want < 0 or len(self.buffer) < want):
+            piece = self.raw.read(self.PIECE)
+            if not piece:
+                if self.fed or not self.members:
+                    self._break("it ends before its compressed data does" if self.fed else "the file is empty")
+                self.done = True
+                return
+            self._feed(piece)
 
     def read(self, size: int = -1) -> bytes:
-        if self.failed is not None:
-            return b""  # the end of what could be read; the reader raises ``failed`` after it
-        pieces: list[bytes] = []
-        want = size
-        while want != 0:
-            try:
-                piece = self.stream.read(self.PIECE if want < 0 else min(want, self.PIECE))
-            except self.errors as exc:
-                if isinstance(exc, OSError) and exc.errno is not None:
-                    raise  # reading the file itself failed: the caller's "cannot read"
-                reason = str(exc) or exc.__class__.__name__
-                what = "the rest of the file is skipped" if self.delivered or pieces else "skipped"
-                self.failed = InputError(f"not a valid {self.kind} file ({reason}); {what}", self.name)
-                if not pieces:
-                    raise self.failed from None
-                break
-            if not piece:
-                break
-            pieces.append(piece)
-            if want > 0:
-                want -= len(piece)
-        data = b"".join(pieces)
-        self.delivered += len(data)
+        self._fill(size)
+        if self.failed is not None and not self.delivered and not self.buffer:
+            raise self.failed  # nothing before the break: the file is skipped
+        n = len(self.buffer) if size < 0 else min(size, len(self.buffer))
+        data = bytes(self.buffer[:n])
+        del self.buffer[:n]
+        self.delivered += n
         return data
 
     def position(self) -> int:
@@ -358,13 +398,14 @@ def _error_position(data: bytes, offset: int, encoding: str) -> tuple[int, int]:
 
 
 def _looks_binary(data: bytes, fmt: str) -> bool:
-    """A NUL byte in the first 8 KB, as git decides. In a record export the NUL must be on
-    the first line: a stray one in a later record is that record's problem (an invalid
-    JSON line is reported and the rest is read), not a reason to skip the whole export."""
+    """A NUL byte in the first 8 KB, as git decides. In a record export or a mail file the
+    NUL must be on the first line: a stray one in a later record is that record's problem
+    (an invalid JSON line is reported and the rest is read), and a message in UTF-16 is
+    that message's, not a reason to skip the whole export or mailbox."""
     head = data[:8192]
     if b"\0" not in head:
         return False
-    if fmt in RECORD_FORMATS:
+    if fmt in RECORD_FORMATS or fmt in MAIL_FORMATS:
         brk = head.find(b"\n")
         return b"\0" in (head if brk < 0 else head[:brk])
     return True

@@ -31,10 +31,11 @@ one unit: its visible text, code elements blanked.
 from __future__ import annotations
 
 import html as _stdlib_html
+import html.entities
 import re
 from collections.abc import Iterator
 
-from humanize_lint.model import Document, Run, Unit, compose_runs
+from humanize_lint.model import Document, Run, Unit
 
 __all__ = ["BLOCK_TAGS", "CODE_ELEMENTS", "blank_spans", "element_spans", "looks_like_html", "read_html", "text_offset", "text_runs", "visible_text"]
 
@@ -113,13 +114,15 @@ def visible_text(html: str, references: list[tuple[int, int, int]] | None = None
             decoded = _stdlib_html.unescape(raw)
             if len(decoded) > len(raw):
                 decoded = raw
+            elif decoded != raw and raw[1] != "#" and raw[1:] not in _ENTITIES:
+                raw, decoded = _legacy_reference(raw, decoded)
             if references is not None and len(decoded) < len(raw):
                 references.append((k, len(raw), len(decoded)))
                 out.append(decoded)
             else:
                 out.append(decoded + " " * (len(raw) - len(decoded)))
             at_break = at_break and not decoded.strip(" \t")
-            i = ref.end()
+            i = k + len(raw)  # (the letters after a legacy reference are text: read next)
             continue
         if token == "<!--":
             close = html.find("-->", k + 4)
@@ -168,25 +171,53 @@ def visible_text(html: str, references: list[tuple[int, int, int]] | None = None
     return result
 
 
+_ENTITIES = _stdlib_html.entities.html5  # name (with ";", or without for the legacy ones) -> text
+
+
+def _legacy_reference(raw: str, decoded: str) -> tuple[str, str]:
+    """The reference and its text in a legacy match without ``;``: "&copyThe" is "&copy"
+    ("©") and the text "The", as a browser reads it (``html.unescape`` takes the longest
+    entity name that prefixes the letters); the letters after it are text, so they map
+    to their own places."""
+    for k in range(len(raw) - 1, 1, -1):
+        head = _ENTITIES.get(raw[1:k])  # (a legacy name, written without ";": "copy", "amp", "not")
+        if head is not None and head + raw[k:] == decoded:
+            return raw[:k], head
+    return raw, decoded
+
+
 def text_offset(offset: int, references: list[tuple[int, int, int]]) -> int:
     """Where html ``offset`` (not inside a reference) is in the compact visible text."""
     return offset - sum(raw - text for at, raw, text in references if at < offset)
 
 
-def text_runs(length: int, html_length: int, references: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+def text_runs(length: int, html_length: int, references: list[tuple[int, int, int]], marks: bool = False) -> list[tuple[int, int, int]]:
     """``(text start, html start, length)`` of the stretches of a compact visible text (see
     ``visible_text``) that sit at known html offsets: everything but the references' text,
-    which lies between runs and maps to its reference's start, as an escape does."""
+    which lies between runs and maps to its reference's start, as an escape does.
+
+    ``marks``: also a zero-length run at each reference's start, and at its end where no
+    stretch starts (another reference follows, or the text ends), so that a span that
+    begins or ends with a reference maps to all of it (``Unit.to_doc``, ``to_doc_end``)."""
     runs: list[tuple[int, int, int]] = []
+
+    def stretch(start: int, html_start: int, size: int) -> None:
+        if marks and runs and runs[-1][2] == 0 and runs[-1][0] == start:
+            runs.pop()  # (an end mark where a stretch starts says nothing more)
+        runs.append((start, html_start, size))
+
     shift = 0  # html offset minus text offset
     t = 0
     for at, raw, text in references:
         if at - shift > t:
-            runs.append((t, t + shift, at - shift - t))
+            stretch(t, t + shift, at - shift - t)
+        if marks:
+            stretch(at - shift, at, 0)
+            runs.append((at - shift + text, at + raw, 0))
         t = at - shift + text
         shift += raw - text
     if length > t:
-        runs.append((t, t + shift, length - t))
+        stretch(t, t + shift, length - t)
         assert t + shift + length - t == html_length
     return runs
 
@@ -259,5 +290,5 @@ def read_html(document: Document, customer: str | None = None) -> Iterator[Unit]
     if not text.strip():
         return
     # (Explicit runs even without references: the unit's text is not the document's.)
-    runs = compose_runs(text_runs(len(text), len(raw), references), (), len(raw)) if references else (Run(0, 0, len(raw)),)
+    runs = tuple(Run(*r) for r in text_runs(len(text), len(raw), references, marks=True)) if references else (Run(0, 0, len(raw)),)
     yield Unit(document=document, text=text, customer=customer, runs=runs, markup="text", meta={"html": True})

@@ -873,9 +873,22 @@ def csv_rows(text: str, delimiter: str = ",") -> Iterator[list[str]]:
 
 
 def _csv_delimiter(document: Document, delimiter: str | None) -> str:
+    """The delimiter given, else the one Excel's ``sep=`` line names, else a tab for a
+    ``.tsv``/``.tab`` file (compressed or not), else the sniffed one."""
+    import os
+
+    from humanize_lint.sources import compression_of
+
     if delimiter:
         return delimiter
-    if document.format == "tsv" or document.path.lower().endswith((".tsv", ".tab")):
+    blank = _BLANK_LINES.match(document.text)
+    excel = _EXCEL_SEP.match(document.text, blank.end() if blank else 0)
+    if excel is not None:
+        return excel.group(1)
+    name = document.path.lower()
+    if compression_of(name):
+        name = os.path.splitext(name)[0]
+    if document.format == "tsv" or name.endswith((".tsv", ".tab")):
         return "\t"
     return sniff_delimiter(document.text)
 

@@ -77,7 +77,7 @@ _SAMPLES: dict[str, list[bytes]] = {
 # Fragments spliced into inputs: the markup of every format, escapes, bad bytes, deep nesting.
 _TOKENS = [
     b"- ", b"> ", b"* ", b"1. ", b"```", b"~~~", b"    ", b"\t", b"#", b"|", b"---", b"===", b"[", b"]", b"(", b")", b"<", b">", b"</div>",
-    b"<!--", b"-->", b"<script>", b"`", b"\\", b"*", b"_", b"~~", b"[^1]:", b"[x]: /u", b"&amp;", b"&#x0;", b"http://", b"www.",
+    b"<!--", b"-->", b"<script>", b"`", b"\\", b"*", b"_", b"~~", b"[^1]:", b"[x]: /u", b"&amp;", b"&#x0;", b"&copyThe", b"&#82;", b"&notit;", b"http://", b"www.",
     b'"', b'""', b",", b";", b"\r", b"\r\n", b"\n", b"\n\n", b"{", b"}", b"\\u", b"\\ud800", b"\\udc80", b"\\n", b'":', b"null", b"[]",
     b"From ", b"\nFrom x Mon Mar  3 10:00:00 2025\n", b"Content-Type: text/html; charset=", b"Content-Transfer-Encoding: base64\n",
     b"boundary=\"", b"=?utf-8?b?", b"=\n", b"\x00", b"\xff", b"\xfe\xff", b"\xef\xbb\xbf", b"\xed\xa0\x80", b"\xc3", b"\xe2\x80\xa8",
