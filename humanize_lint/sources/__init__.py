@@ -154,6 +154,7 @@ class Decompressed:
                         self._feed(data[at : at + step])
                         if self.done:
                             return
+                    return  # (read in slices, all of it)
                 self._break(str(exc) or exc.__class__.__name__)
                 return
             if not self.decompressor.eof:
