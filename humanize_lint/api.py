@@ -101,6 +101,10 @@ class Linter:
         """The config files read so far."""
         return [c.key for c in self._contexts.all() if c.key is not None]
 
+    def glossary_files(self) -> list[Path]:
+        """The glossary pages (``acronyms.glossary``) of the config files read so far."""
+        return [p for c in self._contexts.all() for p in c.cfg.glossary]
+
     def reload(self) -> None:
         """Read configuration and rule files again (they changed); loaded pipelines are kept."""
         self._contexts = Contexts(self.flags, Report(), self._models)

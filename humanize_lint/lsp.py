@@ -59,7 +59,8 @@ SETTINGS_SECTION = NAME
 TRIM_EVERY = 200  # lints between returns of freed memory to the system (see _trim_heap)
 SETTINGS_WAIT = 5.0  # seconds a lint waits for the client's settings after start-up
 SETTING_KEYS = ("customer", "select", "ignore", "configFile", "debounceMs")
-WATCHED = [f"**/{n}" for n in CONFIG_NAMES] + ["**/pyproject.toml", "**/*.yaml", "**/*.yml"]
+# Config files, rule files, and Markdown (a glossary page a config names: acronyms.glossary).
+WATCHED = [f"**/{n}" for n in CONFIG_NAMES] + ["**/pyproject.toml", "**/*.yaml", "**/*.yml", "**/*.md"]
 
 log = logging.getLogger("humanize_lint.lsp")
 
@@ -261,6 +262,14 @@ class HumanizeLintServer(LanguageServer):
         """Config or rule files changed: read them again (pipelines stay loaded)."""
         for linter in self.linters.values():
             linter.reload()
+
+    def reload_if_config(self, uris: list[str]) -> bool:
+        """Read the configuration again if one of ``uris`` is a config, rule or glossary file
+        (on the worker thread, which owns the linters); whether it did."""
+        if any(_is_config_change(uri, self) for uri in uris):
+            self.reload()
+            return True
+        return False
 
     def relint_all(self) -> None:
         """Lint every open document again (settings or config changed)."""
@@ -557,10 +566,14 @@ def create_server() -> HumanizeLintServer:
         ls.schedule(state.uri, ls.settings_for(state.uri).debounce_ms)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
-    def did_save(ls: HumanizeLintServer, params: lsp.DidSaveTextDocumentParams) -> None:
-        if params.text_document.uri in ls.docs:
-            ls.docs[params.text_document.uri].linted_version = None
-            ls.schedule(params.text_document.uri)
+    async def did_save(ls: HumanizeLintServer, params: lsp.DidSaveTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        if uri in ls.docs:
+            ls.docs[uri].linted_version = None
+            ls.schedule(uri)
+        # A config, rule or glossary file saved in the editor (a client may not watch files).
+        if await asyncio.get_running_loop().run_in_executor(ls.executor, ls.reload_if_config, [uri]):
+            ls.relint_all()
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: HumanizeLintServer, params: lsp.DidCloseTextDocumentParams) -> None:
@@ -600,14 +613,7 @@ def create_server() -> HumanizeLintServer:
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def watched(ls: HumanizeLintServer, params: lsp.DidChangeWatchedFilesParams) -> None:
         uris = [c.uri for c in params.changes]
-
-        def reload_if_config() -> bool:  # on the worker thread, which owns the linters
-            if any(_is_config_change(uri, ls) for uri in uris):
-                ls.reload()
-                return True
-            return False
-
-        if await asyncio.get_running_loop().run_in_executor(ls.executor, reload_if_config):
+        if await asyncio.get_running_loop().run_in_executor(ls.executor, ls.reload_if_config, uris):
             ls.relint_all()
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -628,9 +634,11 @@ def create_server() -> HumanizeLintServer:
 
 
 def _is_config_change(uri: str, ls: HumanizeLintServer) -> bool:
-    """Whether a changed file is a config file, or a rule file some config names."""
+    """Whether a changed file is a config file, a rule file or a glossary page some config names."""
     path = Path(to_fs_path(uri) or uri)
     if path.name in CONFIG_NAMES or path.name == "pyproject.toml":
+        return True
+    if any(_same_file(path, g) for linter in ls.linters.values() for g in linter.glossary_files()):
         return True
     if path.suffix not in (".yaml", ".yml"):
         return False
@@ -639,6 +647,13 @@ def _is_config_change(uri: str, ls: HumanizeLintServer) -> bool:
             if cfg_path.parent in path.parents:
                 return True
     return False
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):
+        return a == b
 
 
 def serve(stdin: Any = None, stdout: Any = None) -> None:

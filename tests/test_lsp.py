@@ -354,6 +354,28 @@ async def test_closest_config_per_document_and_reload_on_change(client: Language
     assert ".humanize-lint.yaml" in diags[0].message
 
 
+async def test_a_glossary_page_changed_or_saved_relints_every_document(client: LanguageClient, tmp_path: Path) -> None:
+    """``acronyms.glossary``: when the glossary page changes on disk (a watched file) or is
+    saved in the editor, every open document is linted again with its definitions."""
+    glossary = tmp_path / "glossary.md"
+    glossary.write_text("# Glossary\n\n- **QBR**: quarterly business review\n", encoding="utf-8")
+    (tmp_path / ".humanize-lint.yaml").write_text("acronyms:\n  glossary: [glossary.md]\n", encoding="utf-8")
+    await start(client, tmp_path)
+    uri = open_doc(client, tmp_path / "page.md", "Book the QBR and the MBR.\n")
+    await until(client, uri, lambda d: [x.message.split("'")[1] for x in d] == ["MBR"])
+    (reg,) = client.registrations  # type: ignore[attr-defined]
+    assert "**/*.md" in [w["globPattern"] for w in reg.register_options["watchers"]]
+
+    glossary.write_text("# Glossary\n\n- **QBR**: quarterly business review\n- **MBR**: monthly business review\n", encoding="utf-8")
+    client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=glossary.as_uri(), type=lsp.FileChangeType.Changed)]))
+    await until(client, uri, lambda d: not d)
+
+    glossary.write_text("# Glossary\n", encoding="utf-8")
+    g_uri = open_doc(client, glossary, "# Glossary\n")
+    client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=g_uri)))
+    await until(client, uri, lambda d: [x.message.split("'")[1] for x in d] == ["QBR", "MBR"])
+
+
 async def test_settings_select_and_per_folder_customer(client: LanguageClient, tmp_path: Path) -> None:
     one, two = tmp_path / "one", tmp_path / "two"
     one.mkdir()
