@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import glob
-import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -182,17 +181,30 @@ def _strings(raw: Any, key: str, path: str, prefix: str, *, nested: bool = False
 
 
 def _glossary_files(items: Any, base: Path, shown: str, prefix: str) -> tuple[Path, ...]:
-    """The files ``acronyms.glossary`` names, relative to the config's directory; a glob
-    (``docs/glossary/*.md``) names each file it matches. One that names nothing is an error."""
-    files: list[Path] = []
+    """The files ``acronyms.glossary`` names, relative to the config's directory: a file
+    (its name read literally first), or a glob (``docs/glossary/*.md``, ``**/glossary.md``)
+    naming each file it matches, without following symlinked directories or entering the
+    directories a walk always skips. One that names nothing is an error."""
+    from .sources import ALWAYS_EXCLUDED_DIRS
+
+    files: dict[Path, Path] = {}  # resolved -> as named
     for i, item in enumerate(items):
-        full = os.path.join(base, item)  # (an absolute item stays itself)
-        matched = sorted(Path(p) for p in glob.glob(full, recursive=True) if os.path.isfile(p)) if glob.has_magic(item) else [Path(full)] if os.path.isfile(full) else []
+        full = Path(base, item)  # (an absolute item stays itself)
+        if full.is_file():
+            matched = [full]
+        elif glob.has_magic(item):
+            anchor = Path(full.anchor)
+            matched = sorted(
+                p for p in anchor.glob(str(full.relative_to(anchor))) if p.is_file() and ALWAYS_EXCLUDED_DIRS.isdisjoint(p.relative_to(anchor).parts[:-1])
+            )
+        else:
+            matched = []
         if not matched:
             line, col = items.where(i) if isinstance(items, MarkedSeq) else (None, None)
             raise ConfigError(f"'{prefix}acronyms.glossary': no file '{item}' (paths are relative to the config's directory)", shown, line, col)
-        files.extend(matched)
-    return tuple(dict.fromkeys(files))
+        for p in matched:
+            files.setdefault(p.resolve(), p)
+    return tuple(files.values())
 
 
 def load(path: Path) -> Config:

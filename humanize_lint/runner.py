@@ -223,7 +223,10 @@ def glossary_terms(linter: Linter, files: Sequence[Path], opts: sources.SourceOp
         try:
             units = list(sources.units(sources.read_path(path), opts, errors))
         except InputError as exc:
-            raise ConfigError(f"acronyms.glossary: {exc.message}", str(path)) from None
+            errors.append(exc)
+        bad = next((e for e in errors if isinstance(e, InputError) and not isinstance(e, InputNote)), None)
+        if bad is not None:
+            raise ConfigError(f"acronyms.glossary: {bad.message}", bad.path or str(path), bad.line, bad.column)
         for unit in units:
             segments = sources.segment(unit)
             for acr in linter.acronym:
@@ -672,14 +675,19 @@ class Runner:
                 top = Path(raw)
                 walk_ctx = self.context_for(top if top.is_dir() else (top.parent if top.parent.is_dir() else Path.cwd()))
                 before = len(inputs)
+                ignored: list[Path] = []
                 try:
-                    for path in sources.iter_paths([raw], walk_ctx.opts, sink):
+                    for path in sources.iter_paths([raw], walk_ctx.opts, sink, ignored):
                         inputs.append((path, self.context_for(path.parent)))
                 except HumanizeLintError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - one bad directory entry never ends the run
                     sink.append(internal_error(exc, raw, what="while listing files"))
-                if len(inputs) == before and top.is_dir():
+                if len(inputs) == before and top.is_dir() and ignored:
+                    self.report.notices.append(
+                        f"note: no files to lint in {raw}: git ignores every file there that include: matches ({len(ignored)}); --no-respect-gitignore reads them"
+                    )
+                elif len(inputs) == before and top.is_dir():
                     globs = ", ".join(walk_ctx.opts.include)
                     self.report.notices.append(f"note: no files to lint in {raw} (include: {globs}); name exports (.csv, .json, .eml, ...) explicitly or add them to include:")
             sizes = [_size(p) for p, _ in inputs]

@@ -461,3 +461,27 @@ def test_a_project_glossary_defines_acronyms_for_every_file(tmp_path: Path) -> N
     proc = run_cli("check", "docs/page.md", cwd=tmp_path)
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"humanize-lint: {tmp_path / '.humanize-lint.yaml'}:2:32: 'acronyms.glossary': no file 'docs/missing.md' (paths are relative to the config's directory)"
+
+
+def test_glossary_globs_literal_names_and_unreadable_glossaries(tmp_path: Path) -> None:
+    """A '**' glossary glob does not follow symlinked directories (two links up the tree made
+    the search endless) and reads each file once; a name with glob characters is first read
+    literally; a glossary whose records cannot be read is a config error, not silence."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "glossary.md").write_text("- **QBR**: quarterly business review\n", encoding="utf-8")
+    (docs / "up").symlink_to("..")
+    (docs / "up2").symlink_to("..")
+    (tmp_path / "d.md").write_text("We reviewed the QBR numbers.\n", encoding="utf-8")
+    (tmp_path / ".humanize-lint.yaml").write_text('acronyms:\n  glossary: ["**/glossary.md"]\n', encoding="utf-8")
+    proc = run_cli("check", "--format", "concise", "d.md", cwd=tmp_path)
+    assert (proc.returncode, proc.stdout) == (0, ""), proc.stderr
+    (tmp_path / "glossary[v2].md").write_text("- **QBR**: quarterly business review\n", encoding="utf-8")
+    (tmp_path / ".humanize-lint.yaml").write_text('acronyms:\n  glossary: ["glossary[v2].md"]\n', encoding="utf-8")
+    proc = run_cli("check", "--format", "concise", "d.md", cwd=tmp_path)
+    assert (proc.returncode, proc.stdout) == (0, ""), proc.stderr
+    (tmp_path / "glossary.csv").write_text("term,meaning\nQBR,quarterly business review\n", encoding="utf-8")
+    (tmp_path / ".humanize-lint.yaml").write_text("acronyms:\n  glossary: [glossary.csv]\n", encoding="utf-8")
+    proc = run_cli("check", "d.md", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"humanize-lint: {tmp_path / 'glossary.csv'}: acronyms.glossary: no record has field 'text' (fields seen: meaning, term)"

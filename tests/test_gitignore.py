@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import _cli_env, run_cli
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -63,3 +64,56 @@ def test_outside_a_repository_nothing_is_filtered(tmp_path: Path) -> None:
     (tmp_path / "notes" / "a.md").write_text(LINE, encoding="utf-8")
     (tmp_path / ".gitignore").write_text("notes/\n", encoding="utf-8")  # (not a repository: no meaning)
     assert _linted(tmp_path) == ["notes/a.md"]
+
+
+def test_a_directory_whose_files_git_all_ignores_lints_nothing(tmp_path: Path) -> None:
+    """An empty listing is not "outside git": a repository holding only ignored files, a
+    directory whose files are all ignored, and a nested repository that ignores everything
+    lint nothing, with a note naming the reason. Only a directory git ignores itself is
+    walked whole when named."""
+    a = tmp_path / "a"
+    a.mkdir()
+    _git_init(a)
+    (a / "draft.md").write_text(LINE, encoding="utf-8")
+    (a / ".git" / "info" / "exclude").write_text("draft.md\n", encoding="utf-8")
+    proc = run_cli("check", "--format", "concise", "a", cwd=tmp_path)
+    assert proc.stdout == "" and "no files to lint in a: git ignores every file there that include: matches (1); --no-respect-gitignore reads them" in proc.stderr
+    b = tmp_path / "b"
+    (b / "notes").mkdir(parents=True)
+    _git_init(b)
+    (b / "notes" / "n.md").write_text(LINE, encoding="utf-8")
+    (b / ".gitignore").write_text("notes/*.md\n", encoding="utf-8")
+    assert _linted(tmp_path, "b/notes") == []
+    c = tmp_path / "c"
+    (c / "n").mkdir(parents=True)
+    _git_init(c)
+    (c / "top.md").write_text(LINE, encoding="utf-8")
+    _git_init(c / "n")
+    (c / "n" / "secret.md").write_text(LINE, encoding="utf-8")
+    (c / "n" / ".git" / "info" / "exclude").write_text("*.md\n", encoding="utf-8")
+    assert _linted(tmp_path, "c") == ["c/top.md"]
+
+
+def test_git_variables_of_a_hook_do_not_leak_into_other_repositories(repo: Path) -> None:
+    """In a hook git exports GIT_INDEX_FILE for the outer repository: a nested repository is
+    still asked about itself (its tracked file that its .gitignore names is linted, as git
+    says; read against the outer index it was skipped)."""
+    sub = repo / "sub"
+    (sub / "forced.md").write_text(LINE, encoding="utf-8")
+    (sub / ".gitignore").write_text("secret.md\nforced.md\n", encoding="utf-8")
+    subprocess.run(["git", "-C", str(sub), "add", "-f", "forced.md"], check=True, capture_output=True)
+    subprocess.run(["git", "-C", str(repo), "add", "README.md"], check=True, capture_output=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "humanize_lint", "check", "--format", "concise", "sub"],
+        cwd=repo, capture_output=True, text=True, timeout=300,
+        env={**_cli_env(), "GIT_INDEX_FILE": str(repo / ".git" / "index")},
+    )
+    assert sorted(line.split(":", 1)[0] for line in proc.stdout.splitlines()) == ["sub/forced.md", "sub/ok.md"], proc.stderr
+
+
+def test_git_refusing_a_repository_is_a_note_not_silence(repo: Path) -> None:
+    """A repository git refuses (here: its index is garbage) is not filtered, and says so."""
+    (repo / ".git" / "index").write_bytes(b"garbage")
+    proc = run_cli("check", "--format", "concise", ".", cwd=repo)
+    assert "docs/b.draft.md" in proc.stdout
+    assert "note: cannot ask git what it ignores (" in proc.stderr and "nothing there is skipped for .gitignore" in proc.stderr

@@ -269,6 +269,32 @@ def _special(path: Path) -> str | None:
     return "not a regular file"
 
 
+# Variables git sets for a repository (in hooks: GIT_INDEX_FILE, GIT_DIR ...): left out, so that
+# each repository walked, a submodule included, is asked about itself.
+_GIT_REPOSITORY_VARIABLES = frozenset(
+    "GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_COMMON_DIR GIT_PREFIX GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES "
+    "GIT_IMPLICIT_WORK_TREE GIT_SHALLOW_FILE GIT_GRAFT_FILE GIT_NAMESPACE".split()
+)
+
+
+def _git(directory: Path, *args: str) -> bytes | str | None:
+    """``git -C directory ARGS``: its output (exit 0), git's message (it failed), or None
+    (no git, or an exit 1: "not ignored" for check-ignore)."""
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k not in _GIT_REPOSITORY_VARIABLES}
+    try:
+        proc = subprocess.run(["git", "-C", str(directory), *args], capture_output=True, timeout=120, stdin=subprocess.DEVNULL, env=env)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if proc.returncode == 0:
+        return proc.stdout
+    if proc.returncode == 1:
+        return None
+    lines = os.fsdecode(proc.stderr).strip().splitlines()
+    return lines[0].removeprefix("fatal: ") if lines else f"git exited with {proc.returncode}"
+
+
 class _GitView:
     """What git does not ignore under a directory: the files it tracks or would add
     (``git ls-files --cached --others --exclude-standard``, so every ``.gitignore``,
@@ -289,22 +315,22 @@ class _GitView:
                 self.dirs.add("/".join(parts[:i]))
 
     @classmethod
-    def of(cls, directory: Path) -> "_GitView | None":
-        """The view of ``directory``; None outside a git work tree, without git, or when git
-        lists nothing there (a directory named on purpose that git ignores is walked whole)."""
-        import subprocess
-
-        try:
-            proc = subprocess.run(
-                ["git", "-C", str(directory), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                capture_output=True, timeout=120, stdin=subprocess.DEVNULL,
-            )
-        except (OSError, subprocess.SubprocessError):
+    def of(cls, directory: Path, named: bool, notes: list[HumanizeLintError]) -> "_GitView | None":
+        """The view of ``directory``; None (nothing filtered) outside a git work tree, without
+        git, or for a directory named on purpose that git ignores as a whole (``check _build``).
+        Git failing inside a work tree (a repository it refuses: "dubious ownership") is a note,
+        and nothing is filtered."""
+        listing = _git(directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+        if isinstance(listing, str):
+            if "not a git repository" not in listing:
+                notes.append(InputNote(f"note: cannot ask git what it ignores ({listing}); nothing there is skipped for .gitignore", str(directory)))
             return None
-        if proc.returncode != 0:
+        if listing is None:
             return None
-        entries = [e for e in os.fsdecode(proc.stdout).split("\0") if e]
-        return cls(directory, entries) if entries else None
+        entries = [e for e in os.fsdecode(listing).split("\0") if e]
+        if not entries and named and _git(directory, "check-ignore", "-q", ".") == b"":
+            return None
+        return cls(directory, entries)
 
     def _rel(self, path: Path) -> str:
         return os.path.relpath(path, self.base).replace(os.sep, "/")
@@ -320,14 +346,15 @@ class _GitView:
         return "walk" if rel in self.dirs else "skip"
 
 
-def iter_paths(paths: Sequence[str], opts: SourceOptions, errors: list[HumanizeLintError]) -> Iterator[Path]:
+def iter_paths(paths: Sequence[str], opts: SourceOptions, errors: list[HumanizeLintError], ignored: list[Path] | None = None) -> Iterator[Path]:
     """Files to lint: explicit files as given, directories walked recursively.
 
     A file named explicitly is read whatever it is: a FIFO or a process
     substitution (``<(cmd)``) is read once, to its end. In a walk, symlink
     loops, dangling links, FIFOs, sockets and devices are skipped with a
     one-line note; with ``respect_gitignore`` (the default), so is what git
-    ignores (``_GitView``), as ruff does. Files named explicitly are always read.
+    ignores (``_GitView``), as ruff does, and such files go to ``ignored``.
+    Files named explicitly are always read.
     """
     for raw in paths:
         p = Path(raw)
@@ -351,7 +378,7 @@ def iter_paths(paths: Sequence[str], opts: SourceOptions, errors: list[HumanizeL
         # The git view that governs each directory of the walk (None: nothing filtered).
         views: dict[str, _GitView | None] = {}
         if opts.respect_gitignore:
-            views[os.fspath(p)] = _GitView.of(p)
+            views[os.fspath(p)] = _GitView.of(p, True, errors)
         for dirpath, dirnames, filenames in os.walk(p):
             view = views.pop(dirpath, None)
             dirnames[:] = sorted(
@@ -364,14 +391,16 @@ def iter_paths(paths: Sequence[str], opts: SourceOptions, errors: list[HumanizeL
                     state = view.directory(sub) if view is not None else ("own" if os.path.exists(sub / ".git") else "walk")
                     if state == "skip":
                         continue
-                    views[os.path.join(dirpath, d)] = _GitView.of(sub) if state == "own" else view  # (os.walk's own spelling of it)
+                    views[os.path.join(dirpath, d)] = _GitView.of(sub, False, errors) if state == "own" else view  # (os.walk's own spelling of it)
                     kept.append(d)
                 dirnames[:] = kept
             for name in sorted(filenames):
                 f = Path(dirpath) / name
-                if view is not None and not view.keeps(f):
-                    continue
                 if any(fnmatch.fnmatchcase(name, g) for g in opts.include) and not _matches(_relative(f, opts.root), opts.exclude):
+                    if view is not None and not view.keeps(f):
+                        if ignored is not None:
+                            ignored.append(f)
+                        continue
                     why = _special(f)
                     if why is not None:
                         errors.append(InputNote(f"note: {why}; skipped", str(f)))
