@@ -711,9 +711,7 @@ class Runner:
                         reader: Any = sources.PollingReader(sys.stdin.buffer)
                         if self.keep_stdin:
                             reader = tee = _Tee(reader)
-                        kind = sources.compression_of(shown)  # (--stdin-filename tickets.jsonl.gz)
-                        if kind is not None:
-                            reader = sources.Decompressed(reader, kind, shown)
+                        reader = sources.decompressing(reader, shown, shown)  # (--stdin-filename tickets.jsonl.gz)
                         docs = sources.read_stream(reader, shown, sources.detect_format(shown))
                     else:
                         docs = sources.open_path(path)

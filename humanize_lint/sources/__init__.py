@@ -197,8 +197,8 @@ def _raise_pending(handle: BinaryIO) -> None:
         raise failed
 
 
-def _binary(handle: BinaryIO, path: str, name: str) -> BinaryIO:
-    """``handle``, decompressed when ``path`` names a compressed file."""
+def decompressing(handle: BinaryIO, path: str, name: str) -> BinaryIO:
+    """``handle``, decompressed when ``path`` names a compressed file (``tickets.jsonl.gz``)."""
     kind = compression_of(path)
     return handle if kind is None else Decompressed(handle, kind, name)  # type: ignore[return-value]
 
@@ -527,7 +527,7 @@ def read_path(path: Path, shown: str | None = None, fmt: str | None = None) -> D
     name = shown or str(path)
     try:
         with open(path, "rb") as fh:
-            handle = _binary(fh, str(path), name)
+            handle = decompressing(fh, str(path), name)
             data = PollingReader(handle).read()
     except OSError as exc:
         raise _read_error(exc, name) from None
@@ -559,7 +559,7 @@ def open_path(path: Path, shown: str | None = None, fmt: str | None = None) -> I
     except OSError as exc:
         raise _read_error(exc, name) from None
     with handle:
-        yield from read_stream(_binary(handle, str(path), name), name, fmt)
+        yield from read_stream(decompressing(handle, str(path), name), name, fmt)
 
 
 def read_stream(handle: BinaryIO, name: str, fmt: str, block: int = CHUNK_BYTES) -> Iterator[Document]:
