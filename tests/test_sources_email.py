@@ -410,9 +410,10 @@ def test_a_mailbox_mixing_charsets_reads_each_message_in_its_own(tmp_path: Path)
         assert document.text[second.to_doc(at) :].encode("utf-8", "surrogateescape").startswith(word.encode("windows-1252"))
 
 
-def test_single_byte_charsets_keep_positions_and_multi_byte_ones_map_to_the_body(tmp_path: Path) -> None:
+def test_single_byte_charsets_keep_positions_and_multi_byte_ones_map_to_their_bytes(tmp_path: Path) -> None:
     """A part in ISO-8859-2 or KOI8-R reads in that charset, byte for byte in place; one in
-    Shift JIS is decoded whole, its positions body-relative (as quoted-printable's are)."""
+    Shift JIS or GB2312 is decoded whole, and each character maps to its own bytes (a
+    two-byte character is two columns, as each byte that is not UTF-8 is)."""
     for charset, word in (("iso-8859-2", "Łódź"), ("koi8-r", "Москва")):
         body = f"Hello from {word}. The renewal called about the SLA.\n"
         units, errors, document = _mbox_bytes(tmp_path, _message_in(charset, body, sender="Ana <ana@gmail.com>"), name=f"{charset}.eml")
@@ -422,12 +423,21 @@ def test_single_byte_charsets_keep_positions_and_multi_byte_ones_map_to_the_body
         at = unit.text.index("SLA")
         assert document.text[unit.to_doc(at) : unit.to_doc(at) + 3] == "SLA"
         assert document.position(unit.to_doc(at)).column == at + 1
-    body = "東京から。The renewal called about the SLA.\n"
-    units, errors, document = _mbox_bytes(tmp_path, _message_in("shift_jis", body, sender="Ana <ana@gmail.com>"), name="sjis.eml")
-    assert errors == []
-    unit = _field(units, "body")
-    assert unit.text == body
-    assert {unit.to_doc(i) for i in range(len(unit.text))} == {document.text.index("\n\n") + 2}
+    for charset in ("shift_jis", "gb2312"):
+        body = "东京。The renewal called about the SLA, 东京.\n" if charset == "gb2312" else "東京から。The renewal called about the SLA, 東京.\n"
+        units, errors, document = _mbox_bytes(tmp_path, _message_in(charset, body, sender="Ana <ana@gmail.com>"), name=f"{charset}.eml")
+        assert errors == [], charset
+        unit = _field(units, "body")
+        assert unit.text == body
+        start = document.text.index("\n\n") + 2
+        data = body.encode(charset)
+        for word in ("The renewal", "SLA", "东京" if charset == "gb2312" else "東京"):
+            at = unit.text.index(word)
+            # The document offset is the byte offset in the body (one character per byte there).
+            assert unit.to_doc(at) == start + len(body[:at].encode(charset)), (charset, word)
+            assert unit.to_doc_end(at + len(word)) == start + len(body[: at + len(word)].encode(charset)), (charset, word)
+        last = unit.text.rindex("东京" if charset == "gb2312" else "東京")
+        assert unit.to_doc_end(last + 2) - unit.to_doc(last) == 4 and len(data) == len(document.text[start : start + len(data)])
 
 
 def test_fixes_for_a_part_that_is_not_utf8_stay_ascii(tmp_path: Path) -> None:

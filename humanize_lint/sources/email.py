@@ -24,7 +24,7 @@ file is read as UTF-8, each other byte kept as one character, and an 8-bit
 body's bytes are read in its part's charset (a mailbox mixes them); in a
 single-byte charset (windows-1252, ISO-8859-x, KOI8-R ...) every character
 still maps to its own byte, a multi-byte one (Shift JIS ...) is decoded whole
-and maps body-relative, and header bytes that are not UTF-8, or a part that
+and each character maps to its own bytes (``decoded_runs``), and header bytes that are not UTF-8, or a part that
 declares no charset, are read as windows-1252 (see ``read_bytes_as``). A subject
 maps character for character unless it has encoded words (``=?utf-8?...``),
 which map to the start of the header value. In an ``mbox`` file messages
@@ -147,7 +147,7 @@ def read_bytes_as(text: str, charset: str | None) -> tuple[str, bool]:
     """``text`` (from a file read as UTF-8 with escaped bytes) with its escaped bytes read
     in ``charset`` (windows-1252 when None or unknown), and whether the result keeps
     ``text``'s length (False only for a multi-byte charset, whose bytes are decoded
-    together: then offsets into the result no longer match the file's)."""
+    together: ``decoded_runs`` maps that reading back)."""
     if _SURROGATE_RE.search(text) is None:
         return text, True
     table = None
@@ -163,6 +163,54 @@ def read_bytes_as(text: str, charset: str | None) -> tuple[str, bool]:
         table = _byte_table(_FALLBACK_CHARSET)
         assert table is not None
     return text.translate(table), True
+
+
+def decoded_runs(text: str, charset: str) -> tuple[str, list[tuple[int, int, int]]]:
+    """``text``'s bytes decoded whole in a multi-byte charset (Shift JIS, GB2312, Big5, EUC-KR
+    ...), and ``(decoded start, text start, length)`` runs mapping it back character for
+    character: every character the charset writes as the file has it (ASCII, the same bytes
+    in these charsets) sits in a run; one written in several bytes lies between runs, with a
+    zero-length run at its start and at its end, so that a span beginning or ending with it
+    maps to all of its bytes (as an HTML reference does, ``html.text_runs``)."""
+    data = text.encode("utf-8", "surrogateescape")
+    # The text character each byte belongs to (a character the file read as UTF-8 is several bytes).
+    char_of: list[int] = []
+    for k, ch in enumerate(text):
+        char_of.extend([k] * (len(ch.encode("utf-8", "surrogateescape")) if ch > "\x7f" else 1))
+    char_of.append(len(text))
+    decoder = codecs.getincrementaldecoder(charset)("replace")
+    out: list[str] = []
+    starts: list[int] = []  # byte offset where each decoded character's bytes begin
+    pending = 0
+    for b in range(len(data)):
+        piece = decoder.decode(data[b : b + 1])
+        for ch in piece:
+            out.append(ch)
+            starts.append(pending)
+        if piece:
+            pending = b + 1
+    for ch in decoder.decode(b"", final=True):
+        out.append(ch)
+        starts.append(pending)
+    starts.append(len(data))
+    runs: list[tuple[int, int, int]] = []
+    i = 0
+    while i < len(out):
+        at = char_of[starts[i]]
+        if starts[i + 1] - starts[i] == 1 and at < len(text) and text[at] == out[i]:
+            j = i
+            while j + 1 < len(out) and starts[j + 2] - starts[j + 1] == 1 and text[char_of[starts[j + 1]]] == out[j + 1]:
+                j += 1
+            if runs and runs[-1][2] == 0 and runs[-1][0] == i:
+                runs.pop()  # (an end mark where a run starts says nothing more)
+            runs.append((i, at, j - i + 1))
+            i = j + 1
+        else:
+            if not (runs and runs[-1][2] == 0 and runs[-1][0] == i):
+                runs.append((i, at, 0))
+            runs.append((i + 1, char_of[starts[i + 1]], 0))
+            i += 1
+    return "".join(out), runs
 
 
 def _truncate_headers(text: str, start: int, end: int) -> tuple[str, list[tuple[str, int, int]]]:
@@ -654,7 +702,9 @@ def _part_text(
         raw, same_length = read_bytes_as(document.text[body_start:body_end], charset)
         if same_length:
             return raw, (Run(0, body_start, len(raw)),), codecs.lookup(charset or "us-ascii").name
-        return raw, (Run(0, body_start, 0),), None
+        assert charset is not None
+        raw, runs = decoded_runs(document.text[body_start:body_end], charset)  # (each character at its own bytes)
+        return raw, tuple(Run(u, body_start + t, n) for u, t, n in runs), None
     content = part.get_content()
     bad = [d for d in part.defects if isinstance(d, _UNDECODABLE)]
     if bad:

@@ -67,6 +67,9 @@ _SAMPLES: dict[str, list[bytes]] = {
         b"From: support@acme.example\nTo: raj@gmail.com\nSubject: =?utf-8?q?Re=3A_hi?=\nMIME-Version: 1.0\n"
         b'Content-Type: multipart/alternative; boundary="XX"\n\n--XX\nContent-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\n'
         b"Hi Raj,=0AThe renewal called.\n--XX\nContent-Type: text/html\nContent-Transfer-Encoding: base64\n\nPHA+VGhlIHJlbmV3YWwgY2FsbGVkLjwvcD4=\n--XX--\n",
+        b"From: Ana <ana@gmail.com>\nTo: support@acme.example\nSubject: x\nContent-Type: text/plain; charset=shift_jis\nContent-Transfer-Encoding: 8bit\n\n"
+        + "東京から。The renewal called about the SLA, 東京.\n".encode("shift_jis")
+        + b"\xff\x81 trailing",
     ],
     "mbox": [
         b"From a@b Mon Mar  3 10:00:00 2025\nFrom: a@gmail.com\nTo: support@x.example\nSubject: one\n\nThe renewal called.\n>From the desk\n\n"
