@@ -472,12 +472,12 @@ def test_read_bytes_as_each_charset() -> None:
     U+FFFD for bytes that a UTF-8 part does not hold, whole for a multi-byte charset."""
     from humanize_lint.sources.email import read_bytes_as
 
-    assert read_bytes_as("doesn\udc92t caf\udce9", None) == ("doesn’t café", True)
-    assert read_bytes_as("doesn\udc92t", "us-ascii") == ("doesn’t", True)
-    assert read_bytes_as("caf\udce9 \udcb3", "iso-8859-2") == ("café ł", True)
-    assert read_bytes_as("caf\udce9", "utf-8") == ("caf\ufffd", True)
-    assert read_bytes_as("\udc93\udc8c!", "shift_jis") == ("東!", False)
-    assert read_bytes_as("plain é", "koi8-r") == ("plain é", True)  # (no escaped byte: the text as read)
+    assert read_bytes_as("doesn\udc92t caf\udce9", None) == ("doesn’t café", None)
+    assert read_bytes_as("doesn\udc92t", "us-ascii") == ("doesn’t", None)
+    assert read_bytes_as("caf\udce9 \udcb3", "iso-8859-2") == ("café ł", None)
+    assert read_bytes_as("caf\udce9", "utf-8") == ("caf\ufffd", None)
+    assert read_bytes_as("\udc93\udc8c!", "shift_jis") == ("東!", [(0, 0, 0), (1, 2, 1)])  # (decoded whole, mapped back by its runs)
+    assert read_bytes_as("plain é", "koi8-r") == ("plain é", None)  # (no escaped byte: the text as read)
 
 
 def test_a_utf16_message_does_not_make_a_mailbox_binary(tmp_path: Path) -> None:

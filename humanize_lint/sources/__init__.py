@@ -118,6 +118,7 @@ class Decompressed:
         import lzma
         import zlib
 
+        self._errors = (zlib.error, OSError, EOFError, ValueError, lzma.LZMAError)  # what a decompressor raises on bad data
         if self.kind == "gzip":
             return zlib.decompressobj(16 + zlib.MAX_WBITS)
         if self.kind == "bzip2":
@@ -130,9 +131,6 @@ class Decompressed:
         self.done = True
 
     def _feed(self, data: bytes) -> None:
-        import lzma
-        import zlib
-
         while data and not self.done:
             if not self.fed and self.members and not data.strip(b"\0"):
                 return  # zero padding after the last member (tape-style blocks): ignored, as gzip does
@@ -146,7 +144,7 @@ class Decompressed:
             backup = self.decompressor.copy() if self.kind == "gzip" and len(data) > 1 else None
             try:
                 self.buffer += self.decompressor.decompress(data)
-            except (zlib.error, OSError, EOFError, ValueError, lzma.LZMAError) as exc:
+            except self._errors as exc:
                 if backup is not None:
                     self.decompressor = backup
                     step = max(1, len(data) // 16)

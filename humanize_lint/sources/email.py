@@ -143,13 +143,13 @@ def _byte_table(charset: str) -> dict[int, str] | None:
     return table
 
 
-def read_bytes_as(text: str, charset: str | None) -> tuple[str, bool]:
+def read_bytes_as(text: str, charset: str | None) -> tuple[str, list[tuple[int, int, int]] | None]:
     """``text`` (from a file read as UTF-8 with escaped bytes) with its escaped bytes read
-    in ``charset`` (windows-1252 when None or unknown), and whether the result keeps
-    ``text``'s length (False only for a multi-byte charset, whose bytes are decoded
-    together: ``decoded_runs`` maps that reading back)."""
+    in ``charset`` (windows-1252 when None or unknown), and None when the result keeps
+    ``text``'s length character for character, else (a multi-byte charset, whose bytes
+    are decoded together) the runs that map it back (``decoded_runs``)."""
     if _SURROGATE_RE.search(text) is None:
-        return text, True
+        return text, None
     table = None
     if charset:
         try:
@@ -158,11 +158,11 @@ def read_bytes_as(text: str, charset: str | None) -> tuple[str, bool]:
             charset = None
         else:
             if table is None:  # shift_jis, gb2312, ...: the bytes are read together
-                return text.encode("utf-8", "surrogateescape").decode(charset, "replace"), False
+                return decoded_runs(text, charset)
     if table is None:
         table = _byte_table(_FALLBACK_CHARSET)
         assert table is not None
-    return text.translate(table), True
+    return text.translate(table), None
 
 
 def decoded_runs(text: str, charset: str) -> tuple[str, list[tuple[int, int, int]]]:
@@ -501,16 +501,16 @@ def _display_person(display: str) -> str | None:
     return personal_name(display)
 
 
-def _naming_text(document: Document, msg: EmailMessage, regions: dict[int, tuple[int, int, int]], message_body: int) -> str:
+_BodyRead = tuple[Message | None, "tuple[str, tuple[Run, ...], str | None] | None"]
+
+
+def _naming_text(read_body: Callable[[], _BodyRead]) -> str:
     """The message's own text for finding names: quoted replies removed, the signature kept."""
-    part = msg.get_body(preferencelist=("plain", "html"))
-    if part is None:
-        return ""
     try:
-        read = _part_text(document, msg, part, regions, message_body, message_body)
+        part, read = read_body()
     except _Skip:
         return ""  # the body reader reports it
-    if read is None:
+    if part is None or read is None:
         return ""
     content = read[0]
     is_html = part.get_content_type() == "text/html"
@@ -655,18 +655,27 @@ def _message_units(
     regions: dict[int, tuple[int, int, int]] = {}
     _map_parts(text, msg, start, end, regions)
 
+    read: list[_BodyRead] = []
+
+    def read_body() -> _BodyRead:
+        """The body part and its text (``_part_text``), read once for the name and the unit."""
+        if not read:
+            part = msg.get_body(preferencelist=("plain", "html"))
+            read.append((part, None if part is None else _part_text(document, msg, part, regions, body_start, report)))
+        return read[0]
+
     try:
         record = str(msg.get("message-id") or "").strip() or str(index)
         meta: dict[str, object] = {name: str(msg[name]) for name in ("from", "to", "date") if msg.get(name) is not None}
         try:
-            found = _mail_customer(msg, meta, lambda: _naming_text(document, msg, regions, body_start))
+            found = _mail_customer(msg, meta, lambda: _naming_text(read_body))
         except (email.errors.MessageError, ValueError, LookupError, TypeError, IndexError, AttributeError, RecursionError):
             found = None  # the body reader reports what is wrong with the message
         units: list[Unit] = []
         subject = _subject_unit(document, msg, start, headers_end, record, meta, customer or found)
         if subject is not None:
             units.append(subject)
-        body = _body_unit(document, msg, regions, body_start, report, record, meta, include_quoted, include_signature, mbox, customer or found)
+        body = _body_unit(document, read_body, record, meta, include_quoted, include_signature, mbox, customer or found)
     except _Skip:
         raise
     except (email.errors.MessageError, ValueError, LookupError, TypeError, IndexError, AttributeError, RecursionError) as exc:
@@ -699,12 +708,10 @@ def _part_text(
             raise _Skip(f"unknown charset '{charset}' in the {part.get_content_type()} part; message skipped", where) from None
     encoding = str(part.get("content-transfer-encoding") or "").strip().lower()
     if region is not None and encoding in _RAW_ENCODINGS:
-        raw, same_length = read_bytes_as(document.text[body_start:body_end], charset)
-        if same_length:
+        raw, runs = read_bytes_as(document.text[body_start:body_end], charset)
+        if runs is None:
             return raw, (Run(0, body_start, len(raw)),), codecs.lookup(charset or "us-ascii").name
-        assert charset is not None
-        raw, runs = decoded_runs(document.text[body_start:body_end], charset)  # (each character at its own bytes)
-        return raw, tuple(Run(u, body_start + t, n) for u, t, n in runs), None
+        return raw, tuple(Run(u, body_start + t, n) for u, t, n in runs), None  # (each character at its own bytes)
     content = part.get_content()
     bad = [d for d in part.defects if isinstance(d, _UNDECODABLE)]
     if bad:
@@ -720,10 +727,7 @@ def _part_text(
 
 def _body_unit(
     document: Document,
-    msg: EmailMessage,
-    regions: dict[int, tuple[int, int, int]],
-    message_body: int,
-    report: int,
+    read_body: Callable[[], _BodyRead],
     record: str,
     meta: dict[str, object],
     include_quoted: bool,
@@ -731,11 +735,8 @@ def _body_unit(
     mbox: bool,
     customer: str | None = None,
 ) -> Unit | None:
-    part = msg.get_body(preferencelist=("plain", "html"))
-    if part is None:
-        return None
-    read = _part_text(document, msg, part, regions, message_body, report)
-    if read is None:
+    part, read = read_body()
+    if part is None or read is None:
         return None
     raw, runs, written_in = read
     is_html = part.get_content_type() == "text/html"

@@ -31,9 +31,9 @@ one unit: its visible text, code elements blanked.
 from __future__ import annotations
 
 import html as _stdlib_html
-import html.entities
 import re
 from collections.abc import Iterator
+from html.entities import html5 as _ENTITIES  # name (with ";", or without for the legacy ones) -> text
 
 from humanize_lint.model import Document, Run, Unit
 
@@ -169,9 +169,6 @@ def visible_text(html: str, references: list[tuple[int, int, int]] | None = None
     result = "".join(out)
     assert len(result) == n - sum(raw - text for _, raw, text in references or ())
     return result
-
-
-_ENTITIES = _stdlib_html.entities.html5  # name (with ";", or without for the legacy ones) -> text
 
 
 def _legacy_reference(raw: str, decoded: str) -> tuple[str, str]:
