@@ -230,6 +230,13 @@ def make_doc(nlp: Any, text: str, sentence_starts: Sequence[int] = ()) -> tuple[
 
 # Parsed characters per spaCy memory zone.
 ZONE_CHARS = 4_000_000
+# Parsed characters before the first zone opens. spaCy's tokenizer caches how it
+# split a word only outside a memory zone, so inside one every word takes the slow
+# path again (about six times slower on the bench corpus's sentences). The first
+# characters of a run are parsed outside any zone: the run's common words are then
+# cached and their lexemes kept for good, and what they add to the vocab is bounded
+# by this many characters of text, whatever the size of the input.
+WARM_CHARS = 200_000
 
 
 class Parser:
@@ -243,6 +250,7 @@ class Parser:
         self.model = model
         self._zone: Any = None
         self._chars = 0
+        self._warm = 0  # characters parsed outside any zone (at most about WARM_CHARS)
         # An editor parses a sentence or two per edit: it closes zones sooner (api.Linter).
         self.zone_chars: int | None = None  # None: ZONE_CHARS
 
@@ -252,7 +260,11 @@ class Parser:
         nlp = self.model.get()
         self._enter(nlp)
         prepared = [make_doc(nlp, text, starts) for text, starts in items]
-        self._chars += sum(len(doc.text) for doc, _ in prepared)
+        n = sum(len(doc.text) for doc, _ in prepared)
+        if self._zone is None:
+            self._warm += n
+        else:
+            self._chars += n
         for (_, kinds), doc in zip(prepared, nlp.pipe((d for d, _ in prepared), batch_size=256)):
             yield doc, kinds
 
@@ -265,7 +277,7 @@ class Parser:
             self._zone = None
 
     def _enter(self, nlp: Any) -> None:
-        if self._zone is None and hasattr(nlp, "memory_zone"):
+        if self._zone is None and self._warm >= WARM_CHARS and hasattr(nlp, "memory_zone"):
             self._zone = nlp.memory_zone()
             self._zone.__enter__()
             self._chars = 0

@@ -123,12 +123,32 @@ class Forms:
         self.other_forms = tuple(other)  # forms with an apostrophe, hyphen or space ("e-mail", "front desk")
         self.other = re.compile(r"(?i)(?<![\w])(?:" + "|".join(map(re.escape, other)) + r")(?![\w])") if other else None
         # A form such as "front desk" or "e-mail" cannot be in a text without its first word run.
-        self.other_first = frozenset(m.group().lower() for f in other for m in [_WORD_RUN_RE.search(f)] if m)
+        by_first: dict[str, list[str]] = {}
+        for f in other:
+            m = _WORD_RUN_RE.search(f)
+            if m:
+                by_first.setdefault(m.group().lower(), []).append(f)
+        self.other_first = frozenset(by_first)
+        self._by_first = by_first
+        self._first_res: dict[str, re.Pattern[str]] = {}
         self.empty = not forms
 
     def present(self, text: str, words: Iterable[str]) -> bool:
         """Any form in ``text`` (``words``: its lower-cased word runs, best as a set)."""
-        return not self.plain.isdisjoint(words) or (self.other is not None and not self.other_first.isdisjoint(words) and self.other.search(text) is not None)
+        if not self.plain.isdisjoint(words):
+            return True
+        if self.other is None or self.other_first.isdisjoint(words):
+            return False
+        # Only the forms whose first word run is in the text can be in it: "in" alone
+        # does not send a text through all of "brother-in-law", "half-sister" ...
+        return any(self._first_re(w).search(text) is not None for w in self.other_first.intersection(words))
+
+    def _first_re(self, first: str) -> re.Pattern[str]:
+        """``other`` for the forms whose first word run is ``first``."""
+        got = self._first_res.get(first)
+        if got is None:
+            got = self._first_res[first] = re.compile(r"(?i)(?<![\w])(?:" + "|".join(map(re.escape, self._by_first[first])) + r")(?![\w])")
+        return got
 
     def spans(self, text: str, runs: Sequence[tuple[int, int, str]], words: Iterable[str]) -> Iterator[tuple[int, int]]:
         """Where the forms are in ``text`` (``runs``: its word runs as (start, end, lower-cased);
