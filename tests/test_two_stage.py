@@ -505,3 +505,28 @@ def test_c1_controls_are_read_as_windows_1252(lint) -> None:  # type: ignore[no-
     found = [(f.rule.code, f.text, f.start) for f in lint(text)]
     assert ("HL101", "the renewal", text.index("the renewal")) in found
     assert not [f for f in lint("The refund doesn\x92t show yet and the renewal is due \x96 the QBR is Friday.") if f.rule.code == "HL101"]
+
+
+def test_forms_present_searches_irregular_forms_by_their_first_word() -> None:
+    """``Forms.present`` tries only the irregular forms whose first word is in the
+    text; the answer is the one a search with all of them gives, on texts that hold
+    first words with and without their forms, in any case, at edges and inside words."""
+    import random
+    import re
+
+    from humanize_lint.prefilter import Forms, _WORD_RUN_RE
+
+    forms = Forms(["brother-in-law", "half-sister", "front desk", "e-mail", "in-law", "by-blow", "sister"])
+    assert {"in", "half", "front", "e", "by", "brother"} <= forms.other_first
+    assert forms.other is not None
+    pieces = ["in", "law", "In-Law", "in-laws", "brother-in-law's", "half", "half-sister", "HALF-SISTERS", "front", "front  desk",
+              "front desk", "e", "e-mail", "re-mail", "by", "by-blow", "by-blowing", "standby-blow", "the", "sisters", "x-in-law", "-", ",", "."]
+    rng = random.Random(5)
+    seen = {True: 0, False: 0}
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) + rng.choice([" ", "", "-", "\n"]) for _ in range(rng.randint(1, 6)))
+        words = {w.lower() for w in _WORD_RUN_RE.findall(text)}
+        want = not forms.plain.isdisjoint(words) or forms.other.search(text) is not None
+        assert forms.present(text, words) == want, text
+        seen[want] += 1
+    assert min(seen.values()) > 300
