@@ -530,3 +530,56 @@ def test_forms_present_searches_irregular_forms_by_their_first_word() -> None:
         assert forms.present(text, words) == want, text
         seen[want] += 1
     assert min(seen.values()) > 300
+
+
+# The acronym kind's patterns begin with their first character, not a look-behind (so the
+# regex engine skips to where that character is); each must match what its plain form does.
+_PLAIN_FORMS = {
+    "_ACRONYM_RE": r"(?<![\w\-/.@#$&'’])([A-Z][A-Z0-9&]*[A-Z0-9])(s?)(?![\w\-/@&])(?!\.[A-Za-z0-9])(?![’'](?![sS]\b)[A-Za-z0-9])",
+    "_CAPS_TOKEN_RE": r"(?<![\w&])[A-Z][A-Z0-9&'’]*(?![\w&])",
+    "_ACR_TOKEN_RE": r"(?<![\w&])([A-Z][A-Za-z0-9&]*[A-Z0-9])(s?)(?![\w&])",
+    "_TITLE_PHRASE_RE": r"(?<![\w&])[A-Z][a-z][\w'’]*(?:[ \t]+(?:of|and|for|the|de|&|[A-Z][a-z][\w'’]*))+",
+    "_ALIAS_BEFORE_RE": r"(?<![.!?]\s)\b[A-Z][a-z][\w'’-]*\s*[,(]?\s*(?:aka|a\.k\.a\.?|also known as|known as|formerly|d/b/a|dba)\s+$",
+}
+
+
+def _pattern_texts(seed: int, n: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    pieces = ["SLA", "SLAs", "ABB", "Co", "Bank", "of", "America", "the", "de", "&", "AT&T", "P1", "H2", "x", "Ops", "QBR’s", "IT's",
+              "a.k.a.", "aka", "also known as", "formerly", "known as", "dba", "d/b/a", "-", "/", ".", "@", "#", "$", "'", "’", "_", "é", "É",
+              "Ärzte", "1", "42", " ", "  ", "\t", "\n", "\xa0", ",", "(", ")", ":", "!", "? ", ". ", "US-West", "CWE-287", "e.g."]
+    return ["".join(rng.choice(pieces) + rng.choice(("", "", " ", " ", "\t")) for _ in range(rng.randint(1, 14))) for _ in range(n)]
+
+
+@pytest.mark.parametrize("name", sorted(_PLAIN_FORMS))
+def test_acronym_patterns_match_their_plain_forms(name: str) -> None:
+    import re
+
+    from humanize_lint.kinds import acronym
+
+    fast, plain = getattr(acronym, name), re.compile(_PLAIN_FORMS[name])
+    hits = 0
+    texts = _pattern_texts(len(name), 4000)
+    texts += [t + tail for t in texts[:300] for tail in (" aka ", ", also known as\n", " (formerly ")]  # ("...$" patterns)
+    for text in texts:
+        want = [(m.span(), m.groups()) for m in plain.finditer(text)]
+        assert [(m.span(), m.groups()) for m in fast.finditer(text)] == want, text
+        assert bool(fast.search(text)) == bool(want)
+        hits += bool(want)
+    assert hits > 50
+
+
+def test_separator_before_check_never_skips_a_match() -> None:
+    """``_is_definition`` searches for a separator before the acronym only when the text,
+    less trailing spaces and markup, ends the way a separator does: a necessary condition."""
+    from humanize_lint.kinds.acronym import _SEP_BEFORE_RE, _SEP_ENDS, _SEP_TRAILING
+
+    texts = _pattern_texts(7, 6000) + [t + tail for t in _pattern_texts(8, 500) for tail in (" - ", " --\xa0", ", or", " aka ", ", also known as **", ": `", "—\n", ", abbreviated as ", ",abbreviated_")]
+    matched = 0
+    for text in texts:
+        if _SEP_BEFORE_RE.search(text):
+            matched += 1
+            assert text.rstrip(_SEP_TRAILING).endswith(_SEP_ENDS), text
+    assert matched > 1000
