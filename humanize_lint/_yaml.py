@@ -4,15 +4,21 @@ Rule files and config files are loaded with a SafeLoader subclass that
 records the (line, column) of every mapping, mapping key and sequence item,
 so validation errors can point at the exact place in the user's file.
 It never constructs Python objects named by the YAML (SafeLoader only).
+
+The built-in rule files are also shipped parsed (``builtin-rules.json``, made by
+``python -m humanize_lint._yaml``; tests/test_rulepack.py checks it is current). A
+file whose bytes are one of them is built from that snapshot, with the marks the
+parse would give, so a run that reads no YAML of the user's never imports PyYAML
+(``_yaml_loader``): about 20 ms of every start.
 """
 
 from __future__ import annotations
 
-import re
+import hashlib
+import json
+import sys
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from .model import HumanizeLintError
 
@@ -48,128 +54,6 @@ class MarkedSeq(list):  # type: ignore[type-arg]
         return self.item_marks[index]
 
 
-def _pos(node: yaml.Node) -> tuple[int, int]:
-    return (node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-# libyaml's parser (when PyYAML has it) is several times faster and gives the same marks.
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-# Aliases let a small file stand for a huge tree ("billion laughs"): a rule file
-# whose aliases expand to more values than this is refused before it is built.
-MAX_NODES = 100_000
-
-
-def _expanded_size(root: yaml.Node, budget: int) -> tuple[int, yaml.Node | None]:
-    """How many nodes ``root`` stands for once aliases are expanded (counted up to ``budget``),
-    and the smallest node whose expansion alone goes over the budget (None if none does).
-
-    The composed graph shares a node for each alias, so sizes are memoized
-    per node: linear in the file, whatever the expansion.
-    """
-    size: dict[int, int] = {}
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    culprit: yaml.Node | None = None
-    while stack:
-        node, done = stack.pop()
-        if id(node) in size:
-            continue
-        children: list[yaml.Node] = []
-        if isinstance(node, yaml.SequenceNode):
-            children = list(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            children = [x for pair in node.value for x in pair]
-        if not done:
-            stack.append((node, True))
-            stack.extend((c, False) for c in children if id(c) not in size)
-            continue
-        total = 1 + sum(size.get(id(c), 0) for c in children)
-        if total > budget and culprit is None:
-            culprit = node
-        size[id(node)] = min(total, budget + 1)
-    return size.get(id(root), 0), culprit
-
-
-class _Loader(_Base):  # type: ignore[valid-type,misc]
-    # Whether the text can hold an alias at all (an alias needs an anchor, written '&name').
-    may_alias = True
-
-    def construct_document(self, node: yaml.Node) -> Any:
-        total, culprit = _expanded_size(node, MAX_NODES) if self.may_alias else (0, None)
-        if culprit is not None:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"aliases here expand to more than {MAX_NODES:,} values; refusing to build them", culprit.start_mark
-            )
-        return super().construct_document(node)
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        # PyYAML's scalar constructors raise plain Python errors for bad tagged
-        # values (``!!int abc``, ``!!timestamp nope``): give them the node's position.
-        try:
-            return super().construct_object(node, deep=deep)
-        except yaml.YAMLError:
-            raise
-        except RecursionError:
-            raise yaml.constructor.ConstructorError(None, None, "nested too deeply", node.start_mark) from None
-        except (ValueError, TypeError, AttributeError, OverflowError, IndexError, KeyError) as exc:
-            tag = node.tag.rsplit(":", 1)[-1] if node.tag else "value"
-            if isinstance(node, yaml.ScalarNode):
-                problem = f"{str(node.value)[:40]!r} is not a valid !!{tag}"
-            else:
-                problem = f"cannot build this !!{tag} ({type(exc).__name__})"
-            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
-
-    def construct_marked_map(self, node: yaml.MappingNode) -> MarkedMap:
-        self.flatten_mapping(node)
-        result = MarkedMap()
-        result.mark = _pos(node)
-        result.source = getattr(self, "source_path", None)
-        result.key_marks = {}
-        result.value_marks = {}
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if isinstance(key, (list, dict)):
-                raise yaml.constructor.ConstructorError(
-                    None, None, "a mapping key must be a plain value", key_node.start_mark
-                )
-            if key in result:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
-            result[key] = self.construct_object(value_node, deep=True)
-            result.key_marks[key] = _pos(key_node)
-            result.value_marks[key] = _pos(value_node)
-        return result
-
-    def construct_marked_seq(self, node: yaml.SequenceNode) -> MarkedSeq:
-        result = MarkedSeq(self.construct_object(child, deep=True) for child in node.value)
-        result.mark = _pos(node)
-        result.source = getattr(self, "source_path", None)
-        result.item_marks = [_pos(child) for child in node.value]
-        result.item_sources = [result.source] * len(result.item_marks)
-        return result
-
-
-# YAML 1.2 booleans: only true/false. Under YAML 1.1 rules `on:`, `off:`,
-# `yes` and `no` become booleans, and rule files use `on` as a preposition.
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-for _first in "tTfF":
-    _Loader.yaml_implicit_resolvers.setdefault(_first, []).insert(
-        0, ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"))
-    )
-
-_Loader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_marked_map
-)
-_Loader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _Loader.construct_marked_seq
-)
-
-
 def _line_col(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column (code points) of a character offset."""
     offset = max(0, min(offset, len(text)))
@@ -179,6 +63,10 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 def load_text(text: str, path: str, error: type[HumanizeLintError]) -> Any:
     """Parse one YAML document; syntax errors become ``error`` with line and column."""
+    import yaml
+
+    from ._yaml_loader import _Loader
+
     try:
         loader = _Loader(text)  # a SafeLoader
         loader.source_path = path
@@ -222,4 +110,79 @@ def load_file(path: Path, error: type[HumanizeLintError], shown: str | None = No
         before = data[skip : exc.start + skip].decode("utf-8", "replace")
         line, col = _line_col(before, len(before))
         raise error(f"not UTF-8 (byte {exc.start + skip}: {exc.reason})", name, line, col) from None
+    tree = _snapshot().get(hashlib.sha256(data).hexdigest())
+    if tree is not None:
+        return _rebuild(tree, name)
     return load_text(text, name, error)
+
+
+# -- the built-in rule files, parsed ------------------------------------------
+
+SNAPSHOT = Path(__file__).with_name("builtin-rules.json")
+_SNAPSHOT: dict[str, Any] | None = None
+
+
+def _snapshot() -> dict[str, Any]:
+    """sha256 of a file's bytes -> its tree, encoded (``_encode``); empty when not shipped."""
+    global _SNAPSHOT
+    if _SNAPSHOT is None:
+        try:
+            _SNAPSHOT = json.loads(SNAPSHOT.read_text(encoding="utf-8"))["files"]
+        except (OSError, ValueError, KeyError, TypeError):
+            _SNAPSHOT = {}
+    return _SNAPSHOT
+
+
+def _encode(value: Any) -> Any:
+    """A loaded tree as JSON: {"m": mark, "k": [[key, value, key mark, value mark] ...]} for a
+    mapping (keys keep their type), {"m": mark, "s": [[item, mark] ...]} for a sequence,
+    {"v": scalar} for a scalar."""
+    if isinstance(value, MarkedMap):
+        return {"m": list(value.mark), "k": [[{"v": k}, _encode(v), list(value.key_marks[k]), list(value.value_marks[k])] for k, v in value.items()]}
+    if isinstance(value, MarkedSeq):
+        return {"m": list(value.mark), "s": [[_encode(v), list(m)] for v, m in zip(value, value.item_marks)]}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return {"v": value}
+    raise TypeError(f"a built-in rule file holds a {type(value).__name__}, which the snapshot cannot keep")
+
+
+def _rebuild(node: Any, source: str) -> Any:
+    """The tree ``_encode`` encoded, as ``load_text`` would have built it from ``source``."""
+    if "v" in node:
+        return node["v"]
+    if "k" in node:
+        out = MarkedMap()
+        out.mark, out.source = tuple(node["m"]), source
+        out.key_marks, out.value_marks = {}, {}
+        for k, v, km, vm in node["k"]:
+            key = k["v"]
+            out[key] = _rebuild(v, source)
+            out.key_marks[key], out.value_marks[key] = tuple(km), tuple(vm)
+        return out
+    seq = MarkedSeq(_rebuild(v, source) for v, _ in node["s"])
+    seq.mark, seq.source = tuple(node["m"]), source
+    seq.item_marks = [tuple(m) for _, m in node["s"]]
+    seq.item_sources = [source] * len(seq.item_marks)
+    return seq
+
+
+def build_snapshot(rules_dir: Path) -> dict[str, Any]:
+    """The snapshot of every ``*.yaml`` under ``rules_dir`` (the repository's ``rules/``), parsed."""
+    files: dict[str, Any] = {}
+    for path in sorted(rules_dir.rglob("*.yaml")):
+        data = path.read_bytes()
+        files[hashlib.sha256(data).hexdigest()] = {"path": path.relative_to(rules_dir).as_posix(), **_encode(load_text(data.decode("utf-8-sig"), path.name, HumanizeLintError))}
+    return {"about": "The built-in rule files, parsed with their marks (humanize_lint._yaml). Made by: python -m humanize_lint._yaml", "files": files}
+
+
+def snapshot_text(rules_dir: Path) -> str:
+    """The snapshot file's text for ``rules_dir``."""
+    return json.dumps(build_snapshot(rules_dir), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+if __name__ == "__main__":  # python -m humanize_lint._yaml [RULES_DIR]: rewrite the snapshot
+    from humanize_lint import _yaml as _self  # (this file runs as __main__; the loader builds the package's classes)
+
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "rules"
+    _self.SNAPSHOT.write_text(_self.snapshot_text(root), encoding="utf-8")
+    print(f"wrote {_self.SNAPSHOT}")

@@ -312,3 +312,83 @@ def test_custom_terms_rule_keeps_stderr_clean(tmp_path: Path) -> None:
     proc = run_cli("check", "note.txt", "--format", "json", cwd=project)
     assert proc.returncode == 1
     assert proc.stderr == "", proc.stderr
+
+
+# -- the built-in rule files' snapshot (humanize_lint/builtin-rules.json) ------------
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+
+def _same_tree(a: object, b: object) -> bool:
+    from humanize_lint._yaml import MarkedMap, MarkedSeq
+
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, MarkedMap):
+        assert isinstance(b, MarkedMap)
+        return (a.mark, a.source, a.key_marks, a.value_marks, list(a)) == (b.mark, b.source, b.key_marks, b.value_marks, list(b)) and all(_same_tree(a[k], b[k]) for k in a)
+    if isinstance(a, MarkedSeq):
+        assert isinstance(b, MarkedSeq)
+        return (a.mark, a.source, a.item_marks, a.item_sources, len(a)) == (b.mark, b.source, b.item_marks, b.item_sources, len(b)) and all(_same_tree(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def test_builtin_rules_snapshot_is_current() -> None:
+    """The shipped snapshot is what ``python -m humanize_lint._yaml`` makes from rules/ today:
+    after editing a built-in rule file, run it (a stale snapshot only costs speed: a file
+    whose bytes changed is parsed as YAML)."""
+    from humanize_lint import _yaml
+
+    assert _yaml.SNAPSHOT.read_text(encoding="utf-8") == _yaml.snapshot_text(RULES_DIR), "run: python -m humanize_lint._yaml"
+
+
+@pytest.mark.parametrize("path", sorted(RULES_DIR.rglob("*.yaml")), ids=lambda p: p.name)
+def test_builtin_rule_file_from_the_snapshot_is_its_parse(path: Path) -> None:
+    """A built-in file is built from the snapshot with the values, types, marks and source
+    the YAML parse gives; the same bytes under another name get that name as source."""
+    from humanize_lint import _yaml
+
+    assert _yaml._snapshot(), "the snapshot did not load"
+    shown = f"elsewhere/{path.name}"
+    fast = _yaml.load_file(path, RuleError, shown)
+    parsed = _yaml.load_text(path.read_text(encoding="utf-8"), shown, RuleError)
+    assert _same_tree(fast, parsed)
+    assert fast is not _yaml.load_file(path, RuleError, shown)  # a new tree each time: callers may change it
+
+
+def test_an_edited_builtin_rule_file_is_parsed_as_yaml(tmp_path: Path) -> None:
+    """A copy of a built-in file with one byte changed is not taken from the snapshot:
+    its own marks and its own error places count."""
+    from humanize_lint import _yaml
+
+    text = (RULES_DIR / "default" / "thing-as-person.yaml").read_text(encoding="utf-8")
+    edited = tmp_path / "thing-as-person.yaml"
+    edited.write_text("\n" + text, encoding="utf-8")
+    tree = _yaml.load_file(edited, RuleError)
+    original = _yaml.load_file(RULES_DIR / "default" / "thing-as-person.yaml", RuleError)
+    assert tree.mark[0] == original.mark[0] + 1
+    edited.write_text(text + "\n  bad: [indent\n", encoding="utf-8")
+    with pytest.raises(RuleError) as err:
+        _yaml.load_file(edited, RuleError)
+    assert err.value.line is not None and err.value.line > text.count("\n")
+
+
+def test_linting_with_the_builtin_rules_never_imports_pyyaml(tmp_path: Path) -> None:
+    """A run that reads no YAML of the user's (no config file, built-in rules) does not
+    import PyYAML; one with a YAML config does."""
+    import subprocess
+    import sys
+
+    (tmp_path / "a.md").write_text("Maria called about the invoice.\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from humanize_lint.cli import run\n"
+        "sys.argv = ['humanize-lint', 'check', '--no-progress', '--no-cache', 'a.md']\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "print('yaml' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False", out.stdout + out.stderr
+    (tmp_path / ".humanize-lint.yaml").write_text("select: [HL]\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "True", out.stdout + out.stderr
