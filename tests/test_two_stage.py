@@ -583,3 +583,26 @@ def test_separator_before_check_never_skips_a_match() -> None:
             matched += 1
             assert text.rstrip(_SEP_TRAILING).endswith(_SEP_ENDS), text
     assert matched > 1000
+
+
+def test_lower_words_is_the_set_of_lower_cased_runs() -> None:
+    """``lower_words`` takes its words from the lower-cased text only where that gives the
+    lower-cased runs: every code point keeps its word-character status when lower-cased to
+    one character, and texts with "İ" (two characters lower-cased) or a capital sigma
+    (final or not by what follows) come out as the runs lower-cased one by one."""
+    import random
+    import re
+
+    from humanize_lint.prefilter import _WORD_RUN_RE, lower_words
+
+    word = re.compile(r"\w")
+    for c in map(chr, range(0x110000)):
+        low = c.lower()
+        if len(low) == 1:
+            assert bool(word.match(c)) == bool(word.match(low)), hex(ord(c))
+    rng = random.Random(3)
+    pieces = ["The", "RENEWAL", "renewal’s", "ΟΔΟΣ", "Σ", "'", "’", "Α", "İstanbul", "İ", "ǅ", "K", "ß", "ẞ", "_", "-", " ", "\n", "é", "1"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        assert lower_words(text) == set(map(str.lower, _WORD_RUN_RE.findall(text))), text
+    assert lower_words("ΟΔΟΣ'Α") == {"οδος", "α"}  # (the whole text lower-cased would read "οδοσ'α")
