@@ -114,6 +114,7 @@ class Contexts:
         self.report = report
         self._by_config: dict[Optional[Path], Context] = {}
         self._by_dir: dict[Path, Context] = {}
+        self._by_given_dir: dict[Path, Context] = {}  # (as given: resolving a path reads every part of it)
         # Pipelines by name; pass a dict to share loaded pipelines between Contexts
         # (the language server rebuilds its contexts when a config file changes).
         self._models: dict[Optional[str], LazyModel] = {} if models is None else models
@@ -121,12 +122,15 @@ class Contexts:
 
     def for_dir(self, directory: Path) -> Context:
         """The context for files in ``directory``: closest config, then CLI flags."""
-        directory = directory.resolve()
-        if directory in self._by_dir:
-            return self._by_dir[directory]
-        path = self.flags.config_file or config_mod.find(directory)
-        ctx = self.by_key(path)
-        self._by_dir[directory] = ctx
+        got = self._by_given_dir.get(directory)
+        if got is not None:
+            return got
+        resolved = directory.resolve()
+        ctx = self._by_dir.get(resolved)
+        if ctx is None:
+            path = self.flags.config_file or config_mod.find(resolved)
+            ctx = self._by_dir[resolved] = self.by_key(path)
+        self._by_given_dir[directory] = ctx
         return ctx
 
     def all(self) -> list[Context]:

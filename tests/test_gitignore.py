@@ -117,3 +117,27 @@ def test_git_refusing_a_repository_is_a_note_not_silence(repo: Path) -> None:
     proc = run_cli("check", "--format", "concise", ".", cwd=repo)
     assert "docs/b.draft.md" in proc.stdout
     assert "note: cannot ask git what it ignores (" in proc.stderr and "nothing there is skipped for .gitignore" in proc.stderr
+
+
+def test_walk_paths_relative_to_the_root_as_resolving_each_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A walk resolves each directory once (``_WalkPaths``) and gets, for every entry,
+    what resolving the entry on its own gives: through symlinked files and directories,
+    a symlink loop, '..', and roots the entries are outside of."""
+    import os
+
+    from humanize_lint.sources import _relative, _WalkPaths
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "f.md").write_text("x", encoding="utf-8")
+    (tmp_path / "c").mkdir()
+    os.symlink(tmp_path / "a" / "b" / "f.md", tmp_path / "c" / "link.md")
+    os.symlink(tmp_path / "a", tmp_path / "c" / "dirlink")
+    os.symlink(tmp_path / "c" / "loop", tmp_path / "c" / "loop")
+    monkeypatch.chdir(tmp_path / "a")
+    entries = [("b", "f.md"), (str(tmp_path / "c"), "link.md"), (str(tmp_path / "c" / "dirlink" / "b"), "f.md"), (str(tmp_path / "c"), "loop"),
+               (".", "b"), ("..", "c"), (str(tmp_path / "c"), "dirlink"), ("b/../b", "f.md")]
+    for root in (tmp_path, tmp_path / "a", Path("."), Path(".."), tmp_path / "c" / "dirlink", Path("/nonexistent")):
+        walk = _WalkPaths(root)
+        for dirpath, name in entries:
+            assert walk(dirpath, name) == _relative(Path(dirpath) / name, root), (root, dirpath, name)
+    assert _WalkPaths(tmp_path)(str(tmp_path / "c"), "link.md") == os.path.join("a", "b", "f.md")

@@ -235,6 +235,31 @@ def _resolve(path: Path) -> Path:
         return Path(os.path.abspath(path))
 
 
+class _WalkPaths:
+    """``_relative(Path(dirpath) / name, root)`` for the entries of one walk, resolving the
+    root once and each directory once: a name that is no symlink resolves to its resolved
+    directory and the name (``Path.resolve`` reads every part of a path, so resolving each
+    file on its own read the whole tree's ancestors again for every file)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = _resolve(root)
+        self.dirs: dict[str, Path] = {}
+
+    def __call__(self, dirpath: str, name: str) -> str:
+        path = Path(dirpath) / name
+        if os.path.islink(path):
+            full = _resolve(path)
+        else:
+            base = self.dirs.get(dirpath)
+            if base is None:
+                base = self.dirs[dirpath] = _resolve(Path(dirpath))
+            full = base / name
+        try:
+            return str(full.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+
 def is_excluded(path: Path, opts: SourceOptions) -> bool:
     """Whether config excludes ``path`` (also for a path that only names standard input)."""
     return _matches(_relative(path, opts.root), opts.exclude)
@@ -354,6 +379,7 @@ def iter_paths(paths: Sequence[str], opts: SourceOptions, errors: list[HumanizeL
     ignores (``_GitView``), as ruff does, and such files go to ``ignored``.
     Files named explicitly are always read.
     """
+    relative = _WalkPaths(opts.root)
     for raw in paths:
         p = Path(raw)
         try:
@@ -369,7 +395,7 @@ def iter_paths(paths: Sequence[str], opts: SourceOptions, errors: list[HumanizeL
             if why is not None and why not in ("a FIFO (named pipe)", "a device", "a socket"):
                 errors.append(InputError(f"{why}; skipped", raw))
                 continue
-            if not _matches(_relative(p, opts.root), opts.exclude):
+            if not _matches(relative(os.fspath(p.parent), p.name), opts.exclude):
                 yield p
             continue
         found: list[Path] = []
@@ -380,7 +406,7 @@ def iter_paths(paths: Sequence[str], opts: SourceOptions, errors: list[HumanizeL
         for dirpath, dirnames, filenames in os.walk(p):
             view = views.pop(dirpath, None)
             dirnames[:] = sorted(
-                d for d in dirnames if d not in ALWAYS_EXCLUDED_DIRS and not _matches(_relative(Path(dirpath) / d, opts.root), opts.exclude)
+                d for d in dirnames if d not in ALWAYS_EXCLUDED_DIRS and not _matches(relative(dirpath, d), opts.exclude)
             )
             if opts.respect_gitignore:
                 kept = []
@@ -394,7 +420,7 @@ def iter_paths(paths: Sequence[str], opts: SourceOptions, errors: list[HumanizeL
                 dirnames[:] = kept
             for name in sorted(filenames):
                 f = Path(dirpath) / name
-                if any(fnmatch.fnmatchcase(name, g) for g in opts.include) and not _matches(_relative(f, opts.root), opts.exclude):
+                if any(fnmatch.fnmatchcase(name, g) for g in opts.include) and not _matches(relative(dirpath, name), opts.exclude):
                     if view is not None and not view.keeps(f):
                         if ignored is not None:
                             ignored.append(f)
