@@ -84,19 +84,37 @@ class Config:
         return self.path.parent if self.path else Path.cwd()
 
 
-def find(start: Path) -> Path | None:
-    """The closest config file at or above ``start``."""
+def find(start: Path, memo: dict[Path, Path | None] | None = None) -> Path | None:
+    """The closest config file at or above ``start``. ``memo`` (resolved directory -> its
+    answer) is filled with the answer of every directory looked at, and answers for any
+    directory already in it: a run over many directories of one tree asks each once."""
     start = start.resolve()
     if start.is_file():
         start = start.parent
+    seen: list[Path] = []
+    found: Path | None = None
     for directory in (start, *start.parents):
-        for name in CONFIG_NAMES:
-            candidate = directory / name
-            if candidate.is_file():
-                return candidate
-        pyproject = directory / "pyproject.toml"
-        if pyproject.is_file() and _pyproject_section(pyproject) is not None:
-            return pyproject
+        if memo is not None and directory in memo:
+            found = memo[directory]
+            break
+        seen.append(directory)
+        found = _config_in(directory)
+        if found is not None:
+            break
+    if memo is not None:
+        memo.update((d, found) for d in seen)
+    return found
+
+
+def _config_in(directory: Path) -> Path | None:
+    """The config file in ``directory`` itself, if any."""
+    for name in CONFIG_NAMES:
+        candidate = directory / name
+        if candidate.is_file():
+            return candidate
+    pyproject = directory / "pyproject.toml"
+    if pyproject.is_file() and _pyproject_section(pyproject) is not None:
+        return pyproject
     return None
 
 

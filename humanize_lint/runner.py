@@ -115,6 +115,7 @@ class Contexts:
         self._by_config: dict[Optional[Path], Context] = {}
         self._by_dir: dict[Path, Context] = {}
         self._by_given_dir: dict[Path, Context] = {}  # (as given: resolving a path reads every part of it)
+        self._configs: dict[Path, Optional[Path]] = {}  # config_mod.find's answers by directory
         # Pipelines by name; pass a dict to share loaded pipelines between Contexts
         # (the language server rebuilds its contexts when a config file changes).
         self._models: dict[Optional[str], LazyModel] = {} if models is None else models
@@ -128,7 +129,7 @@ class Contexts:
         resolved = directory.resolve()
         ctx = self._by_dir.get(resolved)
         if ctx is None:
-            path = self.flags.config_file or config_mod.find(resolved)
+            path = self.flags.config_file or config_mod.find(resolved, self._configs)
             ctx = self._by_dir[resolved] = self.by_key(path)
         self._by_given_dir[directory] = ctx
         return ctx

@@ -485,3 +485,25 @@ def test_glossary_globs_literal_names_and_unreadable_glossaries(tmp_path: Path) 
     proc = run_cli("check", "d.md", cwd=tmp_path)
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"humanize-lint: {tmp_path / 'glossary.csv'}: acronyms.glossary: no record has field 'text' (fields seen: meaning, term)"
+
+
+def test_config_find_memo_gives_the_answers_of_plain_finds(tmp_path: Path) -> None:
+    """``config.find`` with a memo (a run over many directories asks each directory once)
+    answers as it does without one, whatever order the directories come in."""
+    import random
+
+    from humanize_lint import config as config_mod
+
+    for d in ("a/b/c", "a/x", "p/q/r", "p/s"):
+        (tmp_path / d).mkdir(parents=True)
+    (tmp_path / "a" / ".humanize-lint.yaml").write_text("select: [HL]\n", encoding="utf-8")
+    (tmp_path / "p" / "q" / "pyproject.toml").write_text("[tool.humanize-lint]\nselect = ['HL']\n", encoding="utf-8")
+    (tmp_path / "p" / "pyproject.toml").write_text("[tool.other]\nx = 1\n", encoding="utf-8")
+    dirs = [tmp_path / d for d in ("a/b/c", "a/b", "a", "a/x", "p/q/r", "p/q", "p", "p/s", ".")]
+    want = {d: config_mod.find(d) for d in dirs}
+    assert want[tmp_path / "a/b/c"] == tmp_path / "a" / ".humanize-lint.yaml" and want[tmp_path / "p/q/r"] == tmp_path / "p" / "q" / "pyproject.toml"
+    for seed in range(5):
+        memo: dict[Path, Path | None] = {}
+        order = dirs[:]
+        random.Random(seed).shuffle(order)
+        assert {d: config_mod.find(d, memo) for d in order} == want
