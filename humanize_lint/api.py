@@ -36,6 +36,10 @@ __all__ = ["Linter", "Result"]
 
 # Characters parsed per spaCy memory zone when linting the same texts again and again.
 ZONE_CHARS = 50_000
+# Characters parsed outside any memory zone first (see parse.WARM_CHARS): none. An
+# editor parses a sentence or two per edit, from the sentence cache's misses, so the
+# tokenizer's cache would save little, and every edit may bring a word nobody types again.
+WARM_CHARS = 0
 
 
 @dataclass
@@ -94,6 +98,7 @@ class Linter:
             # Few new characters per lint: close spaCy's memory zone sooner than a batch
             # run does, so that words typed and deleted do not pile up in the vocabulary.
             ctx.linter.parser.zone_chars = ZONE_CHARS
+            ctx.linter.parser.warm_chars = WARM_CHARS
             self._cached.add(id(ctx.linter))
         return ctx
 

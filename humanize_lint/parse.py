@@ -251,8 +251,10 @@ class Parser:
         self._zone: Any = None
         self._chars = 0
         self._warm = 0  # characters parsed outside any zone (at most about WARM_CHARS)
-        # An editor parses a sentence or two per edit: it closes zones sooner (api.Linter).
+        # An editor parses a sentence or two per edit: it closes zones sooner (api.Linter)
+        # and parses less outside them (every edit may bring a word nobody will type again).
         self.zone_chars: int | None = None  # None: ZONE_CHARS
+        self.warm_chars: int | None = None  # None: WARM_CHARS
 
     def parse(self, items: Iterable[tuple[str, Sequence[int]]]) -> Iterator[tuple[Any, dict[int, str]]]:
         """(doc, merged kinds) for each (text, sentence starts), in order. The docs
@@ -277,7 +279,7 @@ class Parser:
             self._zone = None
 
     def _enter(self, nlp: Any) -> None:
-        if self._zone is None and self._warm >= WARM_CHARS and hasattr(nlp, "memory_zone"):
+        if self._zone is None and self._warm >= (WARM_CHARS if self.warm_chars is None else self.warm_chars) and hasattr(nlp, "memory_zone"):
             self._zone = nlp.memory_zone()
             self._zone.__enter__()
             self._chars = 0

@@ -7,6 +7,8 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
+
 from humanize_lint import Linter, lint_text
 
 DOC = """# Call log
@@ -97,3 +99,21 @@ def test_a_byte_order_mark_kept_in_an_editors_buffer_reads_as_a_space() -> None:
     linter = Linter()
     (f,) = linter.lint("\ufeffThe renewal called again.\n", path="a.md")
     assert (f.text, f.doc_start, f.start_pos.column) == ("The renewal", 1, 2)
+
+
+def test_editor_parses_keep_the_vocab_flat(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A linter that stays warm (an editor's) parses inside spaCy memory zones from its
+    first lint: words typed once and never again do not pile up in the vocabulary."""
+    from humanize_lint import api as api_mod
+
+    monkeypatch.setattr(api_mod, "ZONE_CHARS", 2_000)
+    linter = Linter(discover=False)
+
+    def lint_many(first: int) -> int:
+        for i in range(first, first + 200):
+            linter.lint(f"The renewal Qzx{i}w{i * 7}v called about order {i}kq{i * 3} and is upset.\n", path="note.md")
+        nlp = next(iter(linter._models.values())).get()
+        return len(nlp.vocab.strings)
+
+    after_first = lint_many(0)
+    assert lint_many(10_000) - after_first < 150  # 200 texts bring about 600 new strings
