@@ -1,4 +1,5 @@
-"""YAML loading with positions: the only module that imports ``yaml``.
+"""YAML loading with positions (PyYAML itself is imported only by ``_yaml_loader``,
+on first need, and by ``humanize-lint config --format yaml``).
 
 Rule files and config files are loaded with a SafeLoader subclass that
 records the (line, column) of every mapping, mapping key and sequence item,
