@@ -560,7 +560,12 @@ def candidate_or_reason(tok: Token, merged: Mapping[int, str], rule: "PersonRule
 
 def _presence_place(lemma: str, rule: "PersonRule") -> bool:
     """A place where staff serve, or a solid compound whose head is one ("helpdesk", "hotline")."""
-    return lemma in rule.presence_places or any(lemma.endswith(p) and len(p) >= 4 and lemma != p for p in rule.presence_places if " " not in p)
+    return _place_word(lemma, rule.presence_places)
+
+
+@lru_cache(maxsize=65536)
+def _place_word(lemma: str, places: frozenset[str]) -> bool:
+    return lemma in places or any(lemma.endswith(p) and len(p) >= 4 and lemma != p for p in places if " " not in p)
 
 
 def is_acronym(text: str) -> bool:
