@@ -101,6 +101,13 @@ class _Runs(Sequence[tuple[int, int, str]]):
         return self._all()[i]
 
 
+# The characters a case-insensitive pattern matches to an ASCII letter that lower-casing
+# does not turn into that letter: "ſ" (long s) matches "s", "ı" and "İ" match "i". A form
+# can match with one of them in place of its letter while its first word, lower-cased, is
+# not among the text's words (every other character either way: a test checks them all).
+_FOLDS_TO_ASCII_RE = re.compile("[\u017f\u0131\u0130]")
+
+
 class Forms:
     """Every surface form of some lemmas: whole-word runs by set lookup, the
     few forms with an apostrophe or hyphen ("'re", "e-mail", "front desk") by regex."""
@@ -139,6 +146,8 @@ class Forms:
             return True
         if self.other is None or self.other_first.isdisjoint(words):
             return False
+        if _FOLDS_TO_ASCII_RE.search(text):
+            return self.other.search(text) is not None
         # Only the forms whose first word run is in the text can be in it: "in" alone
         # does not send a text through all of "brother-in-law", "half-sister" ...
         return any(self._first_re(w).search(text) is not None for w in self.other_first.intersection(words))
