@@ -123,7 +123,8 @@ class Contexts:
 
     def for_dir(self, directory: Path) -> Context:
         """The context for files in ``directory``: closest config, then CLI flags."""
-        got = self._by_given_dir.get(directory)
+        given = directory if directory.is_absolute() else Path(os.path.abspath(directory))  # (a library caller may change directory)
+        got = self._by_given_dir.get(given)
         if got is not None:
             return got
         resolved = directory.resolve()
@@ -131,7 +132,7 @@ class Contexts:
         if ctx is None:
             path = self.flags.config_file or config_mod.find(resolved, self._configs)
             ctx = self._by_dir[resolved] = self.by_key(path)
-        self._by_given_dir[directory] = ctx
+        self._by_given_dir[given] = ctx
         return ctx
 
     def all(self) -> list[Context]:

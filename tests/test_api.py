@@ -117,3 +117,20 @@ def test_editor_parses_keep_the_vocab_flat(monkeypatch: pytest.MonkeyPatch) -> N
 
     after_first = lint_many(0)
     assert lint_many(10_000) - after_first < 150  # 200 texts bring about 600 new strings
+
+
+def test_a_relative_directory_gets_the_config_of_the_current_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Contexts are kept by absolute directory: the same relative directory, asked from two
+    working directories (a library caller may change directory), gets each one's config."""
+    from humanize_lint.model import Report
+    from humanize_lint.runner import Contexts, Flags
+
+    for name in ("strict", "quiet"):
+        (tmp_path / name / "docs").mkdir(parents=True)
+        (tmp_path / name / ".humanize-lint.yaml").write_text("select: [HL]\n", encoding="utf-8")
+    contexts = Contexts(Flags(), Report())
+    monkeypatch.chdir(tmp_path / "strict")
+    first = contexts.for_dir(Path("docs"))
+    monkeypatch.chdir(tmp_path / "quiet")
+    second = contexts.for_dir(Path("docs"))
+    assert (first.key, second.key) == (tmp_path / "strict" / ".humanize-lint.yaml", tmp_path / "quiet" / ".humanize-lint.yaml")
