@@ -113,9 +113,8 @@ class Contexts:
         self.flags = flags
         self.report = report
         self._by_config: dict[Optional[Path], Context] = {}
-        self._by_dir: dict[Path, Context] = {}
         self._by_given_dir: dict[Path, Context] = {}  # (as given: resolving a path reads every part of it)
-        self._configs: dict[Path, Optional[Path]] = {}  # config_mod.find's answers by directory
+        self._configs: dict[Path, Optional[Path]] = {}  # config_mod.find's answers by resolved directory
         # Pipelines by name; pass a dict to share loaded pipelines between Contexts
         # (the language server rebuilds its contexts when a config file changes).
         self._models: dict[Optional[str], LazyModel] = {} if models is None else models
@@ -127,12 +126,8 @@ class Contexts:
         got = self._by_given_dir.get(given)
         if got is not None:
             return got
-        resolved = directory.resolve()
-        ctx = self._by_dir.get(resolved)
-        if ctx is None:
-            path = self.flags.config_file or config_mod.find(resolved, self._configs)
-            ctx = self._by_dir[resolved] = self.by_key(path)
-        self._by_given_dir[given] = ctx
+        path = self.flags.config_file or config_mod.find(directory.resolve(), self._configs)
+        ctx = self._by_given_dir[given] = self.by_key(path)
         return ctx
 
     def all(self) -> list[Context]:
