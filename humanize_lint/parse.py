@@ -47,6 +47,10 @@ _AMPM = re.compile(r"(?i)^(?:am|pm|a\.m\.|p\.m\.)$")
 _DATE = re.compile(r"^\d{1,2}/\d{1,2}(?:/\d{2,4})?$")
 _TIME = re.compile(r"(?i)\d{1,2}(?::\d{2})?(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}")
 _MERGEABLE_RE = re.compile(r"[\d-]")
+# What a run of tokens needs for ``classify_run`` to give it a kind, or to start a time: a
+# hyphen or a digit (an ASCII one, or a non-ASCII character: ``str.isdigit`` and ``\d``
+# take some of those too).
+_RUN_MAY_MERGE_RE = re.compile(r"[0-9-]|[^\x00-\x7f]")
 # A chat channel's name: "#ask-people-team", "#wg-v2-telemetry" (merged like a hyphenated word).
 _CHANNEL_RE = re.compile(r"#[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+")
 _ID_RUN = re.compile(r"#?[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*")
@@ -126,10 +130,13 @@ class MergePlan:
     spans: list[tuple[int, int, str]] = field(default_factory=list)
 
     @classmethod
-    def of(cls, doc: Any) -> "MergePlan":
-        """The plan for a doc that is tokenized but not yet merged."""
-        streets = _streets(doc) if _STREET_RE.search(doc.text) else []
-        if not _MERGEABLE_RE.search(doc.text):
+    def of(cls, doc: Any, text: str | None = None) -> "MergePlan":
+        """The plan for a doc that is tokenized but not yet merged (``text``: its text,
+        when the caller has it: ``Doc.text`` joins every token's text again)."""
+        if text is None:
+            text = doc.text
+        streets = _streets(doc) if _STREET_RE.search(text) else []
+        if not _MERGEABLE_RE.search(text):
             return cls(streets)  # ids, times and hyphenated words all hold a digit or a hyphen
         toks = list(doc)
         n = len(toks)
@@ -143,7 +150,10 @@ class MergePlan:
             while j + 1 < n and not toks[j].whitespace_ and not toks[j + 1].is_space and toks[j + 1].text not in CLOSERS and toks[j].text not in OPENERS \
                     and toks[j + 1].lower_ not in ("'s", "’s", "'", "’"):
                 j += 1
-            run = doc[i : j + 1].text
+            run = text[toks[i].idx : toks[j].idx + len(toks[j].text)]  # (= doc[i : j + 1].text)
+            if not _RUN_MAY_MERGE_RE.search(run):
+                i = j + 1
+                continue  # (classify_run says None, and no time starts here)
             kind = classify_run(run)
             if kind is None and j == i and re.fullmatch(r"\d{1,2}(?::\d{2})?", run) and i + 1 < n and _AMPM.match(toks[i + 1].text):
                 found.append((i, i + 2, "time"))
@@ -212,7 +222,8 @@ def make_doc(nlp: Any, text: str, sentence_starts: Sequence[int] = ()) -> tuple[
     sentence start the parser keeps.
     """
     doc = nlp.make_doc(text)
-    plan = MergePlan.of(doc)
+    doc.user_data[TEXT_KEY] = text  # (the tokenizer and merges keep the text: see doc_text)
+    plan = MergePlan.of(doc, text)
     kinds = {doc[s].idx: kind for s, e, kind in plan.spans}
     if plan.spans:
         with doc.retokenize() as retok:
@@ -226,6 +237,17 @@ def make_doc(nlp: Any, text: str, sentence_starts: Sequence[int] = ()) -> tuple[
             if tok.idx in starts and tok.i > 0:
                 tok.is_sent_start = True
     return doc, kinds
+
+
+TEXT_KEY = "humanize_lint.text"
+
+
+def doc_text(doc: Any) -> str:
+    """``doc.text``, as ``make_doc`` kept it: spaCy's tokenizer keeps every character, and
+    merging tokens keeps the text, so it is the same string, without joining every
+    token's text again."""
+    got = doc.user_data.get(TEXT_KEY)
+    return doc.text if got is None else got
 
 
 # Parsed characters per spaCy memory zone.
@@ -262,7 +284,7 @@ class Parser:
         nlp = self.model.get()
         self._enter(nlp)
         prepared = [make_doc(nlp, text, starts) for text, starts in items]
-        n = sum(len(doc.text) for doc, _ in prepared)
+        n = sum(len(doc_text(doc)) for doc, _ in prepared)
         if self._zone is None:
             self._warm += n
         else:

@@ -185,14 +185,18 @@ def _inflections(lemma: str) -> set[str]:
     return out
 
 
-_POSSESSIVE_RE = re.compile(r"(?i)(?:(?<=\w)(?:'s|’s|'|’)(?![\w])|(?<![\w])(?:his|her|their)(?![\w]))")
+# (Each branch begins with a character and checks the one before it afterwards, so the
+# regex engine skips to the places where that character is: the same matches as
+# "(?<=\w)(?:'s|’s|'|’)(?!\w)|(?<!\w)(?:his|her|their)(?!\w)", a test checks.)
+_POSSESSIVE_RE = re.compile(r"(?i)['’](?<=\w['’])(?:s(?!\w)|(?!\w))|h(?<!\wh)(?:is|er)(?!\w)|t(?<!\wt)heir(?!\w)")
 _POSSESSIVE_WORDS = frozenset({"his", "her", "their"})
 
 
 def _has_possessive(text: str, words: set[str]) -> bool:
     """``_POSSESSIVE_RE.search(text)``, from the text's lower-cased word runs where that is the
-    same (ASCII text: no apostrophe, and none of the words, means no match)."""
-    if text.isascii() and "'" not in text:
+    same: with no apostrophe, a match is one of the words. (Not with a character that a
+    case-insensitive pattern matches to an ASCII letter while lower-casing does not: "hıs".)"""
+    if "'" not in text and "’" not in text and (text.isascii() or not _FOLDS_TO_ASCII_RE.search(text)):
         return not words.isdisjoint(_POSSESSIVE_WORDS)
     return _POSSESSIVE_RE.search(text) is not None
 # What a candidate starts with: an article, a determiner or counting word, a number or an
@@ -394,6 +398,7 @@ class CueGate:
         self.adverbs = frozenset(cues.presence_adverbs)
         self.places = frozenset(cues.presence_places)
         self.with_word = {w.lower(): Forms(lemmas) for w, lemmas in cues.with_word.items()}
+        self._with_words = frozenset(self.with_word)
         self.never_head = cues.never_head
         self.predicate_nouns = Forms(cues.predicate_nouns)
         self.linking = Forms(cues.linking)
@@ -474,7 +479,7 @@ class CueGate:
             for start, end in _verb_spans(self.giving, text, runs, present):
                 if _GIVING_AFTER_RE.match(text, end):
                     return f"'{text[start:end]}' before two objects"
-        for w, forms in self.with_word.items():
+        for w, forms in self.with_word.items() if not self._with_words.isdisjoint(present) else ():
             if w in present and forms.present(text, present):
                 # The word comes after its partner, a few words on: "apologized to",
                 # "spoke at length with", "let the transfer know".

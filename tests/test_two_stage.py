@@ -618,3 +618,157 @@ def test_lower_words_is_the_set_of_lower_cased_runs() -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
         assert lower_words(text) == set(map(str.lower, _WORD_RUN_RE.findall(text))), text
     assert lower_words("ΟΔΟΣ'Α") == {"οδος", "α"}  # (the whole text lower-cased would read "οδοσ'α")
+
+
+# -- shortcuts in the parse and judging stages ----------------------------------
+# Each reads less than the code it stands for and must give the same answer.
+
+_JUDGING_EXTRA = [
+    "The 4pm rang to push to 5. When a cancel calls, offer a freeze. The bell rang.",
+    "Acct 4471-22 called back; table 12 is asking for the manager. INC0012345 is waiting.",
+    "The MQLs from the webinar want a demo, and the QBR is next week. An SDR emailed.",
+    "Customer ²³⁴ and acct ٤٥٦٧ asked again; the renewal’s wife texted.",
+    "  Leading spaces, then the renewal called.\n\nAnd the no-cool on Briarwood texted twice.",
+]
+
+
+@pytest.fixture(scope="module")
+def parsed_docs(linter: Linter) -> list:
+    """(doc, merged kinds, text) for the paragraphs of this repository's texts, parsed."""
+    from humanize_lint.parse import make_doc
+
+    nlp = linter.model.get()
+    texts = [p for _, text, _, _ in _in_repo_texts() for p in text.split("\n\n") if p.strip()][:3000] + _JUDGING_EXTRA
+    prepared = [make_doc(nlp, t) for t in texts]
+    docs = list(nlp.pipe([d for d, _ in prepared]))
+    return [(doc, merged, text) for doc, (_, merged), text in zip(docs, prepared, texts)]
+
+
+def test_doc_text_is_the_text_the_doc_was_made_from(parsed_docs: list) -> None:
+    """``doc_text`` gives what ``make_doc`` was given; spaCy's tokenizer, the merges and the
+    pipeline keep every character, so it is ``doc.text``."""
+    from humanize_lint.parse import doc_text
+
+    for doc, _, text in parsed_docs:
+        assert doc_text(doc) == doc.text == text
+
+
+def test_maybe_candidates_equals_asking_every_token(parsed_docs: list) -> None:
+    """``maybe_candidates`` reads parts of speech from the doc's arrays and asks only the
+    tokens of a part of speech a head can have; asking every token gives the same."""
+    from humanize_lint.kinds.person_evidence import _early_reason, maybe_candidates
+
+    nonempty = 0
+    for doc, merged, _ in parsed_docs:
+        doc.user_data.pop("humanize_lint.maybe_candidates", None)
+        want = [tok.i for tok in doc if merged.get(tok.idx) in ("labelled", "id") or _early_reason(tok, doc) is None]
+        assert maybe_candidates(doc, merged) == want, doc.text
+        nonempty += bool(want)
+    assert nonempty > 100
+
+
+def test_a_rule_of_numbers_finds_nothing_where_no_digit_can_be(parsed_docs: list) -> None:
+    """``PersonRule.check`` skips, for a rule that takes neither nouns nor times, every token
+    of a sentence without a digit (ASCII or not) unless it is an acronym: ``candidate``
+    says None to each of them."""
+    from humanize_lint.kinds.person_evidence import candidate, is_acronym, may_hold_number
+
+    rules = [pr for pr in _person_rules() if not pr.nouns and not pr.times]
+    assert rules, "the built-in rules have a rule of numbers alone (number-as-person)"
+    asked = found = 0
+    for doc, merged, text in parsed_docs:
+        for pr in rules:
+            for tok in doc:
+                got = candidate(tok, merged, pr)
+                found += got is not None
+                if not may_hold_number(text) and not is_acronym(tok.text):
+                    asked += 1
+                    assert got is None, (text, tok.text)
+    assert asked > 1000 and found > 5
+    assert may_hold_number("table ²") and may_hold_number("acct ٤٥") and may_hold_number("7") and not may_hold_number("no number here")
+
+
+def _person_rules() -> list:
+    from humanize_lint.engine import Linter as _Linter
+
+    return _Linter(list(rulepack.load().rules.values()), LazyModel(), segment=sources.segment).person
+
+
+def test_surface_subjects_reads_every_word_its_loop_would(parsed_docs: list) -> None:
+    """``surface_subjects`` looks only at the words ``_surface_verb_form`` lets through:
+    every word that passes the tests its loop starts with passes it too."""
+    from humanize_lint import wordnet
+    from humanize_lint.kinds.person_evidence import _IRREGULAR_PAST, _surface_verb_form
+
+    rule = next(pr for pr in _person_rules() if pr.nouns)
+    passed = 0
+    words = {tok.lower_ for doc, _, _ in parsed_docs for tok in doc} | {"rang", "rung", "called", "calls", "emailed", "texts", "phoned", "rings", "e-mailed"}
+    for low in words:
+        past = low.endswith("ed") or low in _IRREGULAR_PAST
+        third = low.endswith("s") and low[:-1] in rule.contact_verbs
+        loop_goes_on = (past or third) and low.isalpha() and low not in rule.contact_verbs and not wordnet.is_noun(low) \
+            and any(lemma in rule.contact_verbs for lemma in wordnet.verb_lemmas(low))
+        assert _surface_verb_form(low, rule.contact_verbs) == loop_goes_on, low
+        passed += loop_goes_on
+    assert passed >= 5
+
+
+def test_only_a_run_with_a_digit_or_hyphen_can_be_merged() -> None:
+    """``MergePlan.of`` skips a run of tokens that ``_RUN_MAY_MERGE_RE`` does not match:
+    ``classify_run`` gives every such run None, and no time starts there. Its kinds all
+    need a digit (``str.isdigit`` or ``\\d``) or a hyphen; the pattern takes every such
+    character (checked for every code point) and any non-ASCII one."""
+    import random
+    import re
+
+    from humanize_lint.parse import _RUN_MAY_MERGE_RE, classify_run
+
+    digitish = re.compile(r"\d")
+    for c in map(chr, range(0x110000)):
+        if c.isdigit() or c.isdecimal() or c.isnumeric() or digitish.match(c) or c == "-":
+            assert _RUN_MAY_MERGE_RE.match(c), hex(ord(c))
+    rng = random.Random(5)
+    pieces = ["acct", "A", "b", "#", "/", ":", "_", "pm", "am", "x", "St", "ending", "'s", ".", "4471", "22", "-", "²", "٤", "é", "2pm", "11:45", "Q3"]
+    kinds = 0
+    for _ in range(20000):
+        run = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 5)))
+        kind = classify_run(run)
+        kinds += kind is not None
+        if not _RUN_MAY_MERGE_RE.search(run):
+            assert kind is None and not re.fullmatch(r"\d{1,2}(?::\d{2})?", run), run
+    assert kinds > 1000
+
+
+def _possessive_texts(n: int) -> list[str]:
+    import random
+
+    rng = random.Random(11)
+    pieces = ["his", "HIS", "her", "Hers", "their", "THEIR", "theirs", "hıs", "hİs", "ſ", "'", "’", "'s", "’S", "s", "ſ", "x", "é", "_", "1",
+              " ", "-", "renewal", "h", "t", "heir", "is", "er", "\n", "o'clock", "rock 'n' roll", "ΟΔΟΣ"]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 9))) for _ in range(n)]
+
+
+def test_the_possessive_pattern_matches_its_plain_form() -> None:
+    """``_POSSESSIVE_RE`` begins each branch with a character, not a look-behind."""
+    import re
+
+    from humanize_lint.prefilter import _POSSESSIVE_RE
+
+    plain = re.compile(r"(?i)(?:(?<=\w)(?:'s|’s|'|’)(?![\w])|(?<![\w])(?:his|her|their)(?![\w]))")
+    hits = 0
+    for text in _possessive_texts(20000):
+        want = [m.span() for m in plain.finditer(text)]
+        assert [m.span() for m in _POSSESSIVE_RE.finditer(text)] == want, text
+        hits += bool(want)
+    assert hits > 5000
+
+
+def test_the_gates_possessive_check_equals_its_pattern_on_generated_text() -> None:
+    """The word-set shortcut of ``_has_possessive``, on ASCII and non-ASCII text alike."""
+    from humanize_lint.prefilter import _POSSESSIVE_RE, _has_possessive, lower_words
+
+    shortcut = 0
+    for text in _possessive_texts(20000):
+        assert _has_possessive(text, lower_words(text)) == (_POSSESSIVE_RE.search(text) is not None), text
+        shortcut += "'" not in text and "’" not in text
+    assert shortcut > 1000

@@ -95,8 +95,9 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from .. import wordnet
 from ..model import Rule, RuleError
 from . import LIST_OR_REF
+from ..parse import doc_text
 from ..prefilter import CueGate
-from .person_evidence import EVIDENCE, PRESENCE_VERBS, Candidate, Evidence, candidate, candidate_or_reason, corroborated, head_never_candidate, maybe_candidates, support, surface_callbacks, surface_subjects
+from .person_evidence import EVIDENCE, PRESENCE_VERBS, Candidate, Evidence, candidate, candidate_or_reason, corroborated, head_never_candidate, is_acronym, maybe_candidates, may_hold_number, support, surface_callbacks, surface_subjects
 
 NAME = "person-reference"
 
@@ -442,8 +443,12 @@ class PersonRule:
     def check(self, doc: Any, merged: Mapping[int, str], after: str = "") -> Iterator[Finding]:
         """Flagged candidates of one parsed sentence. ``after``: the text of the next sentence of the unit."""
         spans = []
+        numbers_only = not self.nouns and not self.times and not may_hold_number(doc_text(doc))
         for i in maybe_candidates(doc, merged):  # (candidate() says no to the others too)
-            cand = candidate(doc[i], merged, self)
+            tok = doc[i]
+            if numbers_only and not is_acronym(tok.text):
+                continue  # a rule of numbers alone: no number here, and no acronym head
+            cand = candidate(tok, merged, self)
             if cand is None:
                 continue
             found, _ = self.decide(cand, after)
@@ -468,7 +473,7 @@ class PersonRule:
             if passes is None:
                 if self._gate is None:
                     self._gate = CueGate(self.cues())
-                passes = self._gate.passes(doc.text)
+                passes = self._gate.passes(doc_text(doc))
             if passes:
                 yield Finding(cand, ev, None)
 

@@ -48,6 +48,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from .. import wordnet
+from ..parse import doc_text
 from ..prefilter import PHONE_RE as _PHONE_RE, SINGULAR_PERSONAL
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -449,9 +450,26 @@ def maybe_candidates(doc: Any, merged: Mapping[int, str]) -> list[int]:
     got = doc.user_data.get(key)
     if got is not None:
         return got
-    out = [tok.i for tok in doc if merged.get(tok.idx) in ("labelled", "id") or _early_reason(tok, doc) is None]
+    # Only a token of a part of speech in _MAYBE_POS, or a merged identifier, can pass: read
+    # from the doc's arrays, so that only those tokens are made into Token objects.
+    out = []
+    ids = _pos_ids()
+    for i, (pos, idx) in enumerate(doc.to_array(_POS_IDX).tolist()):
+        if merged.get(idx) in ("labelled", "id") or (pos in ids and _early_reason(doc[i], doc) is None):
+            out.append(i)
     doc.user_data[key] = out
     return out
+
+
+_POS_IDX: list[str] = ["POS", "IDX"]
+
+
+@lru_cache(maxsize=1)
+def _pos_ids() -> frozenset[int]:
+    """The symbol ids of ``_MAYBE_POS`` (as ``Doc.to_array`` gives a token's part of speech)."""
+    from spacy.parts_of_speech import IDS
+
+    return frozenset(IDS[p] for p in _MAYBE_POS)
 
 
 def _early_reason(tok: Token, doc: Any) -> str | None:
@@ -466,6 +484,20 @@ def _early_reason(tok: Token, doc: Any) -> str | None:
     if not _may_have_determiner(tok, doc):
         return "no article, number or demonstrative: most bare nouns in notes name things"
     return None
+
+
+_MAYBE_DIGIT_RE = re.compile(r"[0-9\x80-\U0010ffff]")
+
+
+def may_hold_number(text: str) -> bool:
+    """Whether a sentence may hold a digit: an ASCII digit or any non-ASCII character.
+
+    A rule that takes neither nouns nor times (``candidates: {nouns: false, times:
+    false}``) finds a candidate only through a number: an identifier (every merged one
+    holds a digit), a numbered phrase or a small number after its head ("table 12"), or
+    else through an acronym head. Without a digit, ``candidate`` is None for every other
+    token, so ``PersonRule.check`` need not ask."""
+    return _MAYBE_DIGIT_RE.search(text) is not None
 
 
 def candidate(tok: Token, merged: Mapping[int, str], rule: "PersonRule") -> Candidate | None:
@@ -545,7 +577,8 @@ def candidate_or_reason(tok: Token, merged: Mapping[int, str], rule: "PersonRule
         return "a short lower-case abbreviation nobody can classify"  # "the pt"
     if not _not_label(doc, end, start):
         return "a label or heading (a colon or dash follows)"
-    if "  " in doc[start:end].text or "\n" in doc[start:end].text:
+    phrase = doc[start:end].text
+    if "  " in phrase or "\n" in phrase:
         return "the phrase runs across removed markup"
     if det.lower_ in ("my", "our", "your") and not (time_head or any(merged.get(t.idx) == "time" for t in left)):
         return "the writer's or reader's own thing (my, our, your)"  # "my 3pm" is kept
@@ -1181,7 +1214,13 @@ def surface_subjects(doc: Any, merged: Mapping[int, str], rule: "PersonRule") ->
     or abstraction (or a coinage) counts: "the bell rang", "the phone rang", "the
     system emailed" stay things, and a verb the parse already gives a subject is left to
     ``subject_of``."""
-    for v in doc:
+    strings = doc.vocab.strings
+    lows = doc.to_array(_LOWER).tolist()
+    forms = {h for h in set(lows) if _surface_verb_form(strings[h], rule.contact_verbs)}
+    for i, h in enumerate(lows):
+        if h not in forms:
+            continue  # (the test on the word alone that the loop below starts with)
+        v = doc[i]
         low = v.lower_
         past = low.endswith("ed") or low in _IRREGULAR_PAST
         # "When a cancel calls, ...": after "a", "calls" cannot be a plural noun
@@ -1231,6 +1270,21 @@ def surface_subjects(doc: Any, merged: Mapping[int, str], rule: "PersonRule") ->
         yield got, Evidence("subject-of", f"it {v.text}", (v.text,), True)
 
 
+_LOWER: list[str] = ["LOWER"]
+
+
+@lru_cache(maxsize=65536)
+def _surface_verb_form(low: str, contact_verbs: frozenset[str]) -> bool:
+    """What ``surface_subjects`` asks of a word before it looks at its place: a past tense
+    or third person of a phoning verb, alphabetic, not a noun in WordNet ("rang",
+    "emailed", "calls" after "a"). A necessary condition for each word it reads."""
+    past = low.endswith("ed") or low in _IRREGULAR_PAST
+    third = low.endswith("s") and low[:-1] in contact_verbs
+    if not (past or third) or not low.isalpha() or low in contact_verbs or wordnet.is_noun(low):
+        return False
+    return any(l in contact_verbs for l in wordnet.verb_lemmas(low))
+
+
 def _surface_candidate(head: Token, start: int, end: int, kind: str, merged: Mapping[int, str], rule: "PersonRule") -> Candidate | None:
     """The candidate a surface rule reads from the words, or None: only a head WordNet files
     as an act, event, time or content, or a coinage (never a person, group, agent or thing)."""
@@ -1246,7 +1300,7 @@ def surface_callbacks(doc: Any, merged: Mapping[int, str], rule: "PersonRule") -
     """A phrase between a phoning verb and "back" that the parser got wrong ("Could you
     call both leads back today": "leads" taken for a verb): what is called back is
     someone. The same heads as ``surface_subjects``; things are recalled, not called back."""
-    if "back" not in doc.text.lower():
+    if "back" not in doc_text(doc).lower():
         return  # (a token "back" is needed; most sentences have none)
     for v in doc:
         if v.i + 1 >= len(doc) or doc[v.i + 1].lower_ not in ("the", "this", "that", "both", "two", "three"):
