@@ -51,7 +51,7 @@ from .kinds.person_evidence import is_acronym, support_context
 from .kinds.terms import Matchers
 from .model import Edit, Finding, Position, Rule, Segment, Severity, Unit
 from .parse import Parser
-from .prefilter import CANDIDATE_RE, CueGate, line_starts, parse_text, quote_masks, sentence_spans, speaker_starts
+from .prefilter import CueGate, line_starts, parse_text, quote_masks, sentence_spans, speaker_starts
 from .suggest import person_phrases
 
 KINDS = ("person-reference", "acronym", "identifier", "terms", "pattern")
@@ -236,7 +236,7 @@ class Linter:
         every = bool(self.matchers) or not self.options.prefilter
         gate = self.gate() if self.person and not every else None
         ptext = parse_text(seg.text)
-        if gate is not None and not (gate.passes(ptext) and CANDIDATE_RE.search(ptext)):
+        if gate is not None and not gate.admits(ptext):
             yield _Sentence(-1, seg.start, ptext, [], ""), _skip_reason(gate, ptext) if reasons else "skipped"
             return
         starts = speaker_starts(seg.text)
@@ -249,7 +249,7 @@ class Linter:
                 continue
             after = support_context(ptext[spans[i + 1][0] : spans[i + 1][1]]) if i + 1 < len(spans) else ""
             sent = _Sentence(-1, seg.start + cs, text, [x - cs for x in starts if cs <= x < ce], after)
-            if gate is not None and len(text) < len(ptext) and not (gate.passes(text) and CANDIDATE_RE.search(text)):  # (a one-sentence segment passed above)
+            if gate is not None and len(text) < len(ptext) and not gate.admits(text):  # (a one-sentence segment passed above)
                 yield sent, _skip_reason(gate, text) if reasons else "skipped"
             else:
                 yield sent, None

@@ -206,6 +206,18 @@ CANDIDATE_STARTS = ("the", "a", "an", "this", "that", "these", "those", "my", "o
 _STARTS = "|".join(CANDIDATE_STARTS)
 # A sentence could hold a candidate only if it has one of them or a digit.
 CANDIDATE_RE = re.compile(r"(?i)(?<![\w'’])(?:" + _STARTS + r")(?![\w'’])|\d")
+_CANDIDATE_START_WORDS = frozenset(CANDIDATE_STARTS)
+_A_AN = ("a", "an")
+_DIGIT_RE = re.compile(r"\d")
+
+
+def may_hold_candidate(text: str, words: set[str]) -> bool:
+    """``CANDIDATE_RE.search(text) is not None``, from ``words`` (``lower_words(text)``) where
+    that is the same: with no apostrophe the pattern's bounds are those of a word run, and
+    without "ſ", "ı" or "İ" its case-insensitive words are the lower-cased runs."""
+    if "'" in text or "’" in text or (not text.isascii() and _FOLDS_TO_ASCII_RE.search(text)):
+        return CANDIDATE_RE.search(text) is not None
+    return not words.isdisjoint(_CANDIDATE_START_WORDS) or _DIGIT_RE.search(text) is not None
 _SUBJECT_MARK_RE = re.compile(r"(?i:(?<![\w'’])(?:" + _STARTS + r")(?![\w'’]))|\d|(?<![\w])[A-Z]{2,}s(?![\w])")
 # Words that never come between a verb and the object it addresses, or start that object:
 # prepositions, and conjunctions that open a clause ("asked whether the fee ...").
@@ -404,12 +416,21 @@ class CueGate:
         self.linking = Forms(cues.linking)
         self._kin_words = cues.kin
         self._kin: Forms | None = None
-        # Every word some cue below needs in the sentence (the kin nouns aside, which need a
-        # possessive): a sentence with none of them and no possessive passes nothing.
-        needed: set[str] = set(self.words | self.adverbs | self.places | set(self.with_word))
-        for forms in (self.after, self.before, self.giving, self.through, self.predicate_nouns):
+        # Every word some cue below needs in the sentence, one of which each cue needs (the
+        # kin nouns need a possessive, a predicate noun "a" or "an" and a linking verb too): a
+        # sentence with none of them, no possessive and no predicate noun so placed passes
+        # nothing. A cue with a partner word needs a form of its verb, which is much rarer
+        # than its partner ("to", "for", "up").
+        needed: set[str] = set(self.words | self.adverbs | self.places)
+        for forms in (self.after, self.before, self.giving, self.through, *self.with_word.values()):
             needed |= forms.plain | forms.other_first
         self._needed = frozenset(needed)
+
+    def _predicate_noun_may_count(self, present: set[str]) -> bool:
+        """What the predicate-noun cue below needs among the words: a predicate noun, "a" or
+        "an", and a linking verb."""
+        return not self.linking.empty and not self.predicate_nouns.plain.isdisjoint(present) and not present.isdisjoint(_A_AN) \
+            and not self.linking.plain.isdisjoint(present)
 
     @property
     def kin(self) -> Forms:
@@ -433,10 +454,18 @@ class CueGate:
         """Whether ``text`` holds something some evidence needs, where it needs it."""
         return self.reason(text) is not None
 
-    def reason(self, text: str) -> str | None:
-        """The cue that lets ``text`` through (a few words, for ``explain``), or None."""
+    def admits(self, text: str) -> bool:
+        """``passes(text)`` and ``CANDIDATE_RE.search(text)``: what the cheap stage asks of a
+        segment or sentence. The candidate test goes first, from the word set both use."""
         present = lower_words(text)
-        if present.isdisjoint(self._needed) and not _has_possessive(text, present):
+        return may_hold_candidate(text, present) and self.reason(text, present) is not None
+
+    def reason(self, text: str, present: set[str] | None = None) -> str | None:
+        """The cue that lets ``text`` through (a few words, for ``explain``), or None.
+        ``present``: ``lower_words(text)``, when the caller has it."""
+        if present is None:
+            present = lower_words(text)
+        if present.isdisjoint(self._needed) and not self._predicate_noun_may_count(present) and not _has_possessive(text, present):
             return None
         runs = _Runs(text)  # (start, end, lower-cased) of each word, built on first need
         she = not present.isdisjoint(SINGULAR_PERSONAL)

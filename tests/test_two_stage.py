@@ -772,3 +772,22 @@ def test_the_gates_possessive_check_equals_its_pattern_on_generated_text() -> No
         assert _has_possessive(text, lower_words(text)) == (_POSSESSIVE_RE.search(text) is not None), text
         shortcut += "'" not in text and "’" not in text
     assert shortcut > 1000
+
+
+def test_the_candidate_test_from_the_word_set_equals_its_pattern() -> None:
+    """``may_hold_candidate`` answers from the word set where that is the same as
+    ``CANDIDATE_RE``; generated texts with apostrophes, digits (ASCII or not) and the
+    characters a case-insensitive pattern folds to ASCII letters."""
+    import random
+
+    from humanize_lint.prefilter import CANDIDATE_RE, CANDIDATE_STARTS, lower_words, may_hold_candidate
+
+    rng = random.Random(13)
+    pieces = [*CANDIDATE_STARTS, "THE", "An", "tHis", "thıs", "thİs", "ſix", "'", "’", "_", "x", "é", "Ärzte", "٤", "²", "7", " ", "\n", "-", "renewal", "at", "then"]
+    hits = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) + rng.choice(("", " ")) for _ in range(rng.randint(0, 6)))
+        want = CANDIDATE_RE.search(text) is not None
+        assert may_hold_candidate(text, lower_words(text)) == want, text
+        hits += want
+    assert 2000 < hits < 19000
