@@ -517,8 +517,8 @@ def _spells_out(short: str, words: Sequence[str]) -> bool:
             continue
         for k in range(1, min(len(letters) + 3, len(words) - i) + 1):
             span = words[i : i + k]
-            if any(x.lower() in FUNCTION_WORDS for x in span):
-                break  # a long form is a run of content words ("go-to-market" is one)
+            if span[-1].lower() in FUNCTION_WORDS:
+                break  # a long form is a run of content words ("go-to-market" is one); (the words before were tested as k grew)
             if _initials_strict(short, span) and _initials_match(short, span) and span[-1][:1].lower() == letters[-1] or (
                 k == 1 and re.split(r"[-/]", span[0].lower())[-1][:1] == letters[-1] and _initials_strict(short, span)
             ):
@@ -587,10 +587,18 @@ class _Context:
     acr: AcronymRule
     unit: Unit
     seg: Segment
-    shouting: list[tuple[int, int]]
     title_case: bool
     is_last_lines: Callable[[int], bool]
     spelled_out: Callable[[], frozenset[str]] = frozenset
+    _shouting: list[tuple[int, int]] | None = None
+
+    @property
+    def shouting(self) -> list[tuple[int, int]]:
+        """The segment's runs of shouting (``_shouting_spans``), found on first need: most
+        candidates are decided by a reason before the shouting one."""
+        if self._shouting is None:
+            self._shouting = _shouting_spans(self.seg.text, self.acr)
+        return self._shouting
 
 
 def _reason_known(ctx: _Context, u: Use) -> str:
@@ -1185,7 +1193,6 @@ def analyse(acr: AcronymRule, unit: Unit, segments: Sequence[Segment], defined_a
             acr=acr,
             unit=unit,
             seg=seg,
-            shouting=_shouting_spans(seg.text, acr),
             title_case=False,
             is_last_lines=lambda off: off >= tail_start,
             spelled_out=spelled_out,
