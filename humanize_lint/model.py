@@ -18,12 +18,13 @@ from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any, Iterable, Mapping
+from .lazyre import lazy
 
 
 # Control characters (C0, DEL, C1), line and paragraph separators, the bidirectional
 # formatting characters that reorder what a terminal shows (U+202A-E, U+2066-9), and lone
 # surrogates (a mail file's bytes that are not UTF-8, a JSON escape), which no terminal shows.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_CONTROL = lazy(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def visible(text: str) -> str:
@@ -360,7 +361,7 @@ class Finding:
         return (self.path, self.start_pos.line, self.start_pos.column, self.rule.code)
 
 
-_DIGITS = re.compile(r"\d{3,}")
+_DIGITS = lazy(r"\d{3,}")
 MAX_PHRASES = 20000  # distinct phrases remembered for the summary's top list
 MAX_KEPT_ERRORS = 1000  # input errors kept for the report; the rest are only counted
 

@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Sequence
 
+from .lazyre import lazy
 from . import wordnet
 
 # Words that never label an identifier ("at 10", "is 84", "called 3 times").
@@ -43,21 +44,21 @@ dialed dialled phone phoned text texted got get gets took take takes gave give m
 )
 # Units and times that a number after them measures ("5 min", "page 2" is a label but "2 pages" a count).
 UNITS = frozenset("min mins minute minutes hr hrs hour hours day days week weeks month months mo yr yrs year years sec secs am pm x kg lb lbs km mi ft cm mm gb mb tb".split())
-_AMPM = re.compile(r"(?i)^(?:am|pm|a\.m\.|p\.m\.)$")
-_DATE = re.compile(r"^\d{1,2}/\d{1,2}(?:/\d{2,4})?$")
-_TIME = re.compile(r"(?i)\d{1,2}(?::\d{2})?(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}")
-_MERGEABLE_RE = re.compile(r"[\d-]")
+_AMPM = lazy(r"(?i)^(?:am|pm|a\.m\.|p\.m\.)$")
+_DATE = lazy(r"^\d{1,2}/\d{1,2}(?:/\d{2,4})?$")
+_TIME = lazy(r"(?i)\d{1,2}(?::\d{2})?(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}")
+_MERGEABLE_RE = lazy(r"[\d-]")
 # What a run of tokens needs for ``classify_run`` to give it a kind, or to start a time: a
 # hyphen or a digit (an ASCII one, or a non-ASCII character: ``str.isdigit`` and ``\d``
 # take some of those too).
-_RUN_MAY_MERGE_RE = re.compile(r"[0-9-]|[^\x00-\x7f]")
+_RUN_MAY_MERGE_RE = lazy(r"[0-9-]|[^\x00-\x7f]")
 # A chat channel's name: "#ask-people-team", "#wg-v2-telemetry" (merged like a hyphenated word).
-_CHANNEL_RE = re.compile(r"#[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+")
-_ID_RUN = re.compile(r"#?[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*")
-_MEASURE = re.compile(r"\d+(?:st|nd|rd|th|s|k|m|ft|mo|yr|yrs|hr|hrs|min|mins|lb|lbs|kg|gb|mb|x\d+|[a-z]{1,2})", re.IGNORECASE)
+_CHANNEL_RE = lazy(r"#[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+")
+_ID_RUN = lazy(r"#?[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*")
+_MEASURE = lazy(r"\d+(?:st|nd|rd|th|s|k|m|ft|mo|yr|yrs|hr|hrs|min|mins|lb|lbs|kg|gb|mb|x\d+|[a-z]{1,2})", re.IGNORECASE)
 # The commonest street suffixes in the USPS abbreviation (Publication 28, appendix C1).
 STREET_SUFFIXES = frozenset("St Ave Rd Blvd Dr Ln Ct Pl Ter Cir Pkwy Hwy Sq Trl".split())
-_STREET_RE = re.compile(r"\b[A-Z][a-z]+\.? (?:%s)\b" % "|".join(sorted(STREET_SUFFIXES)))
+_STREET_RE = lazy(r"\b[A-Z][a-z]+\.? (?:%s)\b" % "|".join(sorted(STREET_SUFFIXES)))
 CLOSERS = frozenset(",.;:!?)]}\"'’”")
 OPENERS = frozenset("([{\"'‘“")
 

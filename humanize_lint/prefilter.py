@@ -24,12 +24,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
+from .lazyre import lazy
 from .parse import classify_run
 
 if TYPE_CHECKING:  # pragma: no cover
     from .kinds.person import Cues
 
-_QUOTE_RE = re.compile(r'"[^"\n]{1,300}"|“[^”\n]{1,300}”|(?<![\w])\'[^\'\n]{3,200}\'(?![\w])')
+_QUOTE_RE = lazy(r'"[^"\n]{1,300}"|“[^”\n]{1,300}”|(?<![\w])\'[^\'\n]{3,200}\'(?![\w])')
 
 
 def quote_masks(text: str) -> list[tuple[int, int]]:
@@ -39,10 +40,10 @@ def quote_masks(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _QUOTE_RE.finditer(text)]
 
 
-_WORD_RUN_RE = re.compile(r"\w+")
+_WORD_RUN_RE = lazy(r"\w+")
 # A phone number (North American shapes, with or without the area code in brackets): never a
 # record the text could mean a person by (``person_evidence._identifier_ok``).
-PHONE_RE = re.compile(r"(?:\+?1[-. ])?\(?\d{3}\)?[-. /]\d{3}[-. ]\d{4}|\b1-8\d\d-|\d{3}/\d{3}-\d{4}")
+PHONE_RE = lazy(r"(?:\+?1[-. ])?\(?\d{3}\)?[-. /]\d{3}[-. ]\d{4}|\b1-8\d\d-|\d{3}/\d{3}-\d{4}")
 # A group head may be a "she" or "he" (``person_evidence._pronoun_refers_back``).
 SINGULAR_PERSONAL = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
 
@@ -105,7 +106,7 @@ class _Runs(Sequence[tuple[int, int, str]]):
 # does not turn into that letter: "ſ" (long s) matches "s", "ı" and "İ" match "i". A form
 # can match with one of them in place of its letter while its first word, lower-cased, is
 # not among the text's words (every other character either way: a test checks them all).
-_FOLDS_TO_ASCII_RE = re.compile("[\u017f\u0131\u0130]")
+_FOLDS_TO_ASCII_RE = lazy("[\u017f\u0131\u0130]")
 
 
 class Forms:
@@ -188,7 +189,7 @@ def _inflections(lemma: str) -> set[str]:
 # (Each branch begins with a character and checks the one before it afterwards, so the
 # regex engine skips to the places where that character is: the same matches as
 # "(?<=\w)(?:'s|’s|'|’)(?!\w)|(?<!\w)(?:his|her|their)(?!\w)", a test checks.)
-_POSSESSIVE_RE = re.compile(r"(?i)['’](?<=\w['’])(?:s(?!\w)|(?!\w))|h(?<!\wh)(?:is|er)(?!\w)|t(?<!\wt)heir(?!\w)")
+_POSSESSIVE_RE = lazy(r"(?i)['’](?<=\w['’])(?:s(?!\w)|(?!\w))|h(?<!\wh)(?:is|er)(?!\w)|t(?<!\wt)heir(?!\w)")
 _POSSESSIVE_WORDS = frozenset({"his", "her", "their"})
 
 
@@ -205,10 +206,10 @@ def _has_possessive(text: str, words: set[str]) -> bool:
 CANDIDATE_STARTS = ("the", "a", "an", "this", "that", "these", "those", "my", "our", "your", "both", "two", "three", "four", "five", "six")
 _STARTS = "|".join(CANDIDATE_STARTS)
 # A sentence could hold a candidate only if it has one of them or a digit.
-CANDIDATE_RE = re.compile(r"(?i)(?<![\w'’])(?:" + _STARTS + r")(?![\w'’])|\d")
+CANDIDATE_RE = lazy(r"(?i)(?<![\w'’])(?:" + _STARTS + r")(?![\w'’])|\d")
 _CANDIDATE_START_WORDS = frozenset(CANDIDATE_STARTS)
 _A_AN = ("a", "an")
-_DIGIT_RE = re.compile(r"\d")
+_DIGIT_RE = lazy(r"\d")
 
 
 def may_hold_candidate(text: str, words: set[str]) -> bool:
@@ -218,24 +219,24 @@ def may_hold_candidate(text: str, words: set[str]) -> bool:
     if "'" in text or "’" in text or (not text.isascii() and _FOLDS_TO_ASCII_RE.search(text)):
         return CANDIDATE_RE.search(text) is not None
     return not words.isdisjoint(_CANDIDATE_START_WORDS) or _DIGIT_RE.search(text) is not None
-_SUBJECT_MARK_RE = re.compile(r"(?i:(?<![\w'’])(?:" + _STARTS + r")(?![\w'’]))|\d|(?<![\w])[A-Z]{2,}s(?![\w])")
+_SUBJECT_MARK_RE = lazy(r"(?i:(?<![\w'’])(?:" + _STARTS + r")(?![\w'’]))|\d|(?<![\w])[A-Z]{2,}s(?![\w])")
 # Words that never come between a verb and the object it addresses, or start that object:
 # prepositions, and conjunctions that open a clause ("asked whether the fee ...").
 _NOT_BEFORE_OBJECT = r"(?!(?i:about|to|for|with|on|in|at|from|of|into|over|by|after|before|up|out|off|down|through|around|regarding|re|whether|if|because|although|unless)(?![\w'’-]))"
 # What an object or recipient starts with, right after its verb (a word or two may come
 # between: "call back the renewal", "call acct 2208", "call A/C 990-1123"); never "a": people
 # addressed are definite.
-_OBJECT_AFTER_RE = re.compile(r"(?:[ \t\r\n]+" + _NOT_BEFORE_OBJECT + r"[\w'’/-]+){0,2}?[ \t\r\n]+(?:(?i:(?:the|this|that|these|those|both|two|three|four|five|six)(?![\w'’]))|(?i:my|our|your)[ \t]+[\w#-]*\d|[\w#-]*\d)")
+_OBJECT_AFTER_RE = lazy(r"(?:[ \t\r\n]+" + _NOT_BEFORE_OBJECT + r"[\w'’/-]+){0,2}?[ \t\r\n]+(?:(?i:(?:the|this|that|these|those|both|two|three|four|five|six)(?![\w'’]))|(?i:my|our|your)[ \t]+[\w#-]*\d|[\w#-]*\d)")
 # What the object of a preposition starts with when it could be a candidate: an article,
 # a determiner, a number or an identifier; "my", "our", "your" only before a time ("my 3pm").
-_OBJECT_AFTER_PREP_RE = re.compile(r"[ \t\r\n]+(?:(?i:(?:the|a|an|this|that|these|those|both|two|three|four|five|six)(?![\w'’]))|(?i:my|our|your)[ \t]+[\w#-]*\d|(?:[\w./]+[ \t]+(?:(?i:no\.?|number|id|ending|ending in)[ \t]+)?)?\#?[\w#-]*\d|[A-Z]{2,}s?(?![\w'’]))")
+_OBJECT_AFTER_PREP_RE = lazy(r"[ \t\r\n]+(?:(?i:(?:the|a|an|this|that|these|those|both|two|three|four|five|six)(?![\w'’]))|(?i:my|our|your)[ \t]+[\w#-]*\d|(?:[\w./]+[ \t]+(?:(?i:no\.?|number|id|ending|ending in)[ \t]+)?)?\#?[\w#-]*\d|[A-Z]{2,}s?(?![\w'’]))")
 # An acronym plural right after a verb: "walked MQLs through".
-_ACRONYMS_AFTER_RE = re.compile(r"[ \t\r\n]+[A-Z]{2,}s(?![\w'’])")
+_ACRONYMS_AFTER_RE = lazy(r"[ \t\r\n]+[A-Z]{2,}s(?![\w'’])")
 _PREPOSITIONS = frozenset({"to", "with", "on", "from", "for", "w"})
 # A list of phrases: a comma, "and", "or", "&" or a slash between them.
-_LISTED_RE = re.compile(r"(?i),|&|/|(?<![\w'’])(?:and|or|plus)(?![\w'’])")
+_LISTED_RE = lazy(r"(?i),|&|/|(?<![\w'’])(?:and|or|plus)(?![\w'’])")
 _PARTICLES = frozenset({"out", "back", "up"})
-_PREPOSITION_AFTER_RE = re.compile(r"[ \t]+(?:to|with|on|for|from)(?![\w'’])")
+_PREPOSITION_AFTER_RE = lazy(r"[ \t]+(?:to|with|on|for|from)(?![\w'’])")
 
 
 def _after_preposition(text: str, at: int) -> int:
@@ -250,22 +251,22 @@ def _after_preposition(text: str, at: int) -> int:
 # after its head, the start of the second: "send the renewal a card", "text #4412 the
 # link"; not "mailed on 10/12", "sent the label for acct 8868-36 to ..." (``addressee_of``
 # wants the second object's first word right after the head).
-_GIVING_AFTER_RE = re.compile(
+_GIVING_AFTER_RE = lazy(
     r"[ \t\r\n]+(?:(?i:(?:the|this|that|these|those|my|our|your|both|two|three)(?![\w'’]))|(?:" + _NOT_BEFORE_OBJECT + r"[\w'’-]+[ \t]+)?[\w#-]*\d[\w#/:.-]*)"
     r"(?:[ \t]+" + _NOT_BEFORE_OBJECT + r"(?!(?i:who|which|that|whom)(?![\w'’-]))[\w'’#/:.&-]+){0,8}?"
     r"[ \t]+(?:(?i:a|an|the|some|our|my|your|his|her|their|both)(?![\w'’])|\$?\d)"
 )
-_BE_BEFORE_RE = re.compile(r"(?i)(?<![\w'’])(?:is|are|was|were|be|been|being|am|'s|’s|wait|waits|waiting|waited|sit|sits|sitting|stand|stands|standing|hold|holding)(?:[ \t]+[\w'’]+)?[ \t]+$")
-_PLACE_BEFORE_RE = re.compile(r"(?i)(?<![\w'’])(?:in|at|on)(?:[ \t]+[\w'’-]+){0,3}?[ \t]+$")
+_BE_BEFORE_RE = lazy(r"(?i)(?<![\w'’])(?:is|are|was|were|be|been|being|am|'s|’s|wait|waits|waiting|waited|sit|sits|sitting|stand|stands|standing|hold|holding)(?:[ \t]+[\w'’]+)?[ \t]+$")
+_PLACE_BEFORE_RE = lazy(r"(?i)(?<![\w'’])(?:in|at|on)(?:[ \t]+[\w'’-]+){0,3}?[ \t]+$")
 # The word before a verb that says its subject is a pronoun, or that it is a noun ("an email").
-_PRONOUN_SUBJECT_RE = re.compile(r"(?i)(?<![\w'’])(?:i|you|we|they|he|she|it|who|which|that)(?:[ \t]+(?:will|would|can|could|should|may|might|must|shall|do|does|did|also|just|then|not|never|still|always|often|usually|already|has|have|had))*[ \t]+$|(?:'ll|’ll|'d|’d|'ve|’ve)[ \t]+$")
+_PRONOUN_SUBJECT_RE = lazy(r"(?i)(?<![\w'’])(?:i|you|we|they|he|she|it|who|which|that)(?:[ \t]+(?:will|would|can|could|should|may|might|must|shall|do|does|did|also|just|then|not|never|still|always|often|usually|already|has|have|had))*[ \t]+$|(?:'ll|’ll|'d|’d|'ve|’ve)[ \t]+$")
 # A preposition right before a word makes it a noun ("over email", "on leave", "of contact");
 # not "to", which may start an infinitive the subject still governs ("wants to call").
-_NOUN_OR_PREPOSITION_BEFORE_RE = re.compile(
+_NOUN_OR_PREPOSITION_BEFORE_RE = lazy(
     r"(?i)(?<![\w'’-])(?:over|via|by|in|on|with|for|of|from|about|into|through|per|during|under|without|upon|"
     r"a|an|the|your|our|my|his|her|their|its|this|that|each|every|any|no)[ \t]+$"
 )
-_NOUN_BEFORE_RE = re.compile(r"(?i)(?<![\w'’])(?:a|an|the|your|our|my|his|her|their|its|this|that|each|every|any|no)[ \t]+$")
+_NOUN_BEFORE_RE = lazy(r"(?i)(?<![\w'’])(?:a|an|the|your|our|my|his|her|their|its|this|that|each|every|any|no)[ \t]+$")
 
 
 # How far back the patterns anchored at a cue look (they end at the cue; a few words).
@@ -277,7 +278,7 @@ _WITH_WINDOW = 8
 # A bare verb form right after a noun phrase that starts with a determiner is a noun ("the
 # PIP email", "a 20 min call", "the on-call engineer"): a singular subject takes "calls",
 # "called" or an auxiliary ("the renewal will call"), a plural one ends in -s ("two MQLs call").
-_DET_PHRASE_BEFORE_RE = re.compile(
+_DET_PHRASE_BEFORE_RE = lazy(
     r"(?i)(?:^|(?<=[^\w'’]))(?P<pre>[\w'’]+[ \t]+)?(?:the|a|an|this|that|your|our|my|his|her|their|its|each|every|any|no)"
     r"(?:[ \t]+[\w'’:.-]+){0,2}?[ \t]+$"
 )
@@ -309,7 +310,7 @@ _FUNCTION = (
 )
 _NP_WORD = r"(?!" + _FUNCTION + r")[a-z][a-z'’-]*"
 _NP_MODIFIER = r"(?!(?i:" + _FUNCTION + r"))[A-Za-z][\w'’-]*"
-_SUBJECT_NP_RE = re.compile(
+_SUBJECT_NP_RE = lazy(
     r"(?:^|(?<=[^\w'’-]))(?P<det>(?i:the|a|an|this|that|these|those|my|our|your))[ \t]+(?:" + _NP_MODIFIER + r"[ \t]+){0,3}?"
     r"(?P<head>" + _NP_WORD + r")[ \t]+(?:(?i:just|also|still|already|then|never|not|always|often|usually|again|really|will|would|can|"
     r"could|should|may|might|must|did|does|do|has|have|had|is|are|was|were|been)[ \t]+)*$"
@@ -320,7 +321,7 @@ _CLAUSE_OPENERS = frozenset({
 })
 # The noun phrase after a verb or preposition: a determiner, up to three lower-case words and
 # the head, which ends at punctuation, the end, or a function word.
-_OBJECT_NP_RE = re.compile(
+_OBJECT_NP_RE = lazy(
     r"[ \t\r\n]+(?i:the|this|that|these|those|both|a|an)[ \t]+(?:" + _NP_WORD + r"[ \t]+){0,3}?(?P<head>" + _NP_WORD + r")"
     r"(?=[ \t]*(?:[.,;:!?)\]]|$)|[ \t]+(?:of|to|for|in|on|at|with|about|and|or|that|who|whom|which|if|when|before|after|until|by|"
     r"from|as|so|because|but|while|whether|into|via|through|back|today|tomorrow|now|again|asap|please)(?![\w'’]))"
@@ -331,7 +332,7 @@ _OBJECT_NP_RE = re.compile(
 # yesterday called") or before "who" ("the upgrade who").
 _SUBJECT_WINDOW = 8
 _WHO_WINDOW = 5
-_MARK_WORD_RE = re.compile(r"(?i:" + _STARTS + r")|[\w#-]*\d[\w#-]*|[A-Z]{2,}s")
+_MARK_WORD_RE = lazy(r"(?i:" + _STARTS + r")|[\w#-]*\d[\w#-]*|[A-Z]{2,}s")
 _CLAUSE_BREAK = frozenset(".;:!?")
 # Markup and punctuation around a word ("`the", "(the", "**two").
 _MARK_PUNCT = ",()[]{}<>\"'“”‘’`*_~"
@@ -339,7 +340,7 @@ _MARK_PUNCT = ",()[]{}<>\"'“”‘’`*_~"
 
 # A possessive right before a kin noun, a word or two between: "the renewal's (new) wife",
 # "and his wife"; the owner, when it is a plain word ("the customer's wife": never a candidate).
-_KIN_OWNER_RE = re.compile(r"(?:(?P<owner>[A-Za-z][\w-]*)?(?:'s|’s|'|’)|(?<![\w'’])(?i:his|her|their))(?:[ \t]+[\w'’-]+){0,2}?[ \t]+$")
+_KIN_OWNER_RE = lazy(r"(?:(?P<owner>[A-Za-z][\w-]*)?(?:'s|’s|'|’)|(?<![\w'’])(?i:his|her|their))(?:[ \t]+[\w'’-]+){0,2}?[ \t]+$")
 
 
 def _mark_near(text: str, start: int, window: int = _SUBJECT_WINDOW) -> bool:
@@ -565,7 +566,7 @@ def _verb_spans(forms: "Forms", text: str, runs: Sequence[tuple[int, int, str]],
             yield a, b
 
 
-_HYPHENATED_RE = re.compile(r"#?[A-Za-z]+(?:-[A-Za-z]+)+")
+_HYPHENATED_RE = lazy(r"#?[A-Za-z]+(?:-[A-Za-z]+)+")
 # The brackets, quotes and marks around a word that the tokenizer always splits off as
 # tokens of their own (not an apostrophe: "'re", "nothin'"; not a full stop: "s.", "co.";
 # not a colon or semicolon: ":)").
@@ -608,8 +609,8 @@ def in_merged_word(text: str, start: int, end: int) -> bool:
 # Sentence ends: . ! ? (and closing quotes or brackets), space, then a capital; or, as terse
 # notes write, a word of three letters or more or a number, ". ", and a lower-case word
 # ("no dial tone on line 2. spoke w/ #88213").
-_SENT_END_RE = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z])|(?:(?<=[a-z]{3})|(?<=\d))[.!?][ \t]+(?=[a-z]+\b)|\n[ \t]*\n\s*")
-_ABBREV_RE = re.compile(
+_SENT_END_RE = lazy(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z])|(?:(?<=[a-z]{3})|(?<=\d))[.!?][ \t]+(?=[a-z]+\b)|\n[ \t]*\n\s*")
+_ABBREV_RE = lazy(
     r"(?i)(?:^|[^\w.])(?:mr|mrs|ms|mx|dr|prof|st|sr|jr|rev|gen|capt|col|lt|sgt|hon|fr|vs|etc|approx|appt|acct|accts|dept|est|no|nos|"
     r"inc|ltd|co|corp|bros|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|"
     r"tel|ext|ref|fig|figs|vol|ch|sec|pp|ave|blvd|rd|mt|ft|hr|hrs|min|mins|max|att|attn|cf|viz|al|[a-z]|(?:[a-z]\.)+[a-z])\.$"
@@ -636,8 +637,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_SPEAKER_RE = re.compile(r"(?m)^[ \t]*(?:\[[^\]\n]{1,25}\][ \t]*|\d{1,2}:\d{2}(?::\d{2})?[ \t]+)[\w .'-]{1,30}:[ \t]")
-_LABEL_RE = re.compile(r"(?im)^[ \t]*(?:note|notes|update|fyi|edit|ps|internal note|summary|next steps?|outcome|resolution|status|action|issue)[ \t]*:[ \t]")
+_SPEAKER_RE = lazy(r"(?m)^[ \t]*(?:\[[^\]\n]{1,25}\][ \t]*|\d{1,2}:\d{2}(?::\d{2})?[ \t]+)[\w .'-]{1,30}:[ \t]")
+_LABEL_RE = lazy(r"(?im)^[ \t]*(?:note|notes|update|fyi|edit|ps|internal note|summary|next steps?|outcome|resolution|status|action|issue)[ \t]*:[ \t]")
 
 
 # No-break spaces ("&nbsp;" in HTML, U+00A0 typed or pasted, the figure and narrow ones):
@@ -646,7 +647,7 @@ _NO_BREAK_SPACES = {0xA0: " ", 0x2007: " ", 0x202F: " "}
 # C1 control characters (U+0080-U+009F) in text are windows-1252 bytes that were read as
 # Latin-1 somewhere upstream (an export, a mail gateway): "doesn\x92t" is "doesn’t". Each
 # is read as its windows-1252 character (a space where that code page has none).
-_C1_RE = re.compile("[\x80-\x9f]")
+_C1_RE = lazy("[\x80-\x9f]")
 _C1_AS_CP1252 = {b: (bytes([b]).decode("cp1252", "replace").replace("\ufffd", " ")) for b in range(0x80, 0xA0)}
 _SPACES_AND_C1 = {**_NO_BREAK_SPACES, **_C1_AS_CP1252}
 
@@ -668,7 +669,7 @@ def speaker_starts(text: str) -> list[int]:
     return [m.end() for rx in (_SPEAKER_RE, _LABEL_RE) for m in rx.finditer(text)]
 
 
-_LINE_START_RE = re.compile(r"\n[ \t]*(?=\S)")
+_LINE_START_RE = lazy(r"\n[ \t]*(?=\S)")
 
 
 def line_starts(text: str) -> list[int]:
@@ -677,7 +678,7 @@ def line_starts(text: str) -> list[int]:
     return [m.end() for m in _LINE_START_RE.finditer(text)]
 
 
-_DIGIT_RE = re.compile(r"\d")
+_DIGIT_RE = lazy(r"\d")
 
 
 def requires_digit(pattern: str) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from .lazyre import lazy
 
 NAME_STYLES = ("full", "first", "title-last")
 _TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr", "prof")
@@ -126,16 +127,16 @@ _NOT_NAME_WORDS = frozenset(
 )
 # Lower-case particles allowed between the capitalised words of a name ("Ana de Souza").
 _PARTICLES = frozenset("de da do dos das del della di du van von der den la le bin ibn al el ter ten y".split())
-_TITLE_WORD = re.compile(r"(?i)(mr|mrs|ms|miss|mx|dr|prof)\.?")
-_NAME_WORD = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
-_INITIAL = re.compile(r"[^\W\d_]\.")
+_TITLE_WORD = lazy(r"(?i)(mr|mrs|ms|miss|mx|dr|prof)\.?")
+_NAME_WORD = lazy(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
+_INITIAL = lazy(r"[^\W\d_]\.")
 
-_GREETING = re.compile(
+_GREETING = lazy(
     r"[ \t]*(?i:hi|hello|hey|hiya|dear|greetings|good\s+(?:morning|afternoon|evening)|morning|afternoon|evening)"
     r"[ \t]+(?P<name>[^,!:;\n\u2013\u2014]{1,80}?)[ \t]*(?:[,!:;\u2013\u2014]|[ \t]-|$)",
     re.MULTILINE,
 )
-_CLOSING = re.compile(
+_CLOSING = lazy(
     r"[ \t]*(?:thanks(?:\s+(?:again|so\s+much|a\s+lot|in\s+advance|for\s+[^\n]{1,60}?))?"
     r"|thank\s+you(?:\s+(?:again|so\s+much|very\s+much|in\s+advance|for\s+[^\n]{1,60}?))?"
     r"|many\s+thanks|cheers|best|best\s+regards|best\s+wishes|kind\s+regards|warm\s+regards|warmest\s+regards"
@@ -143,7 +144,7 @@ _CLOSING = re.compile(
     r"|all\s+the\s+best|respectfully|take\s+care|thx|--)[ \t]*[,.!]?[ \t]*$",
     re.IGNORECASE,
 )
-_LABEL = re.compile(
+_LABEL = lazy(
     r"^[ \t>*_\-\u2022]*(?:\*\*|__)?"
     r"(?:customer|client|caller|contact|requester|requestor|account[ \t]+holder|policy[ \t]*holder|cardholder|member)"
     r"(?:[ \t]+(?:name|person))?"
@@ -151,7 +152,7 @@ _LABEL = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 # Where a label's value stops: punctuation, an e-mail address, or a gap left by HTML tags.
-_VALUE_END = re.compile(r"[,;(\[<|/\u2013\u2014*]|[ \t]-[ \t]|\t|[ \t]{2,}")
+_VALUE_END = lazy(r"[,;(\[<|/\u2013\u2014*]|[ \t]-[ \t]|\t|[ \t]{2,}")
 # After a signature's name line, at most this many further lines (job title, company, phone).
 _MAX_SIGNATURE_TAIL = 4
 

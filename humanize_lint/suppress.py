@@ -53,6 +53,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Mapping, Sequence
 
+from .lazyre import lazy
 from .model import Document, Finding, HumanizeLintError, InputError, Rule
 from .sources.html import CODE_ELEMENTS, element_spans
 from .sources.text import split_lines
@@ -71,20 +72,20 @@ __all__ = [
 ACTIONS = ("disable", "disable-line", "disable-next-line", "enable")
 DIRECTIVE_FORMATS = ("markdown", "text", "html")
 
-_COMMENT = re.compile(r"<!--(\s*)humanize-lint(?=[\s:-])(.*?)-->", re.DOTALL | re.IGNORECASE)
-_COMMENT_VERB = re.compile(r"\s*(?::\s*|-|\s)\s*([A-Za-z][A-Za-z-]*)?", re.IGNORECASE)
-_PLAIN = re.compile(r"(?<![\w-])humanize-lint:[ \t]*(disable-next-line|disable-line|disable|enable)(?![\w-])", re.IGNORECASE)
+_COMMENT = lazy(r"<!--(\s*)humanize-lint(?=[\s:-])(.*?)-->", re.DOTALL | re.IGNORECASE)
+_COMMENT_VERB = lazy(r"\s*(?::\s*|-|\s)\s*([A-Za-z][A-Za-z-]*)?", re.IGNORECASE)
+_PLAIN = lazy(r"(?<![\w-])humanize-lint:[ \t]*(disable-next-line|disable-line|disable|enable)(?![\w-])", re.IGNORECASE)
 # A word after "humanize-lint:" in plain text: a directive when it is one of ACTIONS, a
 # misspelt one when it is close to one (reported), prose otherwise ("humanize-lint: a
 # linter", "humanize-lint: enabled by default": an English form of a directive is prose).
-_PLAIN_WORD = re.compile(r"(?<![\w-])humanize-lint:[ \t]*([de][a-z-]*)(?![\w-])", re.IGNORECASE)
-_INFLECTED_ACTION = re.compile(r"(?:dis)?enabl(?:es|ed|ing|ement)|disabl(?:es|ed|ing|ement)|disablement", re.IGNORECASE)
-_REASON = re.compile(r"(?:^|\s)--(?:\s|$)")
-_PLAIN_CLOSERS = re.compile(r"\s*(?:\*/|-->|#\}|%\}|\}\})")
-_TOKEN = re.compile(r"[^\s,]+")
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_BACKTICKS = re.compile(r"`+")
-_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})(.*)$")
+_PLAIN_WORD = lazy(r"(?<![\w-])humanize-lint:[ \t]*([de][a-z-]*)(?![\w-])", re.IGNORECASE)
+_INFLECTED_ACTION = lazy(r"(?:dis)?enabl(?:es|ed|ing|ement)|disabl(?:es|ed|ing|ement)|disablement", re.IGNORECASE)
+_REASON = lazy(r"(?:^|\s)--(?:\s|$)")
+_PLAIN_CLOSERS = lazy(r"\s*(?:\*/|-->|#\}|%\}|\}\})")
+_TOKEN = lazy(r"[^\s,]+")
+_ID = lazy(r"[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_BACKTICKS = lazy(r"`+")
+_FENCE = lazy(r"[ \t]*(`{3,}|~{3,})(.*)$")
 _HTML_CODE_TAGS = CODE_ELEMENTS  # (an HTML document blanks the same ones)
 
 

@@ -110,6 +110,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
+from ..lazyre import lazy
 from ..acronym_data import Knowledge, load as load_knowledge
 from .. import wordnet
 from ..model import Rule, RuleError, Segment, Unit
@@ -178,23 +179,23 @@ def check_expansions(exps: Mapping[str, Any], path: str, where: tuple[int, int])
 # "(?<![\w&])[A-Z]"): the same matches, but the regex engine can then skip straight to the
 # places where that character is, not try the whole pattern at every position (about four
 # times faster over prose). tests/test_two_stage.py compares each with its plain form.
-_ACRONYM_RE = re.compile(r"([A-Z](?<![\w\-/.@#$&'’][A-Z])[A-Z0-9&]*[A-Z0-9])(s?)(?![\w\-/@&])(?!\.[A-Za-z0-9])(?![’'](?![sS]\b)[A-Za-z0-9])")
-_WORD_RE = re.compile(r"[\w][\w'’-]*")
-_CAPS_TOKEN_RE = re.compile(r"[A-Z](?<![\w&][A-Z])[A-Z0-9&'’]*(?![\w&])")
-_ROMAN_RE = re.compile(r"(?=[IVX]{2,})X{0,3}(?:IX|IV|V?I{0,3})")
-_PERIOD_RE = re.compile(r"FY\d{2}(?:\d{2})?|H[12]|Q[1-4]|V\d{1,2}|[A-Z]\d{2,}|A[0-6]")
+_ACRONYM_RE = lazy(r"([A-Z](?<![\w\-/.@#$&'’][A-Z])[A-Z0-9&]*[A-Z0-9])(s?)(?![\w\-/@&])(?!\.[A-Za-z0-9])(?![’'](?![sS]\b)[A-Za-z0-9])")
+_WORD_RE = lazy(r"[\w][\w'’-]*")
+_CAPS_TOKEN_RE = lazy(r"[A-Z](?<![\w&][A-Z])[A-Z0-9&'’]*(?![\w&])")
+_ROMAN_RE = lazy(r"(?=[IVX]{2,})X{0,3}(?:IX|IV|V?I{0,3})")
+_PERIOD_RE = lazy(r"FY\d{2}(?:\d{2})?|H[12]|Q[1-4]|V\d{1,2}|[A-Z]\d{2,}|A[0-6]")
 _COMPASS = frozenset(
     ["NE", "NW", "SE", "SW", "NNE", "ENE", "ESE", "SSE", "SSW", "WSW", "WNW", "NNW"]
 )
 _THREE_POINT_COMPASS = frozenset(c for c in _COMPASS if len(c) == 3)
 # Parting words before a signature ("Thanks, KF"): the closings of a letter.
-_VALEDICTION_RE = re.compile(
+_VALEDICTION_RE = lazy(
     r"(?i)\b(?:thanks|thank you|thx|thanx|tks|ty|regards|best|cheers|sincerely|rgds|yours|kind regards|best regards|warm regards|many thanks|ta)\b[\s,.!-]*$"
 )
 # Legal forms after a company name (ISO 20275 abbreviations in English-language use).
 _LEGAL_FORMS = ("Inc", "Corp", "Co", "Corporation", "Company", "LLC", "LLP", "LP", "Ltd", "Limited", "PLC", "plc", "AG", "SA", "SpA", "SPA", "GmbH", "NV", "BV", "AB", "ASA", "Oyj", "Pty", "KK", "INC", "CORP", "CO", "LTD")
 # Up to three capitalised words of the name, then maybe a comma: "ABB Ltd", "DLJ Capital Funding, Inc.", "ECS, LLC".
-_LEGAL_SUFFIX_RE = re.compile(r"^(?:\s+[A-Z][\w&'-]*(?![\w&'-])){0,3}(?:\s*,\s*|\s+)(?:" + "|".join(_LEGAL_FORMS) + r"|L\.L\.C|L\.P|S\.A|N\.V|B\.V)\b\.?")
+_LEGAL_SUFFIX_RE = lazy(r"^(?:\s+[A-Z][\w&'-]*(?![\w&'-])){0,3}(?:\s*,\s*|\s+)(?:" + "|".join(_LEGAL_FORMS) + r"|L\.L\.C|L\.P|S\.A|N\.V|B\.V)\b\.?")
 _LEGAL_FORM_SET = frozenset(f.upper() for f in _LEGAL_FORMS)
 # "talked with Frank at NYISO.", "bought 500 from COH", "agreements with KCS and ...": an
 # organisation after a preposition of place or company, with no determiner, ending the phrase.
@@ -203,36 +204,36 @@ _LEGAL_FORM_SET = frozenset(f.upper() for f in _LEGAL_FORMS)
 # does ("a member of ISDA", "trades on EOL", "between ETOL and RMT", "sold to AEP"): the bare
 # object of one, ending its phrase, is a name. Jargon with a long form in ``expansions`` ("by
 # EOD", "escalate to L2", "noted in CRM") never gets here.
-_ORG_PREP_BEFORE_RE = re.compile(r"(?:^|[^\w])(at|with|from|w/|between|among|amongst|within|via|of|on|as|than|including|versus|vs\.?|into|across|throughout|near|to|in|for|like|such as)\s+$")
-_COORDINATED_BEFORE_RE = re.compile(r"(?:\b[A-Z][A-Z0-9&]+\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*/\s*|\s*&\s+))+$")
+_ORG_PREP_BEFORE_RE = lazy(r"(?:^|[^\w])(at|with|from|w/|between|among|amongst|within|via|of|on|as|than|including|versus|vs\.?|into|across|throughout|near|to|in|for|like|such as)\s+$")
+_COORDINATED_BEFORE_RE = lazy(r"(?:\b[A-Z][A-Z0-9&]+\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*/\s*|\s*&\s+))+$")
 # Words before "of" that take a bare noun after it ("a kind of ACH", "out of SLA").
-_BARE_OF_BEFORE_RE = re.compile(r"(?i)\b(?:kind|kinds|type|types|sort|sorts|form|out|instead|because|lack|proof)\s+of\s+$")
-_PHRASE_END_AFTER_RE = re.compile(
+_BARE_OF_BEFORE_RE = lazy(r"(?i)\b(?:kind|kinds|type|types|sort|sorts|form|out|instead|because|lack|proof)\s+of\s+$")
+_PHRASE_END_AFTER_RE = lazy(
     r"^(?:\s*[.,;:!?)(\n]|\s+-\s|\s*$|\s+(?:and|or|on|in|for|about|to|at|by|with|from|of|as|but|so|if|when|since|because|through|under|until"
     r"|today|yesterday|tomorrow|last|this|next|is|are|was|were|has|have|had|will|would|can|could|should|may|might|must|did|does|who|which|that|a|an|the)\b)"
 )
-_DETERMINER_RE = re.compile(r"(?i)(?:^|[^\w])(?:the|a|an|our|your|their|his|her|my|its|this|that|these|those|each|every|any|no|per)\s+(?:[a-z][\w-]*\s+)?$")
-_CLOCK_RE = re.compile(r"(?i)(?:\b\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|\b\d{3,4}|\bnoon|\bmidnight)\s*[(\[]?\s*$")
-_AMOUNT_AFTER_RE = re.compile(r"^\s?[$€£¥]?\d")
-_AMOUNT_BEFORE_RE = re.compile(r"\d[\d,.]*\s?(?:[kKmM]|bn)?\s?$")
-_DISTANCE_BEFORE_RE = re.compile(r"(?i)(?:\d\s*(?:mi|miles?|km|kilometers?|kilometres?|nm|nautical miles?|m|ft|feet|yards?|blocks?|degrees?|°)\.?|\bwinds?|\bheading|\bbearing|\bdirection|\bwinds? from the)\s+$")
-_STANDARD_NUMBER_RE = re.compile(r"^ (\d{1,5})(?![\d/:.,]\d|[\w%])(?!\s*(?:hours?|hrs?|h|days?|weeks?|months?|years?|minutes?|mins?|business|calendar|am|pm|a\.m|p\.m|x|times|percent|per)\b)")
+_DETERMINER_RE = lazy(r"(?i)(?:^|[^\w])(?:the|a|an|our|your|their|his|her|my|its|this|that|these|those|each|every|any|no|per)\s+(?:[a-z][\w-]*\s+)?$")
+_CLOCK_RE = lazy(r"(?i)(?:\b\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|\b\d{3,4}|\bnoon|\bmidnight)\s*[(\[]?\s*$")
+_AMOUNT_AFTER_RE = lazy(r"^\s?[$€£¥]?\d")
+_AMOUNT_BEFORE_RE = lazy(r"\d[\d,.]*\s?(?:[kKmM]|bn)?\s?$")
+_DISTANCE_BEFORE_RE = lazy(r"(?i)(?:\d\s*(?:mi|miles?|km|kilometers?|kilometres?|nm|nautical miles?|m|ft|feet|yards?|blocks?|degrees?|°)\.?|\bwinds?|\bheading|\bbearing|\bdirection|\bwinds? from the)\s+$")
+_STANDARD_NUMBER_RE = lazy(r"^ (\d{1,5})(?![\d/:.,]\d|[\w%])(?!\s*(?:hours?|hrs?|h|days?|weeks?|months?|years?|minutes?|mins?|business|calendar|am|pm|a\.m|p\.m|x|times|percent|per)\b)")
 # Three or more digits right after the acronym, not an amount of something ("FAS 133", "EB 861",
 # "TP #5564"; not "SC 20mw", "VNG 10,000 dth", "COB 9/14/01").
-_LABELLED_NUMBER_RE = re.compile(r"^ {1,2}#?(?!(?:19|20)\d\d\b)(\d{3,})(?![\d/:.,]\d|[\w%])(?!\s*(?:hours?|hrs?|days?|weeks?|months?|years?|minutes?|mins?|am|pm|a\.m|p\.m|x|times|percent|per|mw|mwh|kw|dth|mmbtu|bbl|units?|people|users)\b)")
+_LABELLED_NUMBER_RE = lazy(r"^ {1,2}#?(?!(?:19|20)\d\d\b)(\d{3,})(?![\d/:.,]\d|[\w%])(?!\s*(?:hours?|hrs?|days?|weeks?|months?|years?|minutes?|mins?|am|pm|a\.m|p\.m|x|times|percent|per|mw|mwh|kw|dth|mmbtu|bbl|units?|people|users)\b)")
 # A standard's or product's name and number that end their phrase: punctuation, "and"/"or", a
 # closing bracket or the end of the segment after the number ("certifications like SOC 2.",
 # "(SOC 2, pen-tests)", "SAML 2 or OIDC"). A count or a score goes on to what it counts.
-_PHRASE_END_AFTER_NUMBER_RE = re.compile(r"(?:[.,;:!?)\]]|\s+(?:and|or)\b|\s*$)")
+_PHRASE_END_AFTER_NUMBER_RE = lazy(r"(?:[.,;:!?)\]]|\s+(?:and|or)\b|\s*$)")
 # What follows a standard's name and number ("SOC 2 Type II", "SOC 2 report", "PCI 4 compliance").
-_STANDARD_WORD_RE = re.compile(r"(?i)\s+(?:type|compliance|compliant|report|reports|audit|audits|certification|certified|attestation|standard|requirements?)\b")
-_TICKER_RE = re.compile(r"\(\s*[A-Z][A-Za-z]{1,9}\s*:\s*$")
-_POSTAL_AFTER_RE = re.compile(r"^,?\s+(?:\d{5}(?:-\d{4})?|\d{4}|[A-Z]\d[A-Z] ?\d[A-Z]\d)\b")
+_STANDARD_WORD_RE = lazy(r"(?i)\s+(?:type|compliance|compliant|report|reports|audit|audits|certification|certified|attestation|standard|requirements?)\b")
+_TICKER_RE = lazy(r"\(\s*[A-Z][A-Za-z]{1,9}\s*:\s*$")
+_POSTAL_AFTER_RE = lazy(r"^,?\s+(?:\d{5}(?:-\d{4})?|\d{4}|[A-Z]\d[A-Z] ?\d[A-Z]\d)\b")
 # Unit symbols written in capitals after a number ("20 KB", "18 MW", "8500 MT"): an SI
 # prefix with bytes, watts, watt-hours, hertz, volts or volt-amperes, and the metric units
 # people capitalise.
-_UNIT_RE = re.compile(r"[KMGTP](?:B|W|WH|HZ|V|VA)|KG|KM|MT|CM|MM|BCF|MCF|BTU")
-_CITY_BEFORE_RE = re.compile(r"(?<![\w])[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*,\s*$")
+_UNIT_RE = lazy(r"[KMGTP](?:B|W|WH|HZ|V|VA)|KG|KM|MT|CM|MM|BCF|MCF|BTU")
+_CITY_BEFORE_RE = lazy(r"(?<![\w])[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*,\s*$")
 
 
 def _base_of(word: str) -> str:
@@ -421,25 +422,25 @@ def _long_form_after(short: str, after: str) -> bool:
 
 
 _ACR = r"([A-Z][A-Za-z0-9&]*[A-Z0-9])(s?)"
-_ACR_TOKEN_RE = re.compile(r"([A-Z](?<![\w&][A-Z])[A-Za-z0-9&]*[A-Z0-9])(s?)(?![\w&])")  # (first character first: see _ACRONYM_RE)
-_STANDS_FOR_AFTER_RE = re.compile(r"[*_`]*\s*(?:stands for|is short for|is an abbreviation (?:for|of)|is the abbreviation (?:for|of))\s*\S")
-_MEANS_AFTER_RE = re.compile(r"[*_`]*\s*(?:means|refers to|=)\s*\S")
-_IS_A_AFTER_RE = re.compile(r"[*_`]*\s+(?:is|are)\s+(?:a|an|the|our|when|where|any)\s+[a-z]")
+_ACR_TOKEN_RE = lazy(r"([A-Z](?<![\w&][A-Z])[A-Za-z0-9&]*[A-Z0-9])(s?)(?![\w&])")  # (first character first: see _ACRONYM_RE)
+_STANDS_FOR_AFTER_RE = lazy(r"[*_`]*\s*(?:stands for|is short for|is an abbreviation (?:for|of)|is the abbreviation (?:for|of))\s*\S")
+_MEANS_AFTER_RE = lazy(r"[*_`]*\s*(?:means|refers to|=)\s*\S")
+_IS_A_AFTER_RE = lazy(r"[*_`]*\s+(?:is|are)\s+(?:a|an|the|our|when|where|any)\s+[a-z]")
 # A short form in parentheses after its long form, quoted or after "or" (contracts, finance):
 # 'investor owned utilities (or "IOUs")', 'fair market value ("common FMV")', '(the "SLA")'.
-_QUOTED_SHORT_BEFORE_RE = re.compile(r"\(\s*(?:(?:or|aka|i\.e\.,?|the|hereinafter|hereafter|collectively)\s+)?(?:[\"“'‘]\s*(?:([A-Za-z]+)\s+)?|(?<=or )|(?<=aka )|(?<=hereinafter )|(?<=hereafter ))$")
-_QUOTED_SHORT_AFTER_RE = re.compile(r"s?\s*[\"”'’]?\s*\)")
-_SHORT_FOR_AFTER_RE = re.compile(r",?\s*\(?\s*short for\s+\S")
-_FOR_SHORT_AFTER_RE = re.compile(r"\)?,?\s*for short\b")
-_SEP_AFTER_RE = re.compile(r"[*_`]*\s*(?::|—|–|\s-\s|\s--\s)\s*[*_`]*([A-Za-z][^\n]{3,100})")
-_SEP_BEFORE_RE = re.compile(r"(?:[:—–]|\s-\s|\s--\s|,\s*or|,?\s+aka|,?\s+also known as|,\s*abbreviated(?: as)?)\s*[*_`]*$")
+_QUOTED_SHORT_BEFORE_RE = lazy(r"\(\s*(?:(?:or|aka|i\.e\.,?|the|hereinafter|hereafter|collectively)\s+)?(?:[\"“'‘]\s*(?:([A-Za-z]+)\s+)?|(?<=or )|(?<=aka )|(?<=hereinafter )|(?<=hereafter ))$")
+_QUOTED_SHORT_AFTER_RE = lazy(r"s?\s*[\"”'’]?\s*\)")
+_SHORT_FOR_AFTER_RE = lazy(r",?\s*\(?\s*short for\s+\S")
+_FOR_SHORT_AFTER_RE = lazy(r"\)?,?\s*for short\b")
+_SEP_AFTER_RE = lazy(r"[*_`]*\s*(?::|—|–|\s-\s|\s--\s)\s*[*_`]*([A-Za-z][^\n]{3,100})")
+_SEP_BEFORE_RE = lazy(r"(?:[:—–]|\s-\s|\s--\s|,\s*or|,?\s+aka|,?\s+also known as|,\s*abbreviated(?: as)?)\s*[*_`]*$")
 # What _SEP_BEFORE_RE's separators end with, once the spaces and markup after them are
 # stripped: a text that ends with none of these cannot match (the search tries every
 # position of a 200-character text, so it is tried only after this check).
 _SEP_TRAILING = "*_`\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"  # markup, and what \s matches
 _SEP_ENDS = (":", "—", "–", "-", "or", "aka", "as", "abbreviated")
-_GLOSSARY_HEAD_RE = re.compile(r"[\s>]*(?:(?:[-*+]|\d+[.)])\s+)?[*_`]*$")
-_GLOSSARY_AFTER_RE = re.compile(r"[*_`]*\s*(?::|—|–|-|--)\s*[*_`]*[A-Za-z(]\S*(?:\s+\S+){1,}")
+_GLOSSARY_HEAD_RE = lazy(r"[\s>]*(?:(?:[-*+]|\d+[.)])\s+)?[*_`]*$")
+_GLOSSARY_AFTER_RE = lazy(r"[*_`]*\s*(?::|—|–|-|--)\s*[*_`]*[A-Za-z(]\S*(?:\s+\S+){1,}")
 
 
 def find_definitions(text: str, kind: str = "paragraph", unit_text: str = "", start: int = 0) -> list[tuple[int, str]]:
@@ -677,7 +678,7 @@ def _reason_standard(ctx: _Context, u: Use) -> str:
 
 _MONTH_ABBREVIATIONS = frozenset(m.lower() for m in calendar.month_abbr if m) | {"sept"}
 # A form field's value that is a code: letters and digits mixed, or five or more digits.
-_FIELD_VALUE_AFTER_RE = re.compile(r"[ \t]*[:#=][ \t]*(?:[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*\d[A-Za-z0-9-]*|[A-Za-z0-9-]*\d[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*|\d{5,})[ \t]*(?:$|\n)")
+_FIELD_VALUE_AFTER_RE = lazy(r"[ \t]*[:#=][ \t]*(?:[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*\d[A-Za-z0-9-]*|[A-Za-z0-9-]*\d[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*|\d{5,})[ \t]*(?:$|\n)")
 
 
 def _reason_place_or_value(ctx: _Context, u: Use) -> str:
@@ -706,7 +707,7 @@ def _reason_place_or_value(ctx: _Context, u: Use) -> str:
     return ""
 
 
-_PLACE_PREPOSITION_BEFORE_RE = re.compile(r"\b(?:in|from|to|near|across|outside|throughout)\s+$")
+_PLACE_PREPOSITION_BEFORE_RE = lazy(r"\b(?:in|from|to|near|across|outside|throughout)\s+$")
 
 
 def _other_code_in_line(text: str, u: Use, codes: frozenset[str]) -> bool:
@@ -765,7 +766,7 @@ def _reason_name_spelled_out(ctx: _Context, u: Use) -> str:
     return "name spelled out" if u.base in ctx.spelled_out() else ""
 
 
-_TITLE_PHRASE_RE = re.compile(r"[A-Z](?<![\w&][A-Z])[a-z][\w'’]*(?:[ \t]+(?:of|and|for|the|de|&|[A-Z][a-z][\w'’]*))+")
+_TITLE_PHRASE_RE = lazy(r"[A-Z](?<![\w&][A-Z])[a-z][\w'’]*(?:[ \t]+(?:of|and|for|the|de|&|[A-Z][a-z][\w'’]*))+")
 _SMALL_WORDS = frozenset(["of", "and", "for", "the", "de", "&"])
 
 
@@ -972,9 +973,9 @@ def _bare_after_name_preposition(before: str, after: str, u: Use) -> str:
 _AUXILIARIES = frozenset("be is are was were been being have has had do does did will would shall should can could may might must".split())
 # A capitalised name, then "aka" or "known as" (a definition, which spells the acronym out, was
 # found before any reason is asked).
-_ALIAS_BEFORE_RE = re.compile(r"[A-Z](?<!\w[A-Z])(?<![.!?]\s[A-Z])[a-z][\w'’-]*\s*[,(]?\s*(?:aka|a\.k\.a\.?|also known as|known as|formerly|d/b/a|dba)\s+$")
+_ALIAS_BEFORE_RE = lazy(r"[A-Z](?<!\w[A-Z])(?<![.!?]\s[A-Z])[a-z][\w'’-]*\s*[,(]?\s*(?:aka|a\.k\.a\.?|also known as|known as|formerly|d/b/a|dba)\s+$")
 # Up to two lower-case words after the acronym: the noun it modifies, maybe after an adjective.
-_MODIFIED_AFTER_RE = re.compile(r" ([a-z][a-z'-]+)(?: ([a-z][a-z'-]+))?")
+_MODIFIED_AFTER_RE = lazy(r" ([a-z][a-z'-]+)(?: ([a-z][a-z'-]+))?")
 
 
 def _modifies_a_noun(after: str) -> bool:
@@ -1025,8 +1026,8 @@ def _names_a_body_of_people(after: str) -> str:
     return second if second and wordnet.is_adjective(first) and not wordnet.is_noun(first) and _names_people(second) else ""
 
 
-_CLAUSE_START_BEFORE_RE = re.compile(r"(?:^|[.!?;:]\s+|\b(?:and|but|that|which|because|since|if|when|while|until|after|before)\s+)[\s*_>-]*$")
-_FINITE_AFTER_RE = re.compile(r"^\s+(?:[a-z]+ly\s+)?(?:(has|have|had|will|would|could|should|can|may|might|must|did|does|do|is|are|was|were)\s+(?:not\s+|also\s+|already\s+|just\s+|now\s+|never\s+|still\s+)?)?([a-z]+)\b(?!['’-])")
+_CLAUSE_START_BEFORE_RE = lazy(r"(?:^|[.!?;:]\s+|\b(?:and|but|that|which|because|since|if|when|while|until|after|before)\s+)[\s*_>-]*$")
+_FINITE_AFTER_RE = lazy(r"^\s+(?:[a-z]+ly\s+)?(?:(has|have|had|will|would|could|should|can|may|might|must|did|does|do|is|are|was|were)\s+(?:not\s+|also\s+|already\s+|just\s+|now\s+|never\s+|still\s+)?)?([a-z]+)\b(?!['’-])")
 
 
 def _acts(before: str, after: str) -> str:
@@ -1070,7 +1071,7 @@ def _coordinated_with_name(ctx: _Context, text: str, u: Use) -> str:
     return ""
 
 
-_LIST_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|or|&)\s+")
+_LIST_SPLIT_RE = lazy(r"\s*,\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|or|&)\s+")
 
 
 def _in_name_list(text: str, u: Use) -> bool:
@@ -1275,7 +1276,7 @@ def sentence_of(u: Use) -> tuple[int, str]:
 
 
 # A capitalised word (not opening a sentence) within the three words before a candidate.
-_NAME_BEFORE_RE = re.compile(r"(?<![.!?:\n]\s)(?<!^)\b[A-Z][a-z][\w'’.-]*(?:\s+\S+){0,2}\s+$")
+_NAME_BEFORE_RE = lazy(r"(?<![.!?:\n]\s)(?<!^)\b[A-Z][a-z][\w'’.-]*(?:\s+\S+){0,2}\s+$")
 # Labels of named entities that make capitals part of a name.
 _NAME_LABELS = frozenset(["ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "NORP", "WORK_OF_ART", "LAW", "PERSON"])
 

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
+from ..lazyre import lazy
 from .. import wordnet
 from ..parse import doc_text
 from ..prefilter import PHONE_RE as _PHONE_RE, SINGULAR_PERSONAL
@@ -77,7 +78,7 @@ _COMPLEMENT_HEADS = frozenset({"want", "need", "like", "prefer", "have", "get", 
 _PREP_ABBREVIATIONS = {"w/": "with", "w": "with", "wth": "with"}
 # Verbs of phoning: what is phoned is someone at a number, never a document ("call the claim back").
 _PHONE_VERBS = frozenset({"call", "phone", "ring"})
-_PERSON_PRONOUN_RE = re.compile(r"(?i)(?<![\w'’])(?:he|she|him|her|his|hers|himself|herself)(?![\w'’])")
+_PERSON_PRONOUN_RE = lazy(r"(?i)(?<![\w'’])(?:he|she|him|her|his|hers|himself|herself)(?![\w'’])")
 # Verbs whose object can only be someone (so a document-like head is still a stand-in): "thanked the claim".
 PERSON_ONLY_OBJECTS = frozenset({"thank", "reassure", "console", "greet", "calm", "persuade", "convince"})
 # Verbs of being somewhere ("is at the counter", "waiting in the lobby").
@@ -486,7 +487,7 @@ def _early_reason(tok: Token, doc: Any) -> str | None:
     return None
 
 
-_MAYBE_DIGIT_RE = re.compile(r"[0-9\x80-\U0010ffff]")
+_MAYBE_DIGIT_RE = lazy(r"[0-9]|[^\x00-\x7f]")  # (a negated class: a range up to U+10FFFF takes milliseconds to compile)
 
 
 def may_hold_number(text: str) -> bool:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator, Sequence
 
+from ..lazyre import lazy
 from ..model import Document, HumanizeLintError, InputError, InputNote, Segment, Unit, line_starts_of
 from . import html, markdown, records, text
 
@@ -716,9 +717,9 @@ def units(document: Document | Iterable[Document], opts: SourceOptions, errors: 
 # over its max_length (1,000,000) and needs memory in proportion to the text,
 # and the cheap stages keep a word list per segment. Real paragraphs are far shorter.
 MAX_SEGMENT = 10_000
-_SENTENCE_END = re.compile(r"[.!?][\"')\]”’]*\s+|\n\s*")
+_SENTENCE_END = lazy(r"[.!?][\"')\]”’]*\s+|\n\s*")
 # Zero-width, after one whitespace character: "\s+(?=...)" would be quadratic on a long run of spaces.
-_BEFORE_CAPITAL = re.compile(r"(?<=\s)(?=[\"'(“‘\[]?[A-Z])")
+_BEFORE_CAPITAL = lazy(r"(?<=\s)(?=[\"'(“‘\[]?[A-Z])")
 
 
 # spaCy's tokenizer strips affixes from a token one at a time, searching the
@@ -728,7 +729,7 @@ _BEFORE_CAPITAL = re.compile(r"(?<=\s)(?=[\"'(“‘\[]?[A-Z])")
 # RUN_BREAK-th one is read as a space (offsets do not move).
 LONG_RUN = 100
 RUN_BREAK = 25
-_LONG_RUN = re.compile(r"\S{%d,}" % LONG_RUN)
+_LONG_RUN = lazy(r"\S{%d,}" % LONG_RUN)
 
 
 def segment(unit: Unit) -> list[Segment]:

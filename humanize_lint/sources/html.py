@@ -36,6 +36,7 @@ from collections.abc import Iterator
 from html.entities import html5 as _ENTITIES  # name (with ";", or without for the legacy ones) -> text
 
 from humanize_lint.model import Document, Run, Unit
+from ..lazyre import lazy
 
 __all__ = ["BLOCK_TAGS", "CODE_ELEMENTS", "blank_spans", "element_spans", "looks_like_html", "read_html", "text_offset", "text_runs", "visible_text"]
 
@@ -50,17 +51,17 @@ BLOCK_TAGS = frozenset(
 _HIDDEN_ELEMENTS = frozenset({"script", "style", "title", "template"})
 
 # A start or end tag; attribute values may hold ``>`` inside quotes.
-_TAG = re.compile(
+_TAG = lazy(
     r"<(/?)([A-Za-z][A-Za-z0-9:-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>",
 )
 # The same without quote handling, for tags with an unbalanced quote.
-_TAG_LOOSE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*>")
-_SPECIAL = re.compile(r"<!--|<!|<\?|</?[A-Za-z]|&")
+_TAG_LOOSE = lazy(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*>")
+_SPECIAL = lazy(r"<!--|<!|<\?|</?[A-Za-z]|&")
 # As in html.unescape: numeric references, and names up to 32 characters.
 # A line break after a ``<br>`` makes the tag's own break redundant.
-_BREAK_AHEAD = re.compile(r"[ \t]*[\r\n]")
-_CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
-_DETECT = re.compile(
+_BREAK_AHEAD = lazy(r"[ \t]*[\r\n]")
+_CHARREF = lazy(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
+_DETECT = lazy(
     r"<(?:p|div|br|span|a|b|i|u|em|strong|font|ul|ol|li|table|tr|td|th|h[1-6]|blockquote|img"
     r"|html|body|head|meta|style|hr|pre|center|tbody)(?=[\s/>])[^<>]*>"
     r"|</[A-Za-z][A-Za-z0-9]*\s*>"
@@ -253,7 +254,7 @@ def element_spans(html: str, name: str) -> list[tuple[int, int]]:
 # Elements that hold code, never prose (as a Markdown code span or block): blanked in an
 # HTML document. The suppression reader skips directives in the same ones.
 CODE_ELEMENTS = ("pre", "code", "kbd", "samp", "tt", "var", "script", "style", "textarea")
-_NOT_LINE_BREAK = re.compile(r"[^\r\n]")
+_NOT_LINE_BREAK = lazy(r"[^\r\n]")
 
 
 def blank_spans(text: str, spans: list[tuple[int, int]]) -> str:

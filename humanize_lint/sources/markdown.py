@@ -33,28 +33,29 @@ from typing import Any
 
 from humanize_lint.model import Segment, Unit
 from humanize_lint.sources.text import URL_START, match_url
+from ..lazyre import lazy
 
 __all__ = ["segments"]
 
 # --- block-level patterns (matched at a line's first non-blank character) ---------
 
-_FENCE_OPEN = re.compile(r"(`{3,}|~{3,})(.*)$")
-_ATX = re.compile(r"#{1,6}(?=[ \t]|$)")
-_ATX_CLOSE = re.compile(r"[ \t]+#+[ \t]*$")
-_HEADING_ATTRS = re.compile(r"[ \t]+\{[#.][^{}]*\}[ \t]*$")  # ``## Title {#id}``
-_SETEXT_EQ = re.compile(r"=+[ \t]*$")
-_SETEXT_DASH = re.compile(r"-+[ \t]*$")
-_THEMATIC = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
-_BULLET = re.compile(r"[-*+](?=[ \t]|$)")
-_ORDERED = re.compile(r"(\d{1,9})[.)](?=[ \t]|$)")
-_TASK = re.compile(r"\[[ xX]\](?=[ \t]|$)")
-_REF_DEF = re.compile(
+_FENCE_OPEN = lazy(r"(`{3,}|~{3,})(.*)$")
+_ATX = lazy(r"#{1,6}(?=[ \t]|$)")
+_ATX_CLOSE = lazy(r"[ \t]+#+[ \t]*$")
+_HEADING_ATTRS = lazy(r"[ \t]+\{[#.][^{}]*\}[ \t]*$")  # ``## Title {#id}``
+_SETEXT_EQ = lazy(r"=+[ \t]*$")
+_SETEXT_DASH = lazy(r"-+[ \t]*$")
+_THEMATIC = lazy(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_BULLET = lazy(r"[-*+](?=[ \t]|$)")
+_ORDERED = lazy(r"(\d{1,9})[.)](?=[ \t]|$)")
+_TASK = lazy(r"\[[ xX]\](?=[ \t]|$)")
+_REF_DEF = lazy(
     r"\[((?:[^\\\[\]]|\\.){1,999})\]:[ \t]*(?:<[^<>\n]*>|\S+)"
     r"(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?[ \t]*$"
 )
-_FOOTNOTE_DEF = re.compile(r"\[\^[^\]\s]+\]:")
-_HTML_OPEN = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)")
-_DELIM_ROW = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+_FOOTNOTE_DEF = lazy(r"\[\^[^\]\s]+\]:")
+_HTML_OPEN = lazy(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)")
+_DELIM_ROW = lazy(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 
 _RAW_TAGS = frozenset({"script", "pre", "style", "textarea"})
 # Tags that start an HTML block (CommonMark type 6) and split text into segments.
@@ -69,15 +70,15 @@ _BLOCK_TAGS = frozenset(
 
 # --- inline patterns ---------------------------------------------------------------
 
-_AUTOLINK = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*>")
-_EMAIL_AUTOLINK = re.compile(r"<[\w.!#$%&'*+/=?^`{|}~\-]+@[\w\-]+(?:\.[\w\-]+)*>")
-_HTML_TAG = re.compile(
+_AUTOLINK = lazy(r"<[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*>")
+_EMAIL_AUTOLINK = lazy(r"<[\w.!#$%&'*+/=?^`{|}~\-]+@[\w\-]+(?:\.[\w\-]+)*>")
+_HTML_TAG = lazy(
     r"<(/?)([A-Za-z][A-Za-z0-9-]*)"
     r"(?:\s+[A-Za-z_:][\w.:\-]*(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*"
     r"\s*/?>"
 )
-_HTML_OTHER = re.compile(r"<!--.*?-->|<\?.*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[.*?\]\]>", re.DOTALL)
-_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
+_HTML_OTHER = lazy(r"<!--.*?-->|<\?.*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[.*?\]\]>", re.DOTALL)
+_FOOTNOTE_REF = lazy(r"\[\^[^\]\s]+\]")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
@@ -108,7 +109,7 @@ class _Delim:
     can_close: bool
 
 
-_NOT_NEWLINE = re.compile(r"[^\n]")
+_NOT_NEWLINE = lazy(r"[^\n]")
 
 
 class _Buffer:
@@ -164,9 +165,9 @@ def _label(text: str) -> str:
 # --- inline scanning -----------------------------------------------------------------
 
 
-_BACKTICKS = re.compile(r"`+")
+_BACKTICKS = lazy(r"`+")
 # Where the bracket pass of _Spans has something to do; it jumps between them.
-_SPAN_STOP = re.compile(r"[\\`\[\]]")
+_SPAN_STOP = lazy(r"[\\`\[\]]")
 
 
 def _backtick_run(src: str, i: int) -> int:
@@ -221,15 +222,15 @@ class _Spans:
 _NO_SPANS = _Spans("")
 
 
-_SPACES = re.compile(r"[ \t\n]*")
+_SPACES = lazy(r"[ \t\n]*")
 # In these patterns a backslash always escapes the next character, whatever it
 # is, so ``\\[\s\S]`` is one token and the first unescaped stop character ends
 # the match; there is exactly one way to split the text into tokens, so the
 # regex never backtracks into another reading.
-_POINTY_DEST = re.compile(r"<(?:[^<>\n\\]|\\[\s\S])*>")
+_POINTY_DEST = lazy(r"<(?:[^<>\n\\]|\\[\s\S])*>")
 # Characters of a bare destination that need no attention: not a backslash,
 # parenthesis, whitespace (``\s`` is exactly ``str.isspace``) or control character.
-_DEST_PLAIN = re.compile(r"[^\\()\s\x00-\x1f]*")
+_DEST_PLAIN = lazy(r"[^\\()\s\x00-\x1f]*")
 _TITLE_BODY = {
     '"': re.compile(r'(?:[^"\\]|\\[\s\S])*"'),
     "'": re.compile(r"(?:[^'\\]|\\[\s\S])*'"),
@@ -381,8 +382,8 @@ def _match_emphasis(delims: list[_Delim], buf: _Buffer, lo: int) -> None:
 # text.match_url can match (its start pattern, lookbehind included). The
 # leading lookahead is redundant but lets the regex engine reject most
 # characters with one test, which makes the search several times faster.
-_INLINE_STOP = re.compile(r"(?=[\\`<\[*_~!hHwW])(?:[\\`<\[*_~!]|(?i:" + URL_START + "))")
-_DELIM_RUN = re.compile(r"\*+|_+|~+")
+_INLINE_STOP = lazy(r"(?=[\\`<\[*_~!hHwW])(?:[\\`<\[*_~!]|(?i:" + URL_START + "))")
+_DELIM_RUN = lazy(r"\*+|_+|~+")
 
 
 def _inline(buf: _Buffer, lo: int, hi: int, refs: frozenset[str], cuts: list[tuple[int, int]]) -> str:
@@ -425,15 +426,15 @@ def _inline(buf: _Buffer, lo: int, hi: int, refs: frozenset[str], cuts: list[tup
                 i += run
             continue
         if char == "<":
-            match = (
-                _AUTOLINK.match(src, i)
-                or _EMAIL_AUTOLINK.match(src, i)
-                or _HTML_TAG.match(src, i)
-                or _HTML_OTHER.match(src, i)
-            )
+            tag = None
+            match = _AUTOLINK.match(src, i) or _EMAIL_AUTOLINK.match(src, i)
+            if match is None:
+                match = tag = _HTML_TAG.match(src, i)
+                if match is None:
+                    match = _HTML_OTHER.match(src, i)
             if match is not None:
                 buf.blank(lo + match.start(), lo + match.end())
-                if match.re is _HTML_TAG and match.group(2).lower() in _BLOCK_TAGS:
+                if tag is not None and tag.group(2).lower() in _BLOCK_TAGS:
                     cuts.append((lo + match.start(), lo + match.end()))
                 i = match.end()
             else:
@@ -486,16 +487,16 @@ def _inline(buf: _Buffer, lo: int, hi: int, refs: frozenset[str], cuts: list[tup
 
 # --- block structure from the CommonMark parser ----------------------------------------
 
-_HEADING_ATTRS = re.compile(r"[ \t]+\{[#.][^{}]*\}[ \t]*$")  # ``## Title {#id}``
-_TASK = re.compile(r"\[[ xX]\](?=[ \t]|$)")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_DEF_LABEL = re.compile(r"[ \t]*\[((?:[^\\\[\]]|\\.){1,999})\]:")
+_HEADING_ATTRS = lazy(r"[ \t]+\{[#.][^{}]*\}[ \t]*$")  # ``## Title {#id}``
+_TASK = lazy(r"\[[ xX]\](?=[ \t]|$)")
+_NON_ASCII = lazy(r"[^\x00-\x7f]")
+_DEF_LABEL = lazy(r"[ \t]*\[((?:[^\\\[\]]|\\.){1,999})\]:")
 # HTML blocks that hold no prose: comments, processing instructions, declarations,
 # CDATA, and the raw-text elements (CommonMark HTML block types 1-5).
-_HTML_SKIP = re.compile(r"[ \t]*<(?:!--|\?|![A-Za-z]|!\[CDATA\[|(?i:script|pre|style|textarea)(?=[\s>]|$))")
+_HTML_SKIP = lazy(r"[ \t]*<(?:!--|\?|![A-Za-z]|!\[CDATA\[|(?i:script|pre|style|textarea)(?=[\s>]|$))")
 # Leading container markers and indentation: each nesting level takes at least one character.
 MAX_PREFIX = 4000
-_DEEP_PREFIX = re.compile(r"^[ \t>*+\-0-9.)]{%d,}" % MAX_PREFIX, re.MULTILINE)
+_DEEP_PREFIX = lazy(r"^[ \t>*+\-0-9.)]{%d,}" % MAX_PREFIX, re.MULTILINE)
 
 _CONTAINERS = frozenset(
     {"root", "blockquote", "bullet_list", "ordered_list", "list_item", "footnote_container", "footnote_def", "table", "thead", "tbody"}

@@ -46,6 +46,7 @@ from typing import Any
 from humanize_lint.model import Document, HumanizeLintError, InputError, InputNote, Run, Unit, compose_runs
 from humanize_lint.sources.html import looks_like_html, text_runs, visible_text
 from humanize_lint.suggest import customer_from_text
+from ..lazyre import lazy
 
 __all__ = ["csv_rows", "field_paths", "read_csv", "read_json", "read_jsonl", "sniff_delimiter"]
 
@@ -53,11 +54,11 @@ __all__ = ["csv_rows", "field_paths", "read_csv", "read_json", "read_jsonl", "sn
 _MAX_SEEN_FIELDS = 200
 _MAX_LISTED_FIELDS = 20
 
-_WS = re.compile(r"[ \t\n\r]*")
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_SCALAR = re.compile(r"[^ \t\n\r,\]}]+")
-_STRUCTURE = re.compile(r'[^"\[\]{}]*')
-_ESCAPE = re.compile(r"\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)")
+_WS = lazy(r"[ \t\n\r]*")
+_STRING = lazy(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_SCALAR = lazy(r"[^ \t\n\r,\]}]+")
+_STRUCTURE = lazy(r'[^"\[\]{}]*')
+_ESCAPE = lazy(r"\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)")
 _SIMPLE_ESCAPES = {
     '"': '"',
     "\\": "\\",
@@ -70,7 +71,7 @@ _SIMPLE_ESCAPES = {
 }
 
 Key = str | int
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazy("[\ud800-\udfff]")
 
 
 # --- scanner over raw JSON text ------------------------------------------------------
@@ -569,7 +570,7 @@ def _text_value(obj: Mapping[str, Any], path: str) -> str | None:
 
 # A byte the export's encoding could not decode, kept as a lone surrogate (surrogateescape;
 # see humanize_lint.sources.decode): valid text never holds one.
-_UNDECODED = re.compile("[\udc80-\udcff]")
+_UNDECODED = lazy("[\udc80-\udcff]")
 
 
 def _undecoded_error(document: Document, bad: "re.Match[str]", what: str) -> InputError:
@@ -738,10 +739,10 @@ def read_json(
 _Cell = tuple[int, int, int]
 
 _DELIMITERS = (",", ";", "\t", "|")  # sniffing order; ties go to the earlier one
-_SNIFF = re.compile(r'"[^"]*"|[,;\t|]|[\r\n]')
-_BLANK_LINES = re.compile(r"[\r\n]*")
+_SNIFF = lazy(r'"[^"]*"|[,;\t|]|[\r\n]')
+_BLANK_LINES = lazy(r"[\r\n]*")
 # Excel's first line "sep=;" names the delimiter of the rows after it; it is no header.
-_EXCEL_SEP = re.compile(r"sep=([^\"\r\n])[ \t]*(?:\r\n|\r|\n|$)")
+_EXCEL_SEP = lazy(r"sep=([^\"\r\n])[ \t]*(?:\r\n|\r|\n|$)")
 _UNQUOTED: dict[str, re.Pattern[str]] = {}
 
 
