@@ -37,13 +37,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from .lazyre import lazy
 
 DATA = Path(__file__).with_name("acronym-data.json")
 
 # Lowest frequency kept in the table: below it every word counts as rare. A
 # configured threshold under this value behaves like this value.
 ZIPF_FLOOR = 3.0
-_WORD_RE = re.compile(r"[a-z][a-z0-9]{1,7}")
+_WORD_RE = lazy(r"[a-z][a-z0-9]{1,7}")
 # Countries whose subdivision codes appear in addresses written in English.
 SUBDIVISION_COUNTRIES = ("US", "CA", "AU")
 

@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple, Union
 
+from .lazyre import lazy
 from .files import write_text
 from .model import ConfigError, Finding
 
@@ -58,7 +59,7 @@ CONTEXT_WORDS = 4
 
 UnitText = Union[str, Callable[[Finding], str]]
 
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n|\r[ \t]*\r")
+_PARAGRAPH_BREAK = lazy(r"\n[ \t\r]*\n|\r[ \t]*\r")
 
 
 class Entry(NamedTuple):

@@ -26,6 +26,7 @@ import tempfile
 from collections import Counter
 from typing import Any, Mapping, Sequence, TextIO
 
+from .lazyre import lazy
 from . import __version__
 from .model import Finding, HumanizeLintError, Report, Unit, _phrase_key
 
@@ -45,10 +46,10 @@ PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#0
 BAR_COLOUR = "#0072B2"
 CHART_WIDTH = 560
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = lazy(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Phone numbers: seven or more digits with the usual separators, optionally a leading +.
-_PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().-]{5,}\d(?!\w)")
-_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+_PHONE = lazy(r"(?<![\w+])\+?\(?\d[\d ().-]{5,}\d(?!\w)")
+_SENTENCE_END = lazy(r"[.!?](?=\s)|\n")
 _NAME_PREFIX = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam"}
 
 
@@ -501,7 +502,7 @@ def _capital(suggestion: str, before: str) -> str:
 
 # Characters XML 1.0 cannot hold (C0 controls but tab and line breaks, U+FFFE, U+FFFF, lone
 # surrogates): the chart renderer parses its own SVG and aborts the process on one.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_NOT_XML = lazy("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def _xml_safe(value: Any) -> Any:

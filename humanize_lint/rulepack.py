@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from .lazyre import lazy
 from . import saferegex
 from ._yaml import MarkedMap, MarkedSeq, load_file
 from .kinds import acronym as acronym_kind
@@ -55,8 +56,8 @@ _IDENTIFIER_KEYS = identifier_kind.IDENTIFIER_KEYS
 _SUGGEST_KEYS = {"with-name": list, "without-name": list, "plural": list}
 _EXAMPLE_KEYS = {"flag": list, "pass": list}
 
-CODE_RE = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
-NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+CODE_RE = lazy(r"^[A-Z]{2,4}[0-9]{3}$")
+NAME_RE = lazy(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 # Rule regexes run on short strings; cap their size so a rule file cannot
 # smuggle in a pathological pattern.
 MAX_REGEX = 300
@@ -380,7 +381,7 @@ def _check_verb_specs(items: Any, path: str, where: tuple[int, int], what: str) 
         _check_keys(item, person_kind.VERB_SPEC_KEYS, path, f"'{what}' entry")
 
 
-_SPAN_RE = re.compile(r"\[([^\]]+)\]")
+_SPAN_RE = lazy(r"\[([^\]]+)\]")
 
 
 def _example_cases(examples: Mapping[str, Any], path: str) -> tuple[tuple[str, str, tuple[str, ...], str | None], ...]:

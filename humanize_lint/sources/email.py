@@ -76,16 +76,17 @@ from humanize_lint.model import Document, HumanizeLintError, InputError, InputNo
 from humanize_lint.sources.html import blank_spans, element_spans, text_offset, text_runs, visible_text
 from humanize_lint.sources.text import split_lines
 from humanize_lint.suggest import customer_from_text, personal_name, same_person
+from ..lazyre import lazy
 
 __all__ = ["mail_direction", "read_eml", "read_mbox", "strip_replies"]
 
 # As email.feedparser.headerRE: a header line, a continuation, or a From_ line.
-_HEADER_LINE = re.compile(r"From |[\041-\071\073-\176]*:|[\t ]")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_MBOX_SEPARATOR = re.compile(r"^From ", re.MULTILINE)
-_FROM_LINE = re.compile(r"From \S+ +[A-Z][a-z]{2},? +[A-Z][a-z]{2} +\d{1,2} +\d{1,2}:\d{2}")
+_HEADER_LINE = lazy(r"From |[\041-\071\073-\176]*:|[\t ]")
+_LINE_BREAK = lazy(r"\r\n|\r|\n")
+_MBOX_SEPARATOR = lazy(r"^From ", re.MULTILINE)
+_FROM_LINE = lazy(r"From \S+ +[A-Z][a-z]{2},? +[A-Z][a-z]{2} +\d{1,2} +\d{1,2}:\d{2}")
 # At a line start: after a line feed, or after a lone carriage return (old Mac line endings).
-_SUBJECT = re.compile(r"(?:^|(?<=\r))subject[ \t]*:[ \t]*", re.IGNORECASE | re.MULTILINE)
+_SUBJECT = lazy(r"(?:^|(?<=\r))subject[ \t]*:[ \t]*", re.IGNORECASE | re.MULTILINE)
 _RAW_ENCODINGS = frozenset({"", "7bit", "8bit", "binary"})
 # Defects the email package records when a part's transfer encoding does not decode.
 _UNDECODABLE = (
@@ -95,8 +96,8 @@ _UNDECODABLE = (
 )
 # Longest header field read (folded lines included); the rest of a longer one is cut.
 MAX_HEADER = 4096
-_FIELD_NAME = re.compile(r"([\041-\071\073-\176]+)[ \t]*:")
-_LONG_FIELD_LINE = re.compile(r"(?:^|(?<=\r))[\041-\071\073-\176]+[ \t]*:[^\r\n]{%d,}" % MAX_HEADER, re.MULTILINE)
+_FIELD_NAME = lazy(r"([\041-\071\073-\176]+)[ \t]*:")
+_LONG_FIELD_LINE = lazy(r"(?:^|(?<=\r))[\041-\071\073-\176]+[ \t]*:[^\r\n]{%d,}" % MAX_HEADER, re.MULTILINE)
 
 
 # --- bytes that are not UTF-8 ---------------------------------------------------------
@@ -108,7 +109,7 @@ _LONG_FIELD_LINE = re.compile(r"(?:^|(?<=\r))[\041-\071\073-\176]+[ \t]*:[^\r\n]
 # In a single-byte charset each byte is still one character, so offsets, lines and
 # columns stay those of the file.
 
-_SURROGATE_RE = re.compile("[\udc80-\udcff]")
+_SURROGATE_RE = lazy("[\udc80-\udcff]")
 # Headers and parts that declare no charset (or US-ASCII, which has no 8-bit bytes): 8-bit
 # bytes there are nearly always windows-1252 (a superset of Latin-1 in its printable
 # range), as browsers read them.
@@ -260,24 +261,24 @@ def _close_field(text: str, a: int, b: int, pos: int, pieces: list[str], cut: li
 
 # --- replies and signatures ---------------------------------------------------------
 
-_QUOTED_LINE = re.compile(r"[ \t]*>")
-_MBOX_QUOTED_FROM = re.compile(r">+From ")
-_ATTRIBUTION_START = re.compile(r"[ \t\xa0]*(?:On|Le|Am|El|Em|Op|Il|Den|På|W dniu)[ \t\xa0]")
-_ATTRIBUTION_END = re.compile(
+_QUOTED_LINE = lazy(r"[ \t]*>")
+_MBOX_QUOTED_FROM = lazy(r">+From ")
+_ATTRIBUTION_START = lazy(r"[ \t\xa0]*(?:On|Le|Am|El|Em|Op|Il|Den|På|W dniu)[ \t\xa0]")
+_ATTRIBUTION_END = lazy(
     r"(?:wrote|writes|a écrit|schrieb|escribió|escreveu|schreef|ha scritto|napisał|skrev)\b[^\n]{0,120}:[ \t\xa0]*$",
     re.IGNORECASE,
 )
-_SEPARATOR_LINE = re.compile(
+_SEPARATOR_LINE = lazy(
     r"[ \t\xa0]*(?:-{2,}[ \t\xa0]*(?:Original Message|Forwarded message|Ursprüngliche Nachricht"
     r"|Message d'origine|Mensaje original|Mensagem original)[ \t\xa0]*-{2,}"
     r"|Begin forwarded message:)[ \t\xa0]*$",
     re.IGNORECASE,
 )
-_OUTLOOK_FROM = re.compile(r"[ \t\xa0]*\*?(?:From|De|Von|Van|Da)[ \t\xa0]*:\*?[ \t\xa0]*\S", re.IGNORECASE)
-_OUTLOOK_SENT = re.compile(
+_OUTLOOK_FROM = lazy(r"[ \t\xa0]*\*?(?:From|De|Von|Van|Da)[ \t\xa0]*:\*?[ \t\xa0]*\S", re.IGNORECASE)
+_OUTLOOK_SENT = lazy(
     r"[ \t\xa0]*\*?(?:Sent|Date|Envoyé|Gesendet|Enviado|Verzonden|Inviato)[ \t\xa0]*:", re.IGNORECASE
 )
-_UNDERSCORES = re.compile(r"[ \t\xa0]*_{10,}[ \t\xa0]*$")
+_UNDERSCORES = lazy(r"[ \t\xa0]*_{10,}[ \t\xa0]*$")
 _MAX_ATTRIBUTION = 400
 
 
@@ -429,7 +430,7 @@ _FREEMAIL = frozenset(
     """.split()
 )
 # Local parts of shared desk and role mailboxes: the company's side of a conversation.
-_ROLE_MAILBOX = re.compile(
+_ROLE_MAILBOX = lazy(
     r"(?:support|help|helpdesk|service|services|customerservice|customer[._-]?service|customer[._-]?care|care"
     r"|billing|accounts|invoices|sales|success|cs|contact|enquiries|inquiries|orders|returns|escalations?"
     r"|feedback|hello|info|team|no[._-]?reply|do[._-]?not[._-]?reply|notifications?|tickets?|desk)"
@@ -437,12 +438,12 @@ _ROLE_MAILBOX = re.compile(
     re.IGNORECASE,
 )
 # Display names of desks and agents writing for one ("Dana at Northwind", "Northwind Support").
-_TEAM_NAME = re.compile(
+_TEAM_NAME = lazy(
     r"\b(?:support|team|help[ -]?desk|service|services|customer success|customer care|billing|accounts|sales"
     r"|no-?reply)\b|\s(?:at|via|from)\s|[|@]",
     re.IGNORECASE,
 )
-_DISPLAY_NOTE = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
+_DISPLAY_NOTE = lazy(r"\s*[(\[][^)\]]*[)\]]\s*")
 
 
 def _mailboxes(msg: Message, header: str) -> list[tuple[str, str, str]]:

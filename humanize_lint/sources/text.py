@@ -16,13 +16,14 @@ import re
 from collections.abc import Iterator
 
 from humanize_lint.model import Segment, Unit, line_starts_of
+from ..lazyre import lazy
 
 __all__ = ["URL_START", "match_url", "segments", "split_lines", "url_spans"]
 
 # A URL starts after a non-word character and runs to whitespace or a character
 # that never appears unescaped in one (angle brackets, square brackets, quotes).
 URL_START = r"(?<![\w@/.\-])(?:https?://|www\.)"  # regex source (case-insensitive); shared with the Markdown scanner
-_URL = re.compile(URL_START + r"[^\s<>\[\]\"`]+", re.IGNORECASE)
+_URL = lazy(URL_START + r"[^\s<>\[\]\"`]+", re.IGNORECASE)
 # Trailing punctuation that ends a sentence rather than the URL (as in GFM autolinks).
 _URL_TRAILING = "?!.,:;*_~'\""
 
