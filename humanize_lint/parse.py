@@ -206,9 +206,11 @@ class MergePlan:
 
 def _streets(doc: Any) -> list[tuple[int, int, str]]:
     """Token spans of street names: "Elm St", "Cedar Ave" (a capitalised word, then a suffix)."""
-    found = []
+    found: list[tuple[int, int, str]] = []
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
+        if found and prev.i < found[-1][1]:
+            continue  # "Elm St St": the second "St" is inside the first name (spans to merge must not overlap)
         if tok.text in STREET_SUFFIXES and prev.whitespace_ and re.fullmatch(r"[A-Z][a-z]+", prev.text) and not prev.is_sent_start:
             end = tok.i + 2 if tok.i + 1 < len(doc) and doc[tok.i + 1].text == "." and tok.whitespace_ == "" and tok.i + 2 < len(doc) and not doc[tok.i + 2].is_title else tok.i + 1
             found.append((prev.i, end, "street"))

@@ -180,6 +180,23 @@ def test_runs_the_parse_merges(run: str, kind: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "streets"),
+    [
+        ("call the Elm St St about it", ["Elm St"]),  # (the second "St" is inside the first name: once a crash)
+        ("The Cedar Ave Ave St 2-bed called.", ["Cedar Ave", "Ave St"]),
+        ("Met at Elm St and Oak Rd today.", ["Elm St", "Oak Rd"]),
+    ],
+)
+def test_street_names_merge_without_overlapping(linter: Linter, text: str, streets: list[str]) -> None:
+    """Street names are merged as one token each; two that would share a token are one
+    (spaCy refuses to merge overlapping spans). Found by a differential fuzz run."""
+    from humanize_lint.parse import make_doc
+
+    doc, kinds = make_doc(linter.model.get(), text)
+    assert [t.text for t in doc if kinds.get(t.idx) == "street"] == streets
+
+
+@pytest.mark.parametrize(
     ("text", "merged"),
     [
         ("Told waybill 77120034 delivery by 6pm.", "waybill 77120034"),  # a singular noun: no count
