@@ -131,11 +131,9 @@ class MergePlan:
     spans: list[tuple[int, int, str]] = field(default_factory=list)
 
     @classmethod
-    def of(cls, doc: Any, text: str | None = None) -> "MergePlan":
-        """The plan for a doc that is tokenized but not yet merged (``text``: its text,
-        when the caller has it: ``Doc.text`` joins every token's text again)."""
-        if text is None:
-            text = doc.text
+    def of(cls, doc: Any) -> "MergePlan":
+        """The plan for a doc that is tokenized but not yet merged."""
+        text = doc_text(doc)
         streets = _streets(doc) if _STREET_RE.search(text) else []
         if not _MERGEABLE_RE.search(text):
             return cls(streets)  # ids, times and hyphenated words all hold a digit or a hyphen
@@ -226,7 +224,7 @@ def make_doc(nlp: Any, text: str, sentence_starts: Sequence[int] = ()) -> tuple[
     """
     doc = nlp.make_doc(text)
     doc.user_data[TEXT_KEY] = text  # (the tokenizer and merges keep the text: see doc_text)
-    plan = MergePlan.of(doc, text)
+    plan = MergePlan.of(doc)
     kinds = {doc[s].idx: kind for s, e, kind in plan.spans}
     if plan.spans:
         with doc.retokenize() as retok:

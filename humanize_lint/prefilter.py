@@ -193,13 +193,23 @@ _POSSESSIVE_RE = lazy(r"(?i)['’](?<=\w['’])(?:s(?!\w)|(?!\w))|h(?<!\wh)(?:is
 _POSSESSIVE_WORDS = frozenset({"his", "her", "their"})
 
 
+def _word_set_decides(text: str) -> bool:
+    """Whether a case-insensitive pattern for whole words, bounded by anything but a word
+    character or an apostrophe, matches ``text`` exactly where one of ``lower_words(text)``
+    is such a word. With no apostrophe, its bounds are those of a word run; and without "ſ",
+    "ı" or "İ" (which such a pattern matches to an ASCII letter and lower-casing does not),
+    its words are the lower-cased runs."""
+    return "'" not in text and "’" not in text and (text.isascii() or not _FOLDS_TO_ASCII_RE.search(text))
+
+
 def _has_possessive(text: str, words: set[str]) -> bool:
     """``_POSSESSIVE_RE.search(text)``, from the text's lower-cased word runs where that is the
-    same: with no apostrophe, a match is one of the words. (Not with a character that a
-    case-insensitive pattern matches to an ASCII letter while lower-casing does not: "hıs".)"""
-    if "'" not in text and "’" not in text and (text.isascii() or not _FOLDS_TO_ASCII_RE.search(text)):
+    same (``_word_set_decides``: with no apostrophe, a match is one of the words)."""
+    if _word_set_decides(text):
         return not words.isdisjoint(_POSSESSIVE_WORDS)
     return _POSSESSIVE_RE.search(text) is not None
+
+
 # What a candidate starts with: an article, a determiner or counting word, a number or an
 # identifier, an acronym plural ("MQLs who ...").
 # The words a candidate can start with (``person_evidence``'s DEFINITE, GENERIC and COUNTING).
@@ -214,11 +224,12 @@ _DIGIT_RE = lazy(r"\d")
 
 def may_hold_candidate(text: str, words: set[str]) -> bool:
     """``CANDIDATE_RE.search(text) is not None``, from ``words`` (``lower_words(text)``) where
-    that is the same: with no apostrophe the pattern's bounds are those of a word run, and
-    without "ſ", "ı" or "İ" its case-insensitive words are the lower-cased runs."""
-    if "'" in text or "’" in text or (not text.isascii() and _FOLDS_TO_ASCII_RE.search(text)):
+    that is the same (``_word_set_decides``)."""
+    if not _word_set_decides(text):
         return CANDIDATE_RE.search(text) is not None
     return not words.isdisjoint(_CANDIDATE_START_WORDS) or _DIGIT_RE.search(text) is not None
+
+
 _SUBJECT_MARK_RE = lazy(r"(?i:(?<![\w'’])(?:" + _STARTS + r")(?![\w'’]))|\d|(?<![\w])[A-Z]{2,}s(?![\w])")
 # Words that never come between a verb and the object it addresses, or start that object:
 # prepositions, and conjunctions that open a clause ("asked whether the fee ...").

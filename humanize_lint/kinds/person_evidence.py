@@ -1220,17 +1220,15 @@ def surface_subjects(doc: Any, merged: Mapping[int, str], rule: "PersonRule") ->
     forms = {h for h in set(lows) if _surface_verb_form(strings[h], rule.contact_verbs)}
     for i, h in enumerate(lows):
         if h not in forms:
-            continue  # (the test on the word alone that the loop below starts with)
+            continue  # (an inflected form of a phoning verb only: "rang", "phoned", "called", "emailed")
         v = doc[i]
         low = v.lower_
         past = low.endswith("ed") or low in _IRREGULAR_PAST
         # "When a cancel calls, ...": after "a", "calls" cannot be a plural noun
-        third = low.endswith("s") and low[:-1] in rule.contact_verbs and not (v.i + 1 < len(doc) and doc[v.i + 1].lower_ in ("for", "on", "off", "out", "in"))
-        if not (past or third) or not low.isalpha() or low in rule.contact_verbs or wordnet.is_noun(low):
-            continue  # (an inflected form only: "rang", "phoned", "called", "emailed")
-        lemmas = [l for l in wordnet.verb_lemmas(low) if l in rule.contact_verbs]
-        if not lemmas:
+        if not past and v.i + 1 < len(doc) and doc[v.i + 1].lower_ in ("for", "on", "off", "out", "in"):
             continue
+        third = not past  # (_surface_verb_form lets through only a past tense or a third person)
+        lemmas = [l for l in wordnet.verb_lemmas(low) if l in rule.contact_verbs]
         if v.pos_ in ("VERB", "AUX") and any(ch.dep_ in ("nsubj", "nsubjpass") for ch in v.children):
             continue  # the parse found its subject: subject_of decides
         if v.dep_ in ("acl", "amod") and any(t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in _COMPLEMENT_HEADS for t in doc[: v.i]):
